@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.db import models
+
+
+class JobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    """Фоновое задание: a long piece of work (import, computation, render) run by Celery,
+    whose progress a page polls and shows as a bar."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "В очереди"
+        RUNNING = "running", "Выполняется"
+        SUCCEEDED = "succeeded", "Готово"
+        FAILED = "failed", "Ошибка"
+
+    kind = models.CharField("вид", max_length=50)
+    title = models.CharField("название", max_length=300)
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveBigIntegerField("сделано", default=0)
+    progress_total = models.PositiveBigIntegerField("всего", default=0)
+    message = models.CharField("сообщение", max_length=500, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    result = models.JSONField("результат", default=dict, blank=True)
+    result_url = models.CharField("ссылка на результат", max_length=500, blank=True)
+    task_name = models.CharField("задача Celery", max_length=200)
+    task_kwargs = models.JSONField("параметры задачи", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто запустил", null=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    started_at = models.DateTimeField("начато", null=True, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "фоновое задание"
+        verbose_name_plural = "фоновые задания"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, int(self.progress_done * 100 / self.progress_total))

@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from config.jobs.models import Job
+from config.jobs.services import job_retry
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    template = "jobs/partials/job_status.html" if request.htmx else "jobs/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def job_retry_view(request, pk: int):
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk, status=Job.Status.FAILED)
+    new_job = job_retry(job=job, user=request.user)
+    return redirect("jobs:detail", pk=new_job.pk)

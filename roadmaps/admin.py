@@ -1,0 +1,51 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin  # noqa: F401  (used by roadmap admins)
+
+from roadmaps.models import (
+    CycleStage,
+    Direction,
+    DirectionGroup,
+    EvidenceKind,
+    ExecutorKind,
+    FunctionType,
+    StepTemplate,
+    Track,
+)
+
+
+@admin.register(CycleStage, DirectionGroup, EvidenceKind, ExecutorKind)
+class CatalogueAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "order"]
+    search_fields = ["code", "title"]
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    extra = 0
+
+
+@admin.register(Direction)
+class DirectionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "group", "is_federal", "order"]
+    list_filter = ["group", "is_federal"]
+    search_fields = ["code", "title"]
+    inlines = [TrackInline]
+
+
+class StepTemplateInline(admin.StackedInline):
+    model = StepTemplate
+    extra = 0
+    filter_horizontal = ["executor_kinds", "evidence_kinds"]
+
+
+@admin.register(FunctionType)
+class FunctionTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "order"]
+    inlines = [StepTemplateInline]
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["title", "direction", "order"]
+    list_filter = ["direction"]
+    search_fields = ["title"]

@@ -1,0 +1,133 @@
+from django.db import models
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue (справочники), loaded from roadmaps/data/catalogue.yaml and editable by administrators.
+# ---------------------------------------------------------------------------------------------
+
+
+class CatalogueQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The catalogue is reference data: every signed-in person reads all of it."""
+        return self if user.is_authenticated else self.none()
+
+
+class CatalogueModel(models.Model):
+    code = models.CharField("код", max_length=50, unique=True)
+    title = models.CharField("наименование", max_length=500)
+    order = models.PositiveIntegerField("порядок", default=0)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CycleStage(CatalogueModel):
+    """Этап управленческого цикла: цели → показатели → … → анализ эффективности принятых мер."""
+
+    class Meta(CatalogueModel.Meta):
+        verbose_name = "этап управленческого цикла"
+        verbose_name_plural = "этапы управленческого цикла"
+
+
+class DirectionGroup(CatalogueModel):
+    """Группа направлений: механизмы управления качеством образовательных результатов / деятельности."""
+
+    class Meta(CatalogueModel.Meta):
+        verbose_name = "группа направлений"
+        verbose_name_plural = "группы направлений"
+
+
+class Direction(CatalogueModel):
+    """Направление МУКО (1.1 … 2.4), или направление, которое регион добавил сам."""
+
+    group = models.ForeignKey(
+        DirectionGroup,
+        verbose_name="группа",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="directions",
+    )
+    is_federal = models.BooleanField("федеральное направление", default=True)
+
+    class Meta(CatalogueModel.Meta):
+        verbose_name = "направление"
+        verbose_name_plural = "направления"
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}" if self.is_federal else self.title
+
+
+class Track(models.Model):
+    """Трек: уровень внутри направления (seed 000: «Объективность оценки качества подготовки…»)."""
+
+    direction = models.ForeignKey(
+        Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="tracks"
+    )
+    title = models.CharField("наименование", max_length=500)
+    order = models.PositiveIntegerField("порядок", default=0)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "трек"
+        verbose_name_plural = "треки"
+        ordering = ["direction__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["direction", "title"], name="track_unique_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidenceKind(CatalogueModel):
+    """Вид подтверждающего документа: приказ, протокол, аналитическая справка, ссылка …"""
+
+    class Meta(CatalogueModel.Meta):
+        verbose_name = "вид подтверждающего документа"
+        verbose_name_plural = "виды подтверждающих документов"
+
+
+class ExecutorKind(CatalogueModel):
+    """Вид ответственного исполнителя, когда конкретная организация не названа: «Руководители ОО»."""
+
+    class Meta(CatalogueModel.Meta):
+        verbose_name = "вид исполнителя"
+        verbose_name_plural = "виды исполнителей"
+
+
+class FunctionType(CatalogueModel):
+    """Функция муниципалитета в управленческом цикле по треку, со стандартной последовательностью шагов."""
+
+    class Meta(CatalogueModel.Meta):
+        verbose_name = "тип функции"
+        verbose_name_plural = "типы функций"
+
+
+class StepTemplate(models.Model):
+    """Стандартный шаг функции: текст, срок, исполнители и документы, из которых создаются мероприятия."""
+
+    function_type = models.ForeignKey(
+        FunctionType, verbose_name="тип функции", on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveIntegerField("порядок")
+    stage = models.ForeignKey(CycleStage, verbose_name="этап цикла", on_delete=models.PROTECT)
+    text = models.TextField("текст шага")
+    deadline_text = models.CharField("срок", max_length=300)
+    executor_kinds = models.ManyToManyField(ExecutorKind, verbose_name="исполнители", blank=True)
+    evidence_kinds = models.ManyToManyField(EvidenceKind, verbose_name="подтверждающие документы", blank=True)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "стандартный шаг"
+        verbose_name_plural = "стандартные шаги"
+        ordering = ["function_type", "order"]
+        constraints = [models.UniqueConstraint(fields=["function_type", "order"], name="step_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:80]}"

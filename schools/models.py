@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from schools.access import access_for
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def for_user(self, user):
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        return self.filter(pk__in=access.municipality_ids | access.director_municipality_ids)
+
+
+class Municipality(models.Model):
+    """Муниципальное образование (район, городской округ), whose education authority runs the plans."""
+
+    name = models.CharField("наименование", max_length=200)
+    region = models.CharField("субъект РФ", max_length=200)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "муниципалитет"
+        verbose_name_plural = "муниципалитеты"
+        ordering = ["region", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        return self.filter(Q(municipality_id__in=access.municipality_ids) | Q(pk__in=access.organization_ids))
+
+    def schools(self):
+        return self.filter(kind=Organization.Kind.SCHOOL)
+
+    def preschools(self):
+        return self.filter(kind=Organization.Kind.PRESCHOOL)
+
+
+class Organization(models.Model):
+    """Организация: орган управления образованием (УО), методическая служба (ММС),
+    общеобразовательная организация (ОО), детский сад (ДОУ), организация дополнительного
+    образования (ДО) или партнёр."""
+
+    class Kind(models.TextChoices):
+        AUTHORITY = "authority", "Орган управления образованием (УО)"
+        METHODICAL = "methodical", "Методическая служба (ММС)"
+        SCHOOL = "school", "Общеобразовательная организация (ОО)"
+        PRESCHOOL = "preschool", "Дошкольная организация (ДОУ)"
+        SUPPLEMENTARY = "supplementary", "Организация дополнительного образования (ДО)"
+        PARTNER = "partner", "Партнёр"
+        REGIONAL = "regional", "Региональная организация (министерство, РЦОИ, ИРО)"
+        OTHER = "other", "Иная организация"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципалитет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        help_text="Не указывается только у региональных организаций",
+    )
+    kind = models.CharField("тип", max_length=20, choices=Kind.choices)
+    code = models.CharField(
+        "код ОО", max_length=50, help_text="Логин/код в федеральных системах результатов, например sch123456"
+    )
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    is_rural = models.BooleanField("сельская", default=False)
+    head_name = models.CharField("руководитель (ФИО)", max_length=200, blank=True)
+    head_position = models.CharField("должность руководителя", max_length=200, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("телефон", max_length=100, blank=True)
+    website = models.URLField("сайт", blank=True)
+    enrolment = models.PositiveIntegerField("численность обучающихся", null=True, blank=True)
+    unfavourable_conditions = models.BooleanField(
+        "функционирует в неблагоприятных социальных условиях (ШНСУ)", default=False
+    )
+    low_results = models.BooleanField("школа с низкими результатами (ШНРО)", default=False)
+    is_active = models.BooleanField("действует", default=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["municipality", "kind", "short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="organization_unique_code"),
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False) | Q(kind="regional"),
+                name="organization_municipality_required",
+                violation_error_message="Муниципалитет обязателен для всех организаций, кроме региональных",
+            ),
+        ]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == self.Kind.SCHOOL
+
+
+class Membership(models.Model):
+    """Членство человека в организации с ролью: через него ограничивается всё, что он видит."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Администратор"
+        OFFICIAL = "official", "Руководитель УО (начальник, заместитель)"
+        METHODIST = "methodist", "Методист"
+        DIRECTOR = "director", "Руководитель ОО"
+        VIEWER = "viewer", "Наблюдатель (региональный координатор)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="пользователь", on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("роль", max_length=20, choices=Role.choices)
+    position = models.CharField("должность", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "членство"
+        verbose_name_plural = "членства (роли пользователей)"
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.organization})"

@@ -1,0 +1,18 @@
+// The product's own behaviour. No inline scripts anywhere: the Content-Security-Policy forbids them.
+"use strict";
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  const message = status === 403 ? "Недостаточно прав для этого действия."
+    : status === 404 ? "Объект не найден или недоступен."
+    : "Ошибка сервера. Повторите попытку позже.";
+  window.alert(message);
+});

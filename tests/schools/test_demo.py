@@ -1,0 +1,29 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from schools.models import Membership, Organization
+
+
+def test_load_demo_creates_the_municipality_and_is_idempotent(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    counts = (Organization.objects.count(), get_user_model().objects.count(), Membership.objects.count())
+    schools = Organization.objects.filter(kind="school", municipality__name="Новоузенский муниципальный район")
+    assert schools.count() >= 20 and schools.filter(is_rural=True).exists()
+    assert Organization.objects.filter(kind="preschool").count() >= 6
+    assert Organization.objects.filter(kind="supplementary").count() >= 2
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert {"admin", "official", "methodist", "director", "director2", "viewer"} <= set(users)
+    assert users["director"].check_password("demo-password")
+    assert users["admin"].is_superuser
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts == (Organization.objects.count(), get_user_model().objects.count(), Membership.objects.count())
+
+
+def test_load_demo_refuses_in_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo")
