@@ -1,0 +1,34 @@
+"""Models of the roadmaps app, one module per part of the domain."""
+
+from roadmaps.models.catalogue import (
+    CatalogueModel,
+    CycleStage,
+    Direction,
+    DirectionGroup,
+    EvidenceKind,
+    ExecutorKind,
+    FunctionType,
+    StepTemplate,
+    Track,
+)
+from roadmaps.models.execution import Assignment, Evidence, ReviewDecision
+from roadmaps.models.plans import Measure, MeasureExecutor, Roadmap, Section
+
+__all__ = [
+    "Assignment",
+    "CatalogueModel",
+    "CycleStage",
+    "Direction",
+    "DirectionGroup",
+    "Evidence",
+    "EvidenceKind",
+    "ExecutorKind",
+    "FunctionType",
+    "Measure",
+    "MeasureExecutor",
+    "ReviewDecision",
+    "Roadmap",
+    "Section",
+    "StepTemplate",
+    "Track",
+]
