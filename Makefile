@@ -58,5 +58,12 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
+backup: install
+	$(PY) -m config.lib.backup backup $(DIR)
+
+restore: install
+	@test -n "$(DIR)" || (echo "Укажите каталог копии: make restore DIR=backups/20261123-120000" && exit 1)
+	$(PY) -m config.lib.backup restore $(DIR)
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

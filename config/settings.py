@@ -4,8 +4,10 @@ With no variable set the product runs on the embedded default: SQLite in the pro
 Celery tasks inline, local-memory cache, e-mail to the console.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.lib.env import (
@@ -43,6 +45,9 @@ try:
     PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", not REDIS_URL)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+    AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+    LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+    PROXY_COUNT = env_int("PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
     USE_X_FORWARDED_PROTO = env_bool("USE_X_FORWARDED_PROTO", not DEBUG)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
@@ -78,7 +83,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "import_export",
+    "csp",
+    "axes",
     "config.jobs",
+    "config.audit",
     "schools",
     "roadmaps",
     "monitoring",
@@ -97,6 +105,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the Russian lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,6 +208,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# Login throttling (django-axes): a lock per account and address after repeated failures.
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+
+# Content-Security-Policy: nothing inline and nothing from other sites. Pages keep their
+# behaviour in static/js and their looks in static/css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+    # The admin site (administrators only) carries a few inline styles of Django's own.
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login
 
 
@@ -13,7 +15,7 @@ def test_methodist_logs_in_sees_organisations_and_logs_out(page, demo):
     assert page.get_by_text("МОУ «СОШ № 1 г. Ершова»").count() == 0  # another municipality
 
     page.get_by_label("Поиск").fill("дюрметь")
-    page.wait_for_function("document.querySelectorAll('#organization-table tbody tr').length === 2")
+    expect(page.locator("#organization-table tbody tr")).to_have_count(2)
     assert page.get_by_text("МОУ «СОШ № 1 г. Новоузенска»").count() == 0
 
     page.locator("nav .dropdown-toggle").click()
