@@ -22,6 +22,7 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label="Файл",
         required=False,
+        allow_empty_file=True,  # refused by validate_upload with a message naming the file
         help_text=f"{ALLOWED_LABEL}; не больше {settings.UPLOAD_MAX_MB} МБ",
     )
     link = forms.URLField(
