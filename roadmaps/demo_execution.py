@@ -17,7 +17,41 @@ from schools.models import Membership
 TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
         strict=True,
     )
 )
@@ -77,7 +111,7 @@ PAST_PLAN = [
     "accepted",
 ]
 # For occurrences still ahead: most are planned, some are being worked on or handed in early.
-FUTURE_PLAN = ["planned", "in_progress", "planned", "submitted", "planned", "planned", "accepted", "planned"]
+FUTURE_PLAN = ["planned", "in_progress", "planned", "submitted", "returned", "planned", "accepted", "planned"]
 
 RETURN_COMMENTS = [
     "В протоколе нет подписи председателя и списка присутствующих — приложите подписанный скан.",

@@ -64,7 +64,9 @@ def test_director_b_cannot_download_school_a_file_even_by_direct_url(client_for,
 def test_nobody_of_one_municipality_sees_another(client_for, people, world, who):
     assert get(client_for, people, who, reverse("execution:assignment", args=[world["other"].pk])).status_code == 404
     assert (
-        get(client_for, people, who, reverse("execution:dashboard_roadmap", args=[world["other_roadmap"].pk])).status_code
+        get(
+            client_for, people, who, reverse("execution:dashboard_roadmap", args=[world["other_roadmap"].pk])
+        ).status_code
         == 404
     )
     municipality_id = world["other"].organization.municipality_id
@@ -73,14 +75,23 @@ def test_nobody_of_one_municipality_sees_another(client_for, people, world, who)
 
 
 def test_viewer_reads_every_municipality(client_for, people, world):
-    assert get(client_for, people, "viewer", reverse("execution:assignment", args=[world["other"].pk])).status_code == 200
+    assert (
+        get(client_for, people, "viewer", reverse("execution:assignment", args=[world["other"].pk])).status_code == 200
+    )
     url = reverse("execution:dashboard_roadmap", args=[world["other_roadmap"].pk])
     assert get(client_for, people, "viewer", url).status_code == 200
 
 
 @pytest.mark.parametrize(
     "url_name",
-    ["execution:my", "execution:calendar", "execution:review", "execution:dashboard", "execution:notifications", "execution:bell"],
+    [
+        "execution:my",
+        "execution:calendar",
+        "execution:review",
+        "execution:dashboard",
+        "execution:notifications",
+        "execution:bell",
+    ],
 )
 def test_anonymous_is_sent_to_login(client, world, url_name):
     assert_login_redirect(client.get(reverse(url_name)))
@@ -108,7 +119,8 @@ def test_review_queue_is_for_the_authority(client_for, people, world, who, statu
 
 @pytest.mark.parametrize("who", ["methodist", "official", "director_a", "director_b", "viewer"])
 @pytest.mark.parametrize(
-    "url_name", ["execution:my", "execution:calendar", "execution:dashboard", "execution:notifications", "execution:bell"]
+    "url_name",
+    ["execution:my", "execution:calendar", "execution:dashboard", "execution:notifications", "execution:bell"],
 )
 def test_everyone_signed_in_opens_personal_pages(client_for, people, world, who, url_name):
     assert get(client_for, people, who, reverse(url_name)).status_code == 200
@@ -116,7 +128,10 @@ def test_everyone_signed_in_opens_personal_pages(client_for, people, world, who,
 
 @pytest.mark.parametrize("who", ["methodist", "official", "director_a", "director_b", "viewer"])
 def test_roadmap_and_municipality_dashboards_open_for_their_people(client_for, people, world, who):
-    assert get(client_for, people, who, reverse("execution:dashboard_roadmap", args=[world["roadmap"].pk])).status_code == 200
+    assert (
+        get(client_for, people, who, reverse("execution:dashboard_roadmap", args=[world["roadmap"].pk])).status_code
+        == 200
+    )
     municipality_id = world["a"].organization.municipality_id
     url = reverse("execution:dashboard_municipality", args=[municipality_id])
     assert get(client_for, people, who, url).status_code == 200
@@ -186,13 +201,17 @@ def test_only_director_a_changes_school_a(client_for, people, world, who, status
 )
 def test_who_reviews_school_a(client_for, people, world, who, status, director_a):
     services.assignment_submit(assignment=world["a"], by=director_a)
-    response = client_for(people[who]).post(reverse("execution:return", args=[world["a"].pk]), {"comment": "Нет подписи"})
+    response = client_for(people[who]).post(
+        reverse("execution:return", args=[world["a"].pk]), {"comment": "Нет подписи"}
+    )
     assert response.status_code == status
     expected = Assignment.Status.RETURNED if status == 302 else Assignment.Status.SUBMITTED
     assert Assignment.objects.get(pk=world["a"].pk).status == expected
 
 
-def test_methodist_adds_evidence_for_the_authoritys_own_occurrence(client_for, people, authority, methodist, director_a):
+def test_methodist_adds_evidence_for_the_authoritys_own_occurrence(
+    client_for, people, authority, methodist, director_a
+):
     _, _, (own,) = make_plan(authority, authority)
     url = reverse("execution:evidence_add", args=[own.pk])
     data = {"kind": kind("order").pk, "title": "Приказ УО", "link": "https://uo.example/order"}
