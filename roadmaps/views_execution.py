@@ -82,9 +82,10 @@ def _detail_context(request, assignment, **forms):
         "can_review": services.can_review(user, assignment) and assignment.submitted_by_id != user.pk,
         "is_open": assignment.is_open and assignment.measure.section.roadmap.status == "approved",
         "evidence_form": forms.get("evidence_form") or EvidenceForm(assignment=assignment),
-        "return_form": forms.get("return_form") or ReturnForm(),
-        "accept_form": DecisionForm(),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        # Distinct ids: the three comment fields share the name «comment» on one page.
+        "return_form": forms.get("return_form") or ReturnForm(auto_id="return_%s"),
+        "accept_form": DecisionForm(auto_id="accept_%s"),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(auto_id="reopen_%s"),
         "last_return": next(
             (d for d in reversed(list(assignment.decisions.all())) if d.decision in ("returned", "reopened")), None
         ),
@@ -184,7 +185,7 @@ def action_toggle(request, pk: int, index: int):
 
 def _decide(request, pk: int, action, form_class, form_key, success: str):
     assignment = selectors.assignment_get(user=request.user, pk=pk)
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, auto_id=form_key.replace("_form", "_%s")) if form_class else None
     if form is not None and not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         context = _detail_context(request, assignment, **{form_key: form})
