@@ -172,7 +172,7 @@ def _evidence(assignment: Assignment, kind: EvidenceKind, worker, number: int) -
 
 @transaction.atomic
 def load_demo_execution() -> dict[str, int]:
-    counts = {"accepted": 0, "submitted": 0, "returned": 0, "in_progress": 0, "evidence": 0}
+    counts = {"accepted": 0, "submitted": 0, "returned": 0, "in_progress": 0, "evidence": 0, "overdue": 0}
     roadmaps = Roadmap.objects.filter(status=Roadmap.Status.APPROVED)
     if not roadmaps.exists():
         return counts

@@ -33,3 +33,11 @@ def my_assignments_block(context, limit: int = 10):
     show = access.is_director or access.is_staff_of_authority
     items = list(my_assignments(user)[:limit]) if show else []
     return {"show": show, "items": items, "summary": my_summary(user) if show else {}, "request": context["request"]}
+
+
+@register.filter
+def person(user) -> str:
+    """A person's full name, or the login; «—» when the person is unknown (deleted, or demo data)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username

@@ -162,3 +162,15 @@ def test_list_pages_query_count_is_flat(request, roadmap, section, school_a, sch
     add(8, 2)
     many = _queries(client, url)
     assert many == few, f"{url}: {few} queries with 2 measures, {many} with 10"
+
+
+def test_pages_survive_a_deleted_person(section, school_a, director_a, methodist):
+    a = make_assignment(make_measure(section), school_a, due=5)
+    services.evidence_add(
+        assignment=a, by=director_a, data=services.EvidenceData(kind=kind(), title="П"), upload=pdf_upload()
+    )
+    services.assignment_submit(assignment=a, by=director_a)
+    director_a.delete()
+    client = _client(methodist)
+    assert "—" in client.get(reverse("execution:review")).content.decode()
+    assert client.get(reverse("execution:assignment", args=[a.pk])).status_code == 200
