@@ -23,6 +23,8 @@ class EvidenceForm(forms.Form):
         label="Файл",
         required=False,
         allow_empty_file=True,  # refused by validate_upload with a message naming the file
+        # A hint for the file picker only: the kind is decided by the content, never by the name.
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png,.zip"}),
         help_text=f"{ALLOWED_LABEL}; не больше {settings.UPLOAD_MAX_MB} МБ",
     )
     link = forms.URLField(

@@ -174,3 +174,44 @@ def test_pages_survive_a_deleted_person(section, school_a, director_a, methodist
     client = _client(methodist)
     assert "—" in client.get(reverse("execution:review")).content.decode()
     assert client.get(reverse("execution:assignment", args=[a.pk])).status_code == 200
+
+
+def test_review_queue_filters_by_roadmap_organisation_and_direction(
+    authority, roadmap, section, school_a, school_b, director_a, director_b, methodist
+):
+    other_roadmap = make_roadmap(authority, title="Вторая карта")
+    other_section = make_section(other_roadmap, direction_code="2.1")
+    submitted = {}
+    for key, sec, org, who in [
+        ("a1", section, school_a, director_a),
+        ("b1", section, school_b, director_b),
+        ("a2", other_section, school_a, director_a),
+    ]:
+        a = make_assignment(make_measure(sec, number=key), org, due=5)
+        services.evidence_add(
+            assignment=a, by=who, data=services.EvidenceData(kind=kind(), title="П", link="https://x.example/")
+        )
+        services.assignment_submit(assignment=a, by=who)
+        submitted[key] = reverse("execution:assignment", args=[a.pk])
+    client = _client(methodist)
+
+    def shown(**query):
+        page = client.get(reverse("execution:review"), query).content.decode()
+        return {key for key, url in submitted.items() if url in page}
+
+    assert shown() == {"a1", "b1", "a2"}
+    assert shown(roadmap=roadmap.pk) == {"a1", "b1"}
+    assert shown(organization=school_b.pk) == {"b1"}
+    assert shown(direction=other_section.direction_id) == {"a2"}
+
+
+def test_htmx_gets_partials(section, school_a, director_a, methodist):
+    a = make_assignment(make_measure(section), school_a, due=5)
+    client = _client(director_a)
+    page = client.get(reverse("execution:my"), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in page and reverse("execution:assignment", args=[a.pk]) in page
+    response = client.post(reverse("execution:action_toggle", args=[a.pk, 0]), headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+    assert 'aria-pressed="true"' in response.content.decode()
+    page = _client(methodist).get(reverse("execution:review"), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in page and "На проверке: 0" in page
