@@ -7,6 +7,7 @@ Celery tasks inline, local-memory cache, e-mail to the console.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -179,6 +180,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Execution reminders: once a day in the morning; running it again sends nothing twice.
+CELERY_BEAT_SCHEDULE["execution-reminders"] = {
+    "task": "roadmaps.send_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}
 
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

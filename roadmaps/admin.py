@@ -49,3 +49,16 @@ class TrackAdmin(admin.ModelAdmin):
     list_display = ["title", "direction", "order"]
     list_filter = ["direction"]
     search_fields = ["title"]
+
+
+# --- Execution (issue 4): notifications, read-only for support ---------------------------------
+from roadmaps.models import Notification  # noqa: E402
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "text", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "text"]
+    raw_id_fields = ["recipient", "assignment"]
+    readonly_fields = ["dedupe_key", "created_at"]

@@ -12,6 +12,7 @@ from roadmaps.models.catalogue import (
     Track,
 )
 from roadmaps.models.execution import Assignment, Evidence, ReviewDecision
+from roadmaps.models.notifications import Notification
 from roadmaps.models.plans import Measure, MeasureExecutor, Roadmap, Section
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "FunctionType",
     "Measure",
     "MeasureExecutor",
+    "Notification",
     "ReviewDecision",
     "Roadmap",
     "Section",

@@ -48,6 +48,14 @@ class Assignment(models.Model):
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.PLANNED)
     actions_done = models.JSONField("выполненные действия", default=list, blank=True)
     submitted_at = models.DateTimeField("отправлено на проверку", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отправил на проверку",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     accepted_at = models.DateTimeField("принято", null=True, blank=True)
     created_at = models.DateTimeField("назначено", auto_now_add=True)
 
@@ -67,6 +75,15 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} — {self.organization} ({self.occurrence})"
+
+    # Statuses in which the organisation still works on the occurrence: evidence may change.
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.RETURNED, Status.OVERDUE)
+    # Statuses that are never «overdue»: the work has been handed in or accepted.
+    DONE_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class Evidence(models.Model):
@@ -102,12 +119,14 @@ class Evidence(models.Model):
 
 
 class ReviewDecision(models.Model):
-    """Решение методиста по исполнению: принято или возвращено с замечанием. Kept forever."""
+    """Решение методиста по исполнению: принято или возвращено с замечанием. Kept forever, together
+    with the organisation's submissions, as the occurrence's history."""
 
     class Decision(models.TextChoices):
         ACCEPTED = "accepted", "Принято"
         RETURNED = "returned", "Возвращено на доработку"
         REOPENED = "reopened", "Открыто повторно"
+        SUBMITTED = "submitted", "Отправлено на проверку"
 
     assignment = models.ForeignKey(
         Assignment, verbose_name="исполнение", on_delete=models.CASCADE, related_name="decisions"

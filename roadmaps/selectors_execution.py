@@ -1,0 +1,364 @@
+"""Reads of execution: a person's occurrences, the review queue and the dashboards.
+
+Every read starts from `Assignment.objects.for_user(user)`; dashboards count with SQL aggregates
+(one query per table on the page), never row by row in Python."""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
+from roadmaps.services_execution import AUTHORITY_KINDS
+from schools.access import access_for
+from schools.models import Municipality
+
+STATE_LABELS = dict(Assignment.Status.choices)
+STATE_ORDER = ["overdue", "returned", "planned", "in_progress", "submitted", "accepted"]
+MONTHS = [
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+]  # fmt: skip
+
+
+def overdue_q(today: date) -> Q:
+    """Past the due date and neither handed in nor accepted."""
+    return Q(due_date__lt=today) & ~Q(status__in=Assignment.DONE_STATUSES)
+
+
+def with_state(queryset: QuerySet, today: date | None = None) -> QuerySet:
+    """Annotate `state`: the stored status, or «overdue» when the due date has passed."""
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        state=Case(When(overdue_q(today), then=Value("overdue")), default=F("status"), output_field=CharField())
+    )
+
+
+def approved(queryset: QuerySet) -> QuerySet:
+    return queryset.filter(measure__section__roadmap__status=Roadmap.Status.APPROVED)
+
+
+def _list_related(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("measure__section__roadmap", "measure__section__direction", "organization").annotate(
+        evidence_count=Count("evidence", distinct=True)
+    )
+
+
+def my_assignments_base(user) -> QuerySet:
+    """Occurrences the person reports on: their organisation's, or the authority's own for its staff."""
+    access = access_for(user)
+    scope = Q(organization_id__in=access.organization_ids) | Q(
+        organization__municipality_id__in=access.municipality_ids, organization__kind__in=AUTHORITY_KINDS
+    )
+    return with_state(approved(Assignment.objects.for_user(user)).filter(scope))
+
+
+@dataclass
+class AssignmentFilters:
+    state: str = ""
+    month: str = ""  # YYYY-MM
+    direction: int | None = None
+    roadmap: int | None = None
+    organization: int | None = None
+
+    @classmethod
+    def from_query(cls, query) -> "AssignmentFilters":
+        def number(name):
+            value = query.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        state = query.get("state", "")
+        month = query.get("month", "")
+        if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit() or not 1 <= int(month[5:]) <= 12:
+            month = ""
+        return cls(
+            state=state if state in STATE_LABELS else "",
+            month=month,
+            direction=number("direction"),
+            roadmap=number("roadmap"),
+            organization=number("organization"),
+        )
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        if self.state:
+            queryset = queryset.filter(state=self.state)
+        if self.month:
+            queryset = queryset.filter(due_date__year=int(self.month[:4]), due_date__month=int(self.month[5:]))
+        if self.direction:
+            queryset = queryset.filter(measure__section__direction_id=self.direction)
+        if self.roadmap:
+            queryset = queryset.filter(measure__section__roadmap_id=self.roadmap)
+        if self.organization:
+            queryset = queryset.filter(organization_id=self.organization)
+        return queryset
+
+
+def my_assignments(user, filters: AssignmentFilters | None = None) -> QuerySet:
+    """The director's list: nearest deadlines first, undated ones last."""
+    queryset = (filters or AssignmentFilters()).apply(my_assignments_base(user))
+    return _list_related(queryset).order_by(
+        F("due_date").asc(nulls_last=True), "measure__section__order", "measure__order", "pk"
+    )
+
+
+def my_summary(user) -> dict[str, int]:
+    """Counts by state for the tabs above the list (one query)."""
+    rows = my_assignments_base(user).values("state").annotate(n=Count("pk")).order_by()
+    counts = {row["state"]: row["n"] for row in rows}
+    return {"total": sum(counts.values()), **{state: counts.get(state, 0) for state in STATE_ORDER}}
+
+
+@dataclass
+class CalendarDay:
+    day: date | None
+    items: list = field(default_factory=list)
+    is_today: bool = False
+
+
+def month_calendar(user, year: int, month: int, filters: AssignmentFilters | None = None) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of the month with the person's occurrences due on each day."""
+    filters = filters or AssignmentFilters()
+    filters.month = f"{year:04d}-{month:02d}"
+    items = list(my_assignments(user, filters))
+    by_day: dict[date, list] = {}
+    for item in items:
+        by_day.setdefault(item.due_date, []).append(item)
+    today = timezone.localdate()
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                CalendarDay(
+                    day=d if d.month == month else None,
+                    items=by_day.get(d, []) if d.month == month else [],
+                    is_today=d == today,
+                )
+                for d in week
+            ]
+        )
+    return weeks
+
+
+def assignment_get(*, user, pk: int) -> Assignment:
+    """One occurrence with its evidence and history, or 404 if the person may not see it."""
+    queryset = (
+        with_state(Assignment.objects.for_user(user))
+        .select_related(
+            "measure__section__roadmap__owner",
+            "measure__section__direction",
+            "organization__municipality",
+            "submitted_by",
+        )
+        .prefetch_related(
+            "measure__evidence_kinds",
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("kind", "uploaded_by").order_by("uploaded_at", "pk"),
+            ),
+            Prefetch(
+                "decisions", queryset=ReviewDecision.objects.select_related("decided_by").order_by("decided_at", "pk")
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    """Evidence of an occurrence the person may see; 404 otherwise (another school's file too)."""
+    visible = Assignment.objects.for_user(user).values("pk")
+    return get_object_or_404(
+        Evidence.objects.select_related("assignment__organization", "assignment__measure__section__roadmap", "kind"),
+        pk=pk,
+        assignment_id__in=visible,
+    )
+
+
+def evidence_checklist(assignment: Assignment) -> list[dict]:
+    """The measure's required evidence kinds, each ticked when a document of that kind is there."""
+    present = {evidence.kind_id for evidence in assignment.evidence.all()}
+    return [{"kind": kind, "done": kind.pk in present} for kind in assignment.measure.evidence_kinds.all()]
+
+
+def actions_checklist(assignment: Assignment) -> list[dict]:
+    done = set(assignment.actions_done or [])
+    return [{"index": i, "text": text, "done": i in done} for i, text in enumerate(assignment.measure.actions or [])]
+
+
+def review_queue(user, filters: AssignmentFilters | None = None) -> QuerySet:
+    """Submitted occurrences of the municipalities the person reviews, oldest submission first."""
+    access = access_for(user)
+    queryset = with_state(approved(Assignment.objects.for_user(user))).filter(status=Assignment.Status.SUBMITTED)
+    if not access.is_admin:
+        queryset = queryset.filter(organization__municipality_id__in=access.municipality_ids)
+    queryset = queryset.exclude(organization_id__in=access.organization_ids)
+    queryset = (filters or AssignmentFilters()).apply(queryset)
+    return _list_related(queryset).select_related("submitted_by").order_by("submitted_at", "pk")
+
+
+# --- dashboards -----------------------------------------------------------------------------
+
+
+def _counts(today: date) -> dict:
+    return {
+        "total": Count("pk"),
+        "accepted": Count("pk", filter=Q(status=Assignment.Status.ACCEPTED)),
+        "submitted": Count("pk", filter=Q(status=Assignment.Status.SUBMITTED)),
+        "returned": Count("pk", filter=Q(status=Assignment.Status.RETURNED) & ~overdue_q(today)),
+        "overdue": Count("pk", filter=overdue_q(today)),
+    }
+
+
+@dataclass
+class Progress:
+    label: str
+    total: int
+    accepted: int
+    submitted: int
+    returned: int
+    overdue: int
+    pk: int | None = None
+    url: str = ""
+
+    @property
+    def planned(self) -> int:
+        """Still to do and not late (including returned and in progress)."""
+        return self.total - self.accepted - self.submitted - self.overdue
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.accepted / self.total) if self.total else 0
+
+    @property
+    def behind_share(self) -> float:
+        return self.overdue / self.total if self.total else 0.0
+
+    def segments(self, width: int = 300) -> list[dict]:
+        """Bar segments for the SVG (accepted, submitted, in work, overdue) in pixels."""
+        if not self.total:
+            return []
+        parts = [
+            ("accepted", self.accepted, "Принято"),
+            ("submitted", self.submitted, "На проверке"),
+            ("planned", self.planned, "В работе"),
+            ("overdue", self.overdue, "Просрочено"),
+        ]
+        x, segments = 0.0, []
+        for css, value, title in parts:
+            w = width * value / self.total
+            if value:
+                segments.append({"css": css, "x": round(x, 2), "w": round(w, 2), "value": value, "title": title})
+            x += w
+        return segments
+
+
+def _progress_rows(queryset: QuerySet, key: str, label: str, today: date) -> list[Progress]:
+    rows = queryset.values(key, label).annotate(**_counts(today)).order_by()
+    return [
+        Progress(
+            label=row[label] or "—",
+            pk=row[key],
+            total=row["total"],
+            accepted=row["accepted"],
+            submitted=row["submitted"],
+            returned=row["returned"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    ]
+
+
+def _total(queryset: QuerySet, today: date, label: str) -> Progress:
+    row = queryset.aggregate(**_counts(today))
+    return Progress(label=label, **row)
+
+
+@dataclass
+class Dashboard:
+    title: str
+    total: Progress
+    groups: list[Progress]
+    groups_title: str
+    organizations: list[Progress]
+    behind: list[Progress]
+    overdue: list
+
+
+def _dashboard(queryset: QuerySet, *, title: str, groups_key: str, groups_label: str, groups_title: str) -> Dashboard:
+    today = timezone.localdate()
+    organizations = sorted(
+        _progress_rows(queryset, "organization_id", "organization__short_name", today), key=lambda p: p.label
+    )
+    behind = sorted(
+        (p for p in organizations if p.overdue), key=lambda p: (-p.behind_share, -p.overdue, p.percent, p.label)
+    )[:10]
+    groups = _progress_rows(queryset, groups_key, groups_label, today)
+    overdue = list(
+        _list_related(with_state(queryset, today).filter(overdue_q(today))).order_by(
+            "due_date", "organization__short_name", "pk"
+        )[:200]
+    )
+    return Dashboard(
+        title=title,
+        total=_total(queryset, today, title),
+        groups=groups,
+        groups_title=groups_title,
+        organizations=organizations,
+        behind=behind,
+        overdue=overdue,
+    )
+
+
+def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
+    roadmap = get_object_or_404(Roadmap.objects.for_user(user).select_related("owner"), pk=pk)
+    queryset = Assignment.objects.for_user(user).filter(measure__section__roadmap=roadmap)
+    dashboard = _dashboard(
+        queryset,
+        title=str(roadmap),
+        groups_key="measure__section_id",
+        groups_label="measure__section__heading",
+        groups_title="По разделам",
+    )
+    # Sections named by their direction have no heading: name them in one more small query.
+    from roadmaps.models import Section
+
+    names = {s.pk: str(s) for s in Section.objects.filter(roadmap=roadmap).select_related("direction")}
+    order = {
+        pk: i
+        for i, pk in enumerate(Section.objects.filter(roadmap=roadmap).order_by("order").values_list("pk", flat=True))
+    }
+    for group in dashboard.groups:
+        group.label = names.get(group.pk, group.label)
+    dashboard.groups.sort(key=lambda g: order.get(g.pk, 0))
+    return roadmap, dashboard
+
+
+def municipality_dashboard(*, user, pk: int) -> tuple[Municipality, Dashboard]:
+    municipality = get_object_or_404(Municipality.objects.for_user(user), pk=pk)
+    queryset = approved(Assignment.objects.for_user(user)).filter(organization__municipality=municipality)
+    dashboard = _dashboard(
+        queryset,
+        title=str(municipality),
+        groups_key="measure__section__roadmap_id",
+        groups_label="measure__section__roadmap__title",
+        groups_title="По дорожным картам",
+    )
+    return municipality, dashboard
+
+
+def execution_overview(user) -> list[Progress]:
+    """Approved roadmaps the person sees, with their execution progress (one aggregate query)."""
+    today = timezone.localdate()
+    queryset = approved(Assignment.objects.for_user(user))
+    rows = _progress_rows(queryset, "measure__section__roadmap_id", "measure__section__roadmap__title", today)
+    return sorted(rows, key=lambda p: p.label)
+
+
+def visible_municipalities(user) -> QuerySet:
+    access = access_for(user)
+    queryset = Municipality.objects.for_user(user)
+    if not access.sees_everything:
+        queryset = queryset.filter(pk__in=access.municipality_ids)
+    return queryset

@@ -1,0 +1,413 @@
+"""Writes of execution: evidence, submission, review, overdue marking and notifications.
+
+Every function checks who acts (PermissionDenied: the view answers 403) and in which state the
+occurrence is (ExecutionError: a Russian message for the person), and is atomic."""
+
+import datetime
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
+from roadmaps.uploads import validate_upload
+from schools.access import access_for
+from schools.models import Membership, Organization
+
+# Occurrences of these organisations are the authority's own: its methodists report on them.
+AUTHORITY_KINDS = (Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL)
+DUE_SOON_DAYS = 7
+
+
+class ExecutionError(Exception):
+    """The action does not fit the occurrence's state; the message is for the person."""
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+def can_work_on(user, assignment: Assignment) -> bool:
+    """The organisation's director; for the authority's own occurrences, its methodists/officials."""
+    access = access_for(user)
+    organization = assignment.organization
+    if organization.pk in access.organization_ids:
+        return True
+    return organization.kind in AUTHORITY_KINDS and access.can_edit_municipality(organization.municipality_id)
+
+
+def can_review(user, assignment: Assignment) -> bool:
+    """Methodists and officials of the municipality (and administrators) — never the director of the
+    organisation whose evidence it is: nobody accepts their own evidence."""
+    access = access_for(user)
+    organization = assignment.organization
+    if organization.pk in access.organization_ids:
+        return False
+    return access.can_edit_municipality(organization.municipality_id)
+
+
+def _require_work(user, assignment: Assignment) -> None:
+    if not can_work_on(user, assignment):
+        raise PermissionDenied("Документы по этому мероприятию вносит руководитель организации-исполнителя")
+
+
+def _require_open(assignment: Assignment) -> None:
+    if assignment.status == Assignment.Status.ACCEPTED:
+        raise ExecutionError(
+            "Исполнение принято: изменить документы можно только после того, как методист откроет его повторно"
+        )
+    if assignment.status == Assignment.Status.SUBMITTED:
+        raise ExecutionError("Исполнение на проверке у методиста: дождитесь решения, чтобы изменить документы")
+    if assignment.measure.section.roadmap.status != Roadmap.Status.APPROVED:
+        raise ExecutionError("Дорожная карта не утверждена (или в архиве): исполнение по ней не ведётся")
+
+
+def _locked(assignment: Assignment) -> Assignment:
+    """Re-read the occurrence under a row lock, so that two clicks cannot both change its state."""
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("measure__section__roadmap", "organization")
+        .get(pk=assignment.pk)
+    )
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceData:
+    kind: EvidenceKind
+    title: str
+    number: str = ""
+    date: datetime.date | None = None
+    link: str = ""
+
+
+@transaction.atomic
+def evidence_add(*, assignment: Assignment, by, data: EvidenceData, upload=None) -> Evidence:
+    """Add one evidence document (a file and/or a link). The file is checked by its content before
+    anything is written; a refused file leaves nothing in MEDIA_ROOT."""
+    _require_work(by, assignment)
+    assignment = _locked(assignment)
+    _require_open(assignment)
+    if not data.title.strip():
+        raise ValidationError("Укажите наименование документа")
+    if upload is None and not data.link:
+        raise ValidationError("Приложите файл или укажите ссылку на документ")
+    info = validate_upload(upload) if upload is not None else None
+    evidence = Evidence(
+        assignment=assignment,
+        kind=data.kind,
+        title=data.title.strip(),
+        number=data.number.strip(),
+        date=data.date,
+        link=data.link,
+        uploaded_by=by,
+    )
+    if info is not None:
+        evidence.original_name = info.original_name
+        evidence.content_type = info.content_type
+        evidence.size = info.size
+        upload.seek(0)
+        evidence.file.save(info.storage_name(), upload, save=False)
+    try:
+        evidence.full_clean(exclude=["file", "uploaded_by", "assignment", "kind"])
+        evidence.save()
+    except Exception:
+        # A row that cannot be saved must not leave its file behind in MEDIA_ROOT.
+        if evidence.file.name:
+            default_storage.delete(evidence.file.name)
+        raise
+    if assignment.status in (Assignment.Status.PLANNED, Assignment.Status.OVERDUE):
+        assignment.status = Assignment.Status.IN_PROGRESS
+        assignment.save(update_fields=["status"])
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, by) -> None:
+    assignment = evidence.assignment
+    _require_work(by, assignment)
+    assignment = _locked(assignment)
+    _require_open(assignment)
+    name = evidence.file.name
+    evidence.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def assignment_toggle_action(*, assignment: Assignment, by, index: int) -> Assignment:
+    """Tick or untick one of the measure's expected actions («перечень действий»)."""
+    _require_work(by, assignment)
+    assignment = _locked(assignment)
+    _require_open(assignment)
+    actions = assignment.measure.actions or []
+    if not 0 <= index < len(actions):
+        raise ExecutionError(f"У мероприятия нет действия № {index + 1}")
+    done = set(assignment.actions_done or [])
+    done ^= {index}
+    assignment.actions_done = sorted(done)
+    assignment.save(update_fields=["actions_done"])
+    return assignment
+
+
+# --- submission and review ------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_submit(*, assignment: Assignment, by) -> Assignment:
+    _require_work(by, assignment)
+    assignment = _locked(assignment)
+    _require_open(assignment)
+    if not assignment.evidence.exists():
+        raise ExecutionError("Добавьте хотя бы один подтверждающий документ, затем отправляйте на проверку")
+    assignment.status = Assignment.Status.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.submitted_by = by
+    assignment.save(update_fields=["status", "submitted_at", "submitted_by"])
+    decision = ReviewDecision.objects.create(
+        assignment=assignment, decision=ReviewDecision.Decision.SUBMITTED, decided_by=by
+    )
+    for reviewer in reviewers_of(assignment.organization):
+        notification_create(
+            recipient=reviewer,
+            kind=Notification.Kind.SUBMITTED,
+            assignment=assignment,
+            text=f"{assignment.organization}: на проверку отправлено «{_measure_label(assignment)}»",
+            key=f"submitted:{reviewer.pk}:{decision.pk}",
+        )
+    return assignment
+
+
+def _require_review(by, assignment: Assignment) -> None:
+    if not can_review(by, assignment):
+        raise PermissionDenied("Проверяют исполнение методисты управления образования, но не сама организация")
+
+
+@transaction.atomic
+def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
+    _require_review(by, assignment)
+    assignment = _locked(assignment)
+    if assignment.status != Assignment.Status.SUBMITTED:
+        raise ExecutionError("Принять можно только исполнение, отправленное на проверку")
+    if assignment.submitted_by_id == by.pk:
+        raise PermissionDenied("Нельзя принять документы, которые вы сами отправили на проверку")
+    assignment.status = Assignment.Status.ACCEPTED
+    assignment.accepted_at = timezone.now()
+    assignment.save(update_fields=["status", "accepted_at"])
+    decision = ReviewDecision.objects.create(
+        assignment=assignment, decision=ReviewDecision.Decision.ACCEPTED, comment=comment.strip(), decided_by=by
+    )
+    _notify_workers(assignment, Notification.Kind.ACCEPTED, f"Принято: «{_measure_label(assignment)}»", decision.pk)
+    return assignment
+
+
+@transaction.atomic
+def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment:
+    _require_review(by, assignment)
+    if not comment or not comment.strip():
+        raise ValidationError("Напишите замечание: руководитель увидит его и исправит документы")
+    assignment = _locked(assignment)
+    if assignment.status != Assignment.Status.SUBMITTED:
+        raise ExecutionError("Вернуть на доработку можно только исполнение, отправленное на проверку")
+    assignment.status = Assignment.Status.RETURNED
+    assignment.save(update_fields=["status"])
+    decision = ReviewDecision.objects.create(
+        assignment=assignment, decision=ReviewDecision.Decision.RETURNED, comment=comment.strip(), decided_by=by
+    )
+    _notify_workers(
+        assignment,
+        Notification.Kind.RETURNED,
+        f"Возвращено на доработку: «{_measure_label(assignment)}». Замечание: {comment.strip()}",
+        decision.pk,
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_reopen(*, assignment: Assignment, by, comment: str) -> Assignment:
+    """The only way to change an accepted occurrence: the methodist reopens it with a reason."""
+    _require_review(by, assignment)
+    if not comment or not comment.strip():
+        raise ValidationError("Укажите, почему исполнение открывается повторно")
+    assignment = _locked(assignment)
+    if assignment.status != Assignment.Status.ACCEPTED:
+        raise ExecutionError("Открыть повторно можно только принятое исполнение")
+    assignment.status = Assignment.Status.RETURNED
+    assignment.accepted_at = None
+    assignment.save(update_fields=["status", "accepted_at"])
+    decision = ReviewDecision.objects.create(
+        assignment=assignment, decision=ReviewDecision.Decision.REOPENED, comment=comment.strip(), decided_by=by
+    )
+    _notify_workers(
+        assignment,
+        Notification.Kind.RETURNED,
+        f"Открыто повторно: «{_measure_label(assignment)}». Причина: {comment.strip()}",
+        decision.pk,
+    )
+    return assignment
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+def _measure_label(assignment: Assignment) -> str:
+    measure = assignment.measure
+    text = " ".join(measure.description.split())
+    text = text if len(text) <= 120 else text[:117] + "…"
+    return f"{measure.number} {text}".strip()
+
+
+def workers_of(organization: Organization):
+    """Who reports on an organisation's occurrences: its directors, or the authority's methodists."""
+    roles = [Membership.Role.DIRECTOR]
+    if organization.kind in AUTHORITY_KINDS:
+        roles += [Membership.Role.METHODIST]
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization=organization, memberships__role__in=roles, is_active=True)
+        .distinct()
+    )
+
+
+def reviewers_of(organization: Organization):
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organization__municipality_id=organization.municipality_id,
+            memberships__role=Membership.Role.METHODIST,
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def notification_create(*, recipient, kind: str, assignment: Assignment | None, text: str, key: str):
+    """Create the notification unless one with this key exists: events are never repeated."""
+    url = reverse("execution:assignment", args=[assignment.pk]) if assignment else ""
+    notification, created = Notification.objects.get_or_create(
+        dedupe_key=key[:200],
+        defaults={"recipient": recipient, "kind": kind, "assignment": assignment, "text": text, "url": url},
+    )
+    return notification if created else None
+
+
+def _notify_workers(assignment: Assignment, kind: str, text: str, event_id) -> None:
+    for user in workers_of(assignment.organization):
+        notification_create(
+            recipient=user, kind=kind, assignment=assignment, text=text, key=f"{kind}:{user.pk}:{event_id}"
+        )
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, pks: list[int] | None = None) -> int:
+    rows = Notification.objects.for_user(user).unread()
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    return rows.update(read_at=timezone.now())
+
+
+def notify_assigned(*, assignments: list[Assignment]) -> int:
+    """Tell each organisation's people about new occurrences (called by reminders, or by whoever
+    assigns measures). One notification per person and occurrence, ever."""
+    created = 0
+    for assignment in assignments:
+        due = f", срок {assignment.due_date:%d.%m.%Y}" if assignment.due_date else ""
+        text = f"Назначено мероприятие «{_measure_label(assignment)}» ({assignment.measure.section.roadmap}){due}"
+        for user in workers_of(assignment.organization):
+            key = f"assigned:{user.pk}:{assignment.pk}"
+            created += bool(
+                notification_create(
+                    recipient=user, kind=Notification.Kind.ASSIGNED, assignment=assignment, text=text, key=key
+                )
+            )
+    return created
+
+
+@transaction.atomic
+def assignments_mark_overdue(*, today: date) -> int:
+    """Store «просрочено» on occurrences nobody handed in by the due date (returned ones keep their
+    state so that the methodist's comment stays in front of the director; pages compute overdue)."""
+    rows = Assignment.objects.filter(
+        status__in=[Assignment.Status.PLANNED, Assignment.Status.IN_PROGRESS],
+        due_date__lt=today,
+        measure__section__roadmap__status=Roadmap.Status.APPROVED,
+    )
+    count = 0
+    for assignment in rows:
+        assignment.status = Assignment.Status.OVERDUE
+        assignment.save(update_fields=["status"])
+        count += 1
+    return count
+
+
+def reminders_send(*, today: date | None = None) -> dict[str, int]:
+    """The daily job: mark overdue, create assigned / due-soon / overdue notifications (each once per
+    person, occurrence and due date), then mail every person one digest of what they have not been
+    mailed yet. Running it twice sends nothing new."""
+    today = today or timezone.localdate()
+    marked = assignments_mark_overdue(today=today)
+    active = (
+        Assignment.objects.filter(measure__section__roadmap__status=Roadmap.Status.APPROVED)
+        .exclude(status__in=Assignment.DONE_STATUSES)
+        .select_related("measure__section__roadmap", "organization")
+    )
+    created = 0
+    with transaction.atomic():
+        fresh = active.filter(Q(due_date__gte=today) | Q(due_date__isnull=True), status=Assignment.Status.PLANNED)
+        created += notify_assigned(assignments=list(fresh))
+        soon = active.filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+        for assignment in soon:
+            days = (assignment.due_date - today).days
+            when = "сегодня" if days == 0 else f"через {days} дн."
+            text = f"Срок {when} ({assignment.due_date:%d.%m.%Y}): «{_measure_label(assignment)}»"
+            for user in workers_of(assignment.organization):
+                key = f"due_soon:{user.pk}:{assignment.pk}:{assignment.due_date:%Y%m%d}"
+                created += bool(
+                    notification_create(recipient=user, kind="due_soon", assignment=assignment, text=text, key=key)
+                )
+        for assignment in active.filter(due_date__lt=today):
+            text = (
+                f"Срок прошёл {assignment.due_date:%d.%m.%Y}: «{_measure_label(assignment)}» — документы не отправлены"
+            )
+            for user in workers_of(assignment.organization):
+                key = f"overdue:{user.pk}:{assignment.pk}:{assignment.due_date:%Y%m%d}"
+                created += bool(
+                    notification_create(recipient=user, kind="overdue", assignment=assignment, text=text, key=key)
+                )
+    emails = digest_send()
+    return {"overdue_marked": marked, "notifications": created, "emails": emails}
+
+
+def digest_send() -> int:
+    """One e-mail per person with every notification not mailed yet; then they are marked mailed."""
+    pending = (
+        Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at", "pk")
+    )
+    by_recipient: dict[int, list[Notification]] = {}
+    for notification in pending:
+        by_recipient.setdefault(notification.recipient_id, []).append(notification)
+    sent = 0
+    base = getattr(settings, "SITE_URL", "")
+    for notifications in by_recipient.values():
+        recipient = notifications[0].recipient
+        body = render_to_string(
+            "execution/email/digest.txt", {"user": recipient, "notifications": notifications, "base": base}
+        )
+        subject = f"МУКО: {len(notifications)} уведомл. по исполнению дорожных карт"
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+        sent += 1
+    return sent

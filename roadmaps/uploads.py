@@ -1,0 +1,130 @@
+"""Validation of evidence files: the kind is recognised by the content (magic bytes, and the
+members of a ZIP container for OOXML/ODF), never by the name the person gave the file."""
+
+import re
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+# kind → (extension, content type, label for messages)
+KINDS = {
+    "pdf": ("pdf", "application/pdf", "PDF"),
+    "doc": ("doc", "application/msword", "DOC"),
+    "xls": ("xls", "application/vnd.ms-excel", "XLS"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    "odt": ("odt", "application/vnd.oasis.opendocument.text", "ODT"),
+    "ods": ("ods", "application/vnd.oasis.opendocument.spreadsheet", "ODS"),
+    "jpg": ("jpg", "image/jpeg", "JPG"),
+    "png": ("png", "image/png", "PNG"),
+    "zip": ("zip", "application/zip", "ZIP"),
+}
+ALLOWED_LABEL = "PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPG/PNG, ZIP"
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PNG = b"\x89PNG\r\n\x1a\n"
+# Characters that make a name a path (or that Windows refuses in names): such a name is refused,
+# so that nobody believes a file went «../../somewhere».
+PATH_CHARACTERS = re.compile(r"[/\\:*?\"<>|\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    kind: str
+    extension: str
+    content_type: str
+    original_name: str
+    size: int
+
+    def storage_name(self) -> str:
+        """A name nobody chose: the original one is kept in the database for downloads."""
+        return f"{uuid.uuid4().hex}.{self.extension}"
+
+
+def upload_max_bytes() -> int:
+    return settings.UPLOAD_MAX_MB * 1024 * 1024
+
+
+def clean_original_name(name: str) -> str:
+    """The name shown and given back on download: normalised, without invisible characters."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    return "".join(char for char in name if char.isprintable())[:255]
+
+
+def _check_name(name: str) -> str:
+    if not name or not name.strip():
+        raise ValidationError("У файла нет имени: сохраните его под понятным именем и загрузите снова")
+    if PATH_CHARACTERS.search(name) or name.strip().startswith("."):
+        raise ValidationError(
+            f"Имя файла «{clean_original_name(name)}» содержит путь или недопустимые символы "
+            '(/ \\ : * ? " < > | или «..»): сохраните файл под простым именем и загрузите снова'
+        )
+    return clean_original_name(name)
+
+
+def _zip_kind(upload) -> str:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if mimetype == KINDS["odt"][1]:
+                    return "odt"
+                if mimetype == KINDS["ods"][1]:
+                    return "ods"
+            if "[Content_Types].xml" in names:
+                if any(n.startswith("word/") for n in names):
+                    return "docx"
+                if any(n.startswith("xl/") for n in names):
+                    return "xlsx"
+            return "zip"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise ValidationError("Файл похож на ZIP-архив, но повреждён: его не удаётся открыть") from error
+    finally:
+        upload.seek(0)
+
+
+def detect_kind(upload, name: str = "") -> str | None:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(PNG):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(OLE2):
+        # Legacy Word and Excel share one container; the name only tells which of the two it is.
+        return "xls" if name.lower().endswith((".xls", ".xlt")) else "doc"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(upload)
+    return None
+
+
+def validate_upload(upload) -> UploadInfo:
+    """Check one uploaded file and describe it, or raise ValidationError with a Russian message.
+
+    Nothing is written anywhere here: the caller stores the file only after this passes."""
+    raw_name = getattr(upload, "name", "") or ""
+    name = _check_name(raw_name)
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(f"Файл «{name}» пустой (0 байт): выберите файл с содержимым")
+    if size > upload_max_bytes():
+        raise ValidationError(
+            f"Файл «{name}» слишком большой: {size / 1024 / 1024:.1f} МБ, а можно не больше {settings.UPLOAD_MAX_MB} МБ"
+        )
+    kind = detect_kind(upload, name)
+    if kind is None:
+        raise ValidationError(
+            f"Файл «{name}» не принят: по содержимому это не документ разрешённого вида "
+            f"({ALLOWED_LABEL}). Расширение в имени файла не учитывается"
+        )
+    extension, content_type, _label = KINDS[kind]
+    return UploadInfo(kind=kind, extension=extension, content_type=content_type, original_name=name, size=size)
