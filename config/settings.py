@@ -45,6 +45,8 @@ try:
     IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2_000_000, minimum=1)
     PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", not REDIS_URL)
+    JOBS_INLINE_WHEN_BROKER_DOWN = env_bool("JOBS_INLINE_WHEN_BROKER_DOWN", False)
+    JOBS_HEARTBEAT_TIMEOUT_MINUTES = env_int("JOBS_HEARTBEAT_TIMEOUT_MINUTES", 10, minimum=1)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
     AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
@@ -174,12 +176,18 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_EAGER_PROPAGATES = True
+# Inline (embedded) jobs: a failure is shown on the job, not as a server error of the page.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Fail jobs whose worker died and resend the ones the broker missed while it was down.
+    "jobs-housekeeping": {"task": "jobs.housekeeping", "schedule": 300.0},
+}
 # Execution reminders: once a day in the morning; running it again sends nothing twice.
 CELERY_BEAT_SCHEDULE["execution-reminders"] = {
     "task": "roadmaps.send_reminders",

@@ -36,7 +36,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="кто запустил", null=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField("создано", auto_now_add=True)
+    sent_at = models.DateTimeField("передано в очередь", null=True, blank=True)
     started_at = models.DateTimeField("начато", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("последний признак жизни", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
 
     objects = JobQuerySet.as_manager()

@@ -4,10 +4,13 @@ UPDATEs, so a page polling the job sees the numbers move while the work runs."""
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from config.jobs.models import Job
 
@@ -33,11 +36,44 @@ def job_enqueue(*, kind: str, title: str, task_name: str, task_kwargs: dict, use
 
 
 def _send(job: Job) -> None:
+    """Hand the job to Celery. `apply_async` runs it inline in the embedded default
+    (task_always_eager). When the broker is down the job stays queued, to be sent again by
+    `jobs_resend_queued` when the broker is back, or runs inline if JOBS_INLINE_WHEN_BROKER_DOWN."""
+    task = current_app.tasks[job.task_name]
     try:
-        current_app.send_task(job.task_name, kwargs={"job_id": job.pk, **job.task_kwargs})
-    except Exception as error:  # the broker is down: say so on the job instead of losing it silently
-        logger.exception("Could not enqueue job %s", job.pk)
-        job_fail(job_id=job.pk, error=f"Очередь заданий недоступна: {error}")
+        task.apply_async(kwargs={"job_id": job.pk, **job.task_kwargs}, retry=False)
+    except OperationalError as error:
+        logger.warning("Broker unavailable for job %s: %s", job.pk, error)
+        if settings.JOBS_INLINE_WHEN_BROKER_DOWN:
+            job_progress(job_id=job.pk, done=0, message="Очередь заданий недоступна: задание выполняется сразу")
+            task.apply(kwargs={"job_id": job.pk, **job.task_kwargs})
+        else:
+            job_progress(job_id=job.pk, done=0, message="Очередь заданий недоступна: задание будет отправлено позже")
+        return
+    Job.objects.filter(pk=job.pk).update(sent_at=timezone.now())
+
+
+def jobs_resend_queued(*, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Send again the jobs that could not reach the broker. Returns how many were sent."""
+    stale = Job.objects.filter(
+        status=Job.Status.QUEUED, sent_at__isnull=True, created_at__lt=timezone.now() - older_than
+    )
+    count = 0
+    for job in stale:
+        _send(job)
+        count += Job.objects.filter(pk=job.pk, sent_at__isnull=False).exists()
+    return count
+
+
+def jobs_fail_abandoned(*, silent_for: timedelta | None = None) -> int:
+    """A worker killed mid-job leaves it «running» with no heartbeat: mark such jobs failed so
+    that the page offers a retry. The work itself ran in a transaction and left nothing behind."""
+    silent_for = silent_for or timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES)
+    return Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=timezone.now() - silent_for).update(
+        status=Job.Status.FAILED,
+        error="Задание прервано: обработчик остановился, не закончив работу. Данные не изменены; повторите задание.",
+        finished_at=timezone.now(),
+    )
 
 
 def job_retry(*, job: Job, user) -> Job:
@@ -45,7 +81,7 @@ def job_retry(*, job: Job, user) -> Job:
 
 
 def job_progress(*, job_id: int, done: int, total: int | None = None, message: str | None = None) -> None:
-    fields: dict = {"progress_done": done}
+    fields: dict = {"progress_done": done, "heartbeat_at": timezone.now()}
     if total is not None:
         fields["progress_total"] = total
     if message is not None:
@@ -63,7 +99,8 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
 
     Any exception marks the job failed with its message and is re-raised so that Celery sees it too.
     """
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), error="")
+    now = timezone.now()
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, error="")
 
     def progress(done: int, total: int | None = None, message: str | None = None) -> None:
         job_progress(job_id=job_id, done=done, total=total, message=message)

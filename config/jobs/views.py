@@ -3,12 +3,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config.jobs.models import Job
-from config.jobs.services import job_retry
+from config.jobs.services import job_retry, jobs_fail_abandoned
 
 
 @login_required
 def job_detail(request, pk: int):
     job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    if job.status == Job.Status.RUNNING and jobs_fail_abandoned():
+        job.refresh_from_db()
     template = "jobs/partials/job_status.html" if request.htmx else "jobs/job_detail.html"
     return render(request, template, {"job": job})
 
