@@ -13,6 +13,7 @@ from roadmaps.models.catalogue import (
 )
 from roadmaps.models.execution import Assignment, Evidence, ReviewDecision
 from roadmaps.models.plans import Measure, MeasureExecutor, Roadmap, Section
+from roadmaps.models.orders import Order, OrderItem, OrderPerson, OrderRoadmap  # noqa: E402  (reports, issue 7)
 
 __all__ = [
     "Assignment",
@@ -31,4 +32,8 @@ __all__ = [
     "Section",
     "StepTemplate",
     "Track",
+    "Order",
+    "OrderItem",
+    "OrderPerson",
+    "OrderRoadmap",
 ]

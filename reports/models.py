@@ -1,0 +1,58 @@
+"""Generated files (отчёты): PDFs and workbooks rendered in the background and kept for download."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from roadmaps.models import Order, Roadmap
+
+
+class ReportFileQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A file is visible to whoever may read the roadmap or the order it was made from."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user)))
+
+
+class ReportFile(models.Model):
+    """Сформированный файл: печатная форма дорожной карты, приказа или отчёта об исполнении."""
+
+    class Kind(models.TextChoices):
+        ROADMAP_PDF = "roadmap_pdf", "Дорожная карта (PDF)"
+        ROADMAP_XLSX = "roadmap_xlsx", "Дорожная карта (Excel)"
+        ORDER_PDF = "order_pdf", "Приказ с приложениями (PDF)"
+        EXECUTION_PDF = "execution_pdf", "Отчёт об исполнении (PDF)"
+        EXECUTION_XLSX = "execution_xlsx", "Отчёт об исполнении (Excel)"
+
+    kind = models.CharField("вид", max_length=30, choices=Kind.choices)
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="дорожная карта", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.ForeignKey(
+        Order, verbose_name="приказ", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField("файл", upload_to="reports/%Y/%m/", max_length=300)
+    filename = models.CharField("имя файла", max_length=255)
+    size = models.PositiveBigIntegerField("размер, байт", default=0)
+    pages = models.PositiveIntegerField("страниц", default=0)
+    params = models.JSONField("параметры", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="сформировал", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("сформирован", auto_now_add=True)
+
+    objects = ReportFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "сформированный файл"
+        verbose_name_plural = "сформированные файлы"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(roadmap__isnull=False) | Q(order__isnull=False), name="report_file_has_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
