@@ -19,7 +19,15 @@ from roadmaps.models import (
     Roadmap,
     Section,
 )
-from roadmaps.russian_names import DATIVE, GENITIVE, INSTRUMENTAL, decline_position, lower_first, person_phrase
+from roadmaps.russian_names import (
+    ACCUSATIVE,
+    DATIVE,
+    GENITIVE,
+    INSTRUMENTAL,
+    decline_position,
+    lower_first,
+    person_phrase,
+)
 
 # The roadmap's printed columns, in the order of the documents (seed 000, seed 002).
 COLUMNS = [
@@ -235,12 +243,16 @@ def person_sentence(person: OrderPerson) -> str:
     gender = person.gender or None
     if person.role == OrderPerson.Role.CONTROL:
         return ""
-    who = person_phrase(lower_first(person.position), person.name, DATIVE, gender)
+    position = lower_first(person.position)
+    who = person_phrase(position, person.name, DATIVE, gender)
     duty = person.duty.strip()
     if not duty:
         return f"Поручить {who} обеспечить выполнение мероприятий «дорожных карт»."
     if duty.lower().startswith("за "):
-        return f"Назначить ответственным {duty.rstrip('.')} {who}."
+        # «назначить (кого?) … ответственным за …» governs the accusative, not the dative
+        whom = person_phrase(position, person.name, ACCUSATIVE, gender)
+        return f"Назначить {whom} ответственным {duty.rstrip('.')}."
+    # «Консультанту Департамента образования Смирновой Л.В. провести мониторинг …» (seed 002)
     return f"{who[:1].upper()}{who[1:]} {duty.rstrip('.')}."
 
 
