@@ -10,10 +10,9 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 
 from config.jobs.models import Job
-from config.jobs.services import job_enqueue
+from config.jobs.services import job_fail
 from reports.models import ReportFile
 from roadmaps.models import Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
 from roadmaps.xlsx import parse_roadmap_workbook, write_parsed_roadmap
@@ -172,15 +171,36 @@ def order_sign(*, order: Order, by) -> Order:
     return order
 
 
-def _job_result_url(job: Job) -> str:
-    return reverse("jobs:detail", args=[job.pk])
+def _enqueue(*, kind: str, title: str, task, task_kwargs: dict, user, total: int) -> Job:
+    """Like config.jobs.job_enqueue, but sends through the task object (`apply_async`), not by
+    name: `send_task` ignores CELERY_TASK_ALWAYS_EAGER, so in the embedded mode (no worker) a job
+    sent by name would stay queued forever. With a worker both behave the same."""
+    job = Job.objects.create(
+        kind=kind,
+        title=title,
+        task_name=task.name,
+        task_kwargs=task_kwargs,
+        created_by=user if user and user.is_authenticated else None,
+        progress_total=total,
+    )
+
+    def send():
+        try:
+            task.apply_async(kwargs={"job_id": job.pk, **task_kwargs})
+        except Exception as error:  # the broker is down: say so on the job
+            job_fail(job_id=job.pk, error=f"Очередь заданий недоступна: {error}")
+
+    transaction.on_commit(send)
+    return job
 
 
 def roadmap_pdf_enqueue(*, roadmap: Roadmap, by) -> Job:
-    return job_enqueue(
+    from reports.tasks import render_roadmap_pdf_task
+
+    return _enqueue(
         kind="report.roadmap_pdf",
         title=f"PDF дорожной карты «{roadmap}»",
-        task_name="reports.render_roadmap_pdf",
+        task=render_roadmap_pdf_task,
         task_kwargs={"roadmap_id": roadmap.pk, "user_id": by.pk},
         user=by,
         total=2,
@@ -188,10 +208,12 @@ def roadmap_pdf_enqueue(*, roadmap: Roadmap, by) -> Job:
 
 
 def order_pdf_enqueue(*, order: Order, by) -> Job:
-    return job_enqueue(
+    from reports.tasks import render_order_pdf_task
+
+    return _enqueue(
         kind="report.order_pdf",
         title=f"PDF приказа {order}",
-        task_name="reports.render_order_pdf",
+        task=render_order_pdf_task,
         task_kwargs={"order_id": order.pk, "user_id": by.pk},
         user=by,
         total=order.approved.count() + 1,

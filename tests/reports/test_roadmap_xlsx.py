@@ -50,7 +50,7 @@ def test_export_has_the_printed_layout(roadmap):
     ]
     assert sheet.print_title_rows == f"${header}:${header}"
     assert sheet.page_setup.orientation == "landscape"
-    assert any("«УТВЕРЖДАЮ»" == c.value for row in sheet.iter_rows(max_row=3) for c in row)
+    assert any(c.value == "«УТВЕРЖДАЮ»" for row in sheet.iter_rows(max_row=3) for c in row)
     section_row = find_row(sheet, "1. Мероприятия раздела 1")
     assert any(str(rng).startswith(f"A{section_row}:") for rng in sheet.merged_cells.ranges)
     assert sheet.cell(row=section_row + 1, column=1).value == "1.1."
