@@ -56,14 +56,14 @@ def index(request):
 
 
 @login_required
-def roadmap_print(request, pk: int, *, import_form=None, problems=None, status=200):
+def roadmap_print(request, pk: int, *, import_form=None, problems=None, execution_form=None, status=200):
     roadmap = roadmap_for_user_or_404(request.user, pk)
     context = {
         "roadmap": roadmap,
         "can_edit": _can_edit_roadmap(request.user, roadmap),
         "import_form": import_form or RoadmapImportForm(),
         "problems": problems or [],
-        "execution_form": ExecutionReportForm(initial=_default_period(roadmap)),
+        "execution_form": execution_form or ExecutionReportForm(initial=_default_period(roadmap)),
         "files": ReportFile.objects.for_user(request.user).filter(roadmap=roadmap)[:10],
     }
     return render(request, "reports/roadmap_print.html", context, status=status)
@@ -137,7 +137,9 @@ def roadmap_execution(request, pk: int):
     roadmap = roadmap_for_user_or_404(request.user, pk)
     form = ExecutionReportForm(request.GET or None, initial=_default_period(roadmap))
     if not form.is_valid():
-        return roadmap_print(request, pk, status=400) if request.GET else redirect("reports:roadmap", pk=pk)
+        if not request.GET:
+            return redirect("reports:roadmap", pk=pk)
+        return roadmap_print(request, pk, execution_form=form, status=400)
     data = form.cleaned_data
     report = execution_report(
         roadmap, date_from=data["date_from"], date_to=data["date_to"], as_of=timezone.localdate(), user=request.user
