@@ -117,6 +117,9 @@ class OrderForm(forms.Form):
             organizations = organizations.filter(municipality_id__in=access.municipality_ids)
             roadmaps = roadmaps.filter(owner__municipality_id__in=access.municipality_ids)
         self.fields["organization"].queryset = organizations
+        if not self.is_bound and not self.initial.get("organization"):
+            first = organizations.order_by("kind", "pk").first()
+            self.initial["organization"] = first.pk if first else None
         self.fields["roadmaps"].queryset = roadmaps.exclude(status=Roadmap.Status.ARCHIVED)
 
     def clean_responsible(self):
