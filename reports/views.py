@@ -24,10 +24,12 @@ from reports.services import (
     roadmap_import_xlsx,
     roadmap_pdf_enqueue,
 )
-from roadmaps.models import Order, Roadmap
+from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.xlsx import RoadmapImportError, roadmap_xlsx_bytes
 from schools.access import access_for
 
+# From this size on the page recommends the background render (about 10 s of work on a busy server)
+BIG_ROADMAP_MEASURES = 150
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,6 +39,14 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _job_response(request, job):
+    """htmx: the progress bar in place (it polls itself); otherwise the job's own page."""
+    if request.htmx:
+        job.refresh_from_db()
+        return render(request, "jobs/partials/job_status.html", {"job": job})
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _can_edit_roadmap(user, roadmap: Roadmap) -> bool:
@@ -65,6 +75,8 @@ def roadmap_print(request, pk: int, *, import_form=None, problems=None, executio
         "problems": problems or [],
         "execution_form": execution_form or ExecutionReportForm(initial=_default_period(roadmap)),
         "files": ReportFile.objects.for_user(request.user).filter(roadmap=roadmap)[:10],
+        "measure_count": Measure.objects.filter(section__roadmap=roadmap).count(),
+        "big_roadmap": BIG_ROADMAP_MEASURES,
     }
     return render(request, "reports/roadmap_print.html", context, status=status)
 
@@ -80,7 +92,7 @@ def roadmap_pdf(request, pk: int):
 def roadmap_pdf_job(request, pk: int):
     roadmap = roadmap_for_user_or_404(request.user, pk)
     job = roadmap_pdf_enqueue(roadmap=roadmap, by=request.user)
-    return redirect("jobs:detail", pk=job.pk)
+    return _job_response(request, job)
 
 
 @login_required
@@ -235,7 +247,7 @@ def order_pdf(request, pk: int):
 def order_pdf_job(request, pk: int):
     order = order_for_user_or_404(request.user, pk)
     job = order_pdf_enqueue(order=order, by=request.user)
-    return redirect("jobs:detail", pk=job.pk)
+    return _job_response(request, job)
 
 
 @login_required

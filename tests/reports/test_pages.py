@@ -83,3 +83,14 @@ def test_big_roadmap_job_for_an_order(client_for, methodist, authority, django_c
     assert "Готово" in job_page
     detail = client.get(reverse("reports:order", args=[order.pk])).content.decode()
     assert "Приказ с приложениями (PDF)" in detail
+
+
+def test_htmx_background_render_returns_the_progress_bar(
+    client_for, methodist, roadmap, django_capture_on_commit_callbacks
+):
+    client = client_for(methodist)
+    url = reverse("reports:roadmap_pdf_job", args=[roadmap.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'class="job-status"' in response.content.decode()
