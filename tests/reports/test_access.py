@@ -219,3 +219,41 @@ def test_lists_use_a_fixed_number_of_queries(client_for, methodist, authority, d
         assert client.get(reverse("reports:orders")).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(reverse("reports:index")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("methodist", 200), ("official", 200), ("viewer", 403), ("director_a", 404), ("outsider", 404)],
+)
+def test_only_the_municipality_staff_edit_an_order(client_for, people, methodist, authority, roadmap, who, expected):
+    order = make_order(methodist, authority, roadmap)
+    assert client_for(people[who]).get(reverse("reports:order_edit", args=[order.pk])).status_code == expected
+
+
+def test_official_edits_then_signs_and_the_order_freezes(client_for, official, methodist, authority, roadmap):
+    order = make_order(methodist, authority, roadmap)
+    client = client_for(official)
+    response = client.post(
+        reverse("reports:order_edit", args=[order.pk]),
+        {
+            "organization": authority.pk,
+            "number": "160",
+            "date": "2022-08-28",
+            "title": "Новый заголовок",
+            "roadmaps": [roadmap.pk],
+        },
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.number, order.title) == ("160", "Новый заголовок")
+    client.post(reverse("reports:order_sign", args=[order.pk]))
+    order.refresh_from_db()
+    assert order.status == Order.Status.SIGNED
+    response = client.get(reverse("reports:order_edit", args=[order.pk]))
+    assert response.status_code == 302  # back to the order with «Подписанный приказ не изменяется»
+
+
+def test_director_cannot_sign(client_for, director_a, methodist, authority, roadmap):
+    order = make_order(methodist, authority, roadmap, status=Order.Status.SIGNED)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.DRAFT)
+    assert client_for(director_a).post(reverse("reports:order_sign", args=[order.pk])).status_code == 404
