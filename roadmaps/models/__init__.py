@@ -12,8 +12,8 @@ from roadmaps.models.catalogue import (
     Track,
 )
 from roadmaps.models.execution import Assignment, Evidence, ReviewDecision
+from roadmaps.models.orders import Order, OrderItem, OrderPerson, OrderRoadmap
 from roadmaps.models.plans import Measure, MeasureExecutor, Roadmap, Section
-from roadmaps.models.orders import Order, OrderItem, OrderPerson, OrderRoadmap  # noqa: E402  (reports, issue 7)
 
 __all__ = [
     "Assignment",
