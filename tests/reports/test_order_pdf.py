@@ -104,3 +104,9 @@ def test_order_pdf_has_the_order_then_its_appendices(order):
     assert float(order_page.mediabox.width) < float(order_page.mediabox.height)  # the order is portrait
     last = reader.pages[-1]
     assert abs(float(last.mediabox.width) - A4_LONG) < 2  # the appendices are landscape
+
+
+def test_signature_never_stands_alone_on_a_page(order):
+    pages = [flat(page) for page in pdf_pages(render_order_pdf(order))]
+    signature_page = next(p for p in pages if "И.о. директора В.Г. Мухин" in p)
+    assert "Контроль за исполнением настоящего приказа" in signature_page
