@@ -7,6 +7,7 @@ Idempotent: the order is found by its organisation and number and created only w
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from reports.services import PersonInput, order_save
 from roadmaps.models import Order, Roadmap
@@ -37,7 +38,7 @@ def load_demo_reports() -> dict[str, int]:
         by=official,
         organization=authority,
         number=DEMO_NUMBER,
-        date=date(date.today().year, 8, 27),
+        date=date(timezone.localdate().year, 8, 27),
         title="Об утверждении планов мероприятий («дорожных карт») развития механизмов управления качеством "
         "образования в Новоузенском муниципальном районе",
         basis="На основании приказа министерства образования Саратовской области, в целях формирования системного "

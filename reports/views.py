@@ -1,7 +1,5 @@
 """Pages «Печать и выгрузка» of a roadmap, orders (приказы), downloads of rendered files."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +13,7 @@ from reports.excel import execution_xlsx_bytes
 from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, RoadmapImportNewForm
 from reports.models import ReportFile
 from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf
-from reports.selectors import execution_report, order_for_user_or_404, roadmap_for_user_or_404
+from reports.selectors import execution_report, order_for_user_or_404, order_items, roadmap_for_user_or_404
 from reports.services import (
     RoadmapStateError,
     order_pdf_enqueue,
@@ -196,7 +194,7 @@ def order_list(request):
 @login_required
 def order_create(request):
     _require_staff(request.user)
-    form = OrderForm(request.POST or None, user=request.user, initial={"date": date.today()})
+    form = OrderForm(request.POST or None, user=request.user, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         order = order_save(by=request.user, **form.service_kwargs())
         messages.success(request, "Приказ сохранён.")
@@ -223,8 +221,6 @@ def order_edit(request, pk: int):
 
 @login_required
 def order_detail(request, pk: int):
-    from reports.selectors import order_items
-
     order = order_for_user_or_404(request.user, pk)
     context = {
         "order": order,
