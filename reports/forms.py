@@ -71,6 +71,12 @@ def _parse_person_lines(text: str, field_label: str) -> list[PersonInput]:
 
 class OrderForm(forms.Form):
     organization = forms.ModelChoiceField(label="Орган управления образованием", queryset=Organization.objects.none())
+    header = forms.CharField(
+        label="Шапка бланка",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Строки над словом «ПРИКАЗ»; пусто — полное наименование организации",
+    )
     number = forms.CharField(label="Номер", max_length=100, required=False)
     date = forms.DateField(label="Дата", widget=DateInput())
     title = forms.CharField(
@@ -144,6 +150,7 @@ class OrderForm(forms.Form):
         roadmaps = sorted(data["roadmaps"], key=lambda r: (r.code, r.title))
         return {
             "organization": data["organization"],
+            "header": data["header"],
             "number": data["number"],
             "date": data["date"],
             "title": data["title"],
@@ -163,6 +170,7 @@ class OrderForm(forms.Form):
         control = next((p for p in persons if p.role == p.Role.CONTROL), None)
         return {
             "organization": order.organization,
+            "header": order.header,
             "number": order.number,
             "date": order.date,
             "title": order.title,

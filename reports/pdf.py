@@ -78,7 +78,8 @@ def render_roadmap_pdf(roadmap, *, progress: Progress | None = None) -> bytes:
 
 def order_html(order: Order) -> str:
     organisation = order.organization
-    org_lines = [line for line in (organisation.full_name or organisation.short_name).split("\n") if line.strip()]
+    header = order.header.strip() or organisation.full_name or organisation.short_name
+    org_lines = [line.strip() for line in header.splitlines() if line.strip()]
     context = {
         "order": order,
         "org_lines": org_lines,

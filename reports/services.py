@@ -116,6 +116,7 @@ def order_save(
     responsible: list[PersonInput] = (),
     control: list[PersonInput] = (),
     control_text: str = "",
+    header: str = "",
     order: Order | None = None,
 ) -> Order:
     """Create or replace an order (приказ): its fields, the roadmaps it approves (appendices
@@ -127,6 +128,7 @@ def order_save(
     elif order.status == Order.Status.SIGNED:
         raise RoadmapStateError("Подписанный приказ не изменяется")
     order.organization = organization
+    order.header = header.strip()
     order.date, order.title, order.number, order.basis = date, title.strip(), number.strip(), basis.strip()
     order.place_phrase = place_phrase.strip()
     order.signatory_position, order.signatory_name = signatory_position.strip(), signatory_name.strip()

@@ -35,6 +35,12 @@ class Order(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="orders"
     )
+    header = models.TextField(
+        "шапка бланка",
+        blank=True,
+        help_text="Строки над словом «ПРИКАЗ», например «Администрация города Сарова» и название органа; "
+        "пусто — полное наименование организации",
+    )
     number = models.CharField("номер", max_length=100, blank=True)
     date = models.DateField("дата")
     title = models.TextField("заголовок", help_text="Например: Об утверждении планов мероприятий («дорожных карт») …")

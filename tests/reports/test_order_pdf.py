@@ -110,3 +110,10 @@ def test_signature_never_stands_alone_on_a_page(order):
     pages = [flat(page) for page in pdf_pages(render_order_pdf(order))]
     signature_page = next(p for p in pages if "И.о. директора В.Г. Мухин" in p)
     assert "Контроль за исполнением настоящего приказа" in signature_page
+
+
+def test_order_header_lines_replace_the_organisation_name(order):
+    order.header = "Администрация города Сарова\nДепартамент образования Администрации г. Саров"
+    order.save()
+    first = pdf_pages(render_order_pdf(order))[0]
+    assert first.splitlines()[:2] == ["Администрация города Сарова", "Департамент образования Администрации г. Саров"]
