@@ -24,6 +24,7 @@ class ReportFile(models.Model):
         ORDER_PDF = "order_pdf", "Приказ с приложениями (PDF)"
         EXECUTION_PDF = "execution_pdf", "Отчёт об исполнении (PDF)"
         EXECUTION_XLSX = "execution_xlsx", "Отчёт об исполнении (Excel)"
+        ROADMAP_IMPORT = "roadmap_import", "Загруженная книга Excel (исходный файл)"
 
     kind = models.CharField("вид", max_length=30, choices=Kind.choices)
     roadmap = models.ForeignKey(

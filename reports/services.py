@@ -3,6 +3,7 @@ the background renders (enqueued as jobs)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from config.jobs.models import Job
 from config.jobs.services import job_fail
 from reports.models import ReportFile
 from roadmaps.models import Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
-from roadmaps.xlsx import parse_roadmap_workbook, write_parsed_roadmap
+from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, write_parsed_roadmap
 from schools.access import access_for
 from schools.models import Organization
 
@@ -82,7 +83,22 @@ def roadmap_import_xlsx(
     if created:
         roadmap = Roadmap(owner=owner, status=Roadmap.Status.DRAFT, created_by=by)
     write_parsed_roadmap(parsed, roadmap=roadmap)
+    # the original workbook is kept with the import, as every import of the product does
+    report_file_save(
+        kind=ReportFile.Kind.ROADMAP_IMPORT,
+        filename=f"import-roadmap-{roadmap.pk}.xlsx",
+        content=data,
+        roadmap=roadmap,
+        by=by,
+        params={"sha256": hashlib.sha256(data).hexdigest(), "measures": parsed.measure_count},
+    )
     return ImportOutcome(roadmap=roadmap, created=created, sections=len(parsed.sections), measures=parsed.measure_count)
+
+
+def roadmap_import_check(*, data: bytes, by, owner: Organization) -> ParsedRoadmap:
+    """The dry run: check the workbook and say what it holds, writing nothing."""
+    _check_can_edit(by, owner)
+    return parse_roadmap_workbook(data, owner=owner)
 
 
 @dataclass

@@ -12,6 +12,7 @@ urlpatterns = [
     path("roadmap/<int:pk>/import/", views.roadmap_import, name="roadmap_import"),
     path("roadmap/<int:pk>/execution/", views.roadmap_execution, name="roadmap_execution"),
     path("roadmaps/import/", views.roadmap_import_new, name="roadmap_import_new"),
+    path("roadmaps/import/confirm/", views.roadmap_import_confirm, name="roadmap_import_confirm"),
     path("files/<int:pk>/", views.file_download, name="file"),
     path("orders/", views.order_list, name="orders"),
     path("orders/new/", views.order_create, name="order_create"),

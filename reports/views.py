@@ -1,8 +1,12 @@
 """Pages «Печать и выгрузка» of a roadmap, orders (приказы), downloads of rendered files."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,12 +23,14 @@ from reports.services import (
     order_pdf_enqueue,
     order_save,
     order_sign,
+    roadmap_import_check,
     roadmap_import_xlsx,
     roadmap_pdf_enqueue,
 )
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.xlsx import RoadmapImportError, roadmap_xlsx_bytes
 from schools.access import access_for
+from schools.models import Organization
 
 # From this size on the page recommends the background render (about 10 s of work on a busy server)
 BIG_ROADMAP_MEASURES = 150
@@ -99,10 +105,25 @@ def roadmap_xlsx(request, pk: int):
     return _download(roadmap_xlsx_bytes(roadmap), f"roadmap-{roadmap.pk}.xlsx", XLSX)
 
 
+IMPORT_SESSION_KEY = "reports_roadmap_imports"
+
+
+def _stage_import(request, *, data: bytes, parsed, owner, target: Roadmap | None):
+    """Keep the checked workbook until the person confirms the preview (dry run) of it."""
+    token = uuid.uuid4().hex
+    path = default_storage.save(f"reports/imports/{token}.xlsx", ContentFile(data))
+    staged = request.session.get(IMPORT_SESSION_KEY, {})
+    staged[token] = {"path": path, "owner_id": owner.pk, "roadmap_id": target.pk if target else None}
+    request.session[IMPORT_SESSION_KEY] = staged
+    context = {"parsed": parsed, "token": token, "owner": owner, "target": target}
+    return render(request, "reports/roadmap_import_preview.html", context)
+
+
 @login_required
 @require_POST
 def roadmap_import(request, pk: int):
-    """Into this roadmap when it is a draft (its contents are replaced), else into a new draft."""
+    """Into this roadmap when it is a draft (its contents are replaced), else into a new draft.
+    The upload is checked and previewed first; nothing is written until the person confirms."""
     roadmap = roadmap_for_user_or_404(request.user, pk)
     if not _can_edit_roadmap(request.user, roadmap):
         raise PermissionDenied("Загружать дорожные карты может методист или руководитель УО муниципалитета")
@@ -110,15 +131,12 @@ def roadmap_import(request, pk: int):
     if not form.is_valid():
         return roadmap_print(request, pk, import_form=form, status=400)
     target = roadmap if roadmap.status == Roadmap.Status.DRAFT else None
+    data = form.cleaned_data["file"].read()
     try:
-        outcome = roadmap_import_xlsx(
-            data=form.cleaned_data["file"].read(), by=request.user, roadmap=target, owner=roadmap.owner
-        )
+        parsed = roadmap_import_check(data=data, by=request.user, owner=roadmap.owner)
     except RoadmapImportError as error:
         return roadmap_print(request, pk, import_form=form, problems=error.problems, status=400)
-    what = "создан новый черновик" if outcome.created else "черновик заменён"
-    messages.success(request, f"Загружено: разделов {outcome.sections}, мероприятий {outcome.measures}; {what}.")
-    return redirect("reports:roadmap", pk=outcome.roadmap.pk)
+    return _stage_import(request, data=data, parsed=parsed, owner=roadmap.owner, target=target)
 
 
 @login_required
@@ -129,17 +147,41 @@ def roadmap_import_new(request):
     form = RoadmapImportNewForm(request.POST or None, request.FILES or None, user=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
+        data, owner = form.cleaned_data["file"].read(), form.cleaned_data["owner"]
         try:
-            outcome = roadmap_import_xlsx(
-                data=form.cleaned_data["file"].read(), by=request.user, owner=form.cleaned_data["owner"]
-            )
+            parsed = roadmap_import_check(data=data, by=request.user, owner=owner)
         except RoadmapImportError as error:
             problems = error.problems
         else:
-            messages.success(request, f"Создан черновик: разделов {outcome.sections}, мероприятий {outcome.measures}.")
-            return redirect("reports:roadmap", pk=outcome.roadmap.pk)
+            return _stage_import(request, data=data, parsed=parsed, owner=owner, target=None)
     status = 400 if request.method == "POST" else 200
     return render(request, "reports/roadmap_import.html", {"form": form, "problems": problems}, status=status)
+
+
+@login_required
+@require_POST
+def roadmap_import_confirm(request):
+    staged = request.session.get(IMPORT_SESSION_KEY, {})
+    entry = staged.pop(request.POST.get("token", ""), None)
+    request.session[IMPORT_SESSION_KEY] = staged
+    if entry is None:
+        messages.error(request, "Загрузка не найдена или уже выполнена: загрузите файл ещё раз.")
+        return redirect("reports:index")
+    with default_storage.open(entry["path"], "rb") as file:
+        data = file.read()
+    default_storage.delete(entry["path"])
+    target = None
+    if entry["roadmap_id"]:
+        target = roadmap_for_user_or_404(request.user, entry["roadmap_id"])
+    owner = get_object_or_404(Organization, pk=entry["owner_id"])
+    try:
+        outcome = roadmap_import_xlsx(data=data, by=request.user, roadmap=target, owner=owner)
+    except (RoadmapImportError, RoadmapStateError) as error:
+        messages.error(request, f"Файл не загружен: {error}")
+        return redirect("reports:roadmap", pk=target.pk) if target else redirect("reports:roadmap_import_new")
+    what = "создан новый черновик" if outcome.created else "черновик заменён"
+    messages.success(request, f"Загружено: разделов {outcome.sections}, мероприятий {outcome.measures}; {what}.")
+    return redirect("reports:roadmap", pk=outcome.roadmap.pk)
 
 
 @login_required

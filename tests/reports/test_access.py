@@ -83,8 +83,8 @@ def _upload(client, roadmap, data):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("methodist", 302),
-        ("official", 302),
+        ("methodist", 200),
+        ("official", 200),
         ("director_a", 404),
         ("director_b", 404),
         ("viewer", 403),
@@ -98,10 +98,35 @@ def test_import_into_draft_only_for_the_municipality_staff(client_for, people, a
     assert response.status_code == expected
 
 
-@pytest.mark.parametrize(("who", "expected"), [("methodist", 302), ("director_a", 403), ("viewer", 403)])
+@pytest.mark.parametrize(("who", "expected"), [("methodist", 200), ("director_a", 403), ("viewer", 403)])
 def test_import_from_an_approved_roadmap_only_for_staff(client_for, people, roadmap, who, expected):
     response = _upload(client_for(people[who]), roadmap, roadmap_xlsx_bytes(roadmap))
     assert response.status_code == expected
+
+
+def test_preview_then_confirm_replaces_the_draft_and_keeps_the_source(client_for, methodist, authority):
+    draft = build_roadmap(authority, status=Roadmap.Status.DRAFT, sections=1, measures=2)
+    bigger = build_roadmap(authority, status=Roadmap.Status.DRAFT, sections=3, measures=2)
+    client = client_for(methodist)
+    preview = _upload(client, draft, roadmap_xlsx_bytes(bigger))
+    page = preview.content.decode()
+    assert "Содержимое черновика" in page and 'Мероприятий</dt><dd class="col-sm-9">6' in page
+    assert draft.sections.count() == 1
+    token = preview.context["token"]
+    response = client.post(reverse("reports:roadmap_import_confirm"), {"token": token})
+    assert response.status_code == 302 and draft.sections.count() == 3
+    source = ReportFile.objects.get(roadmap=draft, kind=ReportFile.Kind.ROADMAP_IMPORT)
+    assert source.params["measures"] == 6
+    # the same token cannot be used twice
+    again = client.post(reverse("reports:roadmap_import_confirm"), {"token": token})
+    assert again.status_code == 302 and ReportFile.objects.filter(kind=ReportFile.Kind.ROADMAP_IMPORT).count() == 1
+
+
+def test_another_person_cannot_confirm_a_staged_import(client_for, methodist, director_a, authority):
+    draft = build_roadmap(authority, status=Roadmap.Status.DRAFT)
+    token = _upload(client_for(methodist), draft, roadmap_xlsx_bytes(draft)).context["token"]
+    response = client_for(director_a).post(reverse("reports:roadmap_import_confirm"), {"token": token})
+    assert response.status_code == 302 and not ReportFile.objects.exists()  # not in their session
 
 
 def test_bad_workbook_shows_every_problem_and_changes_nothing(client_for, methodist, authority):
@@ -113,7 +138,11 @@ def test_bad_workbook_shows_every_problem_and_changes_nothing(client_for, method
 
 
 def test_import_from_approved_roadmap_creates_a_new_draft(client_for, methodist, roadmap):
-    response = _upload(client_for(methodist), roadmap, roadmap_xlsx_bytes(roadmap))
+    client = client_for(methodist)
+    preview = _upload(client, roadmap, roadmap_xlsx_bytes(roadmap))
+    assert preview.status_code == 200 and "Будет создан новый черновик" in preview.content.decode()
+    assert Roadmap.objects.count() == 1  # the preview writes nothing
+    response = client.post(reverse("reports:roadmap_import_confirm"), {"token": preview.context["token"]})
     assert response.status_code == 302
     new = Roadmap.objects.exclude(pk=roadmap.pk).get()
     assert new.status == Roadmap.Status.DRAFT and new.owner == roadmap.owner

@@ -52,7 +52,9 @@ def test_import_new_roadmap_page(client_for, methodist, authority, roadmap):
     client = client_for(methodist)
     assert client.get(reverse("reports:roadmap_import_new")).status_code == 200
     upload = SimpleUploadedFile("plan.xlsx", roadmap_xlsx_bytes(roadmap))
-    response = client.post(reverse("reports:roadmap_import_new"), {"owner": authority.pk, "file": upload})
+    preview = client.post(reverse("reports:roadmap_import_new"), {"owner": authority.pk, "file": upload})
+    assert preview.status_code == 200
+    response = client.post(reverse("reports:roadmap_import_confirm"), {"token": preview.context["token"]})
     assert response.status_code == 302
     assert Roadmap.objects.filter(status=Roadmap.Status.DRAFT, owner=authority).count() == 1
 
