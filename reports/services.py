@@ -15,6 +15,7 @@ from django.db import transaction
 from config.jobs.models import Job
 from config.jobs.services import job_fail
 from reports.models import ReportFile
+from reports.selectors import roadmap_document
 from roadmaps.models import Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, write_parsed_roadmap
 from schools.access import access_for
@@ -62,6 +63,28 @@ class ImportOutcome:
     created: bool
     sections: int
     measures: int
+    unchanged: bool = False
+
+
+def content_digest(roadmap: Roadmap) -> str:
+    """A fingerprint of what the roadmap prints (its parameters, sections and measures)."""
+    doc = roadmap_document(roadmap)
+    rows = [(row.kind, row.number, row.text, sorted(row.cells.items())) for row in doc.rows]
+    params = [roadmap.code, roadmap.title, str(roadmap.period_start), str(roadmap.period_end), doc.stamp_lines]
+    return hashlib.sha256(repr((params, doc.columns, rows)).encode()).hexdigest()
+
+
+def _same_file_already_imported(sha256: str, *, owner: Organization, roadmap: Roadmap | None) -> Roadmap | None:
+    """The draft this very file was imported into, if the draft still holds what the file put there
+    (edited since — in the editor or by another import — it is not the same any more)."""
+    drafts = Roadmap.objects.filter(owner=owner, status=Roadmap.Status.DRAFT)
+    if roadmap is not None:
+        drafts = drafts.filter(pk=roadmap.pk)
+    sources = ReportFile.objects.filter(kind=ReportFile.Kind.ROADMAP_IMPORT, roadmap__in=drafts, params__sha256=sha256)
+    for source in sources.select_related("roadmap"):
+        if source.params.get("content") == content_digest(source.roadmap):
+            return source.roadmap
+    return None
 
 
 @transaction.atomic
@@ -79,6 +102,12 @@ def roadmap_import_xlsx(
         raise ValueError("owner or roadmap is required")
     _check_can_edit(by, owner)
     parsed = parse_roadmap_workbook(data, owner=owner)
+    sha256 = hashlib.sha256(data).hexdigest()
+    same = _same_file_already_imported(sha256, owner=owner, roadmap=roadmap)
+    if same is not None:  # the same file twice changes nothing
+        return ImportOutcome(
+            roadmap=same, created=False, sections=len(parsed.sections), measures=parsed.measure_count, unchanged=True
+        )
     created = roadmap is None
     if created:
         roadmap = Roadmap(owner=owner, status=Roadmap.Status.DRAFT, created_by=by)
@@ -90,7 +119,7 @@ def roadmap_import_xlsx(
         content=data,
         roadmap=roadmap,
         by=by,
-        params={"sha256": hashlib.sha256(data).hexdigest(), "measures": parsed.measure_count},
+        params={"sha256": sha256, "measures": parsed.measure_count, "content": content_digest(roadmap)},
     )
     return ImportOutcome(roadmap=roadmap, created=created, sections=len(parsed.sections), measures=parsed.measure_count)
 

@@ -179,8 +179,13 @@ def roadmap_import_confirm(request):
     except (RoadmapImportError, RoadmapStateError) as error:
         messages.error(request, f"Файл не загружен: {error}")
         return redirect("reports:roadmap", pk=target.pk) if target else redirect("reports:roadmap_import_new")
-    what = "создан новый черновик" if outcome.created else "черновик заменён"
-    messages.success(request, f"Загружено: разделов {outcome.sections}, мероприятий {outcome.measures}; {what}.")
+    if outcome.unchanged:
+        messages.info(
+            request, "Этот файл уже загружен в черновик, и черновик с тех пор не менялся: ничего не изменено."
+        )
+    else:
+        what = "создан новый черновик" if outcome.created else "черновик заменён"
+        messages.success(request, f"Загружено: разделов {outcome.sections}, мероприятий {outcome.measures}; {what}.")
     return redirect("reports:roadmap", pk=outcome.roadmap.pk)
 
 

@@ -161,3 +161,26 @@ def test_import_only_into_a_draft(roadmap, methodist):
 def test_director_may_not_import(roadmap, director_a, school_a):
     with pytest.raises(PermissionDenied):
         roadmap_import_xlsx(data=roadmap_xlsx_bytes(roadmap), by=director_a, owner=school_a)
+
+
+def test_the_same_file_twice_changes_nothing(authority, methodist, roadmap):
+    data = roadmap_xlsx_bytes(roadmap)
+    first = roadmap_import_xlsx(data=data, by=methodist, owner=authority)
+    measure_ids = set(Measure.objects.filter(section__roadmap=first.roadmap).values_list("pk", flat=True))
+    second = roadmap_import_xlsx(data=data, by=methodist, owner=authority)
+    assert second.unchanged and second.roadmap == first.roadmap
+    assert Roadmap.objects.filter(status=Roadmap.Status.DRAFT).count() == 1
+    assert set(Measure.objects.filter(section__roadmap=first.roadmap).values_list("pk", flat=True)) == measure_ids
+    # into the draft itself: also nothing rewritten
+    third = roadmap_import_xlsx(data=data, by=methodist, roadmap=first.roadmap)
+    assert third.unchanged
+
+
+def test_the_same_file_after_editing_the_draft_is_imported_again(authority, methodist, roadmap):
+    data = roadmap_xlsx_bytes(roadmap)
+    draft = roadmap_import_xlsx(data=data, by=methodist, owner=authority).roadmap
+    # the editor changes one measure only (the roadmap row itself is not saved)
+    Measure.objects.filter(section__roadmap=draft, number="1.1").update(description="Изменено в редакторе")
+    again = roadmap_import_xlsx(data=data, by=methodist, roadmap=draft)
+    assert not again.unchanged
+    assert Measure.objects.get(section__roadmap=draft, number="1.1").description.startswith("Мероприятие 1-1")
