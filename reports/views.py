@@ -113,7 +113,10 @@ def _stage_import(request, *, data: bytes, parsed, owner, target: Roadmap | None
     token = uuid.uuid4().hex
     path = default_storage.save(f"reports/imports/{token}.xlsx", ContentFile(data))
     staged = request.session.get(IMPORT_SESSION_KEY, {})
-    staged[token] = {"path": path, "owner_id": owner.pk, "roadmap_id": target.pk if target else None}
+    # a person previews one file at a time: earlier unconfirmed uploads are dropped with their files
+    for entry in staged.values():
+        default_storage.delete(entry["path"])
+    staged = {token: {"path": path, "owner_id": owner.pk, "roadmap_id": target.pk if target else None}}
     request.session[IMPORT_SESSION_KEY] = staged
     context = {"parsed": parsed, "token": token, "owner": owner, "target": target}
     return render(request, "reports/roadmap_import_preview.html", context)

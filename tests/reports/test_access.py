@@ -286,3 +286,18 @@ def test_director_cannot_sign(client_for, director_a, methodist, authority, road
     order = make_order(methodist, authority, roadmap, status=Order.Status.SIGNED)
     Order.objects.filter(pk=order.pk).update(status=Order.Status.DRAFT)
     assert client_for(director_a).post(reverse("reports:order_sign", args=[order.pk])).status_code == 404
+
+
+def test_a_new_upload_drops_the_unconfirmed_one(client_for, methodist, authority):
+    from django.core.files.storage import default_storage
+
+    draft = build_roadmap(authority, status=Roadmap.Status.DRAFT)
+    client = client_for(methodist)
+    first = _upload(client, draft, roadmap_xlsx_bytes(draft)).context["token"]
+    assert default_storage.exists(f"reports/imports/{first}.xlsx")
+    second = _upload(client, draft, roadmap_xlsx_bytes(draft)).context["token"]
+    assert not default_storage.exists(f"reports/imports/{first}.xlsx")
+    assert client.post(reverse("reports:roadmap_import_confirm"), {"token": first}).status_code == 302
+    assert not ReportFile.objects.exists()
+    client.post(reverse("reports:roadmap_import_confirm"), {"token": second})
+    assert ReportFile.objects.filter(kind=ReportFile.Kind.ROADMAP_IMPORT).count() == 1
