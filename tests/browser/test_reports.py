@@ -24,3 +24,18 @@ def test_methodist_prepares_an_order_and_downloads_its_pdf(page, demo):
     with page.expect_download() as download:
         page.get_by_role("link", name="Скачать PDF с приложениями").click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_official_renders_a_roadmap_in_the_background_and_downloads_excel(page, demo):
+    from reports.testing import build_roadmap
+    from schools.models import Organization
+
+    roadmap = build_roadmap(Organization.objects.get(code="uo6401"))
+    login(page, "official")
+    page.goto(f"/reports/roadmap/{roadmap.pk}/")
+    assert page.get_by_role("heading", name="Печать и выгрузка").is_visible()
+    page.get_by_role("button", name="Сформировать PDF в фоне").click()
+    page.get_by_role("link", name="Открыть результат").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Скачать Excel").click()
+    assert download.value.suggested_filename == f"roadmap-{roadmap.pk}.xlsx"
