@@ -117,3 +117,13 @@ def test_cell_text_is_escaped():
     html = cell_html("<script>alert(1)</script>\n- <b>пункт</b>")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<li>&lt;b&gt;пункт&lt;/b&gt;</li>" in html
+
+
+def test_printed_html_keeps_initials_and_numbers_together(authority):
+    roadmap = build_roadmap(authority, sections=1, measures=1)
+    Measure.objects.filter(section__roadmap=roadmap).update(
+        description='Приказ № 15 "Об итогах", охват не менее 80 %', deadline_text="до 10 сентября"
+    )
+    html = roadmap_html(roadmap_document(roadmap))
+    assert f"Т.В.{NBSP}Разуваева" in html
+    assert f"Приказ №{NBSP}15 «Об итогах», охват не менее 80{NBSP}%" in html
