@@ -49,6 +49,7 @@ from schools.models import Organization
 SHEET_PLAN = "Дорожная карта"
 SHEET_PARAMS = "Параметры"
 FORMULA_START = ("=", "+", "-", "@")
+MAX_ROWS = 5000  # a roadmap has hundreds of rows; more means a wrong file (or one bloated by formatting)
 FONT = "Liberation Serif"
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -366,6 +367,9 @@ class _Parser:
             self.problem(SHEET_PLAN, None, "", "", "нет листа «Дорожная карта»")
             return []
         sheet = self.workbook[SHEET_PLAN]
+        if sheet.max_row > MAX_ROWS:
+            self.problem(SHEET_PLAN, None, "", str(sheet.max_row), f"слишком много строк: не больше {MAX_ROWS}")
+            return []
         header_row, columns = self._header(sheet)
         if header_row is None:
             return []

@@ -184,3 +184,11 @@ def test_the_same_file_after_editing_the_draft_is_imported_again(authority, meth
     again = roadmap_import_xlsx(data=data, by=methodist, roadmap=draft)
     assert not again.unchanged
     assert Measure.objects.get(section__roadmap=draft, number="1.1").description.startswith("Мероприятие 1-1")
+
+
+def test_import_refuses_a_sheet_with_too_many_rows(authority, methodist, roadmap, monkeypatch):
+    import roadmaps.xlsx
+
+    monkeypatch.setattr(roadmaps.xlsx, "MAX_ROWS", 10)
+    with pytest.raises(RoadmapImportError, match="слишком много строк: не больше 10"):
+        roadmap_import_xlsx(data=roadmap_xlsx_bytes(roadmap), by=methodist, owner=authority)
