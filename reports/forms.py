@@ -47,6 +47,9 @@ class ExecutionReportForm(forms.Form):
     date_from = forms.DateField(label="С", widget=DateInput())
     date_to = forms.DateField(label="По", widget=DateInput())
     format = forms.ChoiceField(label="Формат", choices=FORMATS, initial="pdf")
+    background = forms.BooleanField(
+        label="Сформировать в фоне", required=False, help_text="Файл сохранится и будет доступен на этой странице"
+    )
 
     def clean(self):
         data = super().clean()

@@ -5,14 +5,28 @@ from django.db import models
 from django.db.models import Q
 
 from roadmaps.models import Order, Roadmap
+from schools.access import access_for
 
 
 class ReportFileQuerySet(models.QuerySet):
     def for_user(self, user):
-        """A file is visible to whoever may read the roadmap or the order it was made from."""
+        """A file is visible to whoever may read the roadmap or the order it was made from; an
+        execution report only to the person who made it and the municipality's staff, because it
+        was cut to what its author sees (a director's report holds their school only, a methodist's
+        every school, which another school's director may not see)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user)))
+        access = access_for(user)
+        readable = self.filter(
+            Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user))
+        )
+        if access.sees_everything:
+            return readable
+        return readable.filter(
+            ~Q(kind__in=[ReportFile.Kind.EXECUTION_PDF, ReportFile.Kind.EXECUTION_XLSX])
+            | Q(created_by=user)
+            | Q(roadmap__owner__municipality_id__in=access.municipality_ids)
+        )
 
 
 class ReportFile(models.Model):

@@ -265,3 +265,23 @@ def order_pdf_enqueue(*, order: Order, by) -> Job:
         user=by,
         total=order.approved.count() + 1,
     )
+
+
+def execution_report_enqueue(*, roadmap: Roadmap, by, date_from: date, date_to: date, as_of: date, format: str) -> Job:
+    from reports.tasks import render_execution_report_task
+
+    return _enqueue(
+        kind="report.execution",
+        title=f"Отчёт об исполнении «{roadmap}» ({date_from:%d.%m.%Y}–{date_to:%d.%m.%Y})",
+        task=render_execution_report_task,
+        task_kwargs={
+            "roadmap_id": roadmap.pk,
+            "user_id": by.pk,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "as_of": as_of.isoformat(),
+            "format": format,
+        },
+        user=by,
+        total=2,
+    )

@@ -20,6 +20,7 @@ from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_p
 from reports.selectors import execution_report, order_for_user_or_404, order_items, roadmap_for_user_or_404
 from reports.services import (
     RoadmapStateError,
+    execution_report_enqueue,
     order_pdf_enqueue,
     order_save,
     order_sign,
@@ -201,6 +202,16 @@ def roadmap_execution(request, pk: int):
             return redirect("reports:roadmap", pk=pk)
         return roadmap_print(request, pk, execution_form=form, status=400)
     data = form.cleaned_data
+    if data["background"]:
+        job = execution_report_enqueue(
+            roadmap=roadmap,
+            by=request.user,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            as_of=timezone.localdate(),
+            format=data["format"],
+        )
+        return redirect("jobs:detail", pk=job.pk)
     report = execution_report(
         roadmap, date_from=data["date_from"], date_to=data["date_to"], as_of=timezone.localdate(), user=request.user
     )

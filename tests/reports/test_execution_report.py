@@ -81,3 +81,35 @@ def test_director_sees_only_own_school_in_the_report(roadmap, school_a, school_b
     )
     organisations = {line.organization for m in report.measures for line in m.lines}
     assert organisations == {"СОШ № 1"}
+
+
+def test_background_report_is_kept_for_its_author_and_staff_only(
+    client_for,
+    roadmap,
+    school_a,
+    school_b,
+    methodist,
+    official,
+    director_a,
+    director_b,
+    django_capture_on_commit_callbacks,
+):
+    from django.urls import reverse
+
+    from config.jobs.models import Job
+    from reports.models import ReportFile
+
+    make_assignments(roadmap, school_a, school_b)
+    url = reverse("reports:roadmap_execution", args=[roadmap.pk])
+    params = {"date_from": "2022-09-01", "date_to": "2023-08-31", "format": "xlsx", "background": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(methodist).get(url, params)
+    assert response.status_code == 302 and Job.objects.get().status == Job.Status.SUCCEEDED
+    kept = ReportFile.objects.get(kind=ReportFile.Kind.EXECUTION_XLSX)
+    book = load_workbook(io.BytesIO(kept.file.read()))
+    assert {row[3].value for row in book["Исполнение"].iter_rows(min_row=5)} >= {"СОШ № 1", "СОШ с. Дюрметь"}
+    download = reverse("reports:file", args=[kept.pk])
+    assert client_for(official).get(download).status_code == 200
+    # the methodist's report lists every school: a director may not open it
+    assert client_for(director_a).get(download).status_code == 404
+    assert client_for(director_b).get(download).status_code == 404
