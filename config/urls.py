@@ -29,4 +29,5 @@ urlpatterns = [
     path("jobs/", include("config.jobs.urls")),
     path("admin/", admin.site.urls),
     path("execution/", include("roadmaps.urls_execution")),
+    path("reports/", include("reports.urls")),
 ]

@@ -13,6 +13,7 @@ from roadmaps.models.catalogue import (
 )
 from roadmaps.models.execution import Assignment, Evidence, ReviewDecision
 from roadmaps.models.notifications import Notification
+from roadmaps.models.orders import Order, OrderItem, OrderPerson, OrderRoadmap
 from roadmaps.models.plans import Measure, MeasureExecutor, Roadmap, Section
 
 __all__ = [
@@ -33,4 +34,8 @@ __all__ = [
     "Section",
     "StepTemplate",
     "Track",
+    "Order",
+    "OrderItem",
+    "OrderPerson",
+    "OrderRoadmap",
 ]

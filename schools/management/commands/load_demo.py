@@ -9,6 +9,7 @@ from schools.demo import DEMO_PASSWORD, USERS
 DEMO_LOADERS = [
     "schools.demo.load_demo_schools",
     "roadmaps.demo_execution.load_demo_execution",
+    "reports.demo.load_demo_reports",
 ]
 
 

@@ -1,0 +1,73 @@
+"""Generated files (отчёты): PDFs and workbooks rendered in the background and kept for download."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from roadmaps.models import Order, Roadmap
+from schools.access import access_for
+
+
+class ReportFileQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A file is visible to whoever may read the roadmap or the order it was made from; an
+        execution report only to the person who made it and the municipality's staff, because it
+        was cut to what its author sees (a director's report holds their school only, a methodist's
+        every school, which another school's director may not see)."""
+        if not user.is_authenticated:
+            return self.none()
+        access = access_for(user)
+        readable = self.filter(
+            Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user))
+        )
+        if access.sees_everything:
+            return readable
+        return readable.filter(
+            ~Q(kind__in=[ReportFile.Kind.EXECUTION_PDF, ReportFile.Kind.EXECUTION_XLSX])
+            | Q(created_by=user)
+            | Q(roadmap__owner__municipality_id__in=access.municipality_ids)
+        )
+
+
+class ReportFile(models.Model):
+    """Сформированный файл: печатная форма дорожной карты, приказа или отчёта об исполнении."""
+
+    class Kind(models.TextChoices):
+        ROADMAP_PDF = "roadmap_pdf", "Дорожная карта (PDF)"
+        ROADMAP_XLSX = "roadmap_xlsx", "Дорожная карта (Excel)"
+        ORDER_PDF = "order_pdf", "Приказ с приложениями (PDF)"
+        EXECUTION_PDF = "execution_pdf", "Отчёт об исполнении (PDF)"
+        EXECUTION_XLSX = "execution_xlsx", "Отчёт об исполнении (Excel)"
+        ROADMAP_IMPORT = "roadmap_import", "Загруженная книга Excel (исходный файл)"
+
+    kind = models.CharField("вид", max_length=30, choices=Kind.choices)
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="дорожная карта", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.ForeignKey(
+        Order, verbose_name="приказ", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField("файл", upload_to="reports/%Y/%m/", max_length=300)
+    filename = models.CharField("имя файла", max_length=255)
+    size = models.PositiveBigIntegerField("размер, байт", default=0)
+    pages = models.PositiveIntegerField("страниц", default=0)
+    params = models.JSONField("параметры", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="сформировал", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("сформирован", auto_now_add=True)
+
+    objects = ReportFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "сформированный файл"
+        verbose_name_plural = "сформированные файлы"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(roadmap__isnull=False) | Q(order__isnull=False), name="report_file_has_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

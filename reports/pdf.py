@@ -1,0 +1,129 @@
+"""HTML → PDF with WeasyPrint for roadmaps, orders (with their appendices in one file) and
+execution reports. The HTML comes from templates/reports/print/ and static/css/print.css."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from reports.selectors import (
+    ExecutionReport,
+    RoadmapDocument,
+    format_date,
+    order_items,
+    roadmap_document,
+)
+from reports.typography import cell_html, typograph
+from roadmaps.models import Order
+
+# A measure row shorter than this (characters over all its cells) is kept on one page; a longer
+# one may break across pages, and orphans/widows keep at least two lines with its number.
+KEEP_ROW_CHARS = 900
+
+Progress = Callable[[int, int], None]
+
+
+@lru_cache(maxsize=1)
+def print_css() -> str:
+    return (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text(encoding="utf-8")
+
+
+def roadmap_html(doc: RoadmapDocument, *, css: str | None = None) -> str:
+    keys = [key for key, _ in doc.columns]
+    rows = []
+    for row in doc.rows:
+        if row.kind == "measure":
+            html_cells = [row.number] + [cell_html(row.cells.get(key, "")) for key in keys[1:]]
+            keep = sum(len(v) for v in row.cells.values()) < KEEP_ROW_CHARS
+            rows.append({"kind": "measure", "html_cells": html_cells, "keep": keep})
+        else:
+            rows.append({"kind": row.kind, "html": typograph(row.text)})
+    context = {
+        "doc": doc,
+        "rows": rows,
+        "title": typograph(doc.title),
+        "stamp_lines": [typograph(line) for line in doc.stamp_lines],
+        "css": mark_safe(print_css() if css is None else css),
+    }
+    return render_to_string("reports/print/roadmap.html", context)
+
+
+def html_to_document(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+
+
+def write_documents(documents) -> bytes:
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def render_roadmap_pdf(roadmap, *, progress: Progress | None = None) -> bytes:
+    if progress:
+        progress(0, 2)
+    document = html_to_document(roadmap_html(roadmap_document(roadmap)))
+    if progress:
+        progress(1, 2)
+    data = document.write_pdf()
+    if progress:
+        progress(2, 2)
+    return data
+
+
+def order_html(order: Order) -> str:
+    organisation = order.organization
+    header = order.header.strip() or organisation.full_name or organisation.short_name
+    org_lines = [line.strip() for line in header.splitlines() if line.strip()]
+    context = {
+        "order": order,
+        "org_lines": org_lines,
+        "date": format_date(order.date),
+        "number": order.number or "____",
+        "title": typograph(order.title),
+        "basis": typograph(order.basis),
+        "items": [
+            {"number": item.number, "text": typograph(item.text), "subitems": [typograph(s) for s in item.subitems]}
+            for item in order_items(order)
+        ],
+        "signatory_position": typograph(order.signatory_position),
+        "signatory_name": typograph(order.signatory_name),
+        "css": mark_safe(print_css()),
+    }
+    return render_to_string("reports/print/order.html", context)
+
+
+def render_order_pdf(order: Order, *, progress: Progress | None = None) -> bytes:
+    """The order itself, then every approved roadmap as its appendix, in one PDF."""
+    links = list(order.approved.select_related("roadmap__owner").order_by("appendix_number"))
+    total = len(links) + 1
+    documents = [html_to_document(order_html(order))]
+    if progress:
+        progress(1, total)
+    for index, link in enumerate(links, start=2):
+        doc = roadmap_document(link.roadmap, appendix_number=link.appendix_number, order=order)
+        documents.append(html_to_document(roadmap_html(doc)))
+        if progress:
+            progress(index, total)
+    return write_documents(documents)
+
+
+def execution_html(report: ExecutionReport) -> str:
+    context = {
+        "report": report,
+        "title": typograph(report.title),
+        "date_from": format_date(report.date_from),
+        "date_to": format_date(report.date_to),
+        "as_of": format_date(report.as_of),
+        "css": mark_safe(print_css()),
+    }
+    return render_to_string("reports/print/execution.html", context)
+
+
+def render_execution_pdf(report: ExecutionReport) -> bytes:
+    return html_to_document(execution_html(report)).write_pdf()

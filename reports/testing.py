@@ -1,0 +1,86 @@
+"""Small factories for the reports tests and the benchmark: roadmaps built with the ORM directly (the editor's
+services belong to another issue), with sections, measures and executors."""
+
+import io
+from datetime import date
+
+from pypdf import PdfReader
+
+from roadmaps.models import Direction, EvidenceKind, ExecutorKind, Measure, MeasureExecutor, Roadmap, Section
+
+LONG_DESCRIPTION = (
+    "Проведение совещания для руководителей общеобразовательных организаций по итогам проведения "
+    "всероссийских проверочных работ (далее ВПР), ГИА, муниципальных диагностических работ; обсуждение "
+    "регионального анализа результатов мониторинга и адресных рекомендаций, разработка плана муниципальных "
+    "мер с учетом муниципальных особенностей и проблем, выявленных в рамках регионального управленческого цикла"
+)
+
+
+def build_roadmap(
+    owner,
+    *,
+    sections: int = 2,
+    measures: int = 3,
+    status=Roadmap.Status.APPROVED,
+    stamp=Roadmap.Stamp.APPROVAL,
+    code="1.1",
+    title="по развитию муниципальной системы оценки качества подготовки обучающихся",
+    long=False,
+    numbered=True,
+    with_direction=False,
+) -> Roadmap:
+    roadmap = Roadmap.objects.create(
+        owner=owner,
+        code=code,
+        title=title,
+        period_start=date(2022, 9, 1),
+        period_end=date(2023, 8, 31),
+        approver_position="Начальник управления образования\nадминистрации Новоузенского\nмуниципального района",
+        approver_name="Т.В. Разуваева",
+        stamp=stamp,
+        appendix_number="1",
+        status=status,
+        order_number="158",
+        order_date=date(2022, 8, 27),
+    )
+    kind_authority = ExecutorKind.objects.order_by("order").first()
+    evidence = list(EvidenceKind.objects.order_by("order")[:2])
+    for s in range(1, sections + 1):
+        if with_direction and s == 1:
+            direction = Direction.objects.get(code="1.1")
+            section = Section.objects.create(roadmap=roadmap, order=s, kind=Section.Kind.DIRECTION, direction=direction)
+            section.tracks.add(direction.tracks.order_by("order").first())
+        else:
+            section = Section.objects.create(
+                roadmap=roadmap, order=s, kind=Section.Kind.HEADING, heading=f"Мероприятия раздела {s}"
+            )
+        for m in range(1, measures + 1):
+            text = f"Мероприятие {s}-{m}: " + (LONG_DESCRIPTION if long else "проведение совещания")
+            measure = Measure.objects.create(
+                section=section,
+                order=m,
+                number=f"{s}.{m}" if numbered else "",
+                description=text + "\n- анализ результатов ВПР\n- подготовка справки",
+                deadline_text="Август-сентябрь ежегодно",
+                actions=["Проведено совещание", "Материалы размещены на сайте"],
+                expected_result=f"Протокол совещания {s}-{m}",
+                note="",
+            )
+            measure.evidence_kinds.set(evidence)
+            MeasureExecutor.objects.create(measure=measure, organization=owner, is_lead=True, order=0)
+            MeasureExecutor.objects.create(measure=measure, executor_kind=kind_authority, order=1)
+    return roadmap
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages]
+
+
+def pdf_reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def flat(text: str) -> str:
+    """Extracted text with line breaks and non-breaking spaces turned into single spaces."""
+    return " ".join(text.replace("\u00a0", " ").split())

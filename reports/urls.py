@@ -1,0 +1,24 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("roadmap/<int:pk>/", views.roadmap_print, name="roadmap"),
+    path("roadmap/<int:pk>/pdf/", views.roadmap_pdf, name="roadmap_pdf"),
+    path("roadmap/<int:pk>/pdf/job/", views.roadmap_pdf_job, name="roadmap_pdf_job"),
+    path("roadmap/<int:pk>/xlsx/", views.roadmap_xlsx, name="roadmap_xlsx"),
+    path("roadmap/<int:pk>/import/", views.roadmap_import, name="roadmap_import"),
+    path("roadmap/<int:pk>/execution/", views.roadmap_execution, name="roadmap_execution"),
+    path("roadmaps/import/", views.roadmap_import_new, name="roadmap_import_new"),
+    path("roadmaps/import/confirm/", views.roadmap_import_confirm, name="roadmap_import_confirm"),
+    path("files/<int:pk>/", views.file_download, name="file"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/new/", views.order_create, name="order_create"),
+    path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("orders/<int:pk>/edit/", views.order_edit, name="order_edit"),
+    path("orders/<int:pk>/pdf/", views.order_pdf, name="order_pdf"),
+    path("orders/<int:pk>/pdf/job/", views.order_pdf_job, name="order_pdf_job"),
+    path("orders/<int:pk>/sign/", views.order_sign_view, name="order_sign"),
+]

@@ -1,0 +1,320 @@
+"""Pages «Печать и выгрузка» of a roadmap, orders (приказы), downloads of rendered files."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reports.excel import execution_xlsx_bytes
+from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, RoadmapImportNewForm
+from reports.models import ReportFile
+from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf
+from reports.selectors import execution_report, order_for_user_or_404, order_items, roadmap_for_user_or_404
+from reports.services import (
+    RoadmapStateError,
+    execution_report_enqueue,
+    order_pdf_enqueue,
+    order_save,
+    order_sign,
+    roadmap_import_check,
+    roadmap_import_xlsx,
+    roadmap_pdf_enqueue,
+)
+from roadmaps.models import Measure, Order, Roadmap
+from roadmaps.xlsx import RoadmapImportError, roadmap_xlsx_bytes
+from schools.access import access_for
+from schools.models import Organization
+
+# From this size on the page recommends the background render (about 10 s of work on a busy server)
+BIG_ROADMAP_MEASURES = 150
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _job_response(request, job):
+    """htmx: the progress bar in place (it polls itself); otherwise the job's own page."""
+    if request.htmx:
+        job.refresh_from_db()
+        return render(request, "jobs/partials/job_status.html", {"job": job})
+    return redirect("jobs:detail", pk=job.pk)
+
+
+def _can_edit_roadmap(user, roadmap: Roadmap) -> bool:
+    return access_for(user).can_edit_municipality(roadmap.owner.municipality_id)
+
+
+def _default_period(roadmap: Roadmap) -> dict:
+    return {"date_from": roadmap.period_start, "date_to": roadmap.period_end, "format": "pdf"}
+
+
+@login_required
+def index(request):
+    roadmaps = Roadmap.objects.for_user(request.user).select_related("owner").order_by("-period_start", "code", "title")
+    access = access_for(request.user)
+    context = {"roadmaps": roadmaps, "can_import": access.is_admin or access.is_staff_of_authority}
+    return render(request, "reports/index.html", context)
+
+
+@login_required
+def roadmap_print(request, pk: int, *, import_form=None, problems=None, execution_form=None, status=200):
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    context = {
+        "roadmap": roadmap,
+        "can_edit": _can_edit_roadmap(request.user, roadmap),
+        "import_form": import_form or RoadmapImportForm(),
+        "problems": problems or [],
+        "execution_form": execution_form or ExecutionReportForm(initial=_default_period(roadmap)),
+        "files": ReportFile.objects.for_user(request.user).filter(roadmap=roadmap)[:10],
+        "measure_count": Measure.objects.filter(section__roadmap=roadmap).count(),
+        "big_roadmap": BIG_ROADMAP_MEASURES,
+    }
+    return render(request, "reports/roadmap_print.html", context, status=status)
+
+
+@login_required
+def roadmap_pdf(request, pk: int):
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    return _download(render_roadmap_pdf(roadmap), f"roadmap-{roadmap.pk}.pdf", PDF)
+
+
+@login_required
+@require_POST
+def roadmap_pdf_job(request, pk: int):
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    job = roadmap_pdf_enqueue(roadmap=roadmap, by=request.user)
+    return _job_response(request, job)
+
+
+@login_required
+def roadmap_xlsx(request, pk: int):
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    return _download(roadmap_xlsx_bytes(roadmap), f"roadmap-{roadmap.pk}.xlsx", XLSX)
+
+
+IMPORT_SESSION_KEY = "reports_roadmap_imports"
+
+
+def _stage_import(request, *, data: bytes, parsed, owner, target: Roadmap | None):
+    """Keep the checked workbook until the person confirms the preview (dry run) of it."""
+    token = uuid.uuid4().hex
+    path = default_storage.save(f"reports/imports/{token}.xlsx", ContentFile(data))
+    staged = request.session.get(IMPORT_SESSION_KEY, {})
+    # a person previews one file at a time: earlier unconfirmed uploads are dropped with their files
+    for entry in staged.values():
+        default_storage.delete(entry["path"])
+    staged = {token: {"path": path, "owner_id": owner.pk, "roadmap_id": target.pk if target else None}}
+    request.session[IMPORT_SESSION_KEY] = staged
+    context = {"parsed": parsed, "token": token, "owner": owner, "target": target}
+    return render(request, "reports/roadmap_import_preview.html", context)
+
+
+@login_required
+@require_POST
+def roadmap_import(request, pk: int):
+    """Into this roadmap when it is a draft (its contents are replaced), else into a new draft.
+    The upload is checked and previewed first; nothing is written until the person confirms."""
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    if not _can_edit_roadmap(request.user, roadmap):
+        raise PermissionDenied("Загружать дорожные карты может методист или руководитель УО муниципалитета")
+    form = RoadmapImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return roadmap_print(request, pk, import_form=form, status=400)
+    target = roadmap if roadmap.status == Roadmap.Status.DRAFT else None
+    data = form.cleaned_data["file"].read()
+    try:
+        parsed = roadmap_import_check(data=data, by=request.user, owner=roadmap.owner)
+    except RoadmapImportError as error:
+        return roadmap_print(request, pk, import_form=form, problems=error.problems, status=400)
+    return _stage_import(request, data=data, parsed=parsed, owner=roadmap.owner, target=target)
+
+
+@login_required
+def roadmap_import_new(request):
+    access = access_for(request.user)
+    if not (access.is_admin or access.is_staff_of_authority):
+        raise PermissionDenied("Загружать дорожные карты может методист или руководитель УО")
+    form = RoadmapImportNewForm(request.POST or None, request.FILES or None, user=request.user)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data, owner = form.cleaned_data["file"].read(), form.cleaned_data["owner"]
+        try:
+            parsed = roadmap_import_check(data=data, by=request.user, owner=owner)
+        except RoadmapImportError as error:
+            problems = error.problems
+        else:
+            return _stage_import(request, data=data, parsed=parsed, owner=owner, target=None)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/roadmap_import.html", {"form": form, "problems": problems}, status=status)
+
+
+@login_required
+@require_POST
+def roadmap_import_confirm(request):
+    staged = request.session.get(IMPORT_SESSION_KEY, {})
+    entry = staged.pop(request.POST.get("token", ""), None)
+    request.session[IMPORT_SESSION_KEY] = staged
+    if entry is None:
+        messages.error(request, "Загрузка не найдена или уже выполнена: загрузите файл ещё раз.")
+        return redirect("reports:index")
+    with default_storage.open(entry["path"], "rb") as file:
+        data = file.read()
+    default_storage.delete(entry["path"])
+    target = None
+    if entry["roadmap_id"]:
+        target = roadmap_for_user_or_404(request.user, entry["roadmap_id"])
+    owner = get_object_or_404(Organization, pk=entry["owner_id"])
+    try:
+        outcome = roadmap_import_xlsx(data=data, by=request.user, roadmap=target, owner=owner)
+    except (RoadmapImportError, RoadmapStateError) as error:
+        messages.error(request, f"Файл не загружен: {error}")
+        return redirect("reports:roadmap", pk=target.pk) if target else redirect("reports:roadmap_import_new")
+    if outcome.unchanged:
+        messages.info(
+            request, "Этот файл уже загружен в черновик, и черновик с тех пор не менялся: ничего не изменено."
+        )
+    else:
+        what = "создан новый черновик" if outcome.created else "черновик заменён"
+        messages.success(request, f"Загружено: разделов {outcome.sections}, мероприятий {outcome.measures}; {what}.")
+    return redirect("reports:roadmap", pk=outcome.roadmap.pk)
+
+
+@login_required
+def roadmap_execution(request, pk: int):
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    form = ExecutionReportForm(request.GET or None, initial=_default_period(roadmap))
+    if not form.is_valid():
+        if not request.GET:
+            return redirect("reports:roadmap", pk=pk)
+        return roadmap_print(request, pk, execution_form=form, status=400)
+    data = form.cleaned_data
+    if data["background"]:
+        job = execution_report_enqueue(
+            roadmap=roadmap,
+            by=request.user,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            as_of=timezone.localdate(),
+            format=data["format"],
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    report = execution_report(
+        roadmap, date_from=data["date_from"], date_to=data["date_to"], as_of=timezone.localdate(), user=request.user
+    )
+    name = f"execution-{roadmap.pk}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
+    if data["format"] == "xlsx":
+        return _download(execution_xlsx_bytes(report), f"{name}.xlsx", XLSX)
+    return _download(render_execution_pdf(report), f"{name}.pdf", PDF)
+
+
+@login_required
+def file_download(request, pk: int):
+    report = get_object_or_404(ReportFile.objects.for_user(request.user), pk=pk)
+    content_type = PDF if report.filename.endswith(".pdf") else XLSX
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=content_type)
+
+
+# ------------------------------------------------------------------------------------------------
+# Orders
+# ------------------------------------------------------------------------------------------------
+
+
+def _require_staff(user) -> None:
+    access = access_for(user)
+    if not (access.is_admin or access.is_staff_of_authority):
+        raise PermissionDenied("Приказы готовят методисты и руководители органа управления образованием")
+
+
+@login_required
+def order_list(request):
+    orders = (
+        Order.objects.for_user(request.user)
+        .select_related("organization")
+        .annotate(appendix_count=Count("approved"))
+        .order_by("-date", "-pk")
+    )
+    access = access_for(request.user)
+    can_create = access.is_admin or access.is_staff_of_authority
+    return render(request, "reports/order_list.html", {"orders": orders, "can_create": can_create})
+
+
+@login_required
+def order_create(request):
+    _require_staff(request.user)
+    form = OrderForm(request.POST or None, user=request.user, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        order = order_save(by=request.user, **form.service_kwargs())
+        messages.success(request, "Приказ сохранён.")
+        return redirect("reports:order", pk=order.pk)
+    return render(request, "reports/order_form.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def order_edit(request, pk: int):
+    order = order_for_user_or_404(request.user, pk)
+    if not access_for(request.user).can_edit_municipality(order.organization.municipality_id):
+        raise PermissionDenied("Изменять приказ может методист или руководитель УО его муниципалитета")
+    if order.status == Order.Status.SIGNED:
+        messages.error(request, "Подписанный приказ не изменяется.")
+        return redirect("reports:order", pk=order.pk)
+    form = OrderForm(request.POST or None, user=request.user, initial=OrderForm.initial_for(order))
+    if request.method == "POST" and form.is_valid():
+        order_save(by=request.user, order=order, **form.service_kwargs())
+        messages.success(request, "Приказ сохранён.")
+        return redirect("reports:order", pk=order.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/order_form.html", {"form": form, "order": order}, status=status)
+
+
+@login_required
+def order_detail(request, pk: int):
+    order = order_for_user_or_404(request.user, pk)
+    context = {
+        "order": order,
+        "items": order_items(order),
+        "appendices": order.approved.select_related("roadmap").order_by("appendix_number"),
+        "can_edit": access_for(request.user).can_edit_municipality(order.organization.municipality_id),
+        "files": ReportFile.objects.for_user(request.user).filter(order=order)[:10],
+    }
+    return render(request, "reports/order_detail.html", context)
+
+
+@login_required
+def order_pdf(request, pk: int):
+    order = order_for_user_or_404(request.user, pk)
+    return _download(render_order_pdf(order), f"order-{order.pk}.pdf", PDF)
+
+
+@login_required
+@require_POST
+def order_pdf_job(request, pk: int):
+    order = order_for_user_or_404(request.user, pk)
+    job = order_pdf_enqueue(order=order, by=request.user)
+    return _job_response(request, job)
+
+
+@login_required
+@require_POST
+def order_sign_view(request, pk: int):
+    order = order_for_user_or_404(request.user, pk)
+    try:
+        order_sign(order=order, by=request.user)
+    except RoadmapStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Приказ отмечен как подписанный.")
+    return redirect("reports:order", pk=order.pk)

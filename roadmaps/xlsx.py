@@ -1,0 +1,585 @@
+"""A roadmap as an Excel workbook in its printed layout, and back.
+
+Export: sheet «Дорожная карта» looks like the printed plan (stamp, title, the table with the
+columns the roadmap uses, section rows across the table) and sheet «Параметры» holds what the
+printed page shows only in passing (code, period, approver, basis). Import reads such a workbook
+(exported, then edited in Excel) into a DRAFT roadmap. The import promises what the results
+import promises: every problem is reported with its sheet, row, column and value and a Russian
+reason, and nothing is written when any problem is found.
+
+Text that begins with =, +, - or @ is written as text (a string cell with the quote prefix),
+never as a formula: a plan's dash list «- анализ результатов» must not become a formula, and a
+cell «=HYPERLINK(…)» from a user must not run in the reader's Excel.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from reports.selectors import (
+    COLUMNS,
+    EVIDENCE_PREFIX,
+    FUNCTION_PREFIX,
+    LEAD_MARK,
+    TARGET_PREFIX,
+    TRACK_PREFIX,
+    RoadmapDocument,
+    format_date,
+    roadmap_document,
+)
+from roadmaps.models import (
+    Direction,
+    EvidenceKind,
+    ExecutorKind,
+    FunctionType,
+    Measure,
+    MeasureExecutor,
+    Roadmap,
+    Section,
+)
+from schools.models import Organization
+
+SHEET_PLAN = "Дорожная карта"
+SHEET_PARAMS = "Параметры"
+FORMULA_START = ("=", "+", "-", "@")
+MAX_ROWS = 5000  # a roadmap has hundreds of rows; more means a wrong file (or one bloated by formatting)
+FONT = "Liberation Serif"
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WIDTHS = {"number": 8, "description": 60, "deadline": 18, "executors": 28, "actions": 36, "result": 32, "note": 20}
+HEADER_ALIASES = {
+    "number": {"№ п/п", "№", "№ п.п.", "номер"},
+    "description": {
+        "наименование мероприятия / описание",
+        "наименование мероприятия",
+        "описание мероприятий",
+        "описание мероприятия",
+        "мероприятие",
+    },
+    "deadline": {"сроки", "сроки реализации", "срок", "срок исполнения"},
+    "executors": {"ответственные исполнители", "ответственный исполнитель", "исполнители"},
+    "actions": {"перечень действий", "действия"},
+    "result": {"ожидаемый результат", "результат"},
+    "note": {"примечание", "примечания"},
+}
+PARAMS = [
+    ("code", "Шифр"),
+    ("title", "Наименование"),
+    ("period_start", "Начало периода"),
+    ("period_end", "Окончание периода"),
+    ("period_kind", "Вид периода"),
+    ("stamp", "Гриф"),
+    ("appendix_number", "Номер приложения"),
+    ("approver_position", "Утверждает: должность"),
+    ("approver_name", "Утверждает: ФИО"),
+    ("basis_title", "Основание: наименование документа"),
+    ("basis_number", "Основание: номер"),
+    ("basis_date", "Основание: дата"),
+]
+DATE_PARAMS = {"period_start", "period_end", "basis_date"}
+LENGTHS = {"number": 20, "deadline": 500, "code": 20, "appendix_number": 20, "approver_position": 300}
+
+
+# ------------------------------------------------------------------------------------------------
+# Export
+# ------------------------------------------------------------------------------------------------
+
+
+def put_text(cell, value) -> None:
+    """Write a value as text; formula-like text stays text (string type and the quote prefix)."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _param_values(roadmap: Roadmap) -> dict[str, str]:
+    values = {key: getattr(roadmap, key) for key, _ in PARAMS}
+    values["period_kind"] = roadmap.get_period_kind_display()
+    values["stamp"] = roadmap.get_stamp_display()
+    for key in DATE_PARAMS:
+        values[key] = format_date(values[key])
+    return {key: "" if value is None else str(value) for key, value in values.items()}
+
+
+def roadmap_workbook(roadmap: Roadmap, document: RoadmapDocument | None = None) -> Workbook:
+    doc = document or roadmap_document(roadmap)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_PLAN
+    keys = [key for key, _ in doc.columns]
+    width = len(keys)
+    base = Font(name=FONT, size=11)
+    bold = Font(name=FONT, size=11, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    # the stamp in the right-hand columns, as on paper
+    stamp_col = max(1, width - 1)
+    row = 1
+    for line in doc.stamp_lines:
+        cell = sheet.cell(row=row, column=stamp_col)
+        put_text(cell, line)
+        cell.font = bold if row == 1 else base
+        if width > stamp_col:
+            sheet.merge_cells(start_row=row, start_column=stamp_col, end_row=row, end_column=width)
+        row += 1
+    row += 1
+    title = sheet.cell(row=row, column=1)
+    put_text(title, doc.title)
+    title.font = Font(name=FONT, size=13, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.row_dimensions[row].height = 36
+    row += 2
+    header_row = row
+    for column, (key, label) in enumerate(doc.columns, start=1):
+        cell = sheet.cell(row=row, column=column)
+        put_text(cell, label)
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[key]
+    section_fill = PatternFill("solid", fgColor="F0F0F0")
+    for item in doc.rows:
+        row += 1
+        if item.kind == "measure":
+            values = [item.number] + [item.cells.get(key, "") for key in keys[1:]]
+            for column, value in enumerate(values, start=1):
+                cell = sheet.cell(row=row, column=column)
+                put_text(cell, value)
+                cell.font = base
+                cell.alignment = wrap
+                cell.border = BORDER
+        else:
+            cell = sheet.cell(row=row, column=1)
+            put_text(cell, item.text)
+            cell.font = bold if item.kind == "section" else Font(name=FONT, size=11, italic=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            for column in range(1, width + 1):
+                sheet.cell(row=row, column=column).border = BORDER
+                if item.kind == "section":
+                    sheet.cell(row=row, column=column).fill = section_fill
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+
+    params = workbook.create_sheet(SHEET_PARAMS)
+    params.column_dimensions["A"].width = 36
+    params.column_dimensions["B"].width = 90
+    put_text(params.cell(row=1, column=1), "Параметр")
+    put_text(params.cell(row=1, column=2), "Значение")
+    params.cell(row=1, column=1).font = params.cell(row=1, column=2).font = bold
+    for index, (key, label) in enumerate(PARAMS, start=2):
+        put_text(params.cell(row=index, column=1), label)
+        value_cell = params.cell(row=index, column=2)
+        put_text(value_cell, _param_values(roadmap)[key])
+        value_cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return workbook
+
+
+def roadmap_xlsx_bytes(roadmap: Roadmap) -> bytes:
+    buffer = io.BytesIO()
+    roadmap_workbook(roadmap).save(buffer)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------
+# Import
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportProblem:
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"лист «{self.sheet}»"
+        if self.row:
+            where += f", строка {self.row}"
+        if self.column:
+            where += f", столбец «{self.column}»"
+        value = f", значение «{self.value[:80]}»" if self.value else ""
+        return f"{where}{value}: {self.reason}"
+
+
+class RoadmapImportError(Exception):
+    """The workbook was rejected; `problems` lists every reason. Nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+
+
+@dataclass
+class ParsedMeasure:
+    row: int
+    number: str
+    description: str
+    deadline_text: str = ""
+    executors: list[dict] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    expected_result: str = ""
+    target_text: str = ""
+    evidence_kinds: list[EvidenceKind] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class ParsedSection:
+    row: int
+    kind: str
+    number: str = ""
+    heading: str = ""
+    direction: Direction | None = None
+    tracks: list = field(default_factory=list)
+    function_type: FunctionType | None = None
+    measures: list[ParsedMeasure] = field(default_factory=list)
+
+
+@dataclass
+class ParsedRoadmap:
+    params: dict
+    sections: list[ParsedSection]
+
+    @property
+    def measure_count(self) -> int:
+        return sum(len(s.measures) for s in self.sections)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _parse_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class _Parser:
+    def __init__(self, workbook, owner: Organization):
+        self.workbook = workbook
+        self.owner = owner
+        self.problems: list[ImportProblem] = []
+
+    def problem(self, sheet, row, column, value, reason):
+        self.problems.append(ImportProblem(sheet, row, column, _text(value), reason))
+
+    # --- parameters ---------------------------------------------------------------------------
+    def params(self) -> dict:
+        if SHEET_PARAMS not in self.workbook.sheetnames:
+            self.problem(SHEET_PARAMS, None, "", "", "нет листа «Параметры» (шифр, наименование, период)")
+            return {}
+        sheet = self.workbook[SHEET_PARAMS]
+        labels = {label.lower(): key for key, label in PARAMS}
+        raw: dict[str, tuple[int, object]] = {}
+        for row in sheet.iter_rows(min_row=2):
+            label = _text(row[0].value).lower()
+            if not label:
+                continue
+            if label not in labels:
+                self.problem(SHEET_PARAMS, row[0].row, "Параметр", label, "неизвестный параметр")
+                continue
+            cell = row[1] if len(row) > 1 else None
+            if cell is not None and cell.data_type == "f":
+                self.problem(SHEET_PARAMS, cell.row, "Значение", cell.value, "формулы не допускаются, введите текст")
+                continue
+            raw[labels[label]] = (row[0].row, cell.value if cell is not None else None)
+        values: dict = {}
+        for key, label in PARAMS:
+            row_number, value = raw.get(key, (None, None))
+            if key in DATE_PARAMS:
+                try:
+                    values[key] = _parse_date(value)
+                except ValueError:
+                    self.problem(SHEET_PARAMS, row_number, "Значение", value, f"«{label}»: дата в виде ДД.ММ.ГГГГ")
+                    values[key] = None
+            else:
+                values[key] = _text(value)
+            if key in LENGTHS and len(values[key] or "") > LENGTHS[key]:
+                self.problem(SHEET_PARAMS, row_number, "Значение", value, f"«{label}»: не длиннее {LENGTHS[key]}")
+        if not values.get("title"):
+            self.problem(SHEET_PARAMS, raw.get("title", (None,))[0], "Значение", "", "не указано наименование")
+        for key in ("period_start", "period_end"):
+            if key in values and values[key] is None and not any(p.row == raw.get(key, (0,))[0] for p in self.problems):
+                self.problem(SHEET_PARAMS, raw.get(key, (None,))[0], "Значение", "", f"не указано: {dict(PARAMS)[key]}")
+        if values.get("period_start") and values.get("period_end") and values["period_start"] >= values["period_end"]:
+            self.problem(
+                SHEET_PARAMS,
+                raw["period_end"][0],
+                "Значение",
+                raw["period_end"][1],
+                "окончание периода должно быть позже начала",
+            )
+        values["period_kind"] = self._choice(
+            Roadmap.PeriodKind, values.get("period_kind"), raw.get("period_kind", (None,))[0], "Вид периода"
+        )
+        values["stamp"] = self._choice(Roadmap.Stamp, values.get("stamp"), raw.get("stamp", (None,))[0], "Гриф")
+        return values
+
+    def _choice(self, choices, text, row_number, label):
+        if not text:
+            return choices.values[0]
+        for value, display in choices.choices:
+            if text.lower() in (value, display.lower()):
+                return value
+        allowed = ", ".join(f"«{d}»" for _, d in choices.choices)
+        self.problem(SHEET_PARAMS, row_number, "Значение", text, f"«{label}»: допустимо {allowed}")
+        return choices.values[0]
+
+    # --- the plan -----------------------------------------------------------------------------
+    def plan(self) -> list[ParsedSection]:
+        if SHEET_PLAN not in self.workbook.sheetnames:
+            self.problem(SHEET_PLAN, None, "", "", "нет листа «Дорожная карта»")
+            return []
+        sheet = self.workbook[SHEET_PLAN]
+        if sheet.max_row > MAX_ROWS:
+            self.problem(SHEET_PLAN, None, "", str(sheet.max_row), f"слишком много строк: не больше {MAX_ROWS}")
+            return []
+        header_row, columns = self._header(sheet)
+        if header_row is None:
+            return []
+        labels = dict(COLUMNS)
+        executors = self._executor_names()
+        evidence = {k.title.lower(): k for k in EvidenceKind.objects.all()}
+        sections: list[ParsedSection] = []
+        for cells in sheet.iter_rows(min_row=header_row + 1):
+            row_number = cells[0].row
+            values = {}
+            for key, index in columns.items():
+                cell = cells[index] if index < len(cells) else None
+                if cell is not None and cell.data_type == "f":
+                    self.problem(
+                        SHEET_PLAN, row_number, labels[key], cell.value, "формулы не допускаются, введите текст"
+                    )
+                values[key] = _text(cell.value) if cell is not None else ""
+            others = [_text(c.value) for i, c in enumerate(cells) if i not in columns.values()]
+            if not any(values.values()) and not any(others):
+                continue
+            first = values.get("number", "")
+            rest = [v for k, v in values.items() if k != "number"]
+            if first and not any(rest):
+                self._section_row(sections, row_number, first)
+                continue
+            if not sections:
+                self.problem(SHEET_PLAN, row_number, labels["number"], first, "мероприятие стоит до первого раздела")
+                continue
+            sections[-1].measures.append(self._measure(row_number, values, executors, evidence))
+        if not any(s.measures for s in sections) and not self.problems:
+            self.problem(SHEET_PLAN, header_row, "", "", "в таблице нет ни одного мероприятия")
+        return sections
+
+    def _header(self, sheet):
+        for cells in sheet.iter_rows(min_row=1, max_row=40):
+            found = {}
+            for index, cell in enumerate(cells):
+                label = " ".join(_text(cell.value).lower().split())
+                for key, aliases in HEADER_ALIASES.items():
+                    if label in aliases and key not in found:
+                        found[key] = index
+            if "number" in found and "description" in found:
+                return cells[0].row, found
+        self.problem(
+            SHEET_PLAN, None, "", "", "не найдена строка заголовка таблицы («№ п/п» и «Наименование мероприятия»)"
+        )
+        return None, {}
+
+    def _section_row(self, sections: list[ParsedSection], row_number: int, text: str) -> None:
+        if text.startswith(TRACK_PREFIX) or text.startswith(FUNCTION_PREFIX):
+            section = sections[-1] if sections else None
+            if section is None or section.kind != Section.Kind.DIRECTION:
+                self.problem(SHEET_PLAN, row_number, "№ п/п", text, "трек или функция без направления над ними")
+                return
+            if text.startswith(TRACK_PREFIX):
+                title = text[len(TRACK_PREFIX) :].strip()
+                track = section.direction.tracks.filter(title__iexact=title).first()
+                if track is None:
+                    self.problem(
+                        SHEET_PLAN,
+                        row_number,
+                        "№ п/п",
+                        text,
+                        f"у направления {section.direction.code} нет такого трека",
+                    )
+                else:
+                    section.tracks.append(track)
+            else:
+                title = text[len(FUNCTION_PREFIX) :].strip()
+                function_type = FunctionType.objects.filter(title__iexact=title).first()
+                if function_type is None:
+                    self.problem(SHEET_PLAN, row_number, "№ п/п", text, "нет такого типа функции в справочнике")
+                else:
+                    section.function_type = function_type
+            return
+        match = re.match(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", text, re.S)
+        if match:
+            direction = Direction.objects.filter(code=match.group(1)).first()
+            if direction is not None and str(direction).lower() == text.lower():
+                sections.append(ParsedSection(row=row_number, kind=Section.Kind.DIRECTION, direction=direction))
+                return
+        if sections and sections[-1].kind == Section.Kind.DIRECTION and not sections[-1].measures and not match:
+            # a free line under a direction (the printed «heading» of a direction section)
+            sections[-1].heading = text
+            return
+        number, heading = (match.group(1), match.group(2).strip()) if match else ("", text)
+        if len(number) > 20:
+            self.problem(SHEET_PLAN, row_number, "№ п/п", text, "номер раздела не длиннее 20 знаков")
+        sections.append(ParsedSection(row=row_number, kind=Section.Kind.HEADING, number=number, heading=heading))
+
+    def _executor_names(self) -> list[tuple[str, dict]]:
+        names: list[tuple[str, dict]] = []
+        municipality = self.owner.municipality_id
+        organizations = Organization.objects.filter(municipality_id=municipality) if municipality else []
+        for organization in organizations:
+            for name in {organization.short_name, organization.full_name}:
+                if name:
+                    names.append((name, {"organization": organization}))
+        for kind in ExecutorKind.objects.all():
+            names.append((kind.title, {"executor_kind": kind}))
+        # the longest name first, so «СОШ № 1 г. Ершова» wins over «СОШ № 1»
+        return sorted(names, key=lambda item: -len(item[0]))
+
+    def _measure(self, row_number, values, executors, evidence) -> ParsedMeasure:
+        labels = dict(COLUMNS)
+        number = values.get("number", "").rstrip(".")
+        description = values.get("description", "")
+        if not description:
+            self.problem(SHEET_PLAN, row_number, labels["description"], "", "не заполнено наименование мероприятия")
+        if len(number) > LENGTHS["number"]:
+            self.problem(SHEET_PLAN, row_number, labels["number"], number, "номер не длиннее 20 знаков")
+        deadline = values.get("deadline", "")
+        if len(deadline) > LENGTHS["deadline"]:
+            self.problem(SHEET_PLAN, row_number, labels["deadline"], deadline, "срок не длиннее 500 знаков")
+        measure = ParsedMeasure(row=row_number, number=number, description=description, deadline_text=deadline)
+        for order, line in enumerate(s.strip() for s in values.get("executors", "").split("\n") if s.strip()):
+            is_lead = line.endswith(LEAD_MARK)
+            if is_lead:
+                line = line[: -len(LEAD_MARK)].strip()
+            executor = {"is_lead": is_lead, "order": order, "qualifier": line}
+            for name, target in executors:
+                if line == name or line.startswith(name + " "):
+                    executor.update(target, qualifier=line[len(name) :].strip())
+                    break
+            if len(executor["qualifier"]) > 300:
+                self.problem(SHEET_PLAN, row_number, labels["executors"], line, "уточнение исполнителя не длиннее 300")
+            measure.executors.append(executor)
+        for line in values.get("actions", "").split("\n"):
+            line = line.strip()
+            if line.startswith(("- ", "– ", "— ")):
+                line = line[2:].strip()
+            if line:
+                measure.actions.append(line)
+        result_lines = []
+        for line in values.get("result", "").split("\n"):
+            if line.startswith(TARGET_PREFIX):
+                measure.target_text = line[len(TARGET_PREFIX) :].strip()
+            elif line.startswith(EVIDENCE_PREFIX):
+                for title in line[len(EVIDENCE_PREFIX) :].split(";"):
+                    title = title.strip()
+                    if not title:
+                        continue
+                    kind = evidence.get(title.lower())
+                    if kind is None:
+                        allowed = "; ".join(k.title for k in evidence.values())
+                        self.problem(
+                            SHEET_PLAN,
+                            row_number,
+                            labels["result"],
+                            title,
+                            f"неизвестный вид подтверждающего документа (допустимо: {allowed})",
+                        )
+                    else:
+                        measure.evidence_kinds.append(kind)
+            else:
+                result_lines.append(line)
+        measure.expected_result = "\n".join(result_lines).strip()
+        measure.note = values.get("note", "")
+        return measure
+
+
+def parse_roadmap_workbook(data: bytes, *, owner: Organization) -> ParsedRoadmap:
+    """Read and check the whole workbook; raise RoadmapImportError listing every problem."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception:
+        raise RoadmapImportError(
+            [ImportProblem("", None, "", "", "файл не читается как книга Excel (.xlsx)")]
+        ) from None
+    parser = _Parser(workbook, owner)
+    params = parser.params()
+    sections = parser.plan()
+    if parser.problems:
+        raise RoadmapImportError(parser.problems)
+    return ParsedRoadmap(params=params, sections=sections)
+
+
+def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap) -> Roadmap:
+    """Replace the draft's parameters and contents by the parsed ones (the caller holds a transaction)."""
+    for key, value in parsed.params.items():
+        setattr(roadmap, key, value if value is not None or key in DATE_PARAMS else "")
+    roadmap.save()
+    roadmap.sections.all().delete()
+    for s_order, parsed_section in enumerate(parsed.sections, start=1):
+        section = Section.objects.create(
+            roadmap=roadmap,
+            order=s_order,
+            kind=parsed_section.kind,
+            direction=parsed_section.direction,
+            function_type=parsed_section.function_type,
+            number=parsed_section.number,
+            heading=parsed_section.heading,
+        )
+        if parsed_section.tracks:
+            section.tracks.set(parsed_section.tracks)
+        for m_order, parsed_measure in enumerate(parsed_section.measures, start=1):
+            measure = Measure.objects.create(
+                section=section,
+                order=m_order,
+                number=parsed_measure.number,
+                description=parsed_measure.description,
+                deadline_text=parsed_measure.deadline_text,
+                actions=parsed_measure.actions,
+                expected_result=parsed_measure.expected_result,
+                target_text=parsed_measure.target_text,
+                note=parsed_measure.note,
+            )
+            if parsed_measure.evidence_kinds:
+                measure.evidence_kinds.set(parsed_measure.evidence_kinds)
+            MeasureExecutor.objects.bulk_create(
+                MeasureExecutor(measure=measure, **executor) for executor in parsed_measure.executors
+            )
+    return roadmap

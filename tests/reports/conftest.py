@@ -1,0 +1,8 @@
+import pytest
+
+from reports.testing import build_roadmap
+
+
+@pytest.fixture
+def roadmap(authority):
+    return build_roadmap(authority)
