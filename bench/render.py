@@ -35,9 +35,9 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 from django.core.management import call_command  # noqa: E402
 
 from reports.pdf import html_to_document, print_css, roadmap_html  # noqa: E402
-from reports.selectors import roadmap_document  # noqa: E402
 from reports.testing import build_roadmap  # noqa: E402
 from roadmaps.catalogue import catalogue_load  # noqa: E402
+from roadmaps.document import roadmap_document  # noqa: E402
 from schools.models import Municipality, Organization  # noqa: E402
 
 PAGINATION_RULES = re.compile(

@@ -6,7 +6,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from reports.selectors import ExecutionReport, format_date
+from reports.selectors import ExecutionReport
+from roadmaps.document import format_date
 from roadmaps.xlsx import BORDER, FONT, put_text
 
 OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")

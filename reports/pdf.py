@@ -11,14 +11,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from reports.selectors import (
-    ExecutionReport,
-    RoadmapDocument,
-    format_date,
-    order_items,
-    roadmap_document,
-)
+from reports.selectors import ExecutionReport, order_items
 from reports.typography import cell_html, typograph
+from roadmaps.document import RoadmapDocument, format_date, roadmap_document
 from roadmaps.models import Order
 
 # A measure row shorter than this (characters over all its cells) is kept on one page; a longer

@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from config.jobs.models import Job
-from config.jobs.services import job_fail
+from config.jobs.services import job_enqueue
 from reports.models import ReportFile
-from reports.selectors import roadmap_document
+from roadmaps.document import roadmap_document
 from roadmaps.models import Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, write_parsed_roadmap
 from schools.access import access_for
@@ -218,36 +218,13 @@ def order_sign(*, order: Order, by) -> Order:
     return order
 
 
-def _enqueue(*, kind: str, title: str, task, task_kwargs: dict, user, total: int) -> Job:
-    """Like config.jobs.job_enqueue, but sends through the task object (`apply_async`), not by
-    name: `send_task` ignores CELERY_TASK_ALWAYS_EAGER, so in the embedded mode (no worker) a job
-    sent by name would stay queued forever. With a worker both behave the same."""
-    job = Job.objects.create(
-        kind=kind,
-        title=title,
-        task_name=task.name,
-        task_kwargs=task_kwargs,
-        created_by=user if user and user.is_authenticated else None,
-        progress_total=total,
-    )
-
-    def send():
-        try:
-            task.apply_async(kwargs={"job_id": job.pk, **task_kwargs})
-        except Exception as error:  # the broker is down: say so on the job
-            job_fail(job_id=job.pk, error=f"Очередь заданий недоступна: {error}")
-
-    transaction.on_commit(send)
-    return job
-
-
 def roadmap_pdf_enqueue(*, roadmap: Roadmap, by) -> Job:
     from reports.tasks import render_roadmap_pdf_task
 
-    return _enqueue(
+    return job_enqueue(
         kind="report.roadmap_pdf",
         title=f"PDF дорожной карты «{roadmap}»",
-        task=render_roadmap_pdf_task,
+        task_name=render_roadmap_pdf_task.name,
         task_kwargs={"roadmap_id": roadmap.pk, "user_id": by.pk},
         user=by,
         total=2,
@@ -257,10 +234,10 @@ def roadmap_pdf_enqueue(*, roadmap: Roadmap, by) -> Job:
 def order_pdf_enqueue(*, order: Order, by) -> Job:
     from reports.tasks import render_order_pdf_task
 
-    return _enqueue(
+    return job_enqueue(
         kind="report.order_pdf",
         title=f"PDF приказа {order}",
-        task=render_order_pdf_task,
+        task_name=render_order_pdf_task.name,
         task_kwargs={"order_id": order.pk, "user_id": by.pk},
         user=by,
         total=order.approved.count() + 1,
@@ -270,10 +247,10 @@ def order_pdf_enqueue(*, order: Order, by) -> Job:
 def execution_report_enqueue(*, roadmap: Roadmap, by, date_from: date, date_to: date, as_of: date, format: str) -> Job:
     from reports.tasks import render_execution_report_task
 
-    return _enqueue(
+    return job_enqueue(
         kind="report.execution",
         title=f"Отчёт об исполнении «{roadmap}» ({date_from:%d.%m.%Y}–{date_to:%d.%m.%Y})",
-        task=render_execution_report_task,
+        task_name=render_execution_report_task.name,
         task_kwargs={
             "roadmap_id": roadmap.pk,
             "user_id": by.pk,

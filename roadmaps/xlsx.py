@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from reports.selectors import (
+from roadmaps.document import (
     COLUMNS,
     EVIDENCE_PREFIX,
     FUNCTION_PREFIX,

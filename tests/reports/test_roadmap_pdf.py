@@ -3,9 +3,9 @@
 import re
 
 from reports.pdf import render_roadmap_pdf, roadmap_html
-from reports.selectors import roadmap_document
 from reports.testing import build_roadmap, flat, pdf_pages, pdf_reader
 from reports.typography import NBSP, cell_html, typograph
+from roadmaps.document import roadmap_document
 from roadmaps.models import Measure, Roadmap
 
 A4_LONG, A4_SHORT = 841.89, 595.28

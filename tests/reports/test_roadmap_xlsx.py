@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
-from reports.selectors import roadmap_document
 from reports.services import RoadmapStateError, roadmap_import_xlsx
 from reports.testing import build_roadmap
+from roadmaps.document import roadmap_document
 from roadmaps.models import Measure, Roadmap, Section
 from roadmaps.xlsx import SHEET_PARAMS, SHEET_PLAN, RoadmapImportError, roadmap_xlsx_bytes
 
