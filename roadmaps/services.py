@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
 from roadmaps.models import (
@@ -617,10 +618,8 @@ def measure_assign(*, measure: Measure, organizations: Iterable[Organization], b
                     due_date=due,
                 )
             )
-    for row in new_rows:
-        row._history_user = by
-        row.save()
-        result.append(row)
+    if new_rows:
+        result = bulk_create_with_history(new_rows, Assignment, default_user=by)
     return result
 
 
