@@ -61,8 +61,9 @@ class RoadmapForm(forms.ModelForm):
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        if owners.count() == 1 and not self.instance.pk:
-            self.fields["owner"].initial = owners.first().pk
+        if not self.instance.pk:
+            authority = owners.filter(kind=Organization.Kind.AUTHORITY).first() or owners.first()
+            self.fields["owner"].initial = authority.pk if authority else None
 
     def clean(self):
         data = super().clean()
