@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
 from roadmaps.deadlines import ParsedDeadline
-from roadmaps.models import Measure, MeasureExecutor, Roadmap, Section
+from roadmaps.models import EvidenceKind, Measure, MeasureExecutor, Roadmap, Section
 from roadmaps.services import MEASURE_FIELD_LABELS
 
 
@@ -35,6 +35,7 @@ class Row:
     number: str
     summary: str
     executors: list[MeasureExecutor] = field(default_factory=list)
+    evidence_kinds: list[EvidenceKind] = field(default_factory=list)
 
 
 @dataclass
@@ -50,7 +51,6 @@ def _measures_prefetch() -> Prefetch:
         "measures",
         queryset=Measure.objects.select_related("stage")
         .prefetch_related(
-            "evidence_kinds",
             Prefetch(
                 "executors",
                 queryset=MeasureExecutor.objects.select_related("organization", "executor_kind").order_by("order"),
@@ -76,6 +76,14 @@ def roadmap_table(roadmap: Roadmap) -> list[SectionBlock]:
         .prefetch_related("tracks", _measures_prefetch())
         .order_by("order", "pk")
     )
+    sections = list(sections)
+    # Evidence kinds through the m2m rows and one catalogue read: cheaper than a prefetch that
+    # builds a model instance per measure × kind.
+    kinds = {k.pk: k for k in EvidenceKind.objects.all()}
+    through = Measure.evidence_kinds.through.objects.filter(measure__section__roadmap=roadmap).order_by("pk")
+    kinds_of: dict[int, list] = {}
+    for measure_id, kind_id in through.values_list("measure_id", "evidencekind_id"):
+        kinds_of.setdefault(measure_id, []).append(kinds[kind_id])
     blocks = []
     heading_position = 0
     for section in sections:
@@ -94,6 +102,7 @@ def roadmap_table(roadmap: Roadmap) -> list[SectionBlock]:
                     number=measure.number or measure_number(number, position, section),
                     summary=deadline_summary(measure.deadline),
                     executors=list(measure.executors.all()),
+                    evidence_kinds=sorted(kinds_of.get(measure.pk, []), key=lambda k: (k.order, k.code)),
                 )
             )
         blocks.append(SectionBlock(section=section, number=number, title=title, rows=rows))
@@ -133,6 +142,7 @@ def measure_row(measure: Measure) -> Row:
         number=number,
         summary=deadline_summary(measure.deadline),
         executors=list(measure.executors.all()),
+        evidence_kinds=list(measure.evidence_kinds.all()),
     )
 
 

@@ -140,7 +140,17 @@ def _table_response(request, roadmap):
 
 
 def _table_context(request, roadmap):
-    return {"roadmap": roadmap, "blocks": roadmap_table(roadmap), "editable": can_edit(request.user, roadmap)}
+    return {
+        "roadmap": roadmap,
+        "blocks": roadmap_table(roadmap),
+        "editable": can_edit(request.user, roadmap),
+        "measure_urls": measure_urls(),
+    }
+
+
+def measure_urls() -> str:
+    """ "/roadmaps/measures/": rows build their action URLs from it (one reverse() per page, not five per row)."""
+    return reverse("roadmaps:measure_row", args=[0]).removesuffix("0/")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,6 +227,7 @@ def roadmap_detail(request, pk: int):
     context = {
         "roadmap": roadmap,
         "blocks": roadmap_table(roadmap),
+        "measure_urls": measure_urls(),
         "editable": editable,
         "can_submit": is_editor and roadmap.status == Roadmap.Status.DRAFT,
         "can_decide": access.can_approve_in(municipality_id) and roadmap.status == Roadmap.Status.ON_APPROVAL,
@@ -506,7 +517,9 @@ def measure_edit(request, measure_pk: int):
         else:
             if request.htmx:
                 return render(
-                    request, "roadmaps/partials/measure_row.html", {"row": measure_row(measure), "editable": True}
+                    request,
+                    "roadmaps/partials/measure_row.html",
+                    {"row": measure_row(measure), "editable": True, "measure_urls": measure_urls()},
                 )
             return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
     if request.htmx:
@@ -524,7 +537,11 @@ def measure_row_view(request, measure_pk: int):
     return render(
         request,
         "roadmaps/partials/measure_row.html",
-        {"row": measure_row(measure), "editable": can_edit(request.user, measure.section.roadmap)},
+        {
+            "row": measure_row(measure),
+            "editable": can_edit(request.user, measure.section.roadmap),
+            "measure_urls": measure_urls(),
+        },
     )
 
 

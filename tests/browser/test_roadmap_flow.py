@@ -47,6 +47,9 @@ def test_methodist_builds_and_official_approves_a_roadmap(page, demo):
     page.get_by_role("button", name="Отправить на утверждение").click()
     expect(page.locator(".roadmap-toolbar .roadmap-status")).to_have_text("На утверждении")
     roadmap_url = page.url
+    # The page loads its versions and history by htmx: let them finish before the person changes.
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#roadmap-history table")).to_be_visible()
 
     page.context.clear_cookies()
     login(page, "official")
@@ -60,6 +63,7 @@ def test_methodist_builds_and_official_approves_a_roadmap(page, demo):
     expect(page.get_by_role("button", name="Изменить")).to_have_count(0)
     expect(page.get_by_role("button", name="Создать шаги")).to_have_count(0)
     expect(page.locator("#section-add-form")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
 
     page.context.clear_cookies()
     login(page, "methodist")
@@ -68,3 +72,5 @@ def test_methodist_builds_and_official_approves_a_roadmap(page, demo):
     expect(page.get_by_role("button", name="Изменить")).to_have_count(0)
     expect(page.get_by_role("button", name="Отправить на утверждение")).to_have_count(0)
     expect(page.get_by_role("button", name="Внести изменения (новая версия)")).to_be_visible()
+    expect(page.locator("#roadmap-history table")).to_be_visible()
+    page.wait_for_load_state("networkidle")
