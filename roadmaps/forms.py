@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.urls import reverse
 
 from roadmaps.deadlines import Occurrence
 from roadmaps.models import (
@@ -211,9 +212,19 @@ class MeasureForm(forms.Form):
     )
     note = forms.CharField(label="Примечание", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, roadmap=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["executor_organizations"].queryset = organizations
+        if roadmap is not None:
+            # The parse appears beside the field while the methodist types (htmx, no inline script).
+            self.fields["deadline_text"].widget.attrs.update(
+                {
+                    "hx-get": reverse("roadmaps:deadline_preview", args=[roadmap.pk]),
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "next .deadline-preview",
+                    "hx-swap": "innerHTML",
+                }
+            )
         choices = [("", "— не указан —")]
         choices += [(f"kind:{k.pk}", k.title) for k in ExecutorKind.objects.all()]
         choices += [(f"org:{o.pk}", o.short_name) for o in organizations]

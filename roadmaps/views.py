@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from roadmaps import services
+from roadmaps.deadlines import parse_deadline
 from roadmaps.filters import RoadmapFilter
 from roadmaps.forms import (
     ApproveForm,
@@ -31,6 +32,7 @@ from roadmaps.models import (
     Section,
 )
 from roadmaps.selectors import (
+    deadline_summary,
     measure_row,
     roadmap_diff,
     roadmap_get,
@@ -454,6 +456,52 @@ def section_generate(request, section_pk: int):
 # ---------------------------------------------------------------------------------------------
 
 
+@login_required
+def deadline_preview(request, pk: int):
+    """The parse of a deadline text against the roadmap's period, shown beside the field while typing."""
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    text = (request.GET.get("deadline_text") or "").strip()[:500]
+    summary = ""
+    if text:
+        parsed = parse_deadline(text, period_start=roadmap.period_start, period_end=roadmap.period_end)
+        summary = deadline_summary(parsed.to_json())
+    return render(request, "roadmaps/partials/deadline_preview.html", {"summary": summary, "text": text})
+
+
+@login_required
+@service_errors
+def section_edit(request, section_pk: int):
+    section = _section_for(request.user, section_pk)
+    roadmap = section.roadmap
+    require_edit(request.user, roadmap)
+    initial = {
+        "kind": section.kind,
+        "direction": section.direction_id,
+        "tracks": [t.pk for t in section.tracks.all()],
+        "function_type": section.function_type_id,
+        "heading": section.heading,
+        "number": section.number,
+    }
+    form = SectionForm(request.POST or None, initial=initial)
+    form.fields["kind"].disabled = True
+    form.fields["direction"].disabled = True
+    if section.direction_id:
+        form.fields["tracks"].queryset = section.direction.tracks.all()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.section_update(
+            section=section,
+            by=request.user,
+            tracks=data["tracks"] if section.kind == Section.Kind.DIRECTION else None,
+            function_type=data["function_type"],
+            heading=data["heading"] if section.kind == Section.Kind.HEADING else None,
+            number=data["number"],
+        )
+        messages.success(request, "Раздел сохранён")
+        return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#section-{section.pk}")
+    return render(request, "roadmaps/section_form.html", {"form": form, "section": section, "roadmap": roadmap})
+
+
 def _organizations(roadmap: Roadmap):
     return Organization.objects.filter(municipality_id=roadmap.owner.municipality_id).order_by("kind", "short_name")
 
@@ -472,7 +520,7 @@ def measure_add(request, section_pk: int):
     section = _section_for(request.user, section_pk)
     roadmap = section.roadmap
     require_edit(request.user, roadmap)
-    form = MeasureForm(request.POST or None, organizations=_organizations(roadmap))
+    form = MeasureForm(request.POST or None, organizations=_organizations(roadmap), roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         services.measure_create(section=section, by=request.user, **fields)
@@ -494,13 +542,13 @@ def measure_edit(request, measure_pk: int):
     require_edit(request.user, roadmap)
     organizations = _organizations(roadmap)
     if request.method != "POST":
-        form = MeasureForm(initial=MeasureForm.initial_for(measure), organizations=organizations)
+        form = MeasureForm(initial=MeasureForm.initial_for(measure), organizations=organizations, roadmap=roadmap)
         if request.htmx:
             return _form_response(request, measure, form)
         return render(
             request, "roadmaps/measure_form_page.html", {"form": form, "section": measure.section, "measure": measure}
         )
-    form = MeasureForm(request.POST, organizations=organizations)
+    form = MeasureForm(request.POST, organizations=organizations, roadmap=roadmap)
     error = ""
     if form.is_valid():
         try:

@@ -400,3 +400,54 @@ def test_inline_edit_conflict_is_reported(methodist, official, roadmaps, client_
     )
     html = response.content.decode()
     assert "уже изменил другой пользователь" in html and "примечание" in html
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize("state", ["draft", "approved"])
+def test_section_edit(who, state, people, roadmaps, client_for):
+    url = reverse("roadmaps:section_edit", args=[first_section(roadmaps[state]).pk])
+    expected = EDIT_DRAFT_GET if state == "draft" else FROZEN
+    assert status_of(client_for, people[who], "get", url) == expected[who]
+
+
+def test_section_edit_changes_tracks_and_function(methodist, roadmaps, client_for):
+    section = first_section(roadmaps["draft"])
+    tracks = list(section.direction.tracks.order_by("order")[:2])
+    function = FunctionType.objects.get(code="full_cycle")
+    response = client_for(methodist).post(
+        reverse("roadmaps:section_edit", args=[section.pk]),
+        {"tracks": [t.pk for t in tracks], "function_type": function.pk, "number": ""},
+    )
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert set(section.tracks.all()) == set(tracks) and section.function_type == function
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_deadline_preview(who, people, roadmaps, client_for):
+    url = (
+        reverse("roadmaps:deadline_preview", args=[roadmaps["draft"].pk])
+        + "?deadline_text=Сентябрь, ноябрь, март-апрель"
+    )
+    client = client_for(people[who])
+    response = client.get(url)
+    if READ_DRAFT[who] == 200:
+        assert "3 срока" in response.content.decode()
+    else:
+        assert status_of(client_for, people[who], "get", url) == READ_DRAFT[who]
+
+
+def test_texts_are_escaped_in_rows(methodist, roadmaps, client_for):
+    measure = first_measure(roadmaps["draft"])
+    services.measure_update(
+        measure=measure,
+        by=methodist,
+        lock_version=measure.lock_version,
+        description='<script>alert("x")</script>\n\nвторой абзац\n- пункт',
+        actions=["<b>жирно</b>"],
+        note="<img src=x>",
+    )
+    html = client_for(methodist).get(reverse("roadmaps:detail", args=[roadmaps["draft"].pk])).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<p>второй абзац<br>- пункт</p>" in html
+    assert "&lt;b&gt;жирно&lt;/b&gt;" in html and "<img src=x>" not in html
