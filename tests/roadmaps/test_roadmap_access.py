@@ -223,6 +223,12 @@ def _action(name, roadmap):
             {"order": ",".join(str(m.pk) for m in section.measures.order_by("-order"))},
         ),
         "measure_delete": ("post", reverse("roadmaps:measure_delete", args=[measure.pk]), {}),
+        "measure_add": (
+            "post",
+            reverse("roadmaps:measure_add", args=[section.pk]),
+            {"description": "Семинар", "deadline_text": "Октябрь"},
+        ),
+        "clear_flags": ("post", reverse("roadmaps:clear_flags", args=[roadmap.pk]), {}),
     }[name]
 
 
@@ -240,6 +246,8 @@ DRAFT_WRITES = [
     ("measure_move", 302),
     ("measures_reorder", 200),
     ("measure_delete", 302),
+    ("measure_add", 302),
+    ("clear_flags", 302),
 ]
 
 
@@ -451,3 +459,46 @@ def test_texts_are_escaped_in_rows(methodist, roadmaps, client_for):
     assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "<p>второй абзац<br>- пункт</p>" in html
     assert "&lt;b&gt;жирно&lt;/b&gt;" in html and "<img src=x>" not in html
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize(("state", "expected"), [("draft", READ_DRAFT), ("approved", READ_PUBLISHED)])
+def test_measure_row(who, state, expected, people, roadmaps, client_for):
+    url = reverse("roadmaps:measure_row", args=[first_measure(roadmaps[state]).pk])
+    assert status_of(client_for, people[who], "get", url) == expected[who]
+
+
+def test_versions_page_shows_the_difference(methodist, roadmaps, client_for):
+    amendment = services.roadmap_amend(roadmap=roadmaps["approved"], by=methodist)
+    measure = first_measure(amendment)
+    services.measure_update(measure=measure, by=methodist, lock_version=0, deadline_text="Сентябрь")
+    services.measure_create(section=measure.section, by=methodist, description="Новый семинар", deadline_text="Май")
+    html = client_for(methodist).get(reverse("roadmaps:versions", args=[amendment.pk])).content.decode()
+    assert "Отличия версии 2 от версии 1" in html
+    assert "Добавлены (1)" in html and "Новый семинар" in html
+    assert "Изменены (1)" in html and "<del>Август</del> → Сентябрь" in html
+
+
+def test_copy_page_shows_flags(methodist, roadmaps, client_for):
+    approved = roadmaps["approved"]
+    Measure.objects.filter(pk=first_measure(approved).pk).update(note="итоги форума «Иннопром-2020»")
+    response = client_for(methodist).post(
+        reverse("roadmaps:copy", args=[approved.pk]),
+        {"period_start": "2023-08-01", "period_end": "2024-07-31"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Проверьте тексты с годом прежнего периода (1)" in html
+    assert "Иннопром-2020" in html
+
+
+def test_period_change_reparses_deadlines(methodist, roadmaps, client_for, authority):
+    roadmap = roadmaps["draft"]
+    response = client_for(methodist).post(
+        reverse("roadmaps:update", args=[roadmap.pk]),
+        {"owner": authority.pk, "level": "municipal", "title": roadmap.title, "period_kind": "academic",
+         "period_start": "2023-08-01", "period_end": "2024-07-31", "stamp": "approval"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    first = first_measure(roadmap)
+    assert first.deadline["occurrences"][0]["start"] == "2023-08-01"
