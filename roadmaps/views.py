@@ -268,7 +268,13 @@ def roadmap_versions_view(request, pk: int):
         old, new = (other, roadmap) if (other.version, other.pk) < (roadmap.version, roadmap.pk) else (roadmap, other)
         diff = {"old": old, "new": new, "result": roadmap_diff(old, new)}
     template = "roadmaps/partials/versions.html" if request.htmx else "roadmaps/roadmap_versions.html"
-    return render(request, template, {"roadmap": roadmap, "versions": versions, "diff": diff})
+    context = {
+        "roadmap": roadmap,
+        "versions": versions,
+        "diff": diff,
+        "with_history": bool(request.GET.get("with_history")),
+    }
+    return render(request, template, context)
 
 
 # ---------------------------------------------------------------------------------------------
