@@ -61,7 +61,7 @@ def _controls(pk: int, urls: str) -> str:
     )
 
 
-def measure_row_html(row, *, editable: bool, urls: str) -> SafeString:
+def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False) -> SafeString:
     m = row.measure
     deadline = m.deadline or {}
     summary = ""
@@ -90,6 +90,10 @@ def measure_row_html(row, *, editable: bool, urls: str) -> SafeString:
             f"<div>{_lines(m.note)}</div>" if m.note else "",
             f'<div class="small text-muted">Этап: {_e(m.stage.title)}</div>' if m.stage_id else "",
             f'<div class="small text-muted d-print-none">Назначено организациям: {assigned}</div>' if assigned else "",
+            # On an approved roadmap the plan is frozen but execution starts: assigning stays possible.
+            f'<a class="small d-print-none measure-assign" href="{_e(urls)}{m.pk}/assign/">Назначить организациям</a>'
+            if assignable and not editable
+            else "",
             "".join(
                 f'<div class="small text-warning-emphasis d-print-none">⚠ {_e(flag)}</div>'
                 for flag in m.review_flags or []

@@ -7,4 +7,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def measure_row(context, row):
-    return measure_row_html(row, editable=bool(context.get("editable")), urls=context.get("measure_urls", ""))
+    return measure_row_html(
+        row,
+        editable=bool(context.get("editable")),
+        urls=context.get("measure_urls", ""),
+        assignable=bool(context.get("can_assign")),
+    )

@@ -356,6 +356,8 @@ def test_page_shows_workflow_buttons_by_role(people, roadmaps, client_for):
     assert "Внести изменения" in approved and "только для чтения" in approved
     assert 'hx-get="/roadmaps/measures/' not in approved  # no inline edit on an approved roadmap
     assert "Внести изменения" not in page("director_a", "approved")
+    assert "Назначить организациям" in approved
+    assert "Назначить организациям" not in page("director_a", "approved")
 
 
 def test_inline_edit_validation_errors_are_russian_and_inline(methodist, roadmaps, client_for):
