@@ -299,7 +299,11 @@ def _record_changes(record, previous, labels) -> list[Change]:
     for change in delta.changes:
         if change.field in SKIPPED:
             continue
-        changes.append(Change(labels.get(change.field, change.field), _as_text(change.old), _as_text(change.new)))
+        old, new = change.old, change.new
+        if change.field == "evidence_kinds":  # m2m: rows of the through table → the kinds' titles
+            titles = dict(EvidenceKind.objects.values_list("pk", "title"))
+            old, new = ([titles.get(row.get("evidencekind"), "?") for row in rows or []] for rows in (old, new))
+        changes.append(Change(labels.get(change.field, change.field), _as_text(old), _as_text(new)))
     return changes
 
 

@@ -177,6 +177,8 @@ def roadmap_update(*, roadmap: Roadmap, by: User, **fields) -> Roadmap:
             _parse_into(measure, roadmap)
             measure._history_user = by
             measure.save(update_fields=["deadline"])
+            if measure.assignments.exists():
+                _sync_assignments(measure, roadmap)
     return roadmap
 
 

@@ -288,3 +288,24 @@ def test_history_records_who_and_what(section, methodist, official):
     assert latest.who == "Татьяна Разуваева"
     assert latest.action == "изменено"
     assert [(c.label, c.before, c.after) for c in latest.changes] == [("сроки", "Август", "Сентябрь")]
+
+
+def test_deadline_change_in_a_draft_moves_planned_assignments(section, methodist, school_a):
+    measure = services.measure_create(
+        section=section, by=methodist, description="Мониторинг", deadline_text="Сентябрь, ноябрь, март-апрель"
+    )
+    services.measure_assign(measure=measure, organizations=[school_a], by=methodist)
+    services.measure_update(measure=measure, by=methodist, lock_version=0, deadline_text="Октябрь")
+    rows = list(Assignment.objects.filter(measure=measure).values_list("occurrence", "window_start", "due_date"))
+    assert rows == [(1, date(2022, 10, 1), date(2022, 10, 31))]
+
+
+def test_history_shows_evidence_kinds_by_title(section, methodist):
+    from roadmaps.models import EvidenceKind
+
+    measure = services.measure_create(section=section, by=methodist, description="Совещание", deadline_text="Май")
+    order = EvidenceKind.objects.get(code="order")
+    services.measure_update(measure=measure, by=methodist, lock_version=0, evidence_kinds=[order])
+    services.measure_update(measure=measure, by=methodist, lock_version=1, note="уточнено")
+    changes = [(c.label, c.before, c.after) for entry in roadmap_history(section.roadmap) for c in entry.changes]
+    assert ("подтверждающие документы", "", "Приказ") in changes
