@@ -226,9 +226,16 @@ def roadmap_detail(request, pk: int):
     municipality_id = roadmap.owner.municipality_id
     editable = can_edit(request.user, roadmap)
     is_editor = access.can_edit_municipality(municipality_id)
+    blocks = roadmap_table(roadmap)
     context = {
         "roadmap": roadmap,
-        "blocks": roadmap_table(roadmap),
+        "blocks": blocks,
+        "needs_dates": [
+            row.number
+            for block in blocks
+            for row in block.rows
+            if (row.measure.deadline or {}).get("kind") == "needs_dates"
+        ],
         "measure_urls": measure_urls(),
         "editable": editable,
         "can_submit": is_editor and roadmap.status == Roadmap.Status.DRAFT,

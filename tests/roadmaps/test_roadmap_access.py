@@ -504,3 +504,12 @@ def test_period_change_reparses_deadlines(methodist, roadmaps, client_for, autho
     assert response.status_code == 302
     first = first_measure(roadmap)
     assert first.deadline["occurrences"][0]["start"] == "2023-08-01"
+
+
+def test_page_lists_measures_whose_deadline_needs_dates(methodist, roadmaps, client_for):
+    measure = first_measure(roadmaps["draft"])
+    services.measure_update(
+        measure=measure, by=methodist, lock_version=measure.lock_version, deadline_text="Июль 2019-01-27"
+    )
+    html = client_for(methodist).get(reverse("roadmaps:detail", args=[roadmaps["draft"].pk])).content.decode()
+    assert "Сроки не распознаны (1): мероприятия № 1." in html
