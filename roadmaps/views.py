@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from roadmaps import services
@@ -98,7 +99,7 @@ def service_errors(view):
         except services.RoadmapStateError as error:
             if request.htmx:
                 return HttpResponse(
-                    f'<div class="alert alert-danger my-2" role="alert">{_escape(str(error))}</div>',
+                    f'<div class="alert alert-danger my-2" role="alert">{escape(str(error))}</div>',
                     status=200,
                     headers={"HX-Retarget": "#roadmap-alerts", "HX-Reswap": "innerHTML"},
                 )
@@ -115,12 +116,6 @@ def service_errors(view):
             return redirect("roadmaps:detail", pk=pk) if pk else redirect("roadmaps:list")
 
     return wrapper
-
-
-def _escape(text: str) -> str:
-    from django.utils.html import escape
-
-    return escape(text)
 
 
 def _section_for(user, pk) -> Section:

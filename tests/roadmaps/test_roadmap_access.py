@@ -513,3 +513,12 @@ def test_page_lists_measures_whose_deadline_needs_dates(methodist, roadmaps, cli
     )
     html = client_for(methodist).get(reverse("roadmaps:detail", args=[roadmaps["draft"].pk])).content.decode()
     assert "Сроки не распознаны (1): мероприятия № 1." in html
+
+
+def test_refused_htmx_write_shows_the_russian_message_in_the_alerts(methodist, roadmaps, client_for):
+    roadmap = roadmaps["draft"]
+    response = client_for(methodist).post(
+        reverse("roadmaps:sections_reorder", args=[roadmap.pk]), {"order": "999999"}, HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Retarget"] == "#roadmap-alerts"
+    assert "Порядок разделов устарел: обновите страницу и повторите" in response.content.decode()
