@@ -62,3 +62,24 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__username", "text"]
     raw_id_fields = ["recipient", "assignment"]
     readonly_fields = ["dedupe_key", "created_at"]
+# Roadmaps are written only through roadmaps.services (pages); the admin shows them and their history.
+from simple_history.admin import SimpleHistoryAdmin as HistoryAdmin  # noqa: E402
+
+from roadmaps.models import Roadmap  # noqa: E402
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(HistoryAdmin):
+    list_display = ["title", "owner", "period_start", "period_end", "version", "status", "order_number"]
+    list_filter = ["status", "level"]
+    search_fields = ["title", "owner__short_name"]
+    list_select_related = ["owner"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

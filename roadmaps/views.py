@@ -1,7 +1,48 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from functools import wraps
 
-from roadmaps.models import CycleStage, Direction, EvidenceKind, ExecutorKind, FunctionType
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.views.decorators.http import require_POST
+
+from roadmaps import services
+from roadmaps.deadlines import parse_deadline
+from roadmaps.filters import RoadmapFilter
+from roadmaps.forms import (
+    ApproveForm,
+    AssignForm,
+    CopyForm,
+    MeasureForm,
+    ReturnForm,
+    RoadmapForm,
+    SectionForm,
+)
+from roadmaps.models import (
+    CycleStage,
+    Direction,
+    EvidenceKind,
+    ExecutorKind,
+    FunctionType,
+    Measure,
+    Roadmap,
+    Section,
+)
+from roadmaps.selectors import (
+    deadline_summary,
+    measure_row,
+    roadmap_diff,
+    roadmap_get,
+    roadmap_history,
+    roadmap_table,
+    roadmap_versions,
+)
+from schools.access import access_for
+from schools.models import Organization
 
 
 @login_required
@@ -18,5 +59,610 @@ def catalogue(request):
             "stages": CycleStage.objects.for_user(user),
             "evidence_kinds": EvidenceKind.objects.for_user(user),
             "executor_kinds": ExecutorKind.objects.for_user(user),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers: who may do what with a roadmap
+# ---------------------------------------------------------------------------------------------
+
+
+def can_edit(user, roadmap: Roadmap) -> bool:
+    return roadmap.is_editable and access_for(user).can_edit_municipality(roadmap.owner.municipality_id)
+
+
+def require_edit(user, roadmap: Roadmap) -> None:
+    """403 unless the person edits this municipality's roadmaps and the roadmap is a draft:
+    an approved or archived roadmap is read-only for everyone."""
+    if not can_edit(user, roadmap):
+        raise PermissionDenied
+
+
+def owners_for(user):
+    access = access_for(user)
+    queryset = Organization.objects.for_user(user).filter(
+        kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL, Organization.Kind.SCHOOL]
+    )
+    if not access.is_admin:
+        queryset = queryset.filter(municipality_id__in=access.municipality_ids)
+    return queryset.select_related("municipality").order_by("kind", "short_name")
+
+
+def service_errors(view):
+    """A refused write shows its Russian message: on the page, or as the htmx response."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except services.RoadmapStateError as error:
+            if request.htmx:
+                return HttpResponse(
+                    f'<div class="alert alert-danger my-2" role="alert">{escape(str(error))}</div>',
+                    status=200,
+                    headers={"HX-Retarget": "#roadmap-alerts", "HX-Reswap": "innerHTML"},
+                )
+            messages.error(request, str(error))
+            pk = kwargs.get("pk") or kwargs.get("roadmap_pk")
+            if pk is None and "section_pk" in kwargs:
+                pk = Section.objects.filter(pk=kwargs["section_pk"]).values_list("roadmap_id", flat=True).first()
+            if pk is None and "measure_pk" in kwargs:
+                pk = (
+                    Measure.objects.filter(pk=kwargs["measure_pk"])
+                    .values_list("section__roadmap_id", flat=True)
+                    .first()
+                )
+            return redirect("roadmaps:detail", pk=pk) if pk else redirect("roadmaps:list")
+
+    return wrapper
+
+
+def _section_for(user, pk) -> Section:
+    section = get_object_or_404(Section.objects.select_related("roadmap__owner", "direction", "function_type"), pk=pk)
+    roadmap_get(user=user, pk=section.roadmap_id)  # 404 when the roadmap is invisible
+    return section
+
+
+def _measure_for(user, pk) -> Measure:
+    measure = get_object_or_404(
+        Measure.objects.select_related("section__roadmap__owner", "section__direction", "stage"), pk=pk
+    )
+    roadmap_get(user=user, pk=measure.section.roadmap_id)
+    return measure
+
+
+def _table_response(request, roadmap):
+    return render(request, "roadmaps/partials/table.html", _table_context(request, roadmap))
+
+
+def _table_context(request, roadmap):
+    return {
+        "roadmap": roadmap,
+        "blocks": roadmap_table(roadmap),
+        "editable": can_edit(request.user, roadmap),
+        "measure_urls": measure_urls(),
+    }
+
+
+def measure_urls() -> str:
+    """ "/roadmaps/measures/": rows build their action URLs from it (one reverse() per page, not five per row)."""
+    return reverse("roadmaps:measure_row", args=[0]).removesuffix("0/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Roadmaps
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def roadmap_list(request):
+    queryset = Roadmap.objects.for_user(request.user).select_related("owner__municipality")
+    filterset = RoadmapFilter(request.GET or None, queryset=queryset)
+    roadmaps = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(roadmaps.order_by("-period_start", "title", "-version"), 30).get_page(request.GET.get("page"))
+    access = access_for(request.user)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "total": page.paginator.count,
+        "can_create": access.is_admin or access.is_staff_of_authority,
+    }
+    template = "roadmaps/partials/roadmap_rows.html" if request.htmx else "roadmaps/roadmap_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@service_errors
+def roadmap_create(request):
+    owners = owners_for(request.user)
+    if not owners.exists():
+        raise PermissionDenied
+    form = RoadmapForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        roadmap = services.roadmap_create(by=request.user, **data)
+        messages.success(request, "Дорожная карта создана. Добавьте разделы и мероприятия.")
+        return redirect("roadmaps:detail", pk=roadmap.pk)
+    return render(request, "roadmaps/roadmap_form.html", {"form": form, "roadmap": None})
+
+
+@login_required
+@service_errors
+def roadmap_update(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    require_edit(request.user, roadmap)
+    form = RoadmapForm(request.POST or None, instance=roadmap, owners=owners_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("owner")  # the owner of an existing roadmap stays
+        # ModelForm wrote the values onto the instance already; the service re-reads the row.
+        services.roadmap_update(roadmap=Roadmap.objects.get(pk=pk), by=request.user, **data)
+        messages.success(request, "Сведения о дорожной карте сохранены")
+        return redirect("roadmaps:detail", pk=pk)
+    return render(request, "roadmaps/roadmap_form.html", {"form": form, "roadmap": roadmap})
+
+
+@login_required
+@require_POST
+@service_errors
+def roadmap_delete(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    require_edit(request.user, roadmap)
+    services.roadmap_delete(roadmap=roadmap, by=request.user)
+    messages.success(request, "Черновик дорожной карты удалён")
+    return redirect("roadmaps:list")
+
+
+@login_required
+def roadmap_detail(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    access = access_for(request.user)
+    municipality_id = roadmap.owner.municipality_id
+    editable = can_edit(request.user, roadmap)
+    is_editor = access.can_edit_municipality(municipality_id)
+    blocks = roadmap_table(roadmap)
+    context = {
+        "roadmap": roadmap,
+        "blocks": blocks,
+        "needs_dates": [
+            row.number
+            for block in blocks
+            for row in block.rows
+            if (row.measure.deadline or {}).get("kind") == "needs_dates"
+        ],
+        "measure_urls": measure_urls(),
+        "editable": editable,
+        "can_submit": is_editor and roadmap.status == Roadmap.Status.DRAFT,
+        "can_decide": access.can_approve_in(municipality_id) and roadmap.status == Roadmap.Status.ON_APPROVAL,
+        "can_amend": is_editor and roadmap.status == Roadmap.Status.APPROVED,
+        "can_copy": is_editor,
+        "can_assign": is_editor and roadmap.status in (Roadmap.Status.DRAFT, Roadmap.Status.APPROVED),
+        "section_form": SectionForm() if editable else None,
+        "directions": Direction.objects.prefetch_related("tracks") if editable else (),
+        "function_types": FunctionType.objects.all() if editable else (),
+        "approve_form": ApproveForm(),
+        "return_form": ReturnForm(),
+        "copy_form": CopyForm(),
+    }
+    return render(request, "roadmaps/roadmap_detail.html", context)
+
+
+@login_required
+def roadmap_history_view(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    template = "roadmaps/partials/history.html" if request.htmx else "roadmaps/roadmap_history.html"
+    return render(request, template, {"roadmap": roadmap, "entries": roadmap_history(roadmap)})
+
+
+@login_required
+def roadmap_versions_view(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    visible = set(Roadmap.objects.for_user(request.user).values_list("pk", flat=True))
+    versions = [v for v in roadmap_versions(roadmap) if v.pk in visible]
+    other_pk = request.GET.get("compare")
+    diff, other = None, None
+    if other_pk:
+        other = roadmap_get(user=request.user, pk=int(other_pk)) if other_pk.isdigit() else None
+    elif roadmap.amends_id and roadmap.amends_id in visible:
+        other = roadmap.amends
+    if other is not None and other.pk != roadmap.pk:
+        old, new = (other, roadmap) if (other.version, other.pk) < (roadmap.version, roadmap.pk) else (roadmap, other)
+        diff = {"old": old, "new": new, "result": roadmap_diff(old, new)}
+    template = "roadmaps/partials/versions.html" if request.htmx else "roadmaps/roadmap_versions.html"
+    context = {
+        "roadmap": roadmap,
+        "versions": versions,
+        "diff": diff,
+        "with_history": bool(request.GET.get("with_history")),
+    }
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflow
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@service_errors
+def roadmap_submit(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    if not access_for(request.user).can_edit_municipality(roadmap.owner.municipality_id):
+        raise PermissionDenied
+    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
+        raise PermissionDenied
+    services.roadmap_submit(roadmap=roadmap, by=request.user)
+    messages.success(request, "Дорожная карта отправлена на утверждение")
+    return redirect("roadmaps:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@service_errors
+def roadmap_approve(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    if not access_for(request.user).can_approve_in(roadmap.owner.municipality_id):
+        raise PermissionDenied
+    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
+        raise PermissionDenied
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        raise services.RoadmapStateError(f"Утверждение не выполнено — {errors}")
+    services.roadmap_approve(roadmap=roadmap, by=request.user, **form.cleaned_data)
+    messages.success(request, f"Дорожная карта утверждена приказом № {form.cleaned_data['order_number']}")
+    return redirect("roadmaps:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@service_errors
+def roadmap_return(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    if not access_for(request.user).can_approve_in(roadmap.owner.municipality_id):
+        raise PermissionDenied
+    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
+        raise PermissionDenied
+    services.roadmap_return(roadmap=roadmap, by=request.user, comment=request.POST.get("comment", ""))
+    messages.success(request, "Дорожная карта возвращена на доработку")
+    return redirect("roadmaps:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@service_errors
+def roadmap_amend(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    if not access_for(request.user).can_edit_municipality(roadmap.owner.municipality_id):
+        raise PermissionDenied
+    amendment = services.roadmap_amend(roadmap=roadmap, by=request.user)
+    messages.success(request, f"Создан проект изменений — версия {amendment.version}")
+    return redirect("roadmaps:detail", pk=amendment.pk)
+
+
+@login_required
+@require_POST
+@service_errors
+def roadmap_copy(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    if not access_for(request.user).can_edit_municipality(roadmap.owner.municipality_id):
+        raise PermissionDenied
+    form = CopyForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+        )
+        raise services.RoadmapStateError(f"Копирование не выполнено — {errors}")
+    copy, flags = services.roadmap_copy_to_period(roadmap=roadmap, by=request.user, **form.cleaned_data)
+    if flags:
+        messages.warning(request, f"Скопировано. Проверьте тексты с годом прежнего периода: {len(flags)}")
+    else:
+        messages.success(request, "Дорожная карта скопирована в новый период")
+    return redirect("roadmaps:detail", pk=copy.pk)
+
+
+@login_required
+@require_POST
+@service_errors
+def roadmap_clear_flags(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    require_edit(request.user, roadmap)
+    services.roadmap_clear_flags(roadmap=roadmap, by=request.user)
+    messages.success(request, "Отметки о проверке текстов сняты")
+    return redirect("roadmaps:detail", pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@service_errors
+def section_add(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    require_edit(request.user, roadmap)
+    form = SectionForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
+        errors = errors or " ".join(form.non_field_errors())
+        raise services.RoadmapStateError(f"Раздел не добавлен — {errors}")
+    data = form.cleaned_data
+    section = services.section_create(
+        roadmap=roadmap,
+        by=request.user,
+        kind=data["kind"],
+        direction=data["direction"] if data["kind"] == Section.Kind.DIRECTION else None,
+        tracks=data["tracks"] if data["kind"] == Section.Kind.DIRECTION else (),
+        function_type=data["function_type"] if data["kind"] == Section.Kind.DIRECTION else None,
+        heading=data["heading"] if data["kind"] == Section.Kind.HEADING else "",
+        number=data["number"],
+    )
+    messages.success(request, f"Раздел «{section}» добавлен")
+    return redirect(reverse("roadmaps:detail", args=[pk]) + f"#section-{section.pk}")
+
+
+@login_required
+@require_POST
+@service_errors
+def section_delete(request, section_pk: int):
+    section = _section_for(request.user, section_pk)
+    require_edit(request.user, section.roadmap)
+    services.section_delete(section=section, by=request.user)
+    messages.success(request, "Раздел удалён")
+    return redirect("roadmaps:detail", pk=section.roadmap_id)
+
+
+@login_required
+@require_POST
+@service_errors
+def section_move(request, section_pk: int):
+    section = _section_for(request.user, section_pk)
+    require_edit(request.user, section.roadmap)
+    delta = -1 if request.POST.get("direction") == "up" else 1
+    services.section_move(section=section, by=request.user, delta=delta)
+    if request.htmx:
+        return _table_response(request, section.roadmap)
+    return redirect("roadmaps:detail", pk=section.roadmap_id)
+
+
+@login_required
+@require_POST
+@service_errors
+def sections_reorder(request, pk: int):
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    require_edit(request.user, roadmap)
+    ids = _ids(request.POST.get("order", ""))
+    services.sections_reorder(roadmap=roadmap, by=request.user, section_ids=ids)
+    return _table_response(request, roadmap)
+
+
+def _ids(raw: str) -> list[int]:
+    try:
+        return [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise services.RoadmapStateError("Порядок передан неверно: обновите страницу и повторите") from None
+
+
+@login_required
+@require_POST
+@service_errors
+def section_generate(request, section_pk: int):
+    section = _section_for(request.user, section_pk)
+    require_edit(request.user, section.roadmap)
+    confirm = request.POST.get("confirm") == "1"
+    created = services.section_generate_steps(section=section, by=request.user, confirm_existing=confirm)
+    messages.success(request, f"Добавлено стандартных шагов: {len(created)}. Отредактируйте их под муниципалитет.")
+    return redirect(reverse("roadmaps:detail", args=[section.roadmap_id]) + f"#section-{section.pk}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Measures
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def deadline_preview(request, pk: int):
+    """The parse of a deadline text against the roadmap's period, shown beside the field while typing."""
+    roadmap = roadmap_get(user=request.user, pk=pk)
+    text = (request.GET.get("deadline_text") or "").strip()[:500]
+    summary = ""
+    if text:
+        parsed = parse_deadline(text, period_start=roadmap.period_start, period_end=roadmap.period_end)
+        summary = deadline_summary(parsed.to_json())
+    return render(request, "roadmaps/partials/deadline_preview.html", {"summary": summary, "text": text})
+
+
+@login_required
+@service_errors
+def section_edit(request, section_pk: int):
+    section = _section_for(request.user, section_pk)
+    roadmap = section.roadmap
+    require_edit(request.user, roadmap)
+    initial = {
+        "kind": section.kind,
+        "direction": section.direction_id,
+        "tracks": [t.pk for t in section.tracks.all()],
+        "function_type": section.function_type_id,
+        "heading": section.heading,
+        "number": section.number,
+    }
+    form = SectionForm(request.POST or None, initial=initial)
+    form.fields["kind"].disabled = True
+    form.fields["direction"].disabled = True
+    if section.direction_id:
+        form.fields["tracks"].queryset = section.direction.tracks.all()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.section_update(
+            section=section,
+            by=request.user,
+            tracks=data["tracks"] if section.kind == Section.Kind.DIRECTION else None,
+            function_type=data["function_type"],
+            heading=data["heading"] if section.kind == Section.Kind.HEADING else None,
+            number=data["number"],
+        )
+        messages.success(request, "Раздел сохранён")
+        return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#section-{section.pk}")
+    return render(request, "roadmaps/section_form.html", {"form": form, "section": section, "roadmap": roadmap})
+
+
+def _organizations(roadmap: Roadmap):
+    return Organization.objects.filter(municipality_id=roadmap.owner.municipality_id).order_by("kind", "short_name")
+
+
+def _form_response(request, measure, form, *, section=None, error=""):
+    return render(
+        request,
+        "roadmaps/partials/measure_form.html",
+        {"form": form, "measure": measure, "section": section or measure.section, "error": error},
+    )
+
+
+@login_required
+@service_errors
+def measure_add(request, section_pk: int):
+    section = _section_for(request.user, section_pk)
+    roadmap = section.roadmap
+    require_edit(request.user, roadmap)
+    form = MeasureForm(request.POST or None, organizations=_organizations(roadmap), roadmap=roadmap)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        services.measure_create(section=section, by=request.user, **fields)
+        if request.htmx:
+            response = _table_response(request, roadmap)
+            response["HX-Retarget"], response["HX-Reswap"] = "#roadmap-table", "innerHTML"
+            return response
+        return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#section-{section.pk}")
+    if request.htmx:
+        return _form_response(request, None, form, section=section)
+    return render(request, "roadmaps/measure_form_page.html", {"form": form, "section": section, "measure": None})
+
+
+@login_required
+@service_errors
+def measure_edit(request, measure_pk: int):
+    measure = _measure_for(request.user, measure_pk)
+    roadmap = measure.section.roadmap
+    require_edit(request.user, roadmap)
+    organizations = _organizations(roadmap)
+    if request.method != "POST":
+        form = MeasureForm(initial=MeasureForm.initial_for(measure), organizations=organizations, roadmap=roadmap)
+        if request.htmx:
+            return _form_response(request, measure, form)
+        return render(
+            request, "roadmaps/measure_form_page.html", {"form": form, "section": measure.section, "measure": measure}
+        )
+    form = MeasureForm(request.POST, organizations=organizations, roadmap=roadmap)
+    error = ""
+    if form.is_valid():
+        try:
+            services.measure_update(
+                measure=measure,
+                by=request.user,
+                lock_version=form.cleaned_data.get("lock_version") or 0,
+                **form.service_fields(),
+            )
+        except services.MeasureConflictError as conflict:
+            error = str(conflict)
+        except services.RoadmapStateError as refused:
+            error = str(refused)
+        else:
+            if request.htmx:
+                return render(
+                    request,
+                    "roadmaps/partials/measure_row.html",
+                    {"row": measure_row(measure), "editable": True, "measure_urls": measure_urls()},
+                )
+            return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
+    if request.htmx:
+        return _form_response(request, measure, form, error=error)
+    return render(
+        request,
+        "roadmaps/measure_form_page.html",
+        {"form": form, "section": measure.section, "measure": measure, "error": error},
+    )
+
+
+@login_required
+def measure_row_view(request, measure_pk: int):
+    measure = _measure_for(request.user, measure_pk)
+    return render(
+        request,
+        "roadmaps/partials/measure_row.html",
+        {
+            "row": measure_row(measure),
+            "editable": can_edit(request.user, measure.section.roadmap),
+            "measure_urls": measure_urls(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@service_errors
+def measure_delete(request, measure_pk: int):
+    measure = _measure_for(request.user, measure_pk)
+    roadmap = measure.section.roadmap
+    require_edit(request.user, roadmap)
+    services.measure_delete(measure=measure, by=request.user)
+    if request.htmx:
+        return _table_response(request, roadmap)
+    messages.success(request, "Мероприятие удалено")
+    return redirect("roadmaps:detail", pk=roadmap.pk)
+
+
+@login_required
+@require_POST
+@service_errors
+def measure_move(request, measure_pk: int):
+    measure = _measure_for(request.user, measure_pk)
+    roadmap = measure.section.roadmap
+    require_edit(request.user, roadmap)
+    services.measure_move(measure=measure, by=request.user, delta=-1 if request.POST.get("direction") == "up" else 1)
+    if request.htmx:
+        return _table_response(request, roadmap)
+    return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
+
+
+@login_required
+@require_POST
+@service_errors
+def measures_reorder(request, section_pk: int):
+    section = _section_for(request.user, section_pk)
+    require_edit(request.user, section.roadmap)
+    services.measures_reorder(section=section, by=request.user, measure_ids=_ids(request.POST.get("order", "")))
+    return _table_response(request, section.roadmap)
+
+
+@login_required
+@service_errors
+def measure_assign(request, measure_pk: int):
+    measure = _measure_for(request.user, measure_pk)
+    roadmap = measure.section.roadmap
+    access = access_for(request.user)
+    if not access.can_edit_municipality(roadmap.owner.municipality_id) or roadmap.status not in (
+        Roadmap.Status.DRAFT,
+        Roadmap.Status.APPROVED,
+    ):
+        raise PermissionDenied
+    form = AssignForm(request.POST or None, municipality_id=roadmap.owner.municipality_id)
+    if request.method == "POST" and form.is_valid():
+        created = services.measure_assign(measure=measure, organizations=form.chosen(), by=request.user)
+        messages.success(request, f"Назначено исполнений: {len(created)}")
+        return redirect("roadmaps:measure_assign", measure_pk=measure.pk)
+    assignments = measure.assignments.select_related("organization").order_by("organization__short_name", "occurrence")
+    return render(
+        request,
+        "roadmaps/measure_assign.html",
+        {
+            "measure": measure,
+            "roadmap": roadmap,
+            "form": form,
+            "assignments": assignments,
+            "row": measure_row(measure),
         },
     )

@@ -1,5 +1,7 @@
 """Roadmaps (дорожные карты / планы мероприятий), their sections and measures."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -94,6 +96,17 @@ class Roadmap(models.Model):
     created_at = models.DateTimeField("создана", auto_now_add=True)
     updated_at = models.DateTimeField("изменена", auto_now=True)
     lock_version = models.PositiveIntegerField("версия записи", default=0)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name="скопирована из",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    review_flags = models.JSONField(
+        "требует проверки после копирования", default=list, blank=True, help_text="Тексты с годом прежнего периода"
+    )
 
     history = HistoricalRecords()
     objects = RoadmapQuerySet.as_manager()
@@ -192,6 +205,11 @@ class Measure(models.Model):
     stage = models.ForeignKey(CycleStage, verbose_name="этап цикла", null=True, blank=True, on_delete=models.PROTECT)
     note = models.TextField("примечание", blank=True)
     lock_version = models.PositiveIntegerField("версия записи", default=0)
+    # Stable across versions: an amendment copies the key, so versions are compared measure by measure.
+    key = models.UUIDField("ключ мероприятия в версиях", default=uuid.uuid4, editable=False, db_index=True)
+    review_flags = models.JSONField(
+        "требует проверки после копирования", default=list, blank=True, help_text="Тексты с годом прежнего периода"
+    )
 
     history = HistoricalRecords(m2m_fields=[evidence_kinds])
 

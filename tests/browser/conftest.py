@@ -78,3 +78,12 @@ def login(page, username: str, password: str = "demo-password") -> None:
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
     page.wait_for_url("**/")
+
+
+@pytest.fixture
+def demo_people(transactional_db):
+    """Only the demo municipality's organisations and people, for tests that build their own plans."""
+    from schools.demo import load_demo_schools
+
+    catalogue_load()
+    load_demo_schools()

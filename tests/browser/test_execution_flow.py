@@ -53,7 +53,7 @@ def add_evidence(page, kind_label, title, file_name):
     expect(page.get_by_text(f"Документ «{title}» добавлен")).to_be_visible()
 
 
-def test_director_reports_methodist_returns_then_accepts(page, demo):
+def test_director_reports_methodist_returns_then_accepts(page, demo_people):
     assignment = approved_assignment()
     measure_link = "1.4 Педагогический совет по итогам ВПР"
 

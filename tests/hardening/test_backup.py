@@ -51,7 +51,7 @@ def test_backup_and_restore_bring_back_database_and_media(database, tmp_path):
     assert run("manage.py", "migrate", "--noinput", env=env).returncode == 0
     assert run("manage.py", "load_demo", env=env).returncode == 0
     media = Path(env["MEDIA_ROOT"])
-    (media / "evidence").mkdir(parents=True)
+    (media / "evidence").mkdir(parents=True, exist_ok=True)
     (media / "evidence" / "protocol.pdf").write_bytes(b"%PDF-1.4 test")
 
     copy = tmp_path / "copy"

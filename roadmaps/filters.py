@@ -1,0 +1,44 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from roadmaps.models import Direction, Roadmap
+
+
+class RoadmapFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Поиск", method="search")
+    status = django_filters.ChoiceFilter(
+        label="Состояние",
+        choices=Roadmap.Status.choices,
+        empty_label="все",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    year = django_filters.NumberFilter(label="Период включает год", method="covers_year")
+    direction = django_filters.ModelChoiceFilter(
+        label="Направление",
+        queryset=Direction.objects.all(),
+        method="with_direction",
+        empty_label="все",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = Roadmap
+        fields = ["q", "status", "year", "direction"]
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(code__icontains=word)
+                | Q(owner__short_name__icontains=word)
+                | Q(sections__heading__icontains=word)
+                | Q(sections__measures__description__icontains=word)
+            )
+        return queryset.distinct()
+
+    def covers_year(self, queryset, name, value):
+        return queryset.filter(period_start__year__lte=value, period_end__year__gte=value)
+
+    def with_direction(self, queryset, name, value):
+        return queryset.filter(sections__direction=value).distinct()

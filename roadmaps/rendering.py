@@ -1,0 +1,116 @@
+"""The rows of the roadmap table rendered in Python.
+
+A plan has hundreds of measures; rendering each row through the template engine cost ~1.5 ms
+(≈150 template nodes), which put a 300-measure page over its 300 ms budget. The row here gives
+the same HTML as a template would, with every text escaped by `_e` (the same five characters
+Django's `escape` replaces, without its lazy-string wrapper, which dominated the profile)."""
+
+from django.utils.safestring import SafeString, mark_safe
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _e(value) -> str:
+    return str(value).translate(_ESCAPES)
+
+
+def _paragraphs(text: str) -> str:
+    """Like the `linebreaks` filter: blank lines separate paragraphs, single newlines become <br>."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        return ""
+    return "".join(
+        "<p>" + _e(part.strip()).replace("\n", "<br>") + "</p>" for part in text.split("\n\n") if part.strip()
+    )
+
+
+def _lines(text: str) -> str:
+    return _e(text).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _executor(e) -> str:
+    who = e.organization.short_name if e.organization_id else (e.executor_kind.title if e.executor_kind_id else "")
+    qualifier = f" {_e(e.qualifier)}" if e.qualifier else ""
+    lead = ' <span class="small text-muted">(ответственный)</span>' if e.is_lead else ""
+    return f'<div class="executor{" executor-lead" if e.is_lead else ""}">{_e(who)}{qualifier}{lead}</div>'
+
+
+def _target(m) -> str:
+    if not m.target_text and m.target_value is None:
+        return ""
+    text = m.target_text or f"{m.get_target_comparator_display()} {m.target_value.normalize()} {m.target_unit}".strip()
+    per_year = "; ".join(f"{year} — {value}" for year, value in (m.target_per_year or {}).items())
+    per_year = f" (по годам: {_e(per_year)})" if per_year else ""
+    return f'<div class="small measure-target">Показатель: {_e(text)}{per_year}</div>'
+
+
+def _controls(pk: int, urls: str) -> str:
+    base = _e(f"{urls}{pk}/")
+    return (
+        '<td class="d-print-none col-controls"><div class="btn-group-vertical btn-group-sm" role="group" '
+        'aria-label="Действия с мероприятием">'
+        f'<button class="btn btn-outline-primary" type="button" hx-get="{base}edit/" hx-target="#measure-{pk}" '
+        'hx-swap="outerHTML">Изменить</button>'
+        f'<button class="btn btn-outline-secondary" type="button" hx-post="{base}move/" '
+        'hx-vals=\'{"direction": "up"}\' hx-target="#roadmap-table" title="Выше" aria-label="Выше">↑</button>'
+        f'<button class="btn btn-outline-secondary" type="button" hx-post="{base}move/" '
+        'hx-vals=\'{"direction": "down"}\' hx-target="#roadmap-table" title="Ниже" aria-label="Ниже">↓</button>'
+        f'<a class="btn btn-outline-secondary" href="{base}assign/">Назначить</a>'
+        f'<button class="btn btn-outline-danger" type="button" hx-post="{base}delete/" hx-target="#roadmap-table" '
+        'data-confirm="Удалить мероприятие?">Удалить</button></div></td>'
+    )
+
+
+def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False) -> SafeString:
+    m = row.measure
+    deadline = m.deadline or {}
+    summary = ""
+    if row.summary:
+        manual = ' <span class="badge text-bg-info">вручную</span>' if m.deadline_manual else ""
+        summary = (
+            f'<div class="deadline-parse small deadline-kind-{_e(deadline.get("kind", ""))}" title="Разбор сроков">'
+            f"{_e(row.summary)}{manual}</div>"
+        )
+    actions = ""
+    if m.actions:
+        actions = '<ul class="measure-actions mb-0">' + "".join(f"<li>{_e(a)}</li>" for a in m.actions) + "</ul>"
+    kinds = row.evidence_kinds
+    result = "".join(
+        [
+            f"<div>{_lines(m.expected_result)}</div>" if m.expected_result else "",
+            _target(m),
+            f'<div class="small text-muted">Документы: {_e(", ".join(k.title.lower() for k in kinds))}</div>'
+            if kinds
+            else "",
+        ]
+    )
+    assigned = getattr(m, "assigned_count", 0)
+    note = "".join(
+        [
+            f"<div>{_lines(m.note)}</div>" if m.note else "",
+            f'<div class="small text-muted">Этап: {_e(m.stage.title)}</div>' if m.stage_id else "",
+            f'<div class="small text-muted d-print-none">Назначено организациям: {assigned}</div>' if assigned else "",
+            # On an approved roadmap the plan is frozen but execution starts: assigning stays possible.
+            f'<a class="small d-print-none measure-assign" href="{_e(urls)}{m.pk}/assign/">Назначить организациям</a>'
+            if assignable and not editable
+            else "",
+            "".join(
+                f'<div class="small text-warning-emphasis d-print-none">⚠ {_e(flag)}</div>'
+                for flag in m.review_flags or []
+            ),
+        ]
+    )
+    handle = (
+        '<span class="drag-handle d-print-none" title="Перетащить" aria-hidden="true">⇅</span> ' if editable else ""
+    )
+    return mark_safe(
+        f'<tr id="measure-{m.pk}" class="measure-row{" table-warning" if m.review_flags else ""}" data-id="{m.pk}">'
+        f'<td class="col-number">{handle}{_e(row.number)}</td>'
+        f'<td class="col-description measure-description">{_paragraphs(m.description)}</td>'
+        f'<td class="col-deadline"><div class="deadline-text">{_e(m.deadline_text)}</div>{summary}</td>'
+        f'<td class="col-executors">{"".join(_executor(e) for e in row.executors)}</td>'
+        f'<td class="col-actions">{actions}</td>'
+        f'<td class="col-result">{result}</td>'
+        f'<td class="col-note">{note}</td>'
+        f"{_controls(m.pk, urls) if editable else ''}</tr>"
+    )

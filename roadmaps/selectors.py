@@ -1,0 +1,344 @@
+"""Reads of roadmaps: the printed-plan table, versions and their difference, the change history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+
+from roadmaps.deadlines import ParsedDeadline
+from roadmaps.models import EvidenceKind, Measure, MeasureExecutor, Roadmap, Section
+from roadmaps.services import MEASURE_FIELD_LABELS
+
+
+def roadmap_get(*, user, pk: int) -> Roadmap:
+    """The roadmap if the person may see it; 404 otherwise."""
+    return get_object_or_404(
+        Roadmap.objects.for_user(user).select_related("owner__municipality", "approved_by", "amends", "copied_from"),
+        pk=pk,
+    )
+
+
+def deadline_summary(data: dict) -> str:
+    if not data or not data.get("kind"):
+        return ""
+    try:
+        return ParsedDeadline.from_json(data).summary()
+    except (KeyError, ValueError, TypeError):
+        return "разбор сроков повреждён — задайте даты заново"
+
+
+@dataclass
+class Row:
+    measure: Measure
+    number: str
+    summary: str
+    executors: list[MeasureExecutor] = field(default_factory=list)
+    evidence_kinds: list[EvidenceKind] = field(default_factory=list)
+
+
+@dataclass
+class SectionBlock:
+    section: Section
+    number: str
+    title: str
+    rows: list[Row]
+
+
+def _measures_prefetch() -> Prefetch:
+    return Prefetch(
+        "measures",
+        queryset=Measure.objects.select_related("stage")
+        .prefetch_related(
+            Prefetch(
+                "executors",
+                queryset=MeasureExecutor.objects.select_related("organization", "executor_kind").order_by("order"),
+            ),
+        )
+        .annotate(assigned_count=Count("assignments__organization", distinct=True))
+        .order_by("order", "pk"),
+    )
+
+
+def measure_number(section_number: str, position: int, section: Section) -> str:
+    """Automatic number by position: "1", "2" inside a direction (the seed 000 way), "1.1", "2.3"
+    under a numbered heading (seed 002); an explicit number always wins."""
+    if section.kind == Section.Kind.HEADING and section_number:
+        return f"{section_number}.{position}"
+    return str(position)
+
+
+def roadmap_table(roadmap: Roadmap) -> list[SectionBlock]:
+    """Sections and measures as the printed table, in a constant number of queries."""
+    sections = (
+        roadmap.sections.select_related("direction", "function_type")
+        .prefetch_related("tracks", _measures_prefetch())
+        .order_by("order", "pk")
+    )
+    sections = list(sections)
+    # Evidence kinds through the m2m rows and one catalogue read: cheaper than a prefetch that
+    # builds a model instance per measure × kind.
+    kinds = {k.pk: k for k in EvidenceKind.objects.all()}
+    through = Measure.evidence_kinds.through.objects.filter(measure__section__roadmap=roadmap).order_by("pk")
+    kinds_of: dict[int, list] = {}
+    for measure_id, kind_id in through.values_list("measure_id", "evidencekind_id"):
+        kinds_of.setdefault(measure_id, []).append(kinds[kind_id])
+    blocks = []
+    heading_position = 0
+    for section in sections:
+        if section.kind == Section.Kind.HEADING:
+            heading_position += 1
+            number = section.number or str(heading_position)
+            title = section.heading
+        else:
+            number = section.number or section.direction.code
+            title = section.direction.title
+        rows = []
+        for position, measure in enumerate(section.measures.all(), start=1):
+            rows.append(
+                Row(
+                    measure=measure,
+                    number=measure.number or measure_number(number, position, section),
+                    summary=deadline_summary(measure.deadline),
+                    executors=list(measure.executors.all()),
+                    evidence_kinds=sorted(kinds_of.get(measure.pk, []), key=lambda k: (k.order, k.code)),
+                )
+            )
+        blocks.append(SectionBlock(section=section, number=number, title=title, rows=rows))
+    return blocks
+
+
+def measure_row(measure: Measure) -> Row:
+    """One row for an htmx refresh, numbered as on the page."""
+    measure = (
+        Measure.objects.select_related("stage", "section__direction", "section__roadmap")
+        .prefetch_related(
+            "evidence_kinds",
+            Prefetch(
+                "executors",
+                queryset=MeasureExecutor.objects.select_related("organization", "executor_kind").order_by("order"),
+            ),
+        )
+        .annotate(assigned_count=Count("assignments__organization", distinct=True))
+        .get(pk=measure.pk)
+    )
+    section = measure.section
+    number = measure.number
+    if not number:
+        ids = list(section.measures.order_by("order", "pk").values_list("pk", flat=True))
+        if section.kind == Section.Kind.HEADING:
+            headings = list(
+                section.roadmap.sections.filter(kind=Section.Kind.HEADING)
+                .order_by("order", "pk")
+                .values_list("pk", flat=True)
+            )
+            section_number = section.number or str(headings.index(section.pk) + 1)
+        else:
+            section_number = section.number or section.direction.code
+        number = measure_number(section_number, ids.index(measure.pk) + 1, section)
+    return Row(
+        measure=measure,
+        number=number,
+        summary=deadline_summary(measure.deadline),
+        executors=list(measure.executors.all()),
+        evidence_kinds=list(measure.evidence_kinds.all()),
+    )
+
+
+def roadmap_versions(roadmap: Roadmap) -> list[Roadmap]:
+    """The chain of versions this roadmap belongs to, oldest first (amends → amendments)."""
+    root, seen = roadmap, {roadmap.pk}
+    while root.amends_id and root.amends_id not in seen:
+        root = Roadmap.objects.get(pk=root.amends_id)
+        seen.add(root.pk)
+    versions = [root]
+    while len(versions) < 100:
+        following = Roadmap.objects.filter(amends=versions[-1]).order_by("version", "pk").first()
+        if following is None or following in versions:
+            break
+        versions.append(following)
+    return versions
+
+
+# ---------------------------------------------------------------------------------------------
+# Difference between two versions
+# ---------------------------------------------------------------------------------------------
+
+COMPARED = [
+    "number",
+    "description",
+    "deadline_text",
+    "actions",
+    "expected_result",
+    "target_text",
+    "target_comparator",
+    "target_value",
+    "target_unit",
+    "note",
+]
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class ChangedMeasure:
+    old: Measure
+    new: Measure
+    changes: list[Change]
+
+
+@dataclass
+class RoadmapDiff:
+    added: list[Measure]
+    removed: list[Measure]
+    changed: list[ChangedMeasure]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _executors_text(measure: Measure) -> str:
+    return "; ".join(
+        (("★ " if e.is_lead else "") + str(e)).strip() for e in sorted(measure.executors.all(), key=lambda e: e.order)
+    )
+
+
+def _measures_of(roadmap: Roadmap) -> dict:
+    measures = (
+        Measure.objects.filter(section__roadmap=roadmap)
+        .select_related("stage", "section__direction")
+        .prefetch_related("evidence_kinds", "executors__organization", "executors__executor_kind")
+        .order_by("section__order", "order", "pk")
+    )
+    return {m.key: m for m in measures}
+
+
+def roadmap_diff(old: Roadmap, new: Roadmap) -> RoadmapDiff:
+    """Measures added, removed and changed from `old` to `new`, matched by their version key."""
+    before, after = _measures_of(old), _measures_of(new)
+    added = [m for key, m in after.items() if key not in before]
+    removed = [m for key, m in before.items() if key not in after]
+    changed = []
+    for key, new_measure in after.items():
+        old_measure = before.get(key)
+        if old_measure is None:
+            continue
+        changes = []
+        for name in COMPARED:
+            a, b = _as_text(getattr(old_measure, name)), _as_text(getattr(new_measure, name))
+            if a != b:
+                changes.append(Change(MEASURE_FIELD_LABELS.get(name, name), a, b))
+        if old_measure.stage_id != new_measure.stage_id:
+            changes.append(Change("этап цикла", _as_text(old_measure.stage), _as_text(new_measure.stage)))
+        old_kinds = "; ".join(sorted(str(k) for k in old_measure.evidence_kinds.all()))
+        new_kinds = "; ".join(sorted(str(k) for k in new_measure.evidence_kinds.all()))
+        if old_kinds != new_kinds:
+            changes.append(Change("подтверждающие документы", old_kinds, new_kinds))
+        old_exec, new_exec = _executors_text(old_measure), _executors_text(new_measure)
+        if old_exec != new_exec:
+            changes.append(Change("исполнители", old_exec, new_exec))
+        if old_measure.section.direction_id != new_measure.section.direction_id or (
+            old_measure.section.heading != new_measure.section.heading
+        ):
+            changes.append(Change("раздел", str(old_measure.section), str(new_measure.section)))
+        if changes:
+            changed.append(ChangedMeasure(old=old_measure, new=new_measure, changes=changes))
+    return RoadmapDiff(added=added, removed=removed, changed=changed)
+
+
+# ---------------------------------------------------------------------------------------------
+# History: who, when, what changed
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    what: str
+    action: str
+    changes: list[Change]
+
+
+ACTIONS = {"+": "создано", "~": "изменено", "-": "удалено"}
+ROADMAP_LABELS = {
+    "status": "состояние",
+    "title": "наименование",
+    "period_start": "начало периода",
+    "period_end": "окончание периода",
+    "order_number": "номер приказа",
+    "order_date": "дата приказа",
+    "return_comment": "замечания",
+    "approver_position": "утверждает: должность",
+    "approver_name": "утверждает: ФИО",
+    "basis_title": "основание",
+}
+SKIPPED = {"lock_version", "updated_at", "created_at", "approved_at", "deadline", "key", "review_flags"}
+
+
+def _record_changes(record, previous, labels) -> list[Change]:
+    if previous is None:
+        return []
+    delta = record.diff_against(previous, excluded_fields=SKIPPED & {f.name for f in record.instance_type._meta.fields})
+    changes = []
+    for change in delta.changes:
+        if change.field in SKIPPED:
+            continue
+        old, new = change.old, change.new
+        if change.field == "evidence_kinds":  # m2m: rows of the through table → the kinds' titles
+            titles = dict(EvidenceKind.objects.values_list("pk", "title"))
+            old, new = ([titles.get(row.get("evidencekind"), "?") for row in rows or []] for rows in (old, new))
+        changes.append(Change(labels.get(change.field, change.field), _as_text(old), _as_text(new)))
+    return changes
+
+
+def roadmap_history(roadmap: Roadmap, *, limit: int = 60) -> list[HistoryEntry]:
+    """The latest changes to the roadmap, its sections and measures, newest first."""
+    section_ids = list(Section.history.filter(roadmap_id=roadmap.pk).values_list("id", flat=True).distinct())
+    sources = [
+        (Roadmap.history.filter(id=roadmap.pk), ROADMAP_LABELS, lambda r: "дорожная карта"),
+        (Section.history.filter(roadmap_id=roadmap.pk), {"order": "порядок", "heading": "заголовок"}, _section_name),
+        (Measure.history.filter(section_id__in=section_ids), MEASURE_FIELD_LABELS, _measure_name),
+    ]
+    picked = []
+    for queryset, labels, namer in sources:
+        for record in queryset.select_related("history_user").order_by("-history_date", "-history_id")[:limit]:
+            picked.append((record, labels, namer))
+    picked.sort(key=lambda item: (item[0].history_date, item[0].history_id), reverse=True)
+    entries = []
+    for record, labels, namer in picked[:limit]:
+        previous = record.prev_record if record.history_type == "~" else None
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "система",
+                what=namer(record),
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changes=_record_changes(record, previous, labels),
+            )
+        )
+    return entries
+
+
+def _section_name(record) -> str:
+    return f"раздел «{(record.heading or '')[:60]}»" if record.heading else f"раздел № {record.order}"
+
+
+def _measure_name(record) -> str:
+    return f"мероприятие «{record.description[:70]}»"

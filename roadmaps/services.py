@@ -1,0 +1,921 @@
+"""Writes to roadmaps: building a plan, the approval workflow, amendments and copies.
+
+Every function is keyword-only and atomic; a refused write raises with a Russian message and
+leaves nothing half-written. An approved or archived roadmap is frozen: every write that
+changes the plan refuses it (a change after approval is an amendment, `roadmap_amend`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser as User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
+from roadmaps.models import (
+    Assignment,
+    CycleStage,
+    Direction,
+    FunctionType,
+    Measure,
+    MeasureExecutor,
+    Roadmap,
+    Section,
+    Track,
+)
+from schools.access import access_for
+from schools.models import Organization
+
+
+class RoadmapStateError(Exception):
+    """The roadmap's state (or the request) does not allow this write; the message is Russian."""
+
+
+class MeasureConflictError(Exception):
+    """Someone saved the measure after the editor opened it (optimistic locking)."""
+
+
+ROADMAP_FIELDS = {
+    "level",
+    "code",
+    "title",
+    "period_start",
+    "period_end",
+    "period_kind",
+    "basis_title",
+    "basis_number",
+    "basis_date",
+    "approver_position",
+    "approver_name",
+    "stamp",
+    "appendix_number",
+}
+MEASURE_FIELDS = {
+    "number",
+    "description",
+    "deadline_text",
+    "actions",
+    "expected_result",
+    "target_comparator",
+    "target_value",
+    "target_unit",
+    "target_per_year",
+    "target_text",
+    "stage",
+    "note",
+}
+MEASURE_FIELD_LABELS = {
+    "number": "номер",
+    "description": "наименование мероприятия",
+    "deadline_text": "сроки",
+    "deadline": "даты сроков",
+    "deadline_manual": "даты, заданные вручную",
+    "actions": "перечень действий",
+    "expected_result": "ожидаемый результат",
+    "target_comparator": "показатель: сравнение",
+    "target_value": "показатель: значение",
+    "target_unit": "показатель: единица",
+    "target_per_year": "показатель по годам",
+    "target_text": "показатель",
+    "stage": "этап цикла",
+    "note": "примечание",
+    "order": "порядок",
+    "evidence_kinds": "подтверждающие документы",
+    "executors": "исполнители",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Guards
+# ---------------------------------------------------------------------------------------------
+
+
+def _municipality_id(roadmap: Roadmap) -> int | None:
+    return roadmap.owner.municipality_id
+
+
+def _require_editor(roadmap: Roadmap, by: User) -> None:
+    if not access_for(by).can_edit_municipality(_municipality_id(roadmap)):
+        raise PermissionDenied("Изменять дорожные карты муниципалитета могут только его методисты и специалисты УО")
+
+
+def _require_draft(roadmap: Roadmap) -> None:
+    if roadmap.status != Roadmap.Status.DRAFT:
+        raise RoadmapStateError(
+            f"Дорожная карта «{roadmap.title[:60]}» в состоянии «{roadmap.get_status_display()}»: изменять можно "
+            "только черновик. Изменения утверждённой карты вносятся новой версией."
+        )
+
+
+def _editable(roadmap: Roadmap, by: User) -> None:
+    # The caller's instance may be stale (another request approved it meanwhile): ask the database.
+    roadmap.status = Roadmap.objects.filter(pk=roadmap.pk).values_list("status", flat=True).get()
+    _require_draft(roadmap)
+    _require_editor(roadmap, by)
+
+
+def _check_period(period_start: date, period_end: date) -> None:
+    if not period_start or not period_end:
+        raise RoadmapStateError("Укажите начало и окончание периода")
+    if period_start >= period_end:
+        raise RoadmapStateError(
+            f"Начало периода ({period_start:%d.%m.%Y}) должно быть раньше его окончания ({period_end:%d.%m.%Y})"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Roadmaps
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roadmap_create(
+    *, owner: Organization, by: User, title: str, period_start: date, period_end: date, **fields
+) -> Roadmap:
+    if not access_for(by).can_edit_municipality(owner.municipality_id):
+        raise PermissionDenied("Создавать дорожные карты могут методисты и специалисты УО своего муниципалитета")
+    if not title.strip():
+        raise RoadmapStateError("Укажите наименование дорожной карты")
+    _check_period(period_start, period_end)
+    unknown = set(fields) - ROADMAP_FIELDS
+    if unknown:
+        raise TypeError(f"unknown roadmap fields: {sorted(unknown)}")
+    roadmap = Roadmap(
+        owner=owner, title=title.strip(), period_start=period_start, period_end=period_end, created_by=by, **fields
+    )
+    roadmap._history_user = by
+    roadmap.save()
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_update(*, roadmap: Roadmap, by: User, **fields) -> Roadmap:
+    roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
+    _editable(roadmap, by)
+    unknown = set(fields) - ROADMAP_FIELDS
+    if unknown:
+        raise TypeError(f"unknown roadmap fields: {sorted(unknown)}")
+    period_changed = any(
+        name in fields and fields[name] != getattr(roadmap, name) for name in ("period_start", "period_end")
+    )
+    for name, value in fields.items():
+        setattr(roadmap, name, value)
+    _check_period(roadmap.period_start, roadmap.period_end)
+    roadmap.lock_version += 1
+    roadmap._history_user = by
+    roadmap.save()
+    if period_changed:
+        for measure in Measure.objects.filter(section__roadmap=roadmap, deadline_manual=False):
+            _parse_into(measure, roadmap)
+            measure._history_user = by
+            measure.save(update_fields=["deadline"])
+            if measure.assignments.exists():
+                _sync_assignments(measure, roadmap)
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_delete(*, roadmap: Roadmap, by: User) -> None:
+    roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
+    _editable(roadmap, by)
+    if Assignment.objects.filter(measure__section__roadmap=roadmap).exclude(status=Assignment.Status.PLANNED).exists():
+        raise RoadmapStateError("По мероприятиям этой карты уже идёт исполнение: удалить её нельзя")
+    Assignment.objects.filter(measure__section__roadmap=roadmap).delete()
+    roadmap.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_create(
+    *,
+    roadmap: Roadmap,
+    by: User,
+    kind: str,
+    direction: Direction | None = None,
+    tracks: Iterable[Track] = (),
+    function_type: FunctionType | None = None,
+    heading: str = "",
+    number: str = "",
+) -> Section:
+    _editable(roadmap, by)
+    tracks = list(tracks)
+    if kind == Section.Kind.DIRECTION:
+        if direction is None:
+            raise RoadmapStateError("Раздел-направление: выберите направление")
+        wrong = [track.title for track in tracks if track.direction_id != direction.pk]
+        if wrong:
+            raise RoadmapStateError(f"Трек «{wrong[0]}» не относится к направлению {direction.code}")
+    elif kind == Section.Kind.HEADING:
+        if not heading.strip():
+            raise RoadmapStateError("Раздел-заголовок: введите текст заголовка")
+        if direction is not None or tracks:
+            raise RoadmapStateError("У раздела-заголовка не бывает направления и треков")
+    else:
+        raise RoadmapStateError(f"Неизвестный вид раздела: «{kind}»")
+    order = (roadmap.sections.aggregate(m=Max("order"))["m"] or 0) + 1
+    section = Section(
+        roadmap=roadmap,
+        order=order,
+        kind=kind,
+        direction=direction,
+        function_type=function_type,
+        heading=heading.strip(),
+        number=number.strip(),
+    )
+    section._history_user = by
+    section.save()
+    if tracks:
+        section.tracks.set(tracks)
+    return section
+
+
+@transaction.atomic
+def section_update(
+    *,
+    section: Section,
+    by: User,
+    tracks: Iterable[Track] | None = None,
+    function_type: FunctionType | None = None,
+    heading: str | None = None,
+    number: str | None = None,
+) -> Section:
+    roadmap = section.roadmap
+    _editable(roadmap, by)
+    if tracks is not None:
+        tracks = list(tracks)
+        wrong = [track.title for track in tracks if track.direction_id != section.direction_id]
+        if wrong:
+            raise RoadmapStateError(f"Трек «{wrong[0]}» не относится к направлению раздела")
+        section.tracks.set(tracks)
+    if heading is not None:
+        if section.kind == Section.Kind.HEADING and not heading.strip():
+            raise RoadmapStateError("Раздел-заголовок: текст заголовка не может быть пустым")
+        section.heading = heading.strip()
+    if number is not None:
+        section.number = number.strip()
+    section.function_type = function_type if section.kind == Section.Kind.DIRECTION else None
+    section._history_user = by
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section, by: User) -> None:
+    _editable(section.roadmap, by)
+    if Assignment.objects.filter(measure__section=section).exclude(status=Assignment.Status.PLANNED).exists():
+        raise RoadmapStateError("По мероприятиям раздела уже идёт исполнение: удалить его нельзя")
+    Assignment.objects.filter(measure__section=section).delete()
+    section._history_user = by
+    section.delete()
+
+
+@transaction.atomic
+def sections_reorder(*, roadmap: Roadmap, by: User, section_ids: list[int]) -> None:
+    _editable(roadmap, by)
+    existing = list(roadmap.sections.order_by("order", "pk"))
+    by_id = {section.pk: section for section in existing}
+    if set(section_ids) != set(by_id) or len(section_ids) != len(by_id):
+        raise RoadmapStateError("Порядок разделов устарел: обновите страницу и повторите")
+    for position, pk in enumerate(section_ids, start=1):
+        section = by_id[pk]
+        if section.order != position:
+            section.order = position
+            section._history_user = by
+            section.save(update_fields=["order"])
+
+
+def section_move(*, section: Section, by: User, delta: int) -> None:
+    ids = list(section.roadmap.sections.order_by("order", "pk").values_list("pk", flat=True))
+    index = ids.index(section.pk)
+    target = max(0, min(len(ids) - 1, index + delta))
+    ids.insert(target, ids.pop(index))
+    sections_reorder(roadmap=section.roadmap, by=by, section_ids=ids)
+
+
+@transaction.atomic
+def section_generate_steps(*, section: Section, by: User, confirm_existing: bool = False) -> list[Measure]:
+    """Create the function type's standard steps as measures of the section. Never deletes: when
+    the section already has measures, the methodist must confirm and the steps are appended."""
+    roadmap = section.roadmap
+    _editable(roadmap, by)
+    if section.function_type_id is None:
+        raise RoadmapStateError("У раздела не выбран тип функции: стандартные шаги взять неоткуда")
+    existing = section.measures.count()
+    if existing and not confirm_existing:
+        raise RoadmapStateError(
+            f"В разделе уже есть мероприятия ({existing}). Стандартные шаги будут добавлены после них, "
+            "существующие мероприятия не удаляются. Подтвердите добавление."
+        )
+    steps = section.function_type.steps.select_related("stage").prefetch_related("executor_kinds", "evidence_kinds")
+    order = section.measures.aggregate(m=Max("order"))["m"] or 0
+    created = []
+    for step in steps:
+        order += 1
+        measure = Measure(
+            section=section,
+            order=order,
+            description=step.text,
+            deadline_text=step.deadline_text,
+            stage=step.stage,
+        )
+        _parse_into(measure, roadmap)
+        measure._history_user = by
+        measure.save()
+        measure.evidence_kinds.set(step.evidence_kinds.all())
+        for position, kind in enumerate(step.executor_kinds.all()):
+            MeasureExecutor.objects.create(measure=measure, executor_kind=kind, is_lead=position == 0, order=position)
+        created.append(measure)
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Measures
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse_into(measure: Measure, roadmap: Roadmap) -> None:
+    if measure.deadline_manual:
+        return
+    text = (measure.deadline_text or "").strip()
+    if not text:
+        measure.deadline = {}
+        return
+    measure.deadline = parse_deadline(text, period_start=roadmap.period_start, period_end=roadmap.period_end).to_json()
+
+
+def manual_deadline(text: str, occurrences: list[Occurrence]) -> dict:
+    """The structure for dates a methodist set by hand (the text stays as written)."""
+    if not occurrences:
+        raise RoadmapStateError("Даты сроков вручную: укажите хотя бы один срок")
+    kind = DeadlineKind.DATE if all(o.start == o.end for o in occurrences) else DeadlineKind.WINDOW
+    return ParsedDeadline(
+        text=text, kind=kind, occurrences=tuple(occurrences), recurrence=None, remark="даты заданы вручную"
+    ).to_json()
+
+
+def _set_executors(measure: Measure, executors: list[dict]) -> None:
+    """executors: [{"organization": Organization|None, "executor_kind": ExecutorKind|None,
+    "is_lead": bool, "qualifier": str}] in order; replaces the measure's list."""
+    roadmap_municipality = measure.section.roadmap.owner.municipality_id
+    measure.executors.all().delete()
+    for position, row in enumerate(executors):
+        organization, kind = row.get("organization"), row.get("executor_kind")
+        qualifier = (row.get("qualifier") or "").strip()
+        if organization is not None and organization.municipality_id != roadmap_municipality:
+            raise RoadmapStateError(f"Исполнитель «{organization.short_name}» — организация другого муниципалитета")
+        if organization is None and kind is None and not qualifier:
+            continue
+        MeasureExecutor.objects.create(
+            measure=measure,
+            organization=organization,
+            executor_kind=kind,
+            is_lead=bool(row.get("is_lead")),
+            qualifier=qualifier,
+            order=position,
+        )
+
+
+def _clean_measure_fields(fields: dict) -> dict:
+    if "description" in fields and not (fields["description"] or "").strip():
+        raise RoadmapStateError("Наименование мероприятия не может быть пустым")
+    if "actions" in fields:
+        actions = fields["actions"]
+        if isinstance(actions, str):
+            actions = [line for line in actions.splitlines()]
+        fields["actions"] = [str(a).strip() for a in actions if str(a).strip()]
+    if fields.get("target_value") not in (None, "") and fields.get("target_comparator") in ("", None):
+        fields["target_comparator"] = Measure.Comparator.AT_LEAST
+    if fields.get("target_value") == "":
+        fields["target_value"] = None
+    if fields.get("target_value") is not None and not isinstance(fields["target_value"], Decimal):
+        fields["target_value"] = Decimal(str(fields["target_value"]))
+    if "stage" in fields and fields["stage"] is not None and not isinstance(fields["stage"], CycleStage):
+        raise TypeError("stage must be a CycleStage")
+    return fields
+
+
+@transaction.atomic
+def measure_create(
+    *, section: Section, by: User, description: str, deadline_text: str = "", number: str = "", **fields
+) -> Measure:
+    roadmap = section.roadmap
+    _editable(roadmap, by)
+    evidence_kinds = fields.pop("evidence_kinds", None)
+    executors = fields.pop("executors", None)
+    manual = fields.pop("occurrences", None)
+    unknown = set(fields) - MEASURE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown measure fields: {sorted(unknown)}")
+    fields = _clean_measure_fields({"description": description, **fields})
+    order = (section.measures.aggregate(m=Max("order"))["m"] or 0) + 1
+    measure = Measure(
+        section=section, order=order, deadline_text=deadline_text.strip(), number=number.strip(), **fields
+    )
+    measure.description = measure.description.strip()
+    if manual:
+        measure.deadline_manual = True
+        measure.deadline = manual_deadline(measure.deadline_text, manual)
+    else:
+        _parse_into(measure, roadmap)
+    measure._history_user = by
+    measure.save()
+    if evidence_kinds:
+        measure.evidence_kinds.set(evidence_kinds)
+    if executors:
+        _set_executors(measure, executors)
+    return measure
+
+
+def _changed_since(measure: Measure, lock_version: int) -> list[str]:
+    """Field labels changed since the version the editor opened, from the measure's history."""
+    records = list(measure.history.order_by("-history_date", "-history_id")[:50])
+    newest = records[0] if records else None
+    base = next((r for r in records if r.lock_version == lock_version), None)
+    if newest is None or base is None or newest.pk == base.pk:
+        return []
+    delta = newest.diff_against(base)
+    return [MEASURE_FIELD_LABELS.get(change.field, change.field) for change in delta.changes]
+
+
+def _who_changed(measure: Measure) -> str:
+    record = measure.history.order_by("-history_date", "-history_id").select_related("history_user").first()
+    if record is None:
+        return ""
+    user = record.history_user
+    name = (user.get_full_name() or user.username) if user else "неизвестно кто"
+    return f"{name}, {timezone.localtime(record.history_date):%d.%m.%Y %H:%M}"
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, by: User, lock_version: int, **fields) -> Measure:
+    measure = Measure.objects.select_for_update().select_related("section__roadmap__owner").get(pk=measure.pk)
+    roadmap = measure.section.roadmap
+    _editable(roadmap, by)
+    if int(lock_version) != measure.lock_version:
+        changed = _changed_since(measure, int(lock_version))
+        what = f"изменены: {', '.join(changed)}" if changed else "запись изменена"
+        raise MeasureConflictError(
+            f"Мероприятие «{measure.description[:60]}» уже изменил другой пользователь ({_who_changed(measure)}): "
+            f"{what}. Ваши правки не сохранены — откройте мероприятие заново и внесите их ещё раз."
+        )
+    evidence_kinds = fields.pop("evidence_kinds", None)
+    executors = fields.pop("executors", None)
+    manual = fields.pop("occurrences", None)
+    deadline_manual = fields.pop("deadline_manual", None)
+    unknown = set(fields) - MEASURE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown measure fields: {sorted(unknown)}")
+    fields = _clean_measure_fields(fields)
+    text_changed = "deadline_text" in fields and (fields["deadline_text"] or "").strip() != measure.deadline_text
+    for name, value in fields.items():
+        setattr(measure, name, value.strip() if isinstance(value, str) else value)
+    if deadline_manual is False:
+        measure.deadline_manual = False
+    if manual:
+        measure.deadline_manual = True
+        measure.deadline = manual_deadline(measure.deadline_text, manual)
+    elif deadline_manual is True and not measure.deadline_manual:
+        raise RoadmapStateError("Даты сроков вручную: укажите хотя бы один срок")
+    elif text_changed or deadline_manual is False:
+        _parse_into(measure, roadmap)
+    measure.lock_version += 1
+    measure._history_user = by
+    measure.save()
+    if evidence_kinds is not None:
+        measure.evidence_kinds.set(evidence_kinds)
+    if executors is not None:
+        _set_executors(measure, executors)
+    if measure.assignments.exists():
+        _sync_assignments(measure, roadmap)
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, by: User) -> None:
+    _editable(measure.section.roadmap, by)
+    if measure.assignments.exclude(status=Assignment.Status.PLANNED).exists():
+        raise RoadmapStateError("По мероприятию уже идёт исполнение: удалить его нельзя")
+    measure.assignments.all().delete()
+    measure._history_user = by
+    measure.delete()
+
+
+@transaction.atomic
+def measures_reorder(*, section: Section, by: User, measure_ids: list[int]) -> None:
+    _editable(section.roadmap, by)
+    by_id = {m.pk: m for m in section.measures.all()}
+    if set(measure_ids) != set(by_id) or len(measure_ids) != len(by_id):
+        raise RoadmapStateError("Порядок мероприятий устарел: обновите страницу и повторите")
+    for position, pk in enumerate(measure_ids, start=1):
+        measure = by_id[pk]
+        if measure.order != position:
+            measure.order = position
+            measure._history_user = by
+            measure.save(update_fields=["order"])
+
+
+def measure_move(*, measure: Measure, by: User, delta: int) -> None:
+    section = measure.section
+    ids = list(section.measures.order_by("order", "pk").values_list("pk", flat=True))
+    index = ids.index(measure.pk)
+    target = max(0, min(len(ids) - 1, index + delta))
+    ids.insert(target, ids.pop(index))
+    measures_reorder(section=section, by=by, measure_ids=ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assignment
+# ---------------------------------------------------------------------------------------------
+
+
+def occurrence_windows(measure: Measure, roadmap: Roadmap) -> list[tuple[date | None, date | None, date | None]]:
+    """(window_start, window_end, due_date) per occurrence. Continuous → the whole period, due at its
+    end; external / on demand / needs dates → one occurrence over the period with no due date yet."""
+    data = measure.deadline or {}
+    occurrences = data.get("occurrences") or []
+    if occurrences:
+        return [
+            (date.fromisoformat(o["start"]), date.fromisoformat(o["end"]), date.fromisoformat(o["due"]))
+            for o in occurrences
+        ]
+    if data.get("kind") == DeadlineKind.CONTINUOUS:
+        return [(roadmap.period_start, roadmap.period_end, roadmap.period_end)]
+    return [(roadmap.period_start, roadmap.period_end, None)]
+
+
+def _sync_assignments(measure: Measure, roadmap: Roadmap) -> None:
+    """After a deadline change in a draft: planned occurrences follow the new dates; extra planned
+    occurrences go; missing ones are added for every organisation already assigned."""
+    windows = occurrence_windows(measure, roadmap)
+    organization_ids = set(measure.assignments.values_list("organization_id", flat=True))
+    existing = {(a.organization_id, a.occurrence): a for a in measure.assignments.all()}
+    for organization_id in organization_ids:
+        for number, (start, end, due) in enumerate(windows, start=1):
+            row = existing.pop((organization_id, number), None)
+            if row is None:
+                Assignment.objects.create(
+                    measure=measure,
+                    organization_id=organization_id,
+                    occurrence=number,
+                    window_start=start,
+                    window_end=end,
+                    due_date=due,
+                )
+            elif row.status == Assignment.Status.PLANNED and (row.window_start, row.window_end, row.due_date) != (
+                start,
+                end,
+                due,
+            ):
+                row.window_start, row.window_end, row.due_date = start, end, due
+                row.save(update_fields=["window_start", "window_end", "due_date"])
+    for row in existing.values():
+        if row.status == Assignment.Status.PLANNED:
+            row.delete()
+
+
+@transaction.atomic
+def measure_assign(*, measure: Measure, organizations: Iterable[Organization], by: User) -> list[Assignment]:
+    """One Assignment per organisation × occurrence; idempotent (existing rows are kept as they are).
+
+    Allowed on a draft (the plan names its executors) and on an approved roadmap (assigning is the
+    start of execution, it adds rows and never changes the approved text); refused otherwise."""
+    measure = Measure.objects.select_related("section__roadmap__owner").get(pk=measure.pk)
+    roadmap = measure.section.roadmap
+    _require_editor(roadmap, by)
+    if roadmap.status not in (Roadmap.Status.DRAFT, Roadmap.Status.APPROVED):
+        raise RoadmapStateError(
+            f"Дорожная карта в состоянии «{roadmap.get_status_display()}»: назначать мероприятия нельзя"
+        )
+    organizations = list(organizations)
+    foreign = [o.short_name for o in organizations if o.municipality_id != roadmap.owner.municipality_id]
+    if foreign:
+        raise RoadmapStateError(f"Организация «{foreign[0]}» не относится к муниципалитету дорожной карты")
+    windows = occurrence_windows(measure, roadmap)
+    existing = set(measure.assignments.values_list("organization_id", "occurrence"))
+    result = []
+    new_rows = []
+    for organization in organizations:
+        for number, (start, end, due) in enumerate(windows, start=1):
+            if (organization.pk, number) in existing:
+                continue
+            new_rows.append(
+                Assignment(
+                    measure=measure,
+                    organization=organization,
+                    occurrence=number,
+                    window_start=start,
+                    window_end=end,
+                    due_date=due,
+                )
+            )
+    if new_rows:
+        result = bulk_create_with_history(new_rows, Assignment, default_user=by)
+    return result
+
+
+@transaction.atomic
+def measure_unassign(*, measure: Measure, organization: Organization, by: User) -> int:
+    roadmap = measure.section.roadmap
+    _editable(roadmap, by)
+    rows = measure.assignments.filter(organization=organization)
+    if rows.exclude(status=Assignment.Status.PLANNED).exists():
+        raise RoadmapStateError(f"«{organization.short_name}» уже исполняет мероприятие: снять назначение нельзя")
+    count, _ = rows.delete()
+    return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflow
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roadmap_submit(*, roadmap: Roadmap, by: User) -> Roadmap:
+    roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
+    _require_editor(roadmap, by)
+    if roadmap.status != Roadmap.Status.DRAFT:
+        raise RoadmapStateError(
+            f"Отправить на утверждение можно только черновик; эта карта — «{roadmap.get_status_display()}»"
+        )
+    if not Measure.objects.filter(section__roadmap=roadmap).exists():
+        raise RoadmapStateError("В дорожной карте нет ни одного мероприятия: отправлять на утверждение нечего")
+    roadmap.status = Roadmap.Status.ON_APPROVAL
+    roadmap.lock_version += 1
+    roadmap._history_user = by
+    roadmap.save(update_fields=["status", "lock_version", "updated_at"])
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_approve(*, roadmap: Roadmap, by: User, order_number: str, order_date: date) -> Roadmap:
+    roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
+    if not access_for(by).can_approve_in(_municipality_id(roadmap)):
+        raise PermissionDenied("Утверждать дорожные карты может только руководитель (специалист) органа управления")
+    if roadmap.status != Roadmap.Status.ON_APPROVAL:
+        raise RoadmapStateError(
+            f"Утвердить можно только дорожную карту на утверждении; эта карта — «{roadmap.get_status_display()}»"
+        )
+    if not (order_number or "").strip():
+        raise RoadmapStateError("Укажите номер приказа об утверждении")
+    if not order_date:
+        raise RoadmapStateError("Укажите дату приказа об утверждении")
+    roadmap.status = Roadmap.Status.APPROVED
+    roadmap.order_number, roadmap.order_date = order_number.strip(), order_date
+    roadmap.approved_by, roadmap.approved_at = by, timezone.now()
+    roadmap.return_comment = ""
+    roadmap.lock_version += 1
+    roadmap._history_user = by
+    roadmap.save()
+    if roadmap.amends_id:
+        previous = Roadmap.objects.select_for_update().get(pk=roadmap.amends_id)
+        if previous.status == Roadmap.Status.APPROVED:
+            previous.status = Roadmap.Status.ARCHIVED
+            previous._history_user = by
+            previous.save(update_fields=["status", "updated_at"])
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
+    roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
+    if not access_for(by).can_approve_in(_municipality_id(roadmap)):
+        raise PermissionDenied("Вернуть дорожную карту на доработку может только руководитель органа управления")
+    if roadmap.status != Roadmap.Status.ON_APPROVAL:
+        raise RoadmapStateError(
+            f"Вернуть на доработку можно только карту на утверждении; эта карта — «{roadmap.get_status_display()}»"
+        )
+    if not (comment or "").strip():
+        raise RoadmapStateError("Напишите замечания: что нужно исправить")
+    roadmap.status = Roadmap.Status.DRAFT
+    roadmap.return_comment = comment.strip()
+    roadmap.lock_version += 1
+    roadmap._history_user = by
+    roadmap.save(update_fields=["status", "return_comment", "lock_version", "updated_at"])
+    return roadmap
+
+
+# ---------------------------------------------------------------------------------------------
+# Amendments and copies
+# ---------------------------------------------------------------------------------------------
+
+
+def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, keep_keys: bool, reparse: bool) -> list[Measure]:
+    sections = source.sections.select_related("direction", "function_type").prefetch_related(
+        "tracks",
+        "measures__evidence_kinds",
+        "measures__executors",
+        "measures__assignments",
+    )
+    copied = []
+    for section in sections:
+        new_section = Section(
+            roadmap=target,
+            order=section.order,
+            kind=section.kind,
+            direction=section.direction,
+            function_type=section.function_type,
+            number=section.number,
+            heading=section.heading,
+        )
+        new_section._history_user = by
+        new_section.save()
+        new_section.tracks.set(section.tracks.all())
+        for measure in section.measures.all():
+            new = Measure(
+                section=new_section,
+                **{
+                    name: getattr(measure, name)
+                    for name in (
+                        "order",
+                        "number",
+                        "description",
+                        "deadline_text",
+                        "deadline",
+                        "deadline_manual",
+                        "actions",
+                        "expected_result",
+                        "target_comparator",
+                        "target_value",
+                        "target_unit",
+                        "target_per_year",
+                        "target_text",
+                        "stage_id",
+                        "note",
+                    )
+                },
+            )
+            if keep_keys:
+                new.key = measure.key
+            if reparse:
+                new.deadline_manual = False
+                _parse_into(new, target)
+            new._history_user = by
+            new.save()
+            new.evidence_kinds.set(measure.evidence_kinds.all())
+            MeasureExecutor.objects.bulk_create(
+                MeasureExecutor(
+                    measure=new,
+                    organization_id=e.organization_id,
+                    executor_kind_id=e.executor_kind_id,
+                    is_lead=e.is_lead,
+                    qualifier=e.qualifier,
+                    order=e.order,
+                )
+                for e in measure.executors.all()
+            )
+            new._source_organization_ids = sorted({a.organization_id for a in measure.assignments.all()})
+            copied.append(new)
+    return copied
+
+
+HEADER_COPY_FIELDS = [
+    "owner",
+    "level",
+    "code",
+    "title",
+    "period_kind",
+    "basis_title",
+    "basis_number",
+    "basis_date",
+    "approver_position",
+    "approver_name",
+    "stamp",
+    "appendix_number",
+]
+
+
+@transaction.atomic
+def roadmap_amend(*, roadmap: Roadmap, by: User) -> Roadmap:
+    """A new draft version copied from the approved roadmap; approving it archives the old one."""
+    roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
+    _require_editor(roadmap, by)
+    if roadmap.status != Roadmap.Status.APPROVED:
+        raise RoadmapStateError(
+            f"Изменения вносятся только в утверждённую дорожную карту; эта карта — «{roadmap.get_status_display()}»"
+        )
+    pending = roadmap.amendments.exclude(status=Roadmap.Status.ARCHIVED).first()
+    if pending is not None:
+        raise RoadmapStateError(
+            f"Проект изменений (версия {pending.version}, «{pending.get_status_display()}») уже создан: "
+            "продолжите работу в нём"
+        )
+    amendment = Roadmap(
+        **{name: getattr(roadmap, name) for name in HEADER_COPY_FIELDS},
+        period_start=roadmap.period_start,
+        period_end=roadmap.period_end,
+        status=Roadmap.Status.DRAFT,
+        version=roadmap.version + 1,
+        amends=roadmap,
+        created_by=by,
+    )
+    amendment._history_user = by
+    amendment.save()
+    for measure in _copy_structure(roadmap, amendment, by, keep_keys=True, reparse=False):
+        windows = occurrence_windows(measure, amendment)
+        Assignment.objects.bulk_create(
+            Assignment(
+                measure=measure,
+                organization_id=organization_id,
+                occurrence=number,
+                window_start=start,
+                window_end=end,
+                due_date=due,
+            )
+            for organization_id in measure._source_organization_ids
+            for number, (start, end, due) in enumerate(windows, start=1)
+        )
+    return amendment
+
+
+YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+
+
+def stale_years(text: str, period_start: date, period_end: date) -> list[str]:
+    """Fragments of text carrying a year outside the new period («Иннопром-2020», «лето 2019»)."""
+    years = range(period_start.year, period_end.year + 1)
+    found = []
+    for match in YEAR.finditer(text or ""):
+        if int(match.group(1)) not in years:
+            start = max(0, match.start() - 25)
+            fragment = text[start : match.end() + 5].strip()
+            found.append(("…" if start else "") + fragment)
+    return found
+
+
+@transaction.atomic
+def roadmap_copy_to_period(
+    *, roadmap: Roadmap, by: User, period_start: date, period_end: date
+) -> tuple[Roadmap, list[str]]:
+    """A new draft for another period: texts kept exactly, deadlines re-parsed against the new
+    period, and every text with a year outside the new period flagged for review (never changed)."""
+    roadmap = Roadmap.objects.select_related("owner").get(pk=roadmap.pk)
+    _require_editor(roadmap, by)
+    _check_period(period_start, period_end)
+    copy = Roadmap(
+        **{name: getattr(roadmap, name) for name in HEADER_COPY_FIELDS},
+        period_start=period_start,
+        period_end=period_end,
+        status=Roadmap.Status.DRAFT,
+        version=1,
+        copied_from=roadmap,
+        created_by=by,
+    )
+    flags = [f"Наименование карты: «{fragment}»" for fragment in stale_years(copy.title, period_start, period_end)]
+    copy.review_flags = list(flags)
+    copy._history_user = by
+    copy.save()
+    texts = {
+        "description": "наименование",
+        "deadline_text": "сроки",
+        "expected_result": "ожидаемый результат",
+        "note": "примечание",
+        "target_text": "показатель",
+    }
+    for position, measure in enumerate(_copy_structure(roadmap, copy, by, keep_keys=False, reparse=True), start=1):
+        own = []
+        for name, label in texts.items():
+            for fragment in stale_years(getattr(measure, name), period_start, period_end):
+                own.append(f"{label}: «{fragment}»")
+        for action in measure.actions:
+            for fragment in stale_years(action, period_start, period_end):
+                own.append(f"перечень действий: «{fragment}»")
+        if own:
+            measure.review_flags = own
+            measure.save(update_fields=["review_flags"])
+            label = measure.number or f"№ {position} по порядку"
+            flags.extend(f"Мероприятие {label} ({measure.description[:40]}…), {item}" for item in own)
+    if flags != copy.review_flags:
+        copy.review_flags = flags
+        copy.save(update_fields=["review_flags"])
+    return copy, flags
+
+
+@transaction.atomic
+def measure_clear_flags(*, measure: Measure, by: User) -> Measure:
+    _editable(measure.section.roadmap, by)
+    measure.review_flags = []
+    measure._history_user = by
+    measure.save(update_fields=["review_flags"])
+    return measure
+
+
+@transaction.atomic
+def roadmap_clear_flags(*, roadmap: Roadmap, by: User) -> Roadmap:
+    _editable(roadmap, by)
+    roadmap.review_flags = []
+    roadmap._history_user = by
+    roadmap.save(update_fields=["review_flags", "updated_at"])
+    Measure.objects.filter(section__roadmap=roadmap).exclude(review_flags=[]).update(review_flags=[])
+    return roadmap
