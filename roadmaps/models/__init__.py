@@ -32,3 +32,6 @@ __all__ = [
     "StepTemplate",
     "Track",
 ]
+from roadmaps.models.recommendations import Recommendation, TargetedMeasure
+
+__all__ += ["Recommendation", "TargetedMeasure"]

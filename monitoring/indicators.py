@@ -1,0 +1,504 @@
+"""Computation of the indicators of monitoring/data/indicators.yaml from assessment results.
+
+The counts come from SQL aggregates (COUNT(*) FILTER (WHERE …) through Django's
+Count(filter=Q(…))), one query at the grain (assessment, organisation) and one at the class grain
+for the procedures that have class slices. Those aggregated groups (not student rows) are then
+added up into whole-school values and into the municipality's values: the municipality value is
+always the pooled count of its schools (Σ numerators / Σ denominators), never a mean of school
+percentages. Numerator and denominator are kept beside the value; a zero denominator gives a NULL
+value, shown as «нет данных».
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from monitoring.models import (
+    Assessment,
+    EgeMinScore,
+    IndicatorDefinition,
+    IndicatorValue,
+    ReportedValue,
+    SchoolStat,
+    StudentResult,
+)
+from schools.models import Organization
+
+Level = StudentResult.Level
+BASE_OR_ABOVE = [Level.BASE, Level.HIGH]
+BELOW_BASE = [Level.INSUFFICIENT, Level.LOW]
+LEVEL_RANK = {Level.INSUFFICIENT: 0, Level.LOW: 1, Level.BASE: 2, Level.HIGH: 3}
+
+# The counters every aggregate produces; each indicator is a ratio of two of them.
+COUNTERS = (
+    "n_mark", "m2", "m3", "m4", "m5",
+    "n_both", "lowered", "raised", "confirmed", "significant",
+    "n_level", "below_base", "above_base", "cg_n", "cg_base", "rest_n", "rest_base",
+    "n_test", "over_60", "below_min",
+)  # fmt: skip
+
+
+def _counter_filters(ege_min: dict[str, int]) -> dict[str, Q]:
+    has_level = ~Q(level="")
+    below_min = Q(pk__in=[])
+    for subject, minimum in ege_min.items():
+        below_min |= Q(assessment__subject=subject, test_score__lt=minimum)
+    return {
+        "n_mark": Q(mark__isnull=False),
+        "m2": Q(mark=2),
+        "m3": Q(mark=3),
+        "m4": Q(mark=4),
+        "m5": Q(mark=5),
+        "n_both": Q(mark__isnull=False, journal_mark__isnull=False),
+        # «понизил»: the ВПР mark is below the journal mark; «повысил»: above it
+        "lowered": Q(mark__lt=F("journal_mark")),
+        "raised": Q(mark__gt=F("journal_mark")),
+        "confirmed": Q(mark=F("journal_mark")),
+        "significant": Q(mark__gte=F("journal_mark") + 2) | Q(mark__lte=F("journal_mark") - 2),
+        "n_level": has_level,
+        "below_base": Q(level__in=BELOW_BASE),
+        "above_base": Q(level=Level.HIGH),
+        "cg_n": Q(control_group=True) & has_level,
+        "cg_base": Q(control_group=True, level__in=BASE_OR_ABOVE),
+        "rest_n": Q(control_group=False) & has_level,
+        "rest_base": Q(control_group=False, level__in=BASE_OR_ABOVE),
+        "n_test": Q(test_score__isnull=False),
+        "over_60": Q(test_score__gt=60),
+        "below_min": below_min & Q(test_score__isnull=False),
+    }
+
+
+def _stat_counts(stat: dict) -> dict[str, int]:
+    """The counters from an imported per-school statistic (format B), where there are no rows."""
+    n_mark = stat["mark_2"] + stat["mark_3"] + stat["mark_4"] + stat["mark_5"]
+    n_level = stat["level_insufficient"] + stat["level_low"] + stat["level_base"] + stat["level_high"]
+    return {
+        "n_mark": n_mark, "m2": stat["mark_2"], "m3": stat["mark_3"], "m4": stat["mark_4"], "m5": stat["mark_5"],
+        "n_both": stat["with_journal"], "lowered": stat["lowered"], "raised": stat["raised"],
+        "confirmed": stat["confirmed"], "significant": stat["significant_mismatch"],
+        "n_level": n_level, "below_base": stat["level_insufficient"] + stat["level_low"],
+        "above_base": stat["level_high"], "cg_n": 0, "cg_base": 0, "rest_n": 0, "rest_base": 0,
+        "n_test": stat["participants"] if stat["mean_test"] is not None else 0,
+        "over_60": stat["over_60"], "below_min": stat["below_min"],
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: str
+    denominator: str
+    kinds: tuple[str, ...]
+    class_slice: bool = False
+    only_subject: str = ""  # a substring of the subject (lower case), e.g. «базов» for base mathematics
+
+
+K = Assessment.Kind
+RATIOS: dict[str, Ratio] = {
+    "vpr_share_2": Ratio("m2", "n_mark", (K.VPR,), class_slice=True),
+    "vpr_share_45": Ratio("m45", "n_mark", (K.VPR,), class_slice=True),
+    "vpr_mark_distribution": Ratio("n_mark", "n_mark", (K.VPR,)),
+    "vpr_journal_mismatch": Ratio("mismatch", "n_both", (K.VPR,)),
+    "vpr_lowered": Ratio("lowered", "n_both", (K.VPR,)),
+    "vpr_raised": Ratio("raised", "n_both", (K.VPR,)),
+    "vpr_confirmed": Ratio("confirmed", "n_both", (K.VPR,)),
+    "vpr_significant_mismatch": Ratio("significant", "n_both", (K.VPR,)),
+    "kdr_below_base": Ratio("below_base", "n_level", (K.KDR,)),
+    "kdr_above_base": Ratio("above_base", "n_level", (K.KDR,)),
+    "oge_share_2": Ratio("m2", "n_mark", (K.OGE,)),
+    "oge_share_45": Ratio("m45", "n_mark", (K.OGE,)),
+    "ege_below_min": Ratio("below_min", "n_test", (K.EGE,)),
+    "ege_over_60": Ratio("over_60", "n_test", (K.EGE,)),
+    "ege_base_math_45": Ratio("m45", "n_mark", (K.EGE,), only_subject="базов"),
+}
+BASE_MATH = "базов"
+BASE_MATH_KIND = "ege_base_math"  # a pseudo-kind grouping only the base-mathematics procedures
+DERIVED = {"m45": ("m4", "m5"), "mismatch": ("lowered", "raised")}
+
+
+def _get(counts: dict, name: str) -> int:
+    if name in DERIVED:
+        return sum(counts.get(part, 0) for part in DERIVED[name])
+    return counts.get(name, 0)
+
+
+def share(numerator: float | None, denominator: float | None) -> float | None:
+    """Percent, full precision; None («нет данных») when the denominator is zero or missing."""
+    if not denominator or numerator is None:
+        return None
+    return numerator * 100.0 / denominator
+
+
+def _add(target: dict, counts: dict) -> None:
+    for key, number in counts.items():
+        target[key] = target.get(key, 0) + number
+
+
+@dataclass
+class ComputeSummary:
+    year: int
+    municipalities: int = 0
+    values: int = 0
+    with_data: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "год": self.year,
+            "муниципалитетов": self.municipalities,
+            "значений": self.values,
+            "с данными": self.with_data,
+        }
+
+
+def indicators_compute(*, year: int, municipality=None, progress: Callable | None = None) -> ComputeSummary:
+    """Compute every indicator for the academic year (2024 = 2023/2024) for one municipality or
+    for all, replacing the values stored before. Called by the import after each import (as a
+    Celery job), by the page «Пересчитать» and by `manage.py compute_indicators --year`."""
+    report = progress or (lambda *args, **kwargs: None)
+    definitions = {d.code: d for d in IndicatorDefinition.objects.all()}
+    municipality_id = getattr(municipality, "pk", municipality)
+    organizations = Organization.objects.filter(municipality__isnull=False)
+    if municipality_id:
+        organizations = organizations.filter(municipality_id=municipality_id)
+    org_municipality = dict(organizations.values_list("pk", "municipality_id"))
+    assessments = {a.pk: a for a in Assessment.objects.filter(year=year)}
+    report(0, 5, "Подсчёт результатов")
+
+    rows = _aggregate(year, assessments, municipality_id, by_class=False)
+    class_rows = _aggregate(year, assessments, municipality_id, by_class=True)
+    report(1, 5, "Статистика ОО без строк участников")
+    seen = {(row["assessment_id"], row["organization_id"]) for row in rows}
+    stats = SchoolStat.objects.filter(assessment__year=year, source=SchoolStat.Source.IMPORTED)
+    if municipality_id:
+        stats = stats.filter(organization__municipality_id=municipality_id)
+    for stat in stats.values():
+        if (stat["assessment_id"], stat["organization_id"]) not in seen:
+            rows.append(
+                {
+                    "assessment_id": stat["assessment_id"],
+                    "organization_id": stat["organization_id"],
+                    **_stat_counts(stat),
+                }
+            )
+
+    report(2, 5, "Расчёт показателей")
+    # groups[(municipality, organisation or None, kind, subject, grade, class)] = counters
+    groups: dict[tuple, dict] = defaultdict(dict)
+    for row in rows:
+        assessment = assessments[row["assessment_id"]]
+        muni = org_municipality.get(row["organization_id"])
+        if muni is None:
+            continue
+        counts = {name: row[name] for name in COUNTERS}
+        org = row["organization_id"]
+        sub, grade, kind = assessment.subject, assessment.grade, assessment.kind
+        for key in (
+            (muni, org, kind, sub, grade, ""),
+            (muni, org, kind, "", None, ""),
+            (muni, None, kind, sub, grade, ""),
+            (muni, None, kind, "", None, ""),
+        ):
+            _add(groups[key], counts)
+        if kind == K.EGE and BASE_MATH in sub.lower():
+            _add(groups[(muni, org, BASE_MATH_KIND, "", None, "")], counts)
+            _add(groups[(muni, None, BASE_MATH_KIND, "", None, "")], counts)
+    for row in class_rows:
+        assessment = assessments[row["assessment_id"]]
+        muni = org_municipality.get(row["organization_id"])
+        if muni is None or not row["class_name"]:
+            continue
+        key = (muni, row["organization_id"], assessment.kind, assessment.subject, assessment.grade, row["class_name"])
+        groups[key] = {name: row[name] for name in COUNTERS}
+
+    values: list[IndicatorValue] = []
+    for (muni, org, kind, subject, grade, class_name), counts in groups.items():
+        for code, ratio in RATIOS.items():
+            definition = definitions.get(code)
+            if definition is None or kind not in ratio.kinds or (class_name and not ratio.class_slice):
+                continue
+            source = counts
+            if ratio.only_subject:
+                if subject and ratio.only_subject not in subject.lower():
+                    continue
+                if not subject:  # whole school: only the base-mathematics procedures
+                    source = groups.get((muni, org, BASE_MATH_KIND, "", None, ""))
+                    if source is None:
+                        continue
+            numerator, denominator = _get(source, ratio.numerator), _get(source, ratio.denominator)
+            details = {}
+            if code == "vpr_mark_distribution":
+                details = {str(mark): counts.get(f"m{mark}", 0) for mark in (2, 3, 4, 5)}
+            values.append(
+                _value(definition, year, muni, org, subject, grade, class_name, numerator, denominator, details)
+            )
+        if kind == K.KDR and not class_name and "kdr_control_gap" in definitions:
+            values.append(_control_gap(definitions["kdr_control_gap"], year, muni, org, subject, grade, counts))
+
+    report(3, 5, "Динамика и сопоставление по коду участника")
+    values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
+    values += _reported(definitions, year, municipality_id, org_municipality)
+    values += _dynamics(definitions.get("vpr_share_2_dynamics"), year, values, municipality_id)
+    values += _lowres_dynamics(
+        definitions.get("lowres_positive_dynamics"), year, values, municipality_id, organizations
+    )
+
+    report(4, 5, "Сохранение значений")
+    with transaction.atomic():
+        stale = IndicatorValue.objects.filter(year=year)
+        if municipality_id:
+            stale = stale.filter(municipality_id=municipality_id)
+        stale._raw_delete(stale.db)  # no cascades or signals hang on values: one DELETE statement
+        _bulk_insert(values)
+    report(5, 5, "Готово")
+    return ComputeSummary(
+        year=year,
+        municipalities=len({v.municipality_id for v in values}),
+        values=len(values),
+        with_data=sum(1 for v in values if v.value is not None),
+    )
+
+
+def _aggregate(year: int, assessments: dict, municipality_id, *, by_class: bool) -> list[dict]:
+    ege_min = dict(EgeMinScore.objects.filter(year=year).values_list("subject", "min_score"))
+    filters = _counter_filters(ege_min)
+    results = StudentResult.objects.filter(assessment__year=year)
+    if municipality_id:
+        results = results.filter(organization__municipality_id=municipality_id)
+    fields = ["assessment_id", "organization_id"]
+    if by_class:
+        class_kinds = {kind for ratio in RATIOS.values() if ratio.class_slice for kind in ratio.kinds}
+        ids = [pk for pk, a in assessments.items() if a.kind in class_kinds]
+        results = results.filter(assessment_id__in=ids).exclude(class_name="")
+        fields.append("class_name")
+        wanted = {"m2", "m4", "m5", "n_mark"}
+        filters = {name: q for name, q in filters.items() if name in wanted}
+    aggregated = (
+        results.order_by().values(*fields).annotate(**{name: Count("pk", filter=q) for name, q in filters.items()})
+    )
+    rows = list(aggregated)
+    if by_class:
+        for row in rows:
+            for name in COUNTERS:
+                row.setdefault(name, 0)
+    return rows
+
+
+def _value(definition, year, muni, org, subject, grade, class_name, numerator, denominator, details=None):
+    return IndicatorValue(
+        indicator=definition,
+        year=year,
+        municipality_id=muni,
+        organization_id=org,
+        subject=subject or "",
+        grade=grade,
+        class_name=class_name or "",
+        numerator=numerator,
+        denominator=denominator,
+        value=share(numerator, denominator),
+        details=details or {},
+    )
+
+
+def _control_gap(definition, year, muni, org, subject, grade, counts) -> IndicatorValue:
+    """| share of base-or-above among the rest − the same in the control group |, in p.p.;
+    only where the organisation (or, pooled, the municipality) has a control group."""
+    cg_share, rest_share = share(counts["cg_base"], counts["cg_n"]), share(counts["rest_base"], counts["rest_n"])
+    gap = abs(rest_share - cg_share) if cg_share is not None and rest_share is not None else None
+    value = _value(definition, year, muni, org, subject, grade, "", None, counts["cg_n"], {
+        "control_group": [counts["cg_base"], counts["cg_n"]], "rest": [counts["rest_base"], counts["rest_n"]],
+    })  # fmt: skip
+    value.value = gap
+    return value
+
+
+def _cohort_kept(definition, year, assessments, org_municipality) -> list[IndicatorValue]:
+    """The same children (by participant code) in the 6th-grade КДР «Читательская грамотность» of
+    this year and the 4th-grade one of any earlier year: share whose level kept or rose."""
+    if definition is None:
+        return []
+    sixth = [pk for pk, a in assessments.items() if a.kind == K.KDR and a.grade == 6 and "читат" in a.subject.lower()]
+    earlier = Assessment.objects.filter(kind=K.KDR, grade=4, year__lt=year).values_list("pk", "subject")
+    fourth = [pk for pk, subject in earlier if "читат" in subject.lower()]
+    if not sixth or not fourth:
+        return []
+    table = StudentResult._meta.db_table
+    rank = "CASE {col} WHEN 'insufficient' THEN 0 WHEN 'low' THEN 1 WHEN 'base' THEN 2 WHEN 'high' THEN 3 END"
+    sql = f"""
+        SELECT r6.organization_id, COUNT(*),
+               SUM(CASE WHEN {rank.format(col="r6.level")} >= {rank.format(col="r4.level")} THEN 1 ELSE 0 END)
+        FROM {table} r6 JOIN {table} r4 ON r4.participant_code = r6.participant_code
+        WHERE r6.assessment_id IN ({",".join(["%s"] * len(sixth))})
+          AND r4.assessment_id IN ({",".join(["%s"] * len(fourth))})
+          AND r6.participant_code <> '' AND r6.level <> '' AND r4.level <> ''
+        GROUP BY r6.organization_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sixth, *fourth])
+        rows = cursor.fetchall()
+    pooled: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    values = []
+    for org, total, kept in rows:
+        muni = org_municipality.get(org)
+        if muni is None:
+            continue
+        values.append(_value(definition, year, muni, org, "", None, "", kept or 0, total))
+        pooled[muni][0] += kept or 0
+        pooled[muni][1] += total
+    values += [
+        _value(definition, year, muni, None, "", None, "", kept, total) for muni, (kept, total) in pooled.items()
+    ]
+    return values
+
+
+def _reported(definitions, year, municipality_id, org_municipality) -> list[IndicatorValue]:
+    """Reported values of the year's campaigns: ratios in percent, numbers as they are, yes/no as
+    100 / 0 (the municipality: share of organisations answering «да»)."""
+    reported = ReportedValue.objects.filter(campaign__year=year, indicator__source=IndicatorDefinition.Source.REPORTED)
+    if municipality_id:
+        reported = reported.filter(campaign__municipality_id=municipality_id)
+    latest: dict[tuple, ReportedValue] = {}
+    for item in reported.select_related("indicator").order_by("submitted_at"):
+        latest[(item.indicator_id, item.organization_id)] = item  # a later campaign's answer wins
+    values, pooled = [], defaultdict(lambda: [0, 0])
+    for item in latest.values():
+        definition, muni = item.indicator, org_municipality.get(item.organization_id)
+        if muni is None:
+            continue
+        if definition.form_kind == IndicatorDefinition.FormKind.YES_NO:
+            if item.yes_no is None:
+                continue
+            numerator, denominator = int(item.yes_no), 1
+        elif definition.form_kind == IndicatorDefinition.FormKind.NUMBER:
+            if item.numerator is None:
+                continue
+            value = _value(definition, year, muni, item.organization_id, "", None, "", item.numerator, None)
+            value.value = float(item.numerator)
+            values.append(value)
+            pooled[(definition.pk, muni)][0] += item.numerator
+            pooled[(definition.pk, muni)][1] = None
+            continue
+        else:
+            numerator, denominator = item.numerator, item.denominator
+            if numerator is None or denominator is None:
+                continue
+        values.append(_value(definition, year, muni, item.organization_id, "", None, "", numerator, denominator))
+        pooled[(definition.pk, muni)][0] += numerator
+        pooled[(definition.pk, muni)][1] += denominator
+    by_pk = {d.pk: d for d in definitions.values()}
+    for (pk, muni), (numerator, denominator) in pooled.items():
+        value = _value(by_pk[pk], year, muni, None, "", None, "", numerator, denominator)
+        if denominator is None:
+            value.value = float(numerator)
+        values.append(value)
+    return values
+
+
+def _dynamics(definition, year, values: list[IndicatorValue], municipality_id) -> list[IndicatorValue]:
+    """vpr_share_2 of this year minus that of the previous year, same subject and grade, in p.p."""
+    if definition is None:
+        return []
+    previous = IndicatorValue.objects.filter(indicator__code="vpr_share_2", year=year - 1, class_name="")
+    if municipality_id:
+        previous = previous.filter(municipality_id=municipality_id)
+    before = {
+        (row["municipality_id"], row["organization_id"], row["subject"], row["grade"]): row["value"]
+        for row in previous.values("municipality_id", "organization_id", "subject", "grade", "value")
+    }
+    result = []
+    for item in values:
+        if item.indicator.code != "vpr_share_2" or item.class_name:
+            continue
+        old = before.get((item.municipality_id, item.organization_id, item.subject, item.grade))
+        value = _value(
+            definition, year, item.municipality_id, item.organization_id, item.subject, item.grade, "", None, None
+        )
+        value.numerator, value.denominator = item.value, old
+        value.value = item.value - old if item.value is not None and old is not None else None
+        result.append(value)
+    return result
+
+
+LOWRES_INDICATORS = ("oge_share_2", "ege_below_min", "kdr_below_base")  # lower is better for each
+
+
+def _lowres_dynamics(definition, year, values, municipality_id, organizations) -> list[IndicatorValue]:
+    """Share of ШНРО/ШНСУ schools whose whole-school ОГЭ «2», ЕГЭ below-minimum or КДР below-base
+    share fell since the previous year (any of the three)."""
+    if definition is None:
+        return []
+    listed = organizations.filter(Q(low_results=True) | Q(unfavourable_conditions=True), kind=Organization.Kind.SCHOOL)
+    listed_by_muni: dict[int, set[int]] = defaultdict(set)
+    for pk, muni in listed.values_list("pk", "municipality_id"):
+        listed_by_muni[muni].add(pk)
+    if not listed_by_muni:
+        return []
+    now = {
+        (v.organization_id, v.indicator.code): v.value
+        for v in values
+        if v.indicator.code in LOWRES_INDICATORS and v.organization_id and v.is_whole and v.value is not None
+    }
+    before = dict(
+        ((org, code), value)
+        for org, code, value in IndicatorValue.objects.filter(
+            year=year - 1,
+            indicator__code__in=LOWRES_INDICATORS,
+            subject="",
+            grade__isnull=True,
+            class_name="",
+            organization__in=listed,
+            value__isnull=False,
+        ).values_list("organization_id", "indicator__code", "value")
+    )
+    result = []
+    for muni, schools in listed_by_muni.items():
+        improved = [
+            org for org in schools
+            if any((org, c) in now and (org, c) in before and now[(org, c)] < before[(org, c)] for c in LOWRES_INDICATORS)
+        ]  # fmt: skip
+        value = _value(definition, year, muni, None, "", None, "", len(improved), len(schools))
+        value.details = {"schools": sorted(improved)}
+        result.append(value)
+    return result
+
+
+INSERT_COLUMNS = (
+    "indicator_id", "year", "municipality_id", "organization_id", "subject", "grade", "class_name",
+    "numerator", "denominator", "value", "details", "computed_at",
+)  # fmt: skip
+
+
+def _bulk_insert(values: Iterable[IndicatorValue]) -> None:
+    """PostgreSQL: one COPY (tens of thousands of rows in a fraction of a second); elsewhere bulk_create."""
+    values = list(values)
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        for value in values:
+            value.computed_at = now
+        IndicatorValue.objects.bulk_create(values, batch_size=2000)
+        return
+    import json
+
+    def cell(item):
+        if item is None:
+            return r"\N"
+        text = str(item)
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+    buffer = io.StringIO()
+    for v in values:
+        row = (
+            v.indicator_id, v.year, v.municipality_id, v.organization_id, v.subject, v.grade, v.class_name,
+            v.numerator, v.denominator, v.value, json.dumps(v.details, ensure_ascii=False), now.isoformat(),
+        )  # fmt: skip
+        buffer.write("\t".join(cell(item) for item in row) + "\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {IndicatorValue._meta.db_table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN", buffer
+        )
