@@ -28,4 +28,5 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls")),
     path("jobs/", include("config.jobs.urls")),
     path("admin/", admin.site.urls),
+    path("monitoring/", include("monitoring.urls_analysis")),
 ]

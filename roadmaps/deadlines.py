@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-# Deadline texts in the seeds are at most a hundred characters long; longer input is not a
-# deadline but pasted text, and parsing it would only waste time.
+# The longest deadline in the seeds has about 110 characters; longer input is pasted text, not
+# a deadline, and parsing it would only waste time.
 MAX_PARSED_CHARS = 500
 
 DEFAULT_HOLIDAY_WINDOWS: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = (((6, 1), (8, 31)),)
@@ -77,6 +77,10 @@ class ParsedDeadline:
     # summary. Not part of the JSON (the roadmap holds its period) nor of equality.
     period_start: date | None = field(default=None, compare=False, repr=False)
     period_end: date | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", DeadlineKind(self.kind))
+        object.__setattr__(self, "occurrences", tuple(self.occurrences))
 
     def to_json(self) -> dict:
         return {
@@ -141,7 +145,9 @@ class ParsedDeadline:
         elif self.kind == DeadlineKind.CONTINUOUS:
             parts = []
             for occurrence in self.occurrences:
-                label = "весь период" if (start, end) in ((None, None), (occurrence.start, occurrence.end)) else "в течение"
+                label = (
+                    "весь период" if (start, end) in ((None, None), (occurrence.start, occurrence.end)) else "в течение"
+                )
                 parts.append(f"{label}: {_format_day(occurrence.start)}–{_format_day(occurrence.end)}")
             base = "; ".join(parts)
         else:
@@ -160,7 +166,7 @@ class ParsedDeadline:
             text = f"до {_format_day(occurrence.due)}"
         elif rule and occurrence.due > occurrence.end:
             text = f"за {_format_span(occurrence.start, occurrence.end)} — до {_format_day(occurrence.due)}"
-        elif rule and (self.recurrence or {}).get("freq") == "monthly" and "day" not in rule:
+        elif rule and str(rule).split()[-1] in _WEEKDAYS_ENGLISH:
             text = _format_day(occurrence.due)  # a weekday of the month: the day of the event
         elif rule:
             text = f"до {_format_day(occurrence.due)}"
@@ -219,14 +225,28 @@ _MONTHS_NOMINATIVE = (
     "ноябрь",
     "декабрь",
 )
-_MONTHS_ENGLISH = tuple(calendar.month_name[number] for number in range(1, 13)) if calendar.month_name[1] else ()
+# Written out: calendar.month_name follows the process locale.
+_MONTHS_ENGLISH = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WEEKDAYS_ENGLISH = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ORDINALS_ENGLISH = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _SUMMARY_MAX_SHOWN = 5
 
 
 def _format_day(day: date) -> str:
-    return day.strftime("%d.%m.") + str(day.year)
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
 def _month_end(year: int, month: int) -> date:
@@ -280,13 +300,25 @@ def _recurrence_label(recurrence: dict | None) -> str:
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"
 # Latin letters that look like Cyrillic ones, as typed in mixed-keyboard words ("Cентябрь").
-_HOMOGLYPHS = str.maketrans("aceopxyACEHKMOPTXBkmt", "асеорхуАСЕНКМОРТХВкмт")
-_MIXED_WORD = re.compile(r"[^\W\d_]*(?:[a-zA-Z][^\W\d_]*[а-яА-Я]|[а-яА-Я][^\W\d_]*[a-zA-Z])[^\W\d_]*")
+_HOMOGLYPHS = str.maketrans("aceopxykACEHKMOPTXB", "асеорхукАСЕНКМОРТХВ")
+_KEEP_AS_IS = frozenset("№")
+_LATIN = re.compile(r"[a-zA-Z]")
+_CYRILLIC = re.compile(r"[а-яА-Я]")
+
+
+def _fix_homoglyphs(match: re.Match) -> str:
+    word = match.group(0)
+    return word.translate(_HOMOGLYPHS) if _LATIN.search(word) and _CYRILLIC.search(word) else word
 
 
 def _normalize(text: str) -> str:
     """Unify what must not change the result: spacing, dashes, ё, glued numbers and the typos."""
-    text = unicodedata.normalize("NFKC", text)[: MAX_PARSED_CHARS * 2]
+    # Compatibility forms (fullwidth digits, no-break spaces, ligatures) become plain ones; "№"
+    # is kept, as NFKC would turn it into "No" in the remark.
+    text = "".join(
+        char if char in _KEEP_AS_IS else unicodedata.normalize("NFKC", char)
+        for char in unicodedata.normalize("NFC", text)
+    )[: MAX_PARSED_CHARS * 2]
     chars = []
     for char in text:
         if char in _DASHES:
@@ -296,7 +328,7 @@ def _normalize(text: str) -> str:
         else:
             chars.append(char)
     text = "".join(chars).replace("ё", "е").replace("Ё", "Е")
-    text = _MIXED_WORD.sub(lambda match: match.group(0).translate(_HOMOGLYPHS), text)
+    text = re.sub(r"[^\W\d_]+", _fix_homoglyphs, text)
     # "15декабря", "2021г." → "15 декабря", "2021 г."
     text = re.sub(r"(?<=[0-9])(?=[^\W\d_])|(?<=[^\W\d_])(?=[0-9])", " ", text)
     # "20202022 гг." is a range of years that lost its dash.
@@ -333,8 +365,13 @@ _MONTH = "(?:" + "|".join(f"(?:{pattern})" for pattern in _MONTH_PATTERNS) + ")"
 _YEAR = r"(?:19|20|21)[0-9]{2}"
 # What may follow a year: "г", "г.", "гг.", "года", "году".
 _YEAR_SUFFIX = r"(?:\s*(?:года|году|годах|годы|год|гг|г)\b\.?)?"
+
+
 # A year that is not the start of "2019-01-27" or "2020-2022".
-_YEAR_AFTER = rf"(?P<{{name}}>{_YEAR})\b(?!\s*-\s*[0-9]){_YEAR_SUFFIX}"
+def _year_after(name: str) -> str:
+    return rf"(?P<{name}>{_YEAR})\b(?!\s*-\s*[0-9]){_YEAR_SUFFIX}"
+
+
 _ORDINAL = r"(?:[1-4]|iv|iii|ii|i|перв\w*|втор\w*|трет\w*|четверт\w*)"
 _ORDINAL_SUFFIX = r"(?:\s*-?\s*(?:ый|ий|ой|й|го|м|ом|е|ое))?"
 _WEEKDAY = r"(?:понедельник|вторник|сред|четверг|пятниц|суббот|воскресен)\w*"
@@ -381,8 +418,10 @@ _ON_DEMAND = _compile(
 _WHOLE_TAIL = r"(?:\s+(?:реализации|действия)(?:\s+(?:дорожной\s+карты|программы|плана|концепции|проекта))?)?"
 _CONTINUOUS_WHOLE = _compile(
     r"\b(?:в\s+течени[еи]|на\s+протяжении|в\s+продолжение)\s+(?:всего\s+)?"
-    r"(?:(?:учебного|календарного|текущего|отчетного)\s+)?(?:года|периода)\b" + _WHOLE_TAIL
-    + r"|\b(?:весь|всего)\s+период\w*" + _WHOLE_TAIL
+    r"(?:(?:учебного|календарного|текущего|отчетного)\s+)?(?:года|периода)\b"
+    + _WHOLE_TAIL
+    + r"|\b(?:весь|всего)\s+период\w*"
+    + _WHOLE_TAIL
     + r"|\bв\s+течени[еи]\s+всего\b|\bкруглогодичн\w*"
 )
 _CONTINUOUS_WEAK = _compile(r"\bпостоянно\b|\bна\s+постоянной\s+основе\b|\bсистематически\b")
@@ -392,7 +431,7 @@ _EXTERNAL = _compile(
     r"\b(?:в\s+соответствии|согласно|сообразно|по\s+(?:[^\W\d_]+\s+)?(?:графику|графикам|плану|планам|"
     r"расписанию|приказу|распоряжению)\b|по\s+плану-графику|по\s+окончании|после\s+окончания|на\s+основании|"
     r"с\s+учетом|в\s+(?:установленные|указанные|определенные)\s+сроки|в\s+сроки|в\s+рамках|по\s+итогам|"
-    r"по\s+результатам|по\s+мере\s+проведения)"
+    r"по\s+результатам|по\s+мере\s+проведения|по\s+согласованию|по\s+решению)"
 )
 
 _TOKEN = _compile(
@@ -403,16 +442,16 @@ _TOKEN = _compile(
             rf"(?P<my>\b(?P<my_m>[0-9]{{1,2}})\.(?P<my_y>{_YEAR})\b{_YEAR_SUFFIX})",
             r"(?P<dm>\b(?P<dm_d>[0-9]{1,2})\.(?P<dm_m>[0-9]{1,2})\b(?!\.?[0-9]))",
             rf"(?P<quarter>\b(?P<q1>{_ORDINAL}){_ORDINAL_SUFFIX}(?:\s*(?:-|и|,)\s*(?P<q2>{_ORDINAL}){_ORDINAL_SUFFIX})?"
-            rf"\s*квартал\w*(?:\s+{_YEAR_AFTER.format(name='q_y')})?)",
+            rf"\s*квартал\w*(?:\s+{_year_after('q_y')})?)",
             rf"(?P<half>\b(?P<h>[12]|ii|i|перв\w*|втор\w*){_ORDINAL_SUFFIX}\s*полугоди\w*"
-            rf"(?:\s+{_YEAR_AFTER.format(name='h_y')})?)",
+            rf"(?:\s+{_year_after('h_y')})?)",
             rf"(?P<daymonth>\b(?P<dn_d>[0-9]{{1,2}})(?:\s*-?\s*(?:го|е|ое))?\s+(?P<dn_m>{_MONTH})\b\.?"
-            rf"(?:\s*{_YEAR_AFTER.format(name='dn_y')})?)",
+            rf"(?:\s*{_year_after('dn_y')})?)",
             rf"(?P<years>\b(?P<ys1>{_YEAR}){_YEAR_SUFFIX}\s*-\s*(?P<ys2>{_YEAR})\b{_YEAR_SUFFIX})",
-            rf"(?P<month>\b(?P<mon>{_MONTH})\b\.?(?:\s*,?\s*{_YEAR_AFTER.format(name='mon_y')})?)",
+            rf"(?P<month>\b(?P<mon>{_MONTH})\b\.?(?:\s*,?\s*{_year_after('mon_y')})?)",
             rf"(?P<season>\b(?P<sn>лето|летом|лета|весна|весной|весны|осень|осенью|осени)\b"
-            rf"(?:\s*{_YEAR_AFTER.format(name='sn_y')})?)",
-            rf"(?P<year>\b{_YEAR_AFTER.format(name='yr')})",
+            rf"(?:\s*{_year_after('sn_y')})?)",
+            rf"(?P<year>\b{_year_after('yr')})",
             r"(?P<num>[0-9]+)",
             r"(?P<dash>-)",
             r"(?P<then>\bи\s+далее\b|\bдалее\b|\bзатем\b|\bв\s+дальнейшем\b)",
@@ -430,8 +469,10 @@ _TOKEN = _compile(
 # Words that, left over after the dates were read, mean the text says something about time
 # that was not understood: then the parse is not trusted.
 _TEMPORAL_WORD = _compile(
-    r"(?:год\w*|гг|лет|месяц\w*|недел\w*|день|дня|дней|дн|числ\w*|квартал\w*|полугод\w*|семестр\w*|четверт\w*|"
-    r"сут\w*|час\w*|период\w*|конц\w*|начал\w*|середин\w*|декад\w*|позднее|позже|ранее|раньше|после|перед|"
+    r"(?:год(?:а|у|ом|е|ы|ов|ам|ах)?|гг|лет|месяц\w*|недел\w*|день|дня|дней|дн|числ(?:о|а|у|ом|ам|ах)?|"
+    r"квартал(?:а|у|ом|е|ы|ов|ам|ах)?|полугод\w*|семестр\w*|четверт\w*|сутки|суток|час(?:а|ов|ам|ах)?|"
+    r"период(?:а|у|ом|е|ы|ов|ам|ах)?|конц(?:а|е|у|ом)|начал(?:о|а|е|у|ом)|середин\w*|декад\w*|"
+    r"позднее|позже|ранее|раньше|после|перед|"
     r"или|либо|кроме|исключением|ежедневн\w*|еженедельн\w*|каждый|каждого|каждую|каждое|раз|раза|"
     + _WEEKDAY
     + r"|зим\w*|ежегод\w*|ежекварт\w*|ежемесяч\w*|течени\w*|каникул\w*|лет\w*|весн\w*|осен\w*|"
@@ -439,6 +480,13 @@ _TEMPORAL_WORD = _compile(
 )
 _NUMBER_WORDS = {"два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6}
 _SEASONS = {"лет": (6, 8), "вес": (3, 5), "осе": (9, 11)}
+
+
+_FUNCTION_KINDS = frozenset({"sep", "prep_start", "prep_end", "from", "to", "filler", "then", "dash"})
+
+
+def _is_punctuation(token: _Token) -> bool:
+    return token.kind == "sep" and token.text.strip() in (",", ";")
 
 
 # --- Internal structures ----------------------------------------------------------------------
@@ -472,10 +520,6 @@ class _Template:
     def end_key(self) -> tuple[int, int]:
         return self.end_month, self.end_day or 31
 
-    @property
-    def is_single_day(self) -> bool:
-        return self.year_delta == 0 and self.end_day is not None and self.start_key == self.end_key
-
 
 @dataclass(frozen=True)
 class _Item:
@@ -488,6 +532,10 @@ class _Item:
     due_prefix: bool = False  # "до 1 августа", "к 1.09", "не позднее …"
     from_prefix: bool = False  # "с 1 квартала 2021 г." without an end
     is_range: bool = False
+
+    @property
+    def is_single_day(self) -> bool:
+        return self.granularity == "day" and not self.is_range
 
     def with_year(self, year: int) -> _Item:
         return _Item(
@@ -554,6 +602,13 @@ def _day_item(day: int, month: int, year: int | None) -> _Item:
     return _Item(_Template(month, day, month, day), year, granularity="day")
 
 
+def _day_of_month(value: str) -> int:
+    day = int(value)
+    if not 1 <= day <= 31:
+        raise _Unparsed(f"несуществующее число месяца {day}")
+    return day
+
+
 def _nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
     days = [week[weekday] for week in calendar.monthcalendar(year, month) if week[weekday]]
     return date(year, month, days[ordinal - 1] if ordinal > 0 else days[-1])
@@ -580,7 +635,7 @@ class _Parser:
         self.annual = self.quarterly = self.monthly = False
         self.every_n: int | None = None
         self.per_organization = False
-        self.on_demand = self.continuous_whole = self.continuous_weak = self.span = self.holiday = False
+        self.on_demand = self.continuous_whole = self.span = self.holiday = False
         self.external = False
         self.due_rule: tuple[str, int, int] | None = None  # (rule, day or ordinal, month or weekday)
 
@@ -649,22 +704,25 @@ class _Parser:
             remark = str(reason)
             return self._result(DeadlineKind.NEEDS_DATES, remark=remark)
         occurrences = sorted(set(occurrences), key=lambda o: (o.start, o.end, o.due))
-        return self._result(kind, occurrences, recurrence, self._remark(tokens))
+        return self._result(kind, occurrences, recurrence, self._remark())
 
     # Phrases --------------------------------------------------------------------------------
 
     def _read_phrases(self) -> None:
         self._take(_NOISE)
         for match in self._take(_REPORT_YEAR_AFTER):
-            self._set_due_rule(("year_after", int(match["day"]), _month_number(match["month"])))
+            month = _month_number(match["month"])
+            self._set_due_rule(("year_after", _day_item(int(match["day"]), month, None).template.start_day, month))
         for match in self._take(_REPORT_MONTH_AFTER):
-            self._set_due_rule(("month_after", int(match["day"]), 0))
+            self._set_due_rule(("month_after", _day_of_month(match["day"]), 0))
         for match in self._take(_DAY_OF_MONTH):
-            self._set_due_rule(("day_of_month", int(match["day"]), 0))
+            self._set_due_rule(("day_of_month", _day_of_month(match["day"]), 0))
         for match in self._take(_WEEKDAY_OF_MONTH):
             weekday = next(
                 number
-                for number, stem in enumerate(("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскрес"))
+                for number, stem in enumerate(
+                    ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскрес")
+                )
                 if match["weekday"].lower().startswith(stem)
             )
             self._set_due_rule(("weekday", _ordinal_number(match["ordinal"]), weekday))
@@ -680,8 +738,8 @@ class _Parser:
         self.on_demand = bool(self._take(_ON_DEMAND))
         self.continuous_whole = bool(self._take(_CONTINUOUS_WHOLE))
         if not (self.annual or self.quarterly or self.monthly or self.every_n):
-            # "Ежегодно (постоянно)": the word stays in the remark; alone it means continuous work.
-            self.continuous_weak = bool(self._take(_CONTINUOUS_WEAK))
+            # "Постоянно" alone is continuous work; in "Ежегодно (постоянно)" it stays a remark.
+            self.continuous_whole |= bool(self._take(_CONTINUOUS_WEAK))
         self.holiday = bool(self._take(_HOLIDAY))
         self.span = bool(self._take(_SPAN))
         self._protect_external_references()
@@ -763,9 +821,7 @@ class _Parser:
                 )
                 kind = "point"
             elif groups["daymonth"]:
-                item = _day_item(
-                    int(groups["dn_d"]), _month_number(groups["dn_m"]), _checked_year(groups["dn_y"])
-                )
+                item = _day_item(int(groups["dn_d"]), _month_number(groups["dn_m"]), _checked_year(groups["dn_y"]))
                 kind = "point"
             elif groups["years"]:
                 first, last = _checked_year(groups["ys1"]), _checked_year(groups["ys2"])
@@ -801,23 +857,18 @@ class _Parser:
                     open_range = False
                 else:
                     if previous == "point":
-                        raise _Unparsed(f"даты подряд без разделителя: «{self.text.strip()}»")
+                        raise _Unparsed("две даты подряд без разделителя противоречат друг другу")
                     item = token.item
                     if pending_prep:
                         item = _due_item(item, pending_prep)
                     if pending_from:
-                        item = _Item(
-                            item.template, item.year, item.last_year, item.granularity, item.due_prefix, True
-                        )
+                        item = _Item(item.template, item.year, item.last_year, item.granularity, item.due_prefix, True)
                     items.append(item)
                 pending_prep, pending_from = None, False
-            elif kind == "dash":
-                if previous == "point":
-                    if items[-1].is_range:
-                        raise _Unparsed("в диапазоне больше двух границ")
-                    open_range = True
-                else:
-                    token.used = previous is not None  # a dash that joins no dates ("далее - ежегодно")
+            elif kind == "dash" and previous == "point":
+                if items[-1].is_range:
+                    raise _Unparsed("в диапазоне больше двух границ")
+                open_range = True
             elif kind == "to" and previous == "point" and items and items[-1].from_prefix:
                 open_range = True  # "с 1 сентября по 15 октября"
                 items[-1] = _Item(
@@ -840,22 +891,25 @@ class _Parser:
         return items
 
     def _check_leftovers(self, tokens: list[_Token]) -> None:
-        significant = [token for token in tokens if token.kind not in ("sep",) or token.text.strip() not in ",;"]
-        for index, token in enumerate(significant):
+        """Refuse texts with words about time that were not understood; keep the rest as remark."""
+        for token in tokens:
+            if token.kind == "word" and _TEMPORAL_WORD.fullmatch(token.text):
+                raise _Unparsed(f"непонятное указание срока: «{token.text.strip()}»")
+        # Commas and semicolons are left to the remark's clean-up; the other tokens are dates,
+        # words, or function words ("и", "до", "с", "по", "далее") that belong to the dates
+        # unless they stand between words of a remark ("обновление и пополнение").
+        words = [token for token in tokens if not _is_punctuation(token)]
+        for index, token in enumerate(words):
             if token.kind == "word":
                 token.used = False
-                if _TEMPORAL_WORD.fullmatch(token.text):
-                    raise _Unparsed(f"непонятное указание срока: «{self.text.strip()}»")
-            elif token.kind in ("sep", "prep_start", "prep_end", "from", "to", "filler", "then"):
-                # A function word between words of a remark ("обновление и пополнение") stays there.
-                before = next((t for t in reversed(significant[:index]) if t.kind != "filler"), None)
-                after = significant[index + 1] if index + 1 < len(significant) else None
-                if after is not None and after.kind == "word" and (before is None or before.kind == "word"):
-                    token.used = False
-                if token.kind == "then" and not self.annual:
+            elif token.kind in _FUNCTION_KINDS:
+                before = words[index - 1] if index else None
+                after = words[index + 1] if index + 1 < len(words) else None
+                between_words = after is not None and after.kind == "word" and (before is None or before.kind == "word")
+                if between_words or (token.kind == "then" and not self.annual):
                     token.used = False
         for token in tokens:
-            if token.used:
+            if token.used and not _is_punctuation(token):
                 self._consume(token.start, token.end)
 
     # Decision -------------------------------------------------------------------------------
@@ -895,12 +949,10 @@ class _Parser:
             raise _Unparsed("указано только начало срока («с …»): укажите конец")
         if items:
             spans = [self._resolve(item) for item in items]
-            kind = DeadlineKind.DATE if all(item.template.is_single_day for item in items) else DeadlineKind.WINDOW
+            kind = DeadlineKind.DATE if all(item.is_single_day for item in items) else DeadlineKind.WINDOW
             return kind, [Occurrence(start, end, end) for start, end in spans], None
         if self.external:
             return DeadlineKind.EXTERNAL, (), None
-        if self.continuous_weak:
-            return DeadlineKind.CONTINUOUS, [Occurrence(self.period_start, self.period_end, self.period_end)], None
         raise _Unparsed("срок не распознан: укажите даты")
 
     def _resolve(self, item: _Item) -> tuple[date, date]:
@@ -1022,9 +1074,9 @@ class _Parser:
                 occurrences.append(Occurrence(start, year_end, _clamped_date(year + 1, month, day)))
             recurrence["due_rule"] = f"{day} {_MONTHS_ENGLISH[month - 1]} of the year after the reported year"
             return self._recurring(occurrences, recurrence)
-        if len(items) == 1 and items[0].due_prefix and items[0].template.is_single_day and items[0].year is None:
+        if len(items) == 1 and items[0].due_prefix and items[0].is_single_day and items[0].year is None:
             # "ежегодно до 15 декабря": the year of work leading up to the due day.
-            month, day = items[0].template.start_key
+            month, day = items[0].template.start_key  # day 31 of a shorter month: its last day
             occurrences = []
             for year in range(self.period_start.year, self.period_end.year + 1):
                 due = _clamped_date(year, month, day)
@@ -1032,7 +1084,10 @@ class _Parser:
                     continue
                 start = max(_add_years(due, -1) + timedelta(days=1), self.period_start)
                 occurrences.append(Occurrence(start, due, due))
-            recurrence["due_rule"] = f"{day} {_MONTHS_ENGLISH[month - 1]}"
+            last_day = day >= calendar.monthrange(2000, month)[1]
+            recurrence["due_rule"] = (
+                f"last day of {_MONTHS_ENGLISH[month - 1]}" if last_day else f"{day} {_MONTHS_ENGLISH[month - 1]}"
+            )
             return self._recurring(occurrences, recurrence)
         if any(item.from_prefix for item in items):
             # "ежегодно, с 1 квартала 2021 г.": whole years from that day on.
@@ -1124,7 +1179,7 @@ class _Parser:
 
     # Remark ---------------------------------------------------------------------------------
 
-    def _remark(self, tokens: list[_Token]) -> str:
+    def _remark(self) -> str:
         text = "".join(" " if consumed else char for char, consumed in zip(self.source, self.consumed, strict=True))
         return _clean_remark(text)
 
@@ -1143,8 +1198,9 @@ def _range(first: _Item, last: _Item) -> _Item:
         delta = end_item_year + last.template.year_delta - start_year
     else:
         delta = (1 if end_start_key < start_key else 0) + last.template.year_delta
-    template = _Template(first.template.start_month, first.template.start_day, last.template.end_month,
-                         last.template.end_day, delta)
+    template = _Template(
+        first.template.start_month, first.template.start_day, last.template.end_month, last.template.end_day, delta
+    )
     if delta < 0 or (delta == 0 and template.end_key < template.start_key):
         raise _Unparsed("конец диапазона раньше его начала")
     granularity = "day" if first.granularity == last.granularity == "day" else "range"
@@ -1152,17 +1208,20 @@ def _range(first: _Item, last: _Item) -> _Item:
 
 
 def _due_item(item: _Item, prep: str) -> _Item:
-    """"до 1 августа", "к апрелю" (its first day), "не позднее апреля" (its last day)."""
+    """ "до 1 августа", "к апрелю" (its first day), "не позднее апреля" (its last day)."""
     template = item.template
     if item.granularity == "day":
         return _Item(template, item.year, granularity="day", due_prefix=True)
     if prep == "prep_end":
-        end_day = template.end_day or calendar.monthrange(2001 if template.end_month == 2 else 2000, template.end_month)[1]
+        # Day 31 is clamped to the month's last day when placed in a year.
+        end_day = template.end_day or 31
         year = item.year + template.year_delta if item.year is not None else None
-        if item.last_year is not None:
-            year = item.last_year
-        return _Item(_Template(template.end_month, end_day, template.end_month, end_day), year, granularity="day",
-                     due_prefix=True)
+        return _Item(
+            _Template(template.end_month, end_day, template.end_month, end_day),
+            year,
+            granularity="day",
+            due_prefix=True,
+        )
     if item.granularity != "month":
         raise _Unparsed("«до» с годом или кварталом неоднозначно: укажите день")
     month = template.start_month
@@ -1170,7 +1229,7 @@ def _due_item(item: _Item, prep: str) -> _Item:
 
 
 def _propagate_years(items: list[_Item]) -> list[_Item]:
-    """"Октябрь, ноябрь 2021 г." — a month without a year takes it from its dated neighbour."""
+    """ "Октябрь, ноябрь 2021 г." — a month without a year takes it from its dated neighbour."""
     items = list(items)
     for index in range(len(items) - 2, -1, -1):
         item, following = items[index], items[index + 1]

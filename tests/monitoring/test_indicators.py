@@ -2,6 +2,7 @@
 
 import csv
 import importlib.util
+import io
 from datetime import date
 from pathlib import Path
 
@@ -209,7 +210,7 @@ def test_only_admin_adds_reported_indicators(admin_user, methodist):
 
 def test_export_indicators_command_csv_columns(computed, school_a, tmp_path):
     out = tmp_path / "values.csv"
-    call_command("export_indicators", year=2024, out=str(out), stdout=open("/dev/null", "w"))
+    call_command("export_indicators", year=2024, out=str(out), stdout=io.StringIO())
     with out.open(encoding="utf-8-sig") as stream:
         rows = list(csv.reader(stream, delimiter=";"))
     assert rows[0] == ["Код ОО", "Показатель", "Предмет", "Параллель", "Значение", "Числитель", "Знаменатель"]
@@ -223,7 +224,7 @@ def test_export_indicators_command_xlsx(computed, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "values.xlsx"
-    call_command("export_indicators", year=2024, out=str(out), stdout=open("/dev/null", "w"))
+    call_command("export_indicators", year=2024, out=str(out), stdout=io.StringIO())
     sheet = load_workbook(out).active
     assert [c.value for c in sheet[1]] == [
         "Код ОО",
