@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from monitoring.models import (
@@ -45,49 +45,100 @@ COUNTERS = (
 )  # fmt: skip
 
 
-def _counter_filters(ege_min: dict[str, int]) -> dict[str, Q]:
-    has_level = ~Q(level="")
-    below_min = Q(pk__in=[])
-    for subject, minimum in ege_min.items():
-        below_min |= Q(assessment__subject=subject, test_score__lt=minimum)
-    return {
-        "n_mark": Q(mark__isnull=False),
-        "m2": Q(mark=2),
-        "m3": Q(mark=3),
-        "m4": Q(mark=4),
-        "m5": Q(mark=5),
-        "n_both": Q(mark__isnull=False, journal_mark__isnull=False),
-        # «понизил»: the ВПР mark is below the journal mark; «повысил»: above it
-        "lowered": Q(mark__lt=F("journal_mark")),
-        "raised": Q(mark__gt=F("journal_mark")),
-        "confirmed": Q(mark=F("journal_mark")),
-        "significant": Q(mark__gte=F("journal_mark") + 2) | Q(mark__lte=F("journal_mark") - 2),
-        "n_level": has_level,
-        "below_base": Q(level__in=BELOW_BASE),
-        "above_base": Q(level=Level.HIGH),
-        "cg_n": Q(control_group=True) & has_level,
-        "cg_base": Q(control_group=True, level__in=BASE_OR_ABOVE),
-        "rest_n": Q(control_group=False) & has_level,
-        "rest_base": Q(control_group=False, level__in=BASE_OR_ABOVE),
-        "n_test": Q(test_score__isnull=False),
-        "over_60": Q(test_score__gt=60),
-        "below_min": below_min & Q(test_score__isnull=False),
-    }
+# The counters as SQL over one student row (r) joined to its procedure (a) and the year's
+# minimum ЕГЭ score of its subject (m), each as COUNT(*) FILTER (WHERE …) (PostgreSQL, and
+# SQLite ≥ 3.30); NULL comparisons are false, so absent participants count nowhere.
+ROW_COUNTERS = {
+    "n_mark": "r.mark IS NOT NULL",
+    "m2": "r.mark = 2",
+    "m3": "r.mark = 3",
+    "m4": "r.mark = 4",
+    "m5": "r.mark = 5",
+    "n_both": "r.mark IS NOT NULL AND r.journal_mark IS NOT NULL",
+    # «понизил»: the ВПР mark is below the journal mark; «повысил»: above it
+    "lowered": "r.mark < r.journal_mark",
+    "raised": "r.mark > r.journal_mark",
+    "confirmed": "r.mark = r.journal_mark",
+    "significant": "(r.mark - r.journal_mark >= 2 OR r.journal_mark - r.mark >= 2)",
+    "n_level": "r.level <> ''",
+    "below_base": "r.level IN ('insufficient', 'low')",
+    "above_base": "r.level = 'high'",
+    "cg_n": "r.control_group AND r.level <> ''",
+    "cg_base": "r.control_group AND r.level IN ('base', 'high')",
+    "rest_n": "NOT r.control_group AND r.level <> ''",
+    "rest_base": "NOT r.control_group AND r.level IN ('base', 'high')",
+    "n_test": "r.test_score IS NOT NULL",
+    "over_60": "r.test_score > 60",
+    "below_min": "r.test_score < m.min_score",
+}
+# The same counters from an imported per-school statistic (format B), used only where the
+# organisation has no student rows for that procedure.
+STAT_COUNTERS = {
+    "n_mark": "s.mark_2 + s.mark_3 + s.mark_4 + s.mark_5",
+    "m2": "s.mark_2", "m3": "s.mark_3", "m4": "s.mark_4", "m5": "s.mark_5",
+    "n_both": "s.with_journal", "lowered": "s.lowered", "raised": "s.raised", "confirmed": "s.confirmed",
+    "significant": "s.significant_mismatch",
+    "n_level": "s.level_insufficient + s.level_low + s.level_base + s.level_high",
+    "below_base": "s.level_insufficient + s.level_low", "above_base": "s.level_high",
+    "cg_n": "0", "cg_base": "0", "rest_n": "0", "rest_base": "0",
+    "n_test": "CASE WHEN s.mean_test IS NOT NULL THEN s.participants ELSE 0 END",
+    "over_60": "s.over_60", "below_min": "s.below_min",
+}  # fmt: skip
+COUNTERS = tuple(ROW_COUNTERS)
 
 
-def _stat_counts(stat: dict) -> dict[str, int]:
-    """The counters from an imported per-school statistic (format B), where there are no rows."""
-    n_mark = stat["mark_2"] + stat["mark_3"] + stat["mark_4"] + stat["mark_5"]
-    n_level = stat["level_insufficient"] + stat["level_low"] + stat["level_base"] + stat["level_high"]
-    return {
-        "n_mark": n_mark, "m2": stat["mark_2"], "m3": stat["mark_3"], "m4": stat["mark_4"], "m5": stat["mark_5"],
-        "n_both": stat["with_journal"], "lowered": stat["lowered"], "raised": stat["raised"],
-        "confirmed": stat["confirmed"], "significant": stat["significant_mismatch"],
-        "n_level": n_level, "below_base": stat["level_insufficient"] + stat["level_low"],
-        "above_base": stat["level_high"], "cg_n": 0, "cg_base": 0, "rest_n": 0, "rest_base": 0,
-        "n_test": stat["participants"] if stat["mean_test"] is not None else 0,
-        "over_60": stat["over_60"], "below_min": stat["below_min"],
-    }  # fmt: skip
+def _aggregate_sql(
+    *, municipality_id: int | None, base_math_ids: list[int], class_kinds: list[str]
+) -> tuple[str, list]:
+    """One scan of the year's student rows at the grain (procedure, organisation, class), with the
+    imported statistics added where there are no rows; then, from that small table, the rollups:
+    class slices, subject × grade slices, whole school by kind and base mathematics, and the same
+    for the municipality from the pooled counts."""
+    r_, s_, o_ = StudentResult._meta.db_table, SchoolStat._meta.db_table, Organization._meta.db_table
+    a_, m_ = Assessment._meta.db_table, EgeMinScore._meta.db_table
+    row_counts = ", ".join(f"COUNT(*) FILTER (WHERE {cond}) AS {name}" for name, cond in ROW_COUNTERS.items())
+    stat_counts = ", ".join(f"{expr} AS {name}" for name, expr in STAT_COUNTERS.items())
+    sums = ", ".join(f"CAST(SUM({name}) AS BIGINT)" for name in COUNTERS)  # PostgreSQL: SUM(bigint) is numeric
+    plain = ", ".join(COUNTERS)
+    scope, params = "", []
+    if municipality_id:
+        scope = f" AND {{alias}}.organization_id IN (SELECT id FROM {o_} WHERE municipality_id = %s)"
+    base = ",".join(str(int(pk)) for pk in base_math_ids) or "NULL"
+    kinds = ",".join(f"'{kind}'" for kind in class_kinds if kind.isalpha()) or "NULL"
+    sql = f"""
+    WITH fine AS (
+        SELECT r.assessment_id, r.organization_id, r.class_name, {row_counts}
+        FROM {r_} r JOIN {a_} a ON a.id = r.assessment_id
+        LEFT JOIN {m_} m ON m.year = a.year AND m.subject = a.subject
+        WHERE a.year = %s{scope.format(alias="r")}
+        GROUP BY r.assessment_id, r.organization_id, r.class_name
+        UNION ALL
+        SELECT s.assessment_id, s.organization_id, '' AS class_name, {stat_counts}
+        FROM {s_} s JOIN {a_} a ON a.id = s.assessment_id
+        WHERE a.year = %s AND s.source = 'imported'{scope.format(alias="s")}
+          AND NOT EXISTS (SELECT 1 FROM {r_} x WHERE x.assessment_id = s.assessment_id AND x.organization_id = s.organization_id)
+    ), g AS (
+        SELECT o.municipality_id, f.organization_id, a.kind, a.subject, a.grade, f.class_name,
+               CASE WHEN a.id IN ({base}) THEN 1 ELSE 0 END AS base_math, {", ".join("f." + n for n in COUNTERS)}
+        FROM fine f JOIN {a_} a ON a.id = f.assessment_id JOIN {o_} o ON o.id = f.organization_id
+        WHERE o.municipality_id IS NOT NULL
+    )
+    SELECT municipality_id, organization_id, kind, subject, grade, class_name, {plain}
+        FROM g WHERE class_name <> '' AND kind IN ({kinds})
+    UNION ALL SELECT municipality_id, organization_id, kind, subject, grade, '', {sums}
+        FROM g GROUP BY municipality_id, organization_id, kind, subject, grade
+    UNION ALL SELECT municipality_id, organization_id, kind, '', NULL, '', {sums}
+        FROM g GROUP BY municipality_id, organization_id, kind
+    UNION ALL SELECT municipality_id, organization_id, '{BASE_MATH_KIND}', '', NULL, '', {sums}
+        FROM g WHERE base_math = 1 GROUP BY municipality_id, organization_id
+    UNION ALL SELECT municipality_id, NULL, kind, subject, grade, '', {sums}
+        FROM g GROUP BY municipality_id, kind, subject, grade
+    UNION ALL SELECT municipality_id, NULL, kind, '', NULL, '', {sums}
+        FROM g GROUP BY municipality_id, kind
+    UNION ALL SELECT municipality_id, NULL, '{BASE_MATH_KIND}', '', NULL, '', {sums}
+        FROM g WHERE base_math = 1 GROUP BY municipality_id
+    """
+    return sql, params
 
 
 @dataclass(frozen=True)
@@ -156,6 +207,7 @@ class ComputeSummary:
         }
 
 
+@transaction.atomic
 def indicators_compute(*, year: int, municipality=None, progress: Callable | None = None) -> ComputeSummary:
     """Compute every indicator for the academic year (2024 = 2023/2024) for one municipality or
     for all, replacing the values stored before. Called by the import after each import (as a
@@ -170,57 +222,32 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     assessments = {a.pk: a for a in Assessment.objects.filter(year=year)}
     report(0, 5, "Подсчёт результатов")
 
-    rows = _aggregate(year, assessments, municipality_id, by_class=False)
-    class_rows = _aggregate(year, assessments, municipality_id, by_class=True)
-    report(1, 5, "Статистика ОО без строк участников")
-    seen = {(row["assessment_id"], row["organization_id"]) for row in rows}
-    stats = SchoolStat.objects.filter(assessment__year=year, source=SchoolStat.Source.IMPORTED)
-    if municipality_id:
-        stats = stats.filter(organization__municipality_id=municipality_id)
-    for stat in stats.values():
-        if (stat["assessment_id"], stat["organization_id"]) not in seen:
-            rows.append(
-                {
-                    "assessment_id": stat["assessment_id"],
-                    "organization_id": stat["organization_id"],
-                    **_stat_counts(stat),
-                }
-            )
-
+    class_kinds = sorted({kind for ratio in RATIOS.values() if ratio.class_slice for kind in ratio.kinds})
+    base_math_ids = [pk for pk, a in assessments.items() if a.kind == K.EGE and BASE_MATH in a.subject.lower()]
+    sql, _ = _aggregate_sql(municipality_id=municipality_id, base_math_ids=base_math_ids, class_kinds=class_kinds)
+    params = [year, municipality_id, year, municipality_id] if municipality_id else [year, year]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the grouping of a million rows fits in memory instead of spilling to disk
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
     report(2, 5, "Расчёт показателей")
     # groups[(municipality, organisation or None, kind, subject, grade, class)] = counters
-    groups: dict[tuple, dict] = defaultdict(dict)
-    for row in rows:
-        assessment = assessments[row["assessment_id"]]
-        muni = org_municipality.get(row["organization_id"])
-        if muni is None:
-            continue
-        counts = {name: row[name] for name in COUNTERS}
-        org = row["organization_id"]
-        sub, grade, kind = assessment.subject, assessment.grade, assessment.kind
-        for key in (
-            (muni, org, kind, sub, grade, ""),
-            (muni, org, kind, "", None, ""),
-            (muni, None, kind, sub, grade, ""),
-            (muni, None, kind, "", None, ""),
-        ):
-            _add(groups[key], counts)
-        if kind == K.EGE and BASE_MATH in sub.lower():
-            _add(groups[(muni, org, BASE_MATH_KIND, "", None, "")], counts)
-            _add(groups[(muni, None, BASE_MATH_KIND, "", None, "")], counts)
-    for row in class_rows:
-        assessment = assessments[row["assessment_id"]]
-        muni = org_municipality.get(row["organization_id"])
-        if muni is None or not row["class_name"]:
-            continue
-        key = (muni, row["organization_id"], assessment.kind, assessment.subject, assessment.grade, row["class_name"])
-        groups[key] = {name: row[name] for name in COUNTERS}
+    groups: dict[tuple, dict] = {}
+    for row in fetched:
+        groups[(row[0], row[1], row[2], row[3] or "", row[4], row[5] or "")] = dict(zip(COUNTERS, row[6:], strict=True))
 
-    values: list[IndicatorValue] = []
+    # the ratios that apply to each kind of procedure, looked up once instead of for every group
+    by_kind: dict[str, list] = defaultdict(list)
+    for code, ratio in RATIOS.items():
+        if code in definitions:
+            for kind in ratio.kinds:
+                by_kind[kind].append((code, ratio, definitions[code]))
+    values: list[Row] = []
     for (muni, org, kind, subject, grade, class_name), counts in groups.items():
-        for code, ratio in RATIOS.items():
-            definition = definitions.get(code)
-            if definition is None or kind not in ratio.kinds or (class_name and not ratio.class_slice):
+        for code, ratio, definition in by_kind.get(kind, ()):
+            if class_name and not ratio.class_slice:
                 continue
             source = counts
             if ratio.only_subject:
@@ -249,12 +276,11 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     )
 
     report(4, 5, "Сохранение значений")
-    with transaction.atomic():
-        stale = IndicatorValue.objects.filter(year=year)
-        if municipality_id:
-            stale = stale.filter(municipality_id=municipality_id)
-        stale._raw_delete(stale.db)  # no cascades or signals hang on values: one DELETE statement
-        _bulk_insert(values)
+    stale = IndicatorValue.objects.filter(year=year)
+    if municipality_id:
+        stale = stale.filter(municipality_id=municipality_id)
+    stale._raw_delete(stale.db)  # no cascades or signals hang on values: one DELETE statement
+    _bulk_insert(values)
     report(5, 5, "Готово")
     return ComputeSummary(
         year=year,
@@ -264,33 +290,42 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     )
 
 
-def _aggregate(year: int, assessments: dict, municipality_id, *, by_class: bool) -> list[dict]:
-    ege_min = dict(EgeMinScore.objects.filter(year=year).values_list("subject", "min_score"))
-    filters = _counter_filters(ege_min)
-    results = StudentResult.objects.filter(assessment__year=year)
-    if municipality_id:
-        results = results.filter(organization__municipality_id=municipality_id)
-    fields = ["assessment_id", "organization_id"]
-    if by_class:
-        class_kinds = {kind for ratio in RATIOS.values() if ratio.class_slice for kind in ratio.kinds}
-        ids = [pk for pk, a in assessments.items() if a.kind in class_kinds]
-        results = results.filter(assessment_id__in=ids).exclude(class_name="")
-        fields.append("class_name")
-        wanted = {"m2", "m4", "m5", "n_mark"}
-        filters = {name: q for name, q in filters.items() if name in wanted}
-    aggregated = (
-        results.order_by().values(*fields).annotate(**{name: Count("pk", filter=q) for name, q in filters.items()})
-    )
-    rows = list(aggregated)
-    if by_class:
-        for row in rows:
-            for name in COUNTERS:
-                row.setdefault(name, 0)
-    return rows
+class Row:
+    """A computed value before it is written: a light stand-in for IndicatorValue (a hundred
+    thousand model instances would cost more than the SQL that counted them)."""
+
+    __slots__ = (
+        "indicator", "year", "municipality_id", "organization_id", "subject", "grade", "class_name",
+        "numerator", "denominator", "value", "details",
+    )  # fmt: skip
+
+    def __init__(
+        self, *, indicator, year, municipality_id, organization_id, subject, grade, class_name, numerator,
+        denominator, value, details,
+    ):  # fmt: skip
+        self.indicator, self.year, self.municipality_id, self.organization_id = (
+            indicator,
+            year,
+            municipality_id,
+            organization_id,
+        )
+        self.subject, self.grade, self.class_name = subject, grade, class_name
+        self.numerator, self.denominator, self.value, self.details = numerator, denominator, value, details
+
+    @property
+    def indicator_id(self) -> int:
+        return self.indicator.pk
+
+    @property
+    def is_whole(self) -> bool:
+        return not self.subject and self.grade is None and not self.class_name
+
+    def as_model(self) -> IndicatorValue:
+        return IndicatorValue(**{name: getattr(self, name) for name in self.__slots__})
 
 
 def _value(definition, year, muni, org, subject, grade, class_name, numerator, denominator, details=None):
-    return IndicatorValue(
+    return Row(
         indicator=definition,
         year=year,
         municipality_id=muni,
@@ -473,31 +508,33 @@ INSERT_COLUMNS = (
 )  # fmt: skip
 
 
-def _bulk_insert(values: Iterable[IndicatorValue]) -> None:
-    """PostgreSQL: one COPY (tens of thousands of rows in a fraction of a second); elsewhere bulk_create."""
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
+
+
+def _bulk_insert(values: Iterable[Row]) -> None:
+    """PostgreSQL: one COPY (a hundred thousand rows in about a second); elsewhere bulk_create."""
     values = list(values)
     now = timezone.now()
     if connection.vendor != "postgresql":
-        for value in values:
-            value.computed_at = now
-        IndicatorValue.objects.bulk_create(values, batch_size=2000)
+        models = [value.as_model() for value in values]
+        for model in models:
+            model.computed_at = now
+        IndicatorValue.objects.bulk_create(models, batch_size=2000)
         return
     import json
 
-    def cell(item):
-        if item is None:
-            return r"\N"
-        text = str(item)
-        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-    buffer = io.StringIO()
+    stamp = now.isoformat()
+    lines = []
     for v in values:
-        row = (
-            v.indicator_id, v.year, v.municipality_id, v.organization_id, v.subject, v.grade, v.class_name,
-            v.numerator, v.denominator, v.value, json.dumps(v.details, ensure_ascii=False), now.isoformat(),
-        )  # fmt: skip
-        buffer.write("\t".join(cell(item) for item in row) + "\n")
-    buffer.seek(0)
+        details = json.dumps(v.details, ensure_ascii=False).translate(_COPY_ESCAPE) if v.details else "{}"
+        lines.append(
+            f"{v.indicator.pk}\t{v.year}\t{v.municipality_id}\t{_NULL if v.organization_id is None else v.organization_id}\t"
+            f"{v.subject.translate(_COPY_ESCAPE)}\t{_NULL if v.grade is None else v.grade}\t{v.class_name.translate(_COPY_ESCAPE)}\t"
+            f"{_NULL if v.numerator is None else v.numerator}\t{_NULL if v.denominator is None else v.denominator}\t"
+            f"{_NULL if v.value is None else v.value}\t{details}\t{stamp}\n"
+        )
+    buffer = io.StringIO("".join(lines))
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
             f"COPY {IndicatorValue._meta.db_table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN", buffer

@@ -102,12 +102,30 @@ class IndicatorValue(models.Model):
     `value` is NULL («нет данных») when the denominator is zero."""
 
     indicator = models.ForeignKey(
-        IndicatorDefinition, verbose_name="показатель", on_delete=models.CASCADE, related_name="values"
+        IndicatorDefinition,
+        verbose_name="показатель",
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField("учебный год (год окончания)")
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE)
+    # Single-column indexes and database-level foreign keys are left out on purpose: values are
+    # derived data rewritten by every computation (a hundred thousand rows, each index and each
+    # deferred FK check costs time); the two composite indexes below serve every read, and
+    # Django's on_delete=CASCADE still removes values with their organisation or indicator.
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Organization,
+        verbose_name="организация",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     subject = models.CharField("предмет", max_length=200, blank=True)
     grade = models.PositiveSmallIntegerField("параллель", null=True, blank=True)
@@ -124,7 +142,7 @@ class IndicatorValue(models.Model):
         verbose_name = "значение показателя"
         verbose_name_plural = "значения показателей"
         indexes = [
-            models.Index(fields=["year", "municipality", "indicator"]),
+            models.Index(fields=["municipality", "year", "indicator"]),
             models.Index(fields=["organization", "indicator", "year"]),
         ]
 
