@@ -106,7 +106,7 @@ def _aggregate_sql(
     base = ",".join(str(int(pk)) for pk in base_math_ids) or "NULL"
     kinds = ",".join(f"'{kind}'" for kind in class_kinds if kind.isalpha()) or "NULL"
     sql = f"""
-    WITH fine AS (
+    fine AS (
         SELECT r.assessment_id, r.organization_id, r.class_name, {row_counts}
         FROM {r_} r JOIN {a_} a ON a.id = r.assessment_id
         LEFT JOIN {m_} m ON m.year = a.year AND m.subject = a.subject
@@ -122,7 +122,7 @@ def _aggregate_sql(
                CASE WHEN a.id IN ({base}) THEN 1 ELSE 0 END AS base_math, {", ".join("f." + n for n in COUNTERS)}
         FROM fine f JOIN {a_} a ON a.id = f.assessment_id JOIN {o_} o ON o.id = f.organization_id
         WHERE o.municipality_id IS NOT NULL
-    )
+    ), roll AS (
     SELECT municipality_id, organization_id, kind, subject, grade, class_name, {plain}
         FROM g WHERE class_name <> '' AND kind IN ({kinds})
     UNION ALL SELECT municipality_id, organization_id, kind, subject, grade, '', {sums}
@@ -137,6 +137,72 @@ def _aggregate_sql(
         FROM g GROUP BY municipality_id, kind
     UNION ALL SELECT municipality_id, NULL, '{BASE_MATH_KIND}', '', NULL, '', {sums}
         FROM g WHERE base_math = 1 GROUP BY municipality_id
+    )"""
+    return sql, params
+
+
+def _counter_expr(name: str) -> str:
+    if name in DERIVED:
+        return "(" + " + ".join(f"roll.{part}" for part in DERIVED[name]) + ")"
+    return f"roll.{name}"
+
+
+def _insert_sql(*, ctes: str, definitions: dict, base_subjects: list[str]) -> tuple[str, list]:
+    """The ratios expanded and written inside the database: every rollup row joined to the
+    ratios of its kind (a VALUES table), numerator and denominator kept, the share computed where
+    the denominator is not zero. Nothing crosses to Python but the statement."""
+    json_object, json_array = (
+        ("json_build_object", "json_build_array")
+        if connection.vendor == "postgresql"
+        else ("json_object", "json_array")
+    )
+    defs, params = [], []
+    for code, ratio in RATIOS.items():
+        if code not in definitions or code == "vpr_mark_distribution":
+            continue
+        pk = int(definitions[code].pk)
+        for kind in ratio.kinds:
+            defs.append(
+                f"({pk}, '{kind}', '{ratio.numerator}', '{ratio.denominator}', {int(ratio.class_slice)}, {int(bool(ratio.only_subject))})"
+            )
+        if ratio.only_subject:  # the whole school: only the base-mathematics procedures
+            defs.append(f"({pk}, '{BASE_MATH_KIND}', '{ratio.numerator}', '{ratio.denominator}', 0, 0)")
+    names = list(COUNTERS) + list(DERIVED)
+    num = "CASE d.num " + " ".join(f"WHEN '{n}' THEN {_counter_expr(n)}" for n in names) + " END"
+    den = "CASE d.den " + " ".join(f"WHEN '{n}' THEN {_counter_expr(n)}" for n in names) + " END"
+    subjects = ", ".join(["%s"] * len(base_subjects)) or "NULL"
+    params += base_subjects
+    parts = [
+        f"""SELECT p.indicator_id, p.municipality_id, p.organization_id, p.subject, p.grade, p.class_name, p.num, p.den,
+               CASE WHEN p.den > 0 THEN p.num * 100.0 / p.den END, '{{}}'
+            FROM (SELECT d.indicator_id, roll.municipality_id, roll.organization_id, roll.subject, roll.grade,
+                         roll.class_name, {num} AS num, {den} AS den
+                  FROM roll JOIN defs d ON d.kind = roll.kind AND (roll.class_name = '' OR d.class_ok = 1)
+                   AND (d.base_only = 0 OR roll.subject IN ({subjects}))) p"""
+    ]
+    if "vpr_mark_distribution" in definitions:
+        parts.append(
+            f"""SELECT {int(definitions["vpr_mark_distribution"].pk)}, municipality_id, organization_id, subject, grade, class_name,
+                   n_mark, n_mark, CASE WHEN n_mark > 0 THEN 100.0 END,
+                   {json_object}('2', m2, '3', m3, '4', m4, '5', m5)
+                FROM roll WHERE kind = 'vpr' AND class_name = ''"""
+        )
+    if "kdr_control_gap" in definitions:
+        # | share of base or above among the rest − that in the control group |, in p.p.; only where
+        # the organisation (or, pooled, the municipality) has a control group
+        parts.append(
+            f"""SELECT {int(definitions["kdr_control_gap"].pk)}, municipality_id, organization_id, subject, grade, class_name,
+                   NULL, cg_n,
+                   CASE WHEN cg_n > 0 AND rest_n > 0 THEN ABS(rest_base * 100.0 / rest_n - cg_base * 100.0 / cg_n) END,
+                   {json_object}('control_group', {json_array}(cg_base, cg_n), 'rest', {json_array}(rest_base, rest_n))
+                FROM roll WHERE kind = 'kdr' AND class_name = ''"""
+        )
+    table = IndicatorValue._meta.db_table
+    sql = f"""
+    WITH defs(indicator_id, kind, num, den, class_ok, base_only) AS (VALUES {", ".join(defs)}), {ctes}
+    INSERT INTO {table} (indicator_id, municipality_id, organization_id, subject, grade, class_name, numerator,
+                         denominator, value, details, year, computed_at)
+    SELECT x.*, %s, %s FROM ({" UNION ALL ".join(parts)}) x
     """
     return sql, params
 
@@ -223,70 +289,40 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     report(0, 5, "Подсчёт результатов")
 
     class_kinds = sorted({kind for ratio in RATIOS.values() if ratio.class_slice for kind in ratio.kinds})
-    base_math_ids = [pk for pk, a in assessments.items() if a.kind == K.EGE and BASE_MATH in a.subject.lower()]
-    sql, _ = _aggregate_sql(municipality_id=municipality_id, base_math_ids=base_math_ids, class_kinds=class_kinds)
-    params = [year, municipality_id, year, municipality_id] if municipality_id else [year, year]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # the grouping of a million rows fits in memory instead of spilling to disk
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    report(2, 5, "Расчёт показателей")
-    # groups[(municipality, organisation or None, kind, subject, grade, class)] = counters
-    groups: dict[tuple, dict] = {}
-    for row in fetched:
-        groups[(row[0], row[1], row[2], row[3] or "", row[4], row[5] or "")] = dict(zip(COUNTERS, row[6:], strict=True))
-
-    # the ratios that apply to each kind of procedure, looked up once instead of for every group
-    by_kind: dict[str, list] = defaultdict(list)
-    for code, ratio in RATIOS.items():
-        if code in definitions:
-            for kind in ratio.kinds:
-                by_kind[kind].append((code, ratio, definitions[code]))
-    values: list[Row] = []
-    for (muni, org, kind, subject, grade, class_name), counts in groups.items():
-        for code, ratio, definition in by_kind.get(kind, ()):
-            if class_name and not ratio.class_slice:
-                continue
-            source = counts
-            if ratio.only_subject:
-                if subject and ratio.only_subject not in subject.lower():
-                    continue
-                if not subject:  # whole school: only the base-mathematics procedures
-                    source = groups.get((muni, org, BASE_MATH_KIND, "", None, ""))
-                    if source is None:
-                        continue
-            numerator, denominator = _get(source, ratio.numerator), _get(source, ratio.denominator)
-            details = {}
-            if code == "vpr_mark_distribution":
-                details = {str(mark): counts.get(f"m{mark}", 0) for mark in (2, 3, 4, 5)}
-            values.append(
-                _value(definition, year, muni, org, subject, grade, class_name, numerator, denominator, details)
-            )
-        if kind == K.KDR and not class_name and "kdr_control_gap" in definitions:
-            values.append(_control_gap(definitions["kdr_control_gap"], year, muni, org, subject, grade, counts))
-
-    report(3, 5, "Динамика и сопоставление по коду участника")
-    values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
-    values += _reported(definitions, year, municipality_id, org_municipality)
-    values += _dynamics(definitions.get("vpr_share_2_dynamics"), year, values, municipality_id)
-    values += _lowres_dynamics(
-        definitions.get("lowres_positive_dynamics"), year, values, municipality_id, organizations
-    )
-
-    report(4, 5, "Сохранение значений")
+    base_math = {pk: a.subject for pk, a in assessments.items() if a.kind == K.EGE and BASE_MATH in a.subject.lower()}
+    ctes, _ = _aggregate_sql(municipality_id=municipality_id, base_math_ids=list(base_math), class_kinds=class_kinds)
+    sql, subject_params = _insert_sql(ctes=ctes, definitions=definitions, base_subjects=sorted(set(base_math.values())))
+    scope_params = [year, municipality_id, year, municipality_id] if municipality_id else [year, year]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     stale = IndicatorValue.objects.filter(year=year)
     if municipality_id:
         stale = stale.filter(municipality_id=municipality_id)
     stale._raw_delete(stale.db)  # no cascades or signals hang on values: one DELETE statement
+    report(1, 5, "Расчёт показателей")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the grouping of a million rows fits in memory instead of spilling to disk
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, [*scope_params, year, now, *subject_params])  # in the order of the placeholders
+        inserted = cursor.rowcount
+    values: list[Row] = []
+
+    report(3, 5, "Динамика и сопоставление по коду участника")
+    values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
+    values += _reported(definitions, year, municipality_id, org_municipality)
+    values += _dynamics(definitions.get("vpr_share_2_dynamics"), year, municipality_id)
+    values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, municipality_id, organizations)
+    report(4, 5, "Сохранение значений")
     _bulk_insert(values)
     report(5, 5, "Готово")
+    stored = IndicatorValue.objects.filter(year=year)
+    if municipality_id:
+        stored = stored.filter(municipality_id=municipality_id)
     return ComputeSummary(
         year=year,
-        municipalities=len({v.municipality_id for v in values}),
-        values=len(values),
-        with_data=sum(1 for v in values if v.value is not None),
+        municipalities=stored.values("municipality_id").distinct().count(),
+        values=inserted + len(values),
+        with_data=stored.filter(value__isnull=False).count(),
     )
 
 
@@ -434,7 +470,7 @@ def _reported(definitions, year, municipality_id, org_municipality) -> list[Indi
     return values
 
 
-def _dynamics(definition, year, values: list[IndicatorValue], municipality_id) -> list[IndicatorValue]:
+def _dynamics(definition, year, municipality_id) -> list[Row]:
     """vpr_share_2 of this year minus that of the previous year, same subject and grade, in p.p."""
     if definition is None:
         return []
@@ -445,10 +481,11 @@ def _dynamics(definition, year, values: list[IndicatorValue], municipality_id) -
         (row["municipality_id"], row["organization_id"], row["subject"], row["grade"]): row["value"]
         for row in previous.values("municipality_id", "organization_id", "subject", "grade", "value")
     }
+    current = IndicatorValue.objects.filter(indicator__code="vpr_share_2", year=year, class_name="")
+    if municipality_id:
+        current = current.filter(municipality_id=municipality_id)
     result = []
-    for item in values:
-        if item.indicator.code != "vpr_share_2" or item.class_name:
-            continue
+    for item in current.only("municipality_id", "organization_id", "subject", "grade", "value"):
         old = before.get((item.municipality_id, item.organization_id, item.subject, item.grade))
         value = _value(
             definition, year, item.municipality_id, item.organization_id, item.subject, item.grade, "", None, None
@@ -462,7 +499,7 @@ def _dynamics(definition, year, values: list[IndicatorValue], municipality_id) -
 LOWRES_INDICATORS = ("oge_share_2", "ege_below_min", "kdr_below_base")  # lower is better for each
 
 
-def _lowres_dynamics(definition, year, values, municipality_id, organizations) -> list[IndicatorValue]:
+def _lowres_dynamics(definition, year, municipality_id, organizations) -> list[Row]:
     """Share of ШНРО/ШНСУ schools whose whole-school ОГЭ «2», ЕГЭ below-minimum or КДР below-base
     share fell since the previous year (any of the three)."""
     if definition is None:
@@ -473,23 +510,17 @@ def _lowres_dynamics(definition, year, values, municipality_id, organizations) -
         listed_by_muni[muni].add(pk)
     if not listed_by_muni:
         return []
-    now = {
-        (v.organization_id, v.indicator.code): v.value
-        for v in values
-        if v.indicator.code in LOWRES_INDICATORS and v.organization_id and v.is_whole and v.value is not None
-    }
-    before = dict(
-        ((org, code), value)
-        for org, code, value in IndicatorValue.objects.filter(
-            year=year - 1,
-            indicator__code__in=LOWRES_INDICATORS,
-            subject="",
-            grade__isnull=True,
-            class_name="",
-            organization__in=listed,
-            value__isnull=False,
-        ).values_list("organization_id", "indicator__code", "value")
-    )
+
+    def whole_values(of_year):
+        return {
+            (org, code): value
+            for org, code, value in IndicatorValue.objects.filter(
+                year=of_year, indicator__code__in=LOWRES_INDICATORS, subject="", grade__isnull=True, class_name="",
+                organization__in=listed, value__isnull=False,
+            ).values_list("organization_id", "indicator__code", "value")
+        }  # fmt: skip
+
+    now, before = whole_values(year), whole_values(year - 1)
     result = []
     for muni, schools in listed_by_muni.items():
         improved = [

@@ -244,3 +244,24 @@ def test_compute_indicators_command(school_a, school_b, capsys):
     call_command("compute_indicators", year=2024)
     assert "значений" in capsys.readouterr().out
     assert IndicatorValue.objects.filter(year=2024, organization=school_a).exists()
+
+
+def test_imported_school_statistics_count_where_there_are_no_student_rows(school_a, school_b):
+    from monitoring.models import Assessment, SchoolStat
+
+    indicators_load()
+    vpr = Assessment.objects.create(kind="vpr", year=2024, subject="Математика", grade=5)
+    fixtures.add_results(vpr, school_a, marks=[2, 3, 4, 5])
+    # school B sent only an aggregate report (format B): 10 participants, three «2»
+    SchoolStat.objects.create(
+        assessment=vpr, organization=school_b, source=SchoolStat.Source.IMPORTED, participants=10,
+        mark_2=3, mark_3=4, mark_4=2, mark_5=1, with_journal=10, lowered=2, confirmed=7, raised=1, significant_mismatch=1,
+    )  # fmt: skip
+    # an imported statistic beside student rows is not counted twice
+    SchoolStat.objects.create(assessment=vpr, organization=school_a, source=SchoolStat.Source.IMPORTED, mark_2=50)
+    indicators_compute(year=2024)
+    assert value("vpr_share_2", school_b, "Математика", 5).value == pytest.approx(30.0)
+    assert value("vpr_share_2", school_a, "Математика", 5).value == pytest.approx(25.0)
+    muni = value("vpr_share_2", None, "Математика", 5)
+    assert (muni.numerator, muni.denominator) == (4, 14)
+    assert value("vpr_lowered", school_b, "Математика", 5).numerator == 2
