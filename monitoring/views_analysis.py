@@ -218,8 +218,21 @@ def method_detail(request, pk: int):
     method = selectors.method_get(request.user, pk)
     access = access_for(request.user)
     can_edit = access.can_edit_municipality(method.municipality_id) and method.is_editable
-    rule_form = RuleForm(request.POST or None) if can_edit else None
-    if request.method == "POST":
+    editing = request.method == "POST" and request.POST.get("action") == "method"
+    method_form = MethodForm(request.POST if editing else None, instance=method) if can_edit else None
+    rule_form = RuleForm(request.POST if request.method == "POST" and not editing else None) if can_edit else None
+    if editing and method_form is not None:
+        if method_form.is_valid():
+            fields = {name: method_form.cleaned_data[name] for name in method_form.fields}
+            method.refresh_from_db()
+            try:
+                services.method_update(method=method, by=request.user, **fields)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Методика сохранена")
+                return redirect("analysis:method", pk=method.pk)
+    elif request.method == "POST":
         if rule_form is None:
             raise PermissionDenied("Методика утверждена или у вас нет права её изменять")
         if rule_form.is_valid():
@@ -244,6 +257,7 @@ def method_detail(request, pk: int):
             "method": method,
             "rules": rules,
             "rule_form": rule_form,
+            "method_form": method_form,
             "can_edit": can_edit,
             "can_compute": access.can_edit_municipality(method.municipality_id),
             "approve_form": ApproveForm()

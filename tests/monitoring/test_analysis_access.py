@@ -228,3 +228,29 @@ def test_overview_query_count_does_not_grow_with_organizations(
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before)
+
+
+def test_methodist_edits_draft_and_gets_range_error_on_page(world, municipality, methodist, client_for):
+    from monitoring.services_analysis import method_create
+
+    draft = method_create(municipality=municipality, by=methodist, year=2025, title="Черновик")
+    client = client_for(methodist)
+    url = reverse("analysis:method", args=[draft.pk])
+    data = {"action": "method", "title": "Методика 2025", "year": 2025, "combine": "weighted", "minimum_participants": 3,
+            "green_score_min": 1.5, "yellow_score_min": 0.75, "red_rules_for_red": 2}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.combine) == ("Методика 2025", "weighted")
+    from monitoring.models import IndicatorDefinition
+
+    indicator = IndicatorDefinition.objects.get(code="vpr_share_2")
+    page = client.post(
+        url, {"indicator": indicator.pk, "weight": 1, "ranges_text": "зелёная [0; 10), красная [12; 100]"}
+    ).content.decode()
+    assert "Разрыв: значения от 10 до 12" in page
+    assert draft.rules.count() == 0
+
+
+def test_approved_method_page_has_no_edit_forms(world, methodist, client_for):
+    page = client_for(methodist).get(reverse("analysis:method", args=[world["method"].pk])).content.decode()
+    assert "Добавить правило" not in page and "Изменить параметры" not in page
