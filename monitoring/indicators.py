@@ -301,8 +301,10 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     report(1, 5, "Расчёт показателей")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # the grouping of a million rows fits in memory instead of spilling to disk
+            # the grouping of a million rows fits in memory instead of spilling to disk; the values
+            # are derived data, recomputable at any time, so the commit need not wait for the disk
             cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(sql, [*scope_params, year, now, *subject_params])  # in the order of the placeholders
         inserted = cursor.rowcount
     values: list[Row] = []
@@ -485,13 +487,13 @@ def _dynamics(definition, year, municipality_id) -> list[Row]:
     if municipality_id:
         current = current.filter(municipality_id=municipality_id)
     result = []
-    for item in current.only("municipality_id", "organization_id", "subject", "grade", "value"):
-        old = before.get((item.municipality_id, item.organization_id, item.subject, item.grade))
-        value = _value(
-            definition, year, item.municipality_id, item.organization_id, item.subject, item.grade, "", None, None
-        )
-        value.numerator, value.denominator = item.value, old
-        value.value = item.value - old if item.value is not None and old is not None else None
+    for muni, org, subject, grade, now in current.values_list(
+        "municipality_id", "organization_id", "subject", "grade", "value"
+    ):
+        old = before.get((muni, org, subject, grade))
+        value = _value(definition, year, muni, org, subject, grade, "", None, None)
+        value.numerator, value.denominator = now, old
+        value.value = now - old if now is not None and old is not None else None
         result.append(value)
     return result
 
