@@ -492,7 +492,7 @@ def _dynamics(definition, year, municipality_id) -> list[Row]:
     ):
         old = before.get((muni, org, subject, grade))
         value = _value(definition, year, muni, org, subject, grade, "", None, None)
-        value.numerator, value.denominator = now, old
+        value.details = {"current": now, "previous": old}
         value.value = now - old if now is not None and old is not None else None
         result.append(value)
     return result

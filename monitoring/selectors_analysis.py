@@ -153,8 +153,8 @@ def overview(user, municipality, method, *, rural: str = "", kind: str = "", zon
     organizations = organizations.exclude(kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL])
     if rural in ("1", "0"):
         organizations = organizations.filter(is_rural=rural == "1")
-    if kind:
-        organizations = organizations.filter(kind=kind)
+    if kind != "all":  # zones are computed for schools: the other kinds only on request
+        organizations = organizations.filter(kind=kind or Organization.Kind.SCHOOL)
     zones = {}
     if method is not None:
         zones = {z.organization_id: z for z in Zone.objects.for_user(user).filter(method=method)}

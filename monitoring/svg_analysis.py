@@ -14,7 +14,7 @@ def _value(value) -> str:
 
 def heatmap(rows, rules, *, card_url) -> str:
     """rows: OverviewRow (organisation, zone, cells = explanation items per rule)."""
-    name_w, cell_w, cell_h, head_h = 260, 92, 24, 48
+    name_w, cell_w, cell_h, head_h = 300, 92, 24, 48
     width = name_w + cell_w * (len(rules) + 1)
     height = head_h + cell_h * len(rows) + 4
     parts = [
@@ -50,7 +50,7 @@ def heatmap(rows, rules, *, card_url) -> str:
                 '<a href="{}"><text x="4" y="{}" font-size="12" fill="#0d6efd">{}</text></a>',
                 card_url(row.organization.pk),
                 y + 16,
-                row.organization.short_name[:40],
+                row.organization.short_name[:42],
             )  # fmt: skip
         )
         for index in range(len(rules)):

@@ -5,7 +5,7 @@ from monitoring import views_analysis as views
 app_name = "analysis"
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("organizations/<int:pk>/", views.organization_card, name="organization"),
+    path("card/<int:pk>/", views.organization_card, name="organization"),
     path("objectivity/", views.objectivity, name="objectivity"),
     path("effectiveness/", views.effectiveness, name="effectiveness"),
     path("indicators/", views.indicator_list, name="indicators"),
