@@ -254,3 +254,53 @@ def test_methodist_edits_draft_and_gets_range_error_on_page(world, municipality,
 def test_approved_method_page_has_no_edit_forms(world, methodist, client_for):
     page = client_for(methodist).get(reverse("analysis:method", args=[world["method"].pk])).content.decode()
     assert "Добавить правило" not in page and "Изменить параметры" not in page
+
+
+def test_compute_indicators_runs_as_a_job(world, methodist, client_for, django_capture_on_commit_callbacks):
+    from config.jobs.models import Job
+    from monitoring.models import IndicatorValue
+
+    IndicatorValue.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        with_commit = client_for(methodist).post(reverse("analysis:compute_indicators"), {"year": 2024})
+    job = Job.objects.get(kind="indicators_compute")  # run eagerly once the request's transaction commits
+    assert with_commit["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == Job.Status.SUCCEEDED and job.progress_done == 5
+    assert IndicatorValue.objects.filter(year=2024).exists()
+
+
+def test_director_submits_reported_values_through_the_form(world, director_a, client_for):
+    from monitoring.models import ReportedValue
+
+    campaign = world["campaign"]
+    indicator = campaign.indicators.get()
+    url = reverse("analysis:campaign", args=[campaign.pk])
+    client = client_for(director_a)
+    prefix = f"o{campaign.organizations.get().pk}"
+    page = client.post(
+        url,
+        {
+            "organization": campaign.organizations.get().pk,
+            f"{prefix}-num_{indicator.pk}": 12,
+            f"{prefix}-den_{indicator.pk}": 10,
+        },
+    ).content.decode()
+    assert "числитель 12 больше знаменателя 10" in page
+    assert not ReportedValue.objects.exists()
+    response = client.post(
+        url,
+        {
+            "organization": campaign.organizations.get().pk,
+            f"{prefix}-num_{indicator.pk}": 3,
+            f"{prefix}-den_{indicator.pk}": 10,
+        },
+    )
+    assert response.status_code == 302
+    assert ReportedValue.objects.get().numerator == 3
+
+
+def test_director_of_school_outside_campaign_cannot_post(world, director_b, client_for):
+    response = client_for(director_b).post(
+        reverse("analysis:campaign", args=[world["campaign"].pk]), {"organization": 1}
+    )
+    assert response.status_code == 404
