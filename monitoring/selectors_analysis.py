@@ -125,8 +125,10 @@ def method_get(user, pk: int) -> ZoningMethod:
 
 def current_method(user, municipality, method_id: int | None):
     methods = methods_for(user, municipality)
-    if method_id:
-        return get_object_or_404(methods, pk=method_id)
+    chosen = methods.filter(pk=method_id).first() if method_id else None
+    if chosen is not None:
+        return chosen
+    # none asked, or one of another municipality (the person switched municipality): the default
     approved = methods.filter(status=ZoningMethod.Status.APPROVED, computed_at__isnull=False).first()
     return approved or methods.filter(computed_at__isnull=False).first() or methods.first()
 

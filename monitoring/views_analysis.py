@@ -33,7 +33,7 @@ from monitoring.svg_analysis import heatmap, sparkline, stacked_bar
 from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
 from roadmaps.targeting import targeted_measure_create
 from schools.access import access_for
-from schools.models import Organization
+from schools.models import Municipality, Organization
 
 
 def _staff_or_viewer(user):
@@ -82,6 +82,7 @@ def overview(request):
     can_edit = access.can_edit_municipality(municipality.pk)
     context = {
         "municipality": municipality,
+        "municipalities": Municipality.objects.for_user(request.user).order_by("name"),
         "method": method,
         "methods": selectors.methods_for(request.user, municipality),
         "rules": rules,

@@ -304,3 +304,18 @@ def test_director_of_school_outside_campaign_cannot_post(world, director_b, clie
         reverse("analysis:campaign", args=[world["campaign"].pk]), {"organization": 1}
     )
     assert response.status_code == 404
+
+
+def test_viewer_switches_municipality(world, other_municipality, viewer, client_for):
+    page = (
+        client_for(viewer)
+        .get(reverse("analysis:overview") + f"?municipality={other_municipality.pk}&method={world['method'].pk}")
+        .content.decode()
+    )
+    assert "Мониторинг: Ершовский муниципальный район" in page
+    assert "СОШ № 1 г. Ершова" in page and "СОШ с. Дюрметь" not in page
+
+
+def test_methodist_cannot_open_other_municipality(world, other_municipality, methodist, client_for):
+    response = client_for(methodist).get(reverse("analysis:overview") + f"?municipality={other_municipality.pk}")
+    assert response.status_code == 404
