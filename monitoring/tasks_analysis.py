@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.db import transaction
+from django.urls import reverse
 
 from config.jobs.models import Job
 from config.jobs.services import job_running, job_set_result
@@ -20,9 +21,11 @@ def indicators_compute_task(*, job_id: int, year: int, municipality_id: int | No
 @shared_task(name="monitoring.zones_compute")
 def zones_compute_task(*, job_id: int, method_id: int) -> None:
     with job_running(job_id) as progress:
-        summary = zones_compute(method=ZoningMethod.objects.get(pk=method_id), progress=progress)
+        method = ZoningMethod.objects.get(pk=method_id)
+        summary = zones_compute(method=method, progress=progress)
         text = ", ".join(f"{key}: {value}" for key, value in summary.as_dict().items())
-        job_set_result(job_id=job_id, result=summary.as_dict(), message=text)
+        url = f"{reverse('analysis:overview')}?municipality={method.municipality_id}&method={method.pk}"
+        job_set_result(job_id=job_id, result=summary.as_dict(), message=text, url=url)
 
 
 def _enqueue(task, *, kind: str, title: str, task_kwargs: dict, user, total: int = 0) -> Job:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.jobs.models import Job
 from monitoring import selectors_analysis as selectors
 from monitoring import services_analysis as services
 from monitoring.forms_analysis import (
@@ -95,6 +96,8 @@ def overview(request):
         "years": selectors.available_years(municipality),
         "can_edit": can_edit,
         "compute_form": ComputeIndicatorsForm(initial={"year": method.year if method else None}),
+        # the zones job just started from this page: its progress bar polls until it is done
+        "job": Job.objects.for_user(request.user).filter(pk=_int(request.GET.get("job"))).first(),
     }
     if can_edit:
         context["target_form"] = TargetForm(
@@ -307,8 +310,9 @@ def method_compute(request, pk: int):
     if not access_for(request.user).can_edit_municipality(method.municipality_id):
         raise PermissionDenied("Рассчитать зоны может методист или руководитель УО")
     job = zones_compute_enqueue(method=method, user=request.user)
-    messages.info(request, f"Расчёт зон запущен: {job.title}")
-    return redirect(f"{reverse('analysis:overview')}?municipality={method.municipality_id}&method={method.pk}")
+    return redirect(
+        f"{reverse('analysis:overview')}?municipality={method.municipality_id}&method={method.pk}&job={job.pk}"
+    )
 
 
 @login_required
