@@ -319,3 +319,31 @@ def test_viewer_switches_municipality(world, other_municipality, viewer, client_
 def test_methodist_cannot_open_other_municipality(world, other_municipality, methodist, client_for):
     response = client_for(methodist).get(reverse("analysis:overview") + f"?municipality={other_municipality.pk}")
     assert response.status_code == 404
+
+
+def test_effectiveness_shows_before_and_after_for_targeted_schools(
+    world, school_a, municipality, methodist, client_for
+):
+    from monitoring.models import IndicatorDefinition, IndicatorValue
+
+    share_2 = IndicatorDefinition.objects.get(code="vpr_share_2")
+    IndicatorValue.objects.create(
+        indicator=share_2,
+        year=2025,
+        municipality=municipality,
+        organization=school_a,
+        numerator=1,
+        denominator=20,
+        value=5.0,
+    )
+    page = client_for(methodist).get(reverse("analysis:effectiveness") + "?direction=1.1").content.decode()
+    row = page[page.index("Методический десант") :][:1500]
+    assert "22,2" in row and "5,0" in row and "лучше" in row  # 22.2 % «2» in 2024, 5.0 % in 2025
+
+
+def test_zones_csv_lists_each_school_with_its_zone_and_why(world, methodist, client_for):
+    content = client_for(methodist).get(reverse("analysis:zones_export", args=[world["method"].pk, "csv"])).content
+    lines = content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Код ОО;Организация;Сельская;Зона;Предыдущая зона;Балл;Объяснение"
+    school_a_line = next(line for line in lines if line.startswith("sch000101"))
+    assert "Красная" in school_a_line and "vpr_share_2" in school_a_line
