@@ -328,7 +328,7 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     report(3, 5, "Динамика и сопоставление по коду участника")
     values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
     values += _reported(definitions, year, municipality_id, org_municipality)
-    values += _dynamics(definitions.get("vpr_share_2_dynamics"), year, municipality_id)
+    inserted += _dynamics(definitions, year, municipality_id, now)
     values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, municipality_id, organizations)
     report(4, 5, "Сохранение значений")
     _bulk_insert(values)
@@ -488,30 +488,30 @@ def _reported(definitions, year, municipality_id, org_municipality) -> list[Indi
     return values
 
 
-def _dynamics(definition, year, municipality_id) -> list[Row]:
-    """vpr_share_2 of this year minus that of the previous year, same subject and grade, in p.p."""
-    if definition is None:
-        return []
-    previous = IndicatorValue.objects.filter(indicator__code="vpr_share_2", year=year - 1, class_name="")
-    if municipality_id:
-        previous = previous.filter(municipality_id=municipality_id)
-    before = {
-        (row["municipality_id"], row["organization_id"], row["subject"], row["grade"]): row["value"]
-        for row in previous.values("municipality_id", "organization_id", "subject", "grade", "value")
-    }
-    current = IndicatorValue.objects.filter(indicator__code="vpr_share_2", year=year, class_name="")
-    if municipality_id:
-        current = current.filter(municipality_id=municipality_id)
-    result = []
-    for muni, org, subject, grade, now in current.values_list(
-        "municipality_id", "organization_id", "subject", "grade", "value"
-    ):
-        old = before.get((muni, org, subject, grade))
-        value = _value(definition, year, muni, org, subject, grade, "", None, None)
-        value.details = {"current": now, "previous": old}
-        value.value = now - old if now is not None and old is not None else None
-        result.append(value)
-    return result
+def _dynamics(definitions, year, municipality_id, now) -> int:
+    """vpr_share_2 of this year minus that of the previous year, same organisation, subject and
+    grade, in p.p.; written by one INSERT … SELECT from the values just stored."""
+    if "vpr_share_2_dynamics" not in definitions or "vpr_share_2" not in definitions:
+        return 0
+    table = IndicatorValue._meta.db_table
+    json_object = "json_build_object" if connection.vendor == "postgresql" else "json_object"
+    scope = " AND c.municipality_id = %s" if municipality_id else ""
+    sql = f"""
+    INSERT INTO {table} (indicator_id, municipality_id, organization_id, subject, grade, class_name, numerator,
+                         denominator, value, details, year, computed_at)
+    SELECT %s, c.municipality_id, c.organization_id, c.subject, c.grade, '', NULL, NULL,
+           CASE WHEN c.value IS NOT NULL AND p.value IS NOT NULL THEN c.value - p.value END,
+           {json_object}('current', c.value, 'previous', p.value), c.year, %s
+    FROM {table} c LEFT JOIN {table} p
+      ON p.indicator_id = c.indicator_id AND p.year = c.year - 1 AND p.municipality_id = c.municipality_id
+     AND p.organization_id IS NOT DISTINCT FROM c.organization_id AND p.subject = c.subject
+     AND p.grade IS NOT DISTINCT FROM c.grade AND p.class_name = ''
+    WHERE c.indicator_id = %s AND c.year = %s AND c.class_name = ''{scope}
+    """
+    params = [definitions["vpr_share_2_dynamics"].pk, now, definitions["vpr_share_2"].pk, year]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + ([municipality_id] if municipality_id else []))
+        return cursor.rowcount
 
 
 LOWRES_INDICATORS = ("oge_share_2", "ege_below_min", "kdr_below_base")  # lower is better for each
