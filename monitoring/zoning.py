@@ -259,7 +259,7 @@ def zones_compute(*, method: ZoningMethod, progress: Callable | None = None) -> 
     """Give each school of the method's municipality its zone, keeping the previous result."""
     report = progress or (lambda *args, **kwargs: None)
     rules = list(method.rules.select_related("indicator"))
-    organizations = list(method_organizations(method))
+    organizations = list(method_organizations(method).values_list("pk", flat=True))
     report(0, len(organizations), "Расчёт зон")
     wanted = Q(pk__in=[])
     for rule in rules:
@@ -272,12 +272,15 @@ def zones_compute(*, method: ZoningMethod, progress: Callable | None = None) -> 
         .values("organization_id", "indicator_id", "subject", "grade", "value", "numerator", "denominator")
     )
     found = {(r["organization_id"], r["indicator_id"], r["subject"], r["grade"]): r for r in rows}
-    existing = {zone.organization_id: zone for zone in Zone.objects.filter(method=method)}
+    existing = {
+        zone["organization_id"]: zone
+        for zone in Zone.objects.filter(method=method).values("organization_id", "colour", "explanation", "computed_at")
+    }
     now = timezone.now()
     to_create, counts = [], {str(c): 0 for c in Colour}
     for organization in organizations:
         explanation = [
-            explain_rule(rule, found.get((organization.pk, rule.indicator_id, rule.subject, rule.grade)), method.minimum_participants)
+            explain_rule(rule, found.get((organization, rule.indicator_id, rule.subject, rule.grade)), method.minimum_participants)
             for rule in rules
         ]  # fmt: skip
         colour, score = combine_colours(
@@ -288,14 +291,14 @@ def zones_compute(*, method: ZoningMethod, progress: Callable | None = None) -> 
             red_for_red=method.red_rules_for_red,
         )
         counts[str(colour)] += 1
-        previous = existing.get(organization.pk)
+        previous = existing.get(organization) or {}
         to_create.append(
             Zone(
-                method=method, organization=organization, colour=colour, score=score, explanation=explanation,
+                method=method, organization_id=organization, colour=colour, score=score, explanation=explanation,
                 computed_at=now,
-                previous_colour=previous.colour if previous else "",
-                previous_explanation=previous.explanation if previous else [],
-                previous_computed_at=previous.computed_at if previous else None,
+                previous_colour=previous.get("colour", ""),
+                previous_explanation=previous.get("explanation", []),
+                previous_computed_at=previous.get("computed_at"),
             )
         )  # fmt: skip
     # Rewritten whole (one DELETE, one INSERT): nothing refers to a zone row, and an UPDATE of a
