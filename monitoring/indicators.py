@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from monitoring.models import (
@@ -336,12 +336,8 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     stored = IndicatorValue.objects.filter(year=year)
     if municipality_id:
         stored = stored.filter(municipality_id=municipality_id)
-    return ComputeSummary(
-        year=year,
-        municipalities=stored.values("municipality_id").distinct().count(),
-        values=inserted + len(values),
-        with_data=stored.filter(value__isnull=False).count(),
-    )
+    totals = stored.aggregate(municipalities=Count("municipality_id", distinct=True), with_data=Count("value"))
+    return ComputeSummary(year=year, values=inserted + len(values), **totals)
 
 
 class Row:
@@ -495,22 +491,24 @@ def _dynamics(definitions, year, municipality_id, now) -> int:
         return 0
     table = IndicatorValue._meta.db_table
     json_object = "json_build_object" if connection.vendor == "postgresql" else "json_object"
-    scope = " AND c.municipality_id = %s" if municipality_id else ""
+    scope = " AND municipality_id = %s" if municipality_id else ""
+    # COALESCE instead of IS NOT DISTINCT FROM: an equality the database can hash-join on
     sql = f"""
     INSERT INTO {table} (indicator_id, municipality_id, organization_id, subject, grade, class_name, numerator,
                          denominator, value, details, year, computed_at)
     SELECT %s, c.municipality_id, c.organization_id, c.subject, c.grade, '', NULL, NULL,
            CASE WHEN c.value IS NOT NULL AND p.value IS NOT NULL THEN c.value - p.value END,
-           {json_object}('current', c.value, 'previous', p.value), c.year, %s
-    FROM {table} c LEFT JOIN {table} p
-      ON p.indicator_id = c.indicator_id AND p.year = c.year - 1 AND p.municipality_id = c.municipality_id
-     AND p.organization_id IS NOT DISTINCT FROM c.organization_id AND p.subject = c.subject
-     AND p.grade IS NOT DISTINCT FROM c.grade AND p.class_name = ''
-    WHERE c.indicator_id = %s AND c.year = %s AND c.class_name = ''{scope}
+           {json_object}('current', c.value, 'previous', p.value), %s, %s
+    FROM (SELECT * FROM {table} WHERE indicator_id = %s AND year = %s AND class_name = ''{scope}) c
+    LEFT JOIN (SELECT * FROM {table} WHERE indicator_id = %s AND year = %s AND class_name = ''{scope}) p
+      ON p.municipality_id = c.municipality_id AND COALESCE(p.organization_id, 0) = COALESCE(c.organization_id, 0)
+     AND p.subject = c.subject AND COALESCE(p.grade, 0) = COALESCE(c.grade, 0)
     """
-    params = [definitions["vpr_share_2_dynamics"].pk, now, definitions["vpr_share_2"].pk, year]
+    share_2, scope_params = definitions["vpr_share_2"].pk, [municipality_id] if municipality_id else []
+    params = [definitions["vpr_share_2_dynamics"].pk, year, now, share_2, year, *scope_params]
+    params += [share_2, year - 1, *scope_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + ([municipality_id] if municipality_id else []))
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
