@@ -1,12 +1,17 @@
 """Computation of the indicators of monitoring/data/indicators.yaml from assessment results.
 
-The counts come from SQL aggregates (COUNT(*) FILTER (WHERE …) through Django's
-Count(filter=Q(…))), one query at the grain (assessment, organisation) and one at the class grain
-for the procedures that have class slices. Those aggregated groups (not student rows) are then
-added up into whole-school values and into the municipality's values: the municipality value is
-always the pooled count of its schools (Σ numerators / Σ denominators), never a mean of school
-percentages. Numerator and denominator are kept beside the value; a zero denominator gives a NULL
-value, shown as «нет данных».
+Everything heavy happens in the database, in one statement: the year's student rows are counted
+with COUNT(*) FILTER (WHERE …) at the grain (procedure, organisation, class), one grouped scan
+per kind of procedure; imported per-school statistics (format B) join where an organisation has
+no rows; the rollups follow from that small table (class, subject × grade, whole school, and the
+municipality from the POOLED counts: Σ numerators / Σ denominators, never a mean of school
+percentages); and every indicator that is a ratio of two counts is expanded and inserted by
+INSERT … SELECT. Numerator and denominator are kept beside the value; a zero denominator gives a
+NULL value, shown as «нет данных». The few values that need more than counts (the cohort matched
+by participant code, reported data, the year-on-year dynamics, the ШНРО/ШНСУ share) follow.
+
+Raw SQL rather than the ORM here because the rollups and the ratio expansion read more clearly
+as SQL, and because the values never have to travel to Python and back (a hundred thousand rows).
 """
 
 from __future__ import annotations
@@ -254,22 +259,11 @@ BASE_MATH_KIND = "ege_base_math"  # a pseudo-kind grouping only the base-mathema
 DERIVED = {"m45": ("m4", "m5"), "mismatch": ("lowered", "raised")}
 
 
-def _get(counts: dict, name: str) -> int:
-    if name in DERIVED:
-        return sum(counts.get(part, 0) for part in DERIVED[name])
-    return counts.get(name, 0)
-
-
 def share(numerator: float | None, denominator: float | None) -> float | None:
     """Percent, full precision; None («нет данных») when the denominator is zero or missing."""
     if not denominator or numerator is None:
         return None
     return numerator * 100.0 / denominator
-
-
-def _add(target: dict, counts: dict) -> None:
-    for key, number in counts.items():
-        target[key] = target.get(key, 0) + number
 
 
 @dataclass
@@ -388,18 +382,6 @@ def _value(definition, year, muni, org, subject, grade, class_name, numerator, d
         value=share(numerator, denominator),
         details=details or {},
     )
-
-
-def _control_gap(definition, year, muni, org, subject, grade, counts) -> IndicatorValue:
-    """| share of base-or-above among the rest − the same in the control group |, in p.p.;
-    only where the organisation (or, pooled, the municipality) has a control group."""
-    cg_share, rest_share = share(counts["cg_base"], counts["cg_n"]), share(counts["rest_base"], counts["rest_n"])
-    gap = abs(rest_share - cg_share) if cg_share is not None and rest_share is not None else None
-    value = _value(definition, year, muni, org, subject, grade, "", None, counts["cg_n"], {
-        "control_group": [counts["cg_base"], counts["cg_n"]], "rest": [counts["rest_base"], counts["rest_n"]],
-    })  # fmt: skip
-    value.value = gap
-    return value
 
 
 def _cohort_kept(definition, year, assessments, org_municipality) -> list[IndicatorValue]:
