@@ -310,13 +310,18 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     stale._raw_delete(stale.db)  # no cascades or signals hang on values: one DELETE statement
     report(1, 5, "Расчёт показателей")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # the grouping of a million rows fits in memory instead of spilling to disk; the values
-            # are derived data, recomputable at any time, so the commit need not wait for the disk
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            # the grouping of a million rows fits in memory instead of spilling to disk
             cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL synchronous_commit = off")
+            if not connection.savepoint_ids:
+                # our own transaction holds only derived values, recomputable at any time: its
+                # commit need not wait for the disk (never so inside a caller's, e.g. an import's)
+                cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(sql, [*cte_params, year, now, *subject_params])  # in the order of the placeholders
         inserted = cursor.rowcount
+        if postgresql:
+            cursor.execute("SET LOCAL work_mem = DEFAULT")
     values: list[Row] = []
 
     report(3, 5, "Динамика и сопоставление по коду участника")
