@@ -319,7 +319,6 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
                 # commit need not wait for the disk (never so inside a caller's, e.g. an import's)
                 cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(sql, [*cte_params, year, now, *subject_params])  # in the order of the placeholders
-        inserted = cursor.rowcount
         if postgresql:
             cursor.execute("SET LOCAL work_mem = DEFAULT")
     values: list[Row] = []
@@ -327,7 +326,7 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     report(3, 5, "Динамика и сопоставление по коду участника")
     values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
     values += _reported(definitions, year, municipality_id, org_municipality)
-    inserted += _dynamics(definitions, year, municipality_id, now)
+    _dynamics(definitions, year, municipality_id, now)
     values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, municipality_id, organizations)
     report(4, 5, "Сохранение значений")
     _bulk_insert(values)
@@ -335,8 +334,11 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     stored = IndicatorValue.objects.filter(year=year)
     if municipality_id:
         stored = stored.filter(municipality_id=municipality_id)
-    totals = stored.aggregate(municipalities=Count("municipality_id", distinct=True), with_data=Count("value"))
-    return ComputeSummary(year=year, values=inserted + len(values), **totals)
+    # counted in the database: sqlite3 reports no rowcount for an INSERT that starts with WITH
+    totals = stored.aggregate(
+        values=Count("pk"), municipalities=Count("municipality_id", distinct=True), with_data=Count("value")
+    )
+    return ComputeSummary(year=year, **totals)
 
 
 class Row:

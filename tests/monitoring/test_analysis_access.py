@@ -347,3 +347,23 @@ def test_zones_csv_lists_each_school_with_its_zone_and_why(world, methodist, cli
     assert lines[0] == "Код ОО;Организация;Сельская;Зона;Предыдущая зона;Балл;Объяснение"
     school_a_line = next(line for line in lines if line.startswith("sch000101"))
     assert "Красная" in school_a_line and "vpr_share_2" in school_a_line
+
+
+def test_card_query_count_does_not_grow_with_measures(world, school_a, methodist, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(methodist)
+    url = reverse("analysis:organization", args=[school_a.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for number in range(4):
+        targeted_measure_create(
+            section=world["section"], organizations=[school_a], by=methodist, description=f"Мера {number}",
+            source_method=world["method"],
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert "Мера 3" in page
+    assert len(after) == len(before)

@@ -265,3 +265,14 @@ def test_imported_school_statistics_count_where_there_are_no_student_rows(school
     muni = value("vpr_share_2", None, "Математика", 5)
     assert (muni.numerator, muni.denominator) == (4, 14)
     assert value("vpr_lowered", school_b, "Математика", 5).numerator == 2
+
+
+def test_compute_inside_a_callers_transaction(school_a, school_b):
+    from django.db import transaction
+
+    indicators_load()
+    fixtures.build_results(school_a, school_b)
+    with transaction.atomic():  # as the results import calls it after saving rows
+        summary = indicators_compute(year=2024)
+    assert summary.values == IndicatorValue.objects.filter(year=2024).count()
+    assert summary.with_data > 0 and summary.municipalities == 1
