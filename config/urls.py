@@ -30,4 +30,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("execution/", include("roadmaps.urls_execution")),
     path("reports/", include("reports.urls")),
+    path("monitoring/", include("monitoring.urls_analysis")),
 ]

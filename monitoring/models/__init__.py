@@ -3,3 +3,21 @@
 from monitoring.models.results import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 
 __all__ = ["Assessment", "EgeMinScore", "ResultImport", "SchoolStat", "StudentResult"]
+from monitoring.models.indicators import (
+    Campaign,
+    IndicatorDefinition,
+    IndicatorValue,
+    ReportedValue,
+)
+from monitoring.models.zoning import Colour, Zone, ZoningMethod, ZoningRule
+
+__all__ += [
+    "Campaign",
+    "Colour",
+    "IndicatorDefinition",
+    "IndicatorValue",
+    "ReportedValue",
+    "Zone",
+    "ZoningMethod",
+    "ZoningRule",
+]

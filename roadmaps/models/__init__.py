@@ -39,3 +39,6 @@ __all__ = [
     "OrderPerson",
     "OrderRoadmap",
 ]
+from roadmaps.models.recommendations import Recommendation, TargetedMeasure
+
+__all__ += ["Recommendation", "TargetedMeasure"]

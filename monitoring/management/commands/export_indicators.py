@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from monitoring.models import IndicatorValue
+from monitoring.selectors_analysis import EXPORT_COLUMNS, export_rows, write_csv, write_xlsx
+
+
+class Command(BaseCommand):
+    help = "Выгрузить значения показателей за учебный год в CSV или XLSX"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--out", required=True, help="FILE.csv или FILE.xlsx")
+        parser.add_argument("--municipality", type=int, help="id муниципалитета (по умолчанию все)")
+
+    def handle(self, *args, year: int, out: str, municipality: int | None, **options):
+        path = Path(out)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise CommandError("Файл должен оканчиваться на .csv или .xlsx")
+        values = IndicatorValue.objects.filter(year=year)
+        if municipality:
+            values = values.filter(municipality_id=municipality)
+        rows = export_rows(values)
+        with path.open("wb") as stream:
+            (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(
+                stream, EXPORT_COLUMNS, rows, title="Показатели"
+            )
+        self.stdout.write(f"Записано строк: {len(rows)} в {path}")

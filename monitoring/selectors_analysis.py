@@ -1,0 +1,338 @@
+"""Reads of the analysis pages: indicator values, zones, objectivity, effectiveness, exports.
+Every read starts from a `for_user` queryset."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
+from roadmaps.models import Assignment, Recommendation, TargetedMeasure
+from schools.access import access_for
+from schools.models import Municipality, Organization
+
+EXPORT_COLUMNS = ["Код ОО", "Показатель", "Предмет", "Параллель", "Значение", "Числитель", "Знаменатель"]
+ZONE_COLUMNS = ["Код ОО", "Организация", "Сельская", "Зона", "Предыдущая зона", "Балл", "Объяснение"]
+
+
+def _number(value):
+    if value is None:
+        return ""
+    return round(value, 4) if isinstance(value, float) and not value.is_integer() else int(value)
+
+
+def export_rows(values) -> list[list]:
+    """Rows of the values export; the municipality's own rows have an empty «Код ОО», whole-school
+    values empty slice columns. Class slices are not exported (they identify small groups)."""
+    rows = (
+        values.filter(class_name="")
+        .select_related("organization", "indicator")
+        .order_by("municipality_id", "organization__code", "indicator__order", "subject", "grade")
+    )
+    return [
+        [
+            v.organization.code if v.organization_id else "",
+            v.indicator.code,
+            v.subject,
+            v.grade if v.grade is not None else "",
+            _number(v.value) if v.value is not None else "нет данных",
+            _number(v.numerator),
+            _number(v.denominator),
+        ]
+        for v in rows
+    ]
+
+
+def zone_rows(zones) -> list[list]:
+    rows = []
+    for zone in zones.select_related("organization").order_by("organization__code"):
+        why = "; ".join(
+            f"{item['indicator']} {item['slice']}: "
+            + ("нет данных" if item["value"] is None else f"{item['value']:.1f}")
+            + (f" {item['range']}" if item["range"] else "")
+            + f" → {Colour(item['colour']).label.lower()}"
+            + (f" ({item['reason']})" if item["reason"] else "")
+            for item in zone.explanation
+        )
+        rows.append(
+            [
+                zone.organization.code,
+                zone.organization.short_name,
+                "да" if zone.organization.is_rural else "нет",
+                zone.get_colour_display(),
+                zone.get_previous_colour_display() if zone.previous_colour else "",
+                _number(zone.score),
+                why,
+            ]
+        )
+    return rows
+
+
+def write_csv(stream, columns, rows, *, title: str = "") -> None:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    stream.write(text.getvalue().encode("utf-8-sig"))  # with BOM: Excel opens Cyrillic correctly
+
+
+def write_xlsx(stream, columns, rows, *, title: str = "Лист") -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    book.save(stream)
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def municipality_for(user, municipality_id: int | None = None) -> Municipality:
+    """The municipality whose analysis the person sees: the asked one if visible, else their own."""
+    visible = Municipality.objects.for_user(user)
+    if municipality_id:
+        return get_object_or_404(visible, pk=municipality_id)
+    access = access_for(user)
+    own = access.municipality_ids | access.director_municipality_ids
+    municipality = visible.filter(pk__in=own).order_by("pk").first() if own else visible.order_by("pk").first()
+    if municipality is None:
+        from django.http import Http404
+
+        raise Http404("Нет доступного муниципалитета")
+    return municipality
+
+
+def methods_for(user, municipality: Municipality):
+    return ZoningMethod.objects.for_user(user).filter(municipality=municipality).order_by("-year", "-status", "-pk")
+
+
+def method_get(user, pk: int) -> ZoningMethod:
+    return get_object_or_404(ZoningMethod.objects.for_user(user).select_related("municipality"), pk=pk)
+
+
+def current_method(user, municipality, method_id: int | None):
+    methods = methods_for(user, municipality)
+    chosen = methods.filter(pk=method_id).first() if method_id else None
+    if chosen is not None:
+        return chosen
+    # none asked, or one of another municipality (the person switched municipality): the default
+    approved = methods.filter(status=ZoningMethod.Status.APPROVED, computed_at__isnull=False).first()
+    return approved or methods.filter(computed_at__isnull=False).first() or methods.first()
+
+
+def available_years(municipality) -> list[int]:
+    return list(
+        IndicatorValue.objects.filter(municipality=municipality)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+@dataclass
+class OverviewRow:
+    organization: Organization
+    zone: Zone | None
+    cells: list = field(default_factory=list)
+
+
+def overview(user, municipality, method, *, rural: str = "", kind: str = "", zone: str = "", sort: str = "code"):
+    """Organisations × the method's rules (the heat map) with the zone of each organisation."""
+    organizations = Organization.objects.for_user(user).filter(municipality=municipality, is_active=True)
+    organizations = organizations.exclude(kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL])
+    if rural in ("1", "0"):
+        organizations = organizations.filter(is_rural=rural == "1")
+    if kind != "all":  # zones are computed for schools: the other kinds only on request
+        organizations = organizations.filter(kind=kind or Organization.Kind.SCHOOL)
+    zones = {}
+    if method is not None:
+        zones = {z.organization_id: z for z in Zone.objects.for_user(user).filter(method=method)}
+    if zone:
+        ids = [org_id for org_id, z in zones.items() if z.colour == zone]
+        organizations = organizations.filter(pk__in=ids)
+    rules = list(method.rules.select_related("indicator")) if method else []
+    rows = []
+    for organization in organizations.order_by("code"):
+        z = zones.get(organization.pk)
+        cells = []
+        if z is not None:
+            by_rule = {item["rule"]: item for item in z.explanation}
+            cells = [by_rule.get(rule.pk) for rule in rules]
+        rows.append(OverviewRow(organization=organization, zone=z, cells=cells))
+    order = {"red": 0, "yellow": 1, "green": 2, "no_data": 3}
+    if sort == "zone":
+        rows.sort(key=lambda r: (order.get(r.zone.colour, 4) if r.zone else 5, r.organization.code))
+    elif sort == "name":
+        rows.sort(key=lambda r: r.organization.short_name)
+    elif sort.startswith("rule"):
+        index = int(sort[4:]) if sort[4:].isdigit() else 0
+
+        def key(row):
+            cell = row.cells[index] if index < len(row.cells) and row.cells[index] else None
+            value = cell["value"] if cell and cell["value"] is not None else float("-inf")
+            return (-value, row.organization.code)
+
+        rows.sort(key=key)
+    counts = {c.value: 0 for c in Colour}
+    for z in zones.values():
+        counts[z.colour] += 1
+    return rules, rows, counts
+
+
+def organization_card(user, organization: Organization):
+    """Values of every indicator for the organisation across years (whole school) beside the
+    municipality's pooled value, its slices for the latest year, recommendations and measures."""
+    values = (
+        IndicatorValue.objects.for_user(user)
+        .filter(
+            Q(organization=organization) | Q(organization__isnull=True, municipality_id=organization.municipality_id)
+        )
+        .filter(class_name="")
+        .select_related("indicator")
+        .order_by("indicator__order", "year")
+    )
+    series: dict[int, dict] = {}
+    slices: dict[int, list] = defaultdict(list)
+    latest_year = None
+    for v in values:
+        entry = series.setdefault(v.indicator_id, {"indicator": v.indicator, "school": {}, "municipality": {}})
+        if v.is_whole:
+            entry["school" if v.organization_id else "municipality"][v.year] = v
+            if v.organization_id:
+                latest_year = max(latest_year or v.year, v.year)
+        elif v.organization_id:
+            slices[v.indicator_id].append(v)
+    for pk, items in slices.items():
+        slices[pk] = [v for v in items if v.year == latest_year]
+    indicators = []
+    for pk, entry in series.items():
+        years = sorted(set(entry["school"]) | set(entry["municipality"]))
+        entry["years"] = years
+        entry["latest"] = entry["school"].get(latest_year) if latest_year else None
+        entry["municipality_latest"] = entry["municipality"].get(latest_year) if latest_year else None
+        entry["slices"] = slices.get(pk, [])
+        if entry["school"] or entry["slices"]:
+            indicators.append(entry)
+    zones = (
+        Zone.objects.for_user(user)
+        .filter(organization=organization)
+        .select_related("method")
+        .order_by("-method__year", "-computed_at")
+    )
+    recommendations = (
+        Recommendation.objects.for_user(user).filter(organizations=organization).select_related("zoning_method")
+    )
+    assignments = (
+        Assignment.objects.for_user(user)
+        .filter(organization=organization)
+        .select_related("measure__section__roadmap", "measure__targeting__zoning_method")
+        .order_by("due_date", "measure_id", "occurrence")
+    )
+    return {
+        "indicators": indicators,
+        "latest_year": latest_year,
+        "zones": list(zones),
+        "recommendations": list(recommendations),
+        "assignments": list(assignments),
+    }
+
+
+OBJECTIVITY_CODES = ("vpr_lowered", "vpr_confirmed", "vpr_raised", "vpr_significant_mismatch", "vpr_journal_mismatch")
+
+
+def objectivity(user, municipality, year: int, *, organization_id: int | None = None):
+    """ВПР against journal marks by school, subject and grade; КДР control group against the rest."""
+    values = IndicatorValue.objects.for_user(user).filter(
+        municipality=municipality,
+        year=year,
+        class_name="",
+        indicator__code__in=OBJECTIVITY_CODES + ("kdr_control_gap",),
+    )
+    if organization_id:
+        values = values.filter(Q(organization_id=organization_id) | Q(organization__isnull=True))
+    table: dict[tuple, dict] = {}
+    gaps = []
+    for v in values.select_related("organization", "indicator").order_by("organization__code", "subject", "grade"):
+        if v.indicator.code == "kdr_control_gap":
+            if v.details.get("control_group", [0, 0])[1]:
+                gaps.append(v)
+            continue
+        key = (v.organization_id, v.subject, v.grade)
+        row = table.setdefault(key, {"organization": v.organization, "subject": v.subject, "grade": v.grade})
+        row[v.indicator.code] = v
+    rows = sorted(
+        table.values(),
+        key=lambda r: (
+            r["organization"] is not None,
+            r["organization"].code if r["organization"] else "",
+            r["subject"],
+            r["grade"] or 0,
+        ),
+    )
+    return rows, gaps
+
+
+def effectiveness(user, municipality, *, direction_code: str = ""):
+    """For organisations with targeted measures (from zoning): each rule indicator of the source
+    method in the method's year (before) and in the latest later year (after)."""
+    targeted = (
+        TargetedMeasure.objects.filter(
+            zoning_method__municipality=municipality, zoning_method__in=ZoningMethod.objects.for_user(user)
+        )
+        .select_related("measure__section__direction", "zoning_method")
+        .prefetch_related("organizations", "zoning_method__rules__indicator")
+    )
+    if direction_code:
+        targeted = targeted.filter(zoning_method__rules__indicator__direction_code=direction_code).distinct()
+    visible = set(Organization.objects.for_user(user).values_list("pk", flat=True))
+    rows = []
+    for item in targeted:
+        method = item.zoning_method
+        rules = [r for r in method.rules.all() if not direction_code or r.indicator.direction_code == direction_code]
+        orgs = [o for o in item.organizations.all() if o.pk in visible]
+        values = IndicatorValue.objects.filter(
+            organization__in=orgs, indicator__in=[r.indicator_id for r in rules], year__gte=method.year, class_name=""
+        ).values("organization_id", "indicator_id", "subject", "grade", "year", "value")
+        found = defaultdict(dict)
+        for v in values:
+            found[(v["organization_id"], v["indicator_id"], v["subject"], v["grade"])][v["year"]] = v["value"]
+        for organization in orgs:
+            for rule in rules:
+                by_year = found.get((organization.pk, rule.indicator_id, rule.subject, rule.grade), {})
+                before = by_year.get(method.year)
+                later = sorted(y for y in by_year if y > method.year)
+                after_year = later[-1] if later else None
+                after = by_year.get(after_year) if after_year else None
+                change = None
+                if before is not None and after is not None:
+                    better = rule.indicator.better
+                    change = (
+                        "лучше"
+                        if (after < before if better == "lower" else after > before)
+                        else ("без изменений" if after == before else "хуже")
+                    )
+                rows.append({
+                    "measure": item.measure, "organization": organization, "rule": rule, "before": before,
+                    "before_year": method.year, "after": after, "after_year": after_year, "change": change,
+                })  # fmt: skip
+    directions = sorted(
+        set(IndicatorDefinition.objects.exclude(direction_code="").values_list("direction_code", flat=True))
+    )
+    return rows, directions
+
+
+def zone_counts(method) -> dict:
+    return dict(Zone.objects.filter(method=method).values_list("colour").annotate(n=Count("pk")))

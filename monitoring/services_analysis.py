@@ -1,0 +1,412 @@
+"""Writes of the analysis part of monitoring: the indicator catalogue, zoning methods and their
+rules, approval, zones, collection campaigns and reported values, addressed recommendations."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from monitoring.models import (
+    Campaign,
+    Colour,
+    IndicatorDefinition,
+    ReportedValue,
+    ZoningMethod,
+    ZoningRule,
+)
+from monitoring.zoning import RangeError, parse_ranges, ranges_from_example, validate_ranges, zones_compute
+from roadmaps.models import Recommendation
+from schools.access import access_for
+from schools.models import Municipality, Organization
+
+INDICATORS_YAML = Path(__file__).resolve().parent / "data" / "indicators.yaml"
+
+
+class MethodStateError(ValidationError):
+    """The method is in a state where this change is not allowed (e.g. approved: frozen)."""
+
+
+def _scale(code: str, unit: str) -> tuple[float, float | None]:
+    if unit == "%" or unit == "да/нет":
+        return 0.0, 100.0
+    if unit == "п.п.":
+        return (-100.0, 100.0) if code.endswith("_dynamics") else (0.0, 100.0)
+    return 0.0, None
+
+
+def _form_kind(form: dict | None) -> str:
+    if not form:
+        return ""
+    if "numerator" in form:
+        return IndicatorDefinition.FormKind.RATIO
+    return (
+        IndicatorDefinition.FormKind.YES_NO
+        if "да/нет" in str(form.get("value", ""))
+        else IndicatorDefinition.FormKind.NUMBER
+    )
+
+
+@transaction.atomic
+def indicators_load(*, path: Path = INDICATORS_YAML) -> dict:
+    """Load (or refresh) every indicator of indicators.yaml; running it again changes nothing."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    created = updated = 0
+    order = 0
+    for source, key in (
+        (IndicatorDefinition.Source.RESULTS, "computed"),
+        (IndicatorDefinition.Source.REPORTED, "reported"),
+    ):
+        for item in data.get(key) or []:
+            order += 1
+            scale_min, scale_max = _scale(item["code"], item.get("unit", "%"))
+            form = item.get("form") or {}
+            fields = {
+                "name": item["name"],
+                "direction_code": str(item.get("direction", "")),
+                "unit": item.get("unit", "%"),
+                "better": item.get("better", "higher"),
+                "formula": item.get("formula", ""),
+                "source": source,
+                "level": item.get("level", IndicatorDefinition.Level.SCHOOL),
+                "slices": item.get("slices") or [],
+                "form_kind": _form_kind(form),
+                "numerator_label": form.get("numerator", form.get("value", "")),
+                "denominator_label": form.get("denominator", ""),
+                "target": item.get("target", ""),
+                "scale_min": scale_min,
+                "scale_max": scale_max,
+                "is_builtin": True,
+                "order": order,
+            }
+            indicator = IndicatorDefinition.objects.filter(code=item["code"]).first()
+            if indicator is None:
+                IndicatorDefinition.objects.create(code=item["code"], **fields)
+                created += 1
+            elif any(getattr(indicator, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(indicator, name, value)
+                indicator.save()
+                updated += 1
+    return {"показателей создано": created, "обновлено": updated}
+
+
+def example_method_definition(path: Path = INDICATORS_YAML) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["example_zoning_method"]
+
+
+@transaction.atomic
+def example_method_load(*, municipality: Municipality, year: int, by=None) -> ZoningMethod:
+    """The example method of indicators.yaml for the municipality and year, labelled as an
+    example (is_example); created once, found afterwards."""
+    existing = ZoningMethod.objects.filter(municipality=municipality, year=year, is_example=True).first()
+    if existing is not None:
+        return existing
+    example = example_method_definition()
+    method = ZoningMethod.objects.create(
+        municipality=municipality,
+        year=year,
+        title=example["title"],
+        is_example=True,
+        combine=example.get("combine", ZoningMethod.Combine.WORST),
+        minimum_participants=example.get("minimum_participants", 5),
+        created_by=by,
+    )
+    indicators = {i.code: i for i in IndicatorDefinition.objects.all()}
+    for order, rule in enumerate(example["rules"], start=1):
+        indicator = indicators[rule["indicator"]]
+        ranges = ranges_from_example(rule, scale_max=indicator.scale_max)
+        _check_ranges(indicator, ranges)
+        ZoningRule.objects.create(
+            method=method, indicator=indicator, ranges=ranges, order=order, weight=rule.get("weight", 1)
+        )
+    return method
+
+
+def _check_ranges(indicator: IndicatorDefinition, ranges: list[dict]) -> None:
+    errors = validate_ranges(ranges, scale_min=indicator.scale_min, scale_max=indicator.scale_max)
+    if errors:
+        raise ValidationError({"ranges": errors})
+
+
+def _require_draft(method: ZoningMethod) -> None:
+    if not method.is_editable:
+        raise MethodStateError("Методика утверждена и не может быть изменена: создайте новую методику")
+
+
+def _require_editor(method_or_municipality_id: int, by) -> None:
+    if not access_for(by).can_edit_municipality(method_or_municipality_id):
+        raise PermissionDenied("Изменять методики может только методист или руководитель УО муниципалитета")
+
+
+@transaction.atomic
+def method_create(*, municipality: Municipality, by, year: int, title: str, **fields) -> ZoningMethod:
+    _require_editor(municipality.pk, by)
+    method = ZoningMethod(municipality=municipality, year=year, title=title, created_by=by, **fields)
+    method.full_clean()
+    method.save()
+    return method
+
+
+@transaction.atomic
+def method_update(*, method: ZoningMethod, by, **fields) -> ZoningMethod:
+    _require_editor(method.municipality_id, by)
+    _require_draft(method)
+    for name, value in fields.items():
+        setattr(method, name, value)
+    method.full_clean()
+    method.save()
+    return method
+
+
+@transaction.atomic
+def rule_add(
+    *, method: ZoningMethod, by, indicator: IndicatorDefinition, ranges_text: str = "", ranges: list | None = None,
+    subject: str = "", grade: int | None = None, weight: float = 1,
+) -> ZoningRule:  # fmt: skip
+    """Add a rule; ranges that leave a gap, overlap, are reversed or leave the scale are refused."""
+    _require_editor(method.municipality_id, by)
+    _require_draft(method)
+    if ranges is None:
+        try:
+            ranges = parse_ranges(ranges_text)
+        except RangeError as error:
+            raise ValidationError({"ranges": [str(error)]}) from error
+    _check_ranges(indicator, ranges)
+    order = (method.rules.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    return ZoningRule.objects.create(
+        method=method,
+        indicator=indicator,
+        ranges=ranges,
+        subject=subject or "",
+        grade=grade,
+        weight=weight,
+        order=order,
+    )
+
+
+@transaction.atomic
+def rule_delete(*, rule: ZoningRule, by) -> None:
+    _require_editor(rule.method.municipality_id, by)
+    _require_draft(rule.method)
+    rule.delete()
+
+
+@transaction.atomic
+def method_approve(*, method: ZoningMethod, by, order_number: str, order_date: date) -> ZoningMethod:
+    """Approved by an official of the municipality (like a roadmap); then frozen."""
+    if not access_for(by).can_approve_in(method.municipality_id):
+        raise PermissionDenied("Утвердить методику может только руководитель УО")
+    _require_draft(method)
+    if not order_number.strip():
+        raise ValidationError({"order_number": "Укажите номер приказа об утверждении методики"})
+    rules = list(method.rules.select_related("indicator"))
+    if not rules:
+        raise ValidationError("В методике нет ни одного правила")
+    for rule in rules:
+        _check_ranges(rule.indicator, rule.ranges)
+    method.status = ZoningMethod.Status.APPROVED
+    method.order_number, method.order_date = order_number.strip(), order_date
+    method.approved_by, method.approved_at = by, timezone.now()
+    method.save(update_fields=["status", "order_number", "order_date", "approved_by", "approved_at"])
+    return method
+
+
+def method_zones_compute(*, method: ZoningMethod, by=None, progress=None):
+    if by is not None and not access_for(by).can_edit_municipality(method.municipality_id):
+        raise PermissionDenied("Рассчитать зоны может только методист или руководитель УО")
+    return zones_compute(method=method, progress=progress)
+
+
+@transaction.atomic
+def indicator_reported_create(*, by, code: str, name: str, **fields) -> IndicatorDefinition:
+    """Administrators add reported indicators to the catalogue."""
+    if not access_for(by).is_admin:
+        raise PermissionDenied("Добавлять показатели может только администратор")
+    unit = fields.get("unit", "%")
+    scale_min, scale_max = _scale(code, unit)
+    indicator = IndicatorDefinition(
+        code=code, name=name, source=IndicatorDefinition.Source.REPORTED, scale_min=scale_min, scale_max=scale_max,
+        order=1000 + IndicatorDefinition.objects.count(), **fields,
+    )  # fmt: skip
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def campaign_create(
+    *, municipality: Municipality, by, title: str, year: int, period_start: date, period_end: date, deadline: date,
+    indicators, organizations,
+) -> Campaign:  # fmt: skip
+    _require_editor(municipality.pk, by)
+    indicators, organizations = list(indicators), list(organizations)
+    if any(not i.is_reported for i in indicators):
+        raise ValidationError({"indicators": "В сбор включаются только собираемые показатели"})
+    if any(o.municipality_id != municipality.pk for o in organizations):
+        raise ValidationError({"organizations": "Организации должны быть из этого муниципалитета"})
+    campaign = Campaign(
+        municipality=municipality, title=title, year=year, period_start=period_start, period_end=period_end,
+        deadline=deadline, created_by=by,
+    )  # fmt: skip
+    campaign.full_clean()
+    campaign.save()
+    campaign.indicators.set(indicators)
+    campaign.organizations.set(organizations)
+    return campaign
+
+
+def _clean_reported(indicator: IndicatorDefinition, numerator, denominator, yes_no, where: str) -> tuple:
+    kind = indicator.form_kind
+    if kind == IndicatorDefinition.FormKind.YES_NO:
+        if yes_no is None:
+            raise ValidationError(f"{where}: укажите «да» или «нет»")
+        return None, None, yes_no
+    for label, number in (("числитель", numerator), ("знаменатель", denominator)):
+        if number is None:
+            continue
+        if isinstance(number, float) and not number.is_integer() or (not isinstance(number, int | float)):
+            raise ValidationError(f"{where}: {label} «{number}» должен быть целым числом")
+        if number < 0:
+            raise ValidationError(f"{where}: {label} «{number:g}» не может быть отрицательным")
+    if kind == IndicatorDefinition.FormKind.NUMBER:
+        if numerator is None:
+            raise ValidationError(f"{where}: укажите число")
+        return int(numerator), None, None
+    if numerator is None or denominator is None:
+        raise ValidationError(f"{where}: укажите числитель и знаменатель")
+    if numerator > denominator:
+        raise ValidationError(f"{where}: числитель {numerator:g} больше знаменателя {denominator:g}")
+    return int(numerator), int(denominator), None
+
+
+@transaction.atomic
+def reported_values_submit(*, campaign: Campaign, organization: Organization, by, values: dict) -> int:
+    """values: {indicator: (numerator, denominator, yes_no)} — all validated, then all saved."""
+    access = access_for(by)
+    if not (organization.pk in access.organization_ids or access.can_edit_municipality(campaign.municipality_id)):
+        raise PermissionDenied("Представить данные может руководитель этой организации")
+    if not campaign.organizations.filter(pk=organization.pk).exists():
+        raise PermissionDenied("Организация не включена в этот сбор")
+    allowed = set(campaign.indicators.values_list("pk", flat=True))
+    saved = 0
+    for indicator, (numerator, denominator, yes_no) in values.items():
+        if indicator.pk not in allowed:
+            raise ValidationError(f"Показатель «{indicator.name}» не входит в сбор")
+        cleaned = _clean_reported(indicator, numerator, denominator, yes_no, f"«{indicator.name}»")
+        ReportedValue.objects.update_or_create(
+            campaign=campaign, organization=organization, indicator=indicator,
+            defaults={"numerator": cleaned[0], "denominator": cleaned[1], "yes_no": cleaned[2], "submitted_by": by},
+        )  # fmt: skip
+        saved += 1
+    return saved
+
+
+IMPORT_COLUMNS = ("Код ОО", "Показатель", "Числитель", "Знаменатель", "Значение")
+YES = {"да", "yes", "1", "true"}
+NO = {"нет", "no", "0", "false"}
+
+
+@transaction.atomic
+def reported_values_import(*, campaign: Campaign, file, by) -> int:
+    """A workbook with the columns «Код ОО, Показатель (код), Числитель, Знаменатель, Значение»;
+    any bad row refuses the whole file with its row, column and value named."""
+    from python_calamine import CalamineWorkbook
+
+    if not access_for(by).can_edit_municipality(campaign.municipality_id):
+        raise PermissionDenied("Загружать данные сбора может методист или руководитель УО")
+    try:
+        rows = CalamineWorkbook.from_filelike(file).get_sheet_by_index(0).to_python()
+    except Exception as error:
+        raise ValidationError(f"Файл не читается как книга Excel: {error}") from error
+    if not rows:
+        raise ValidationError("Книга пуста")
+    header = [str(cell).strip() for cell in rows[0]]
+    missing = [name for name in IMPORT_COLUMNS[:2] if name not in header]
+    if missing:
+        raise ValidationError(f"Нет столбцов: {', '.join(missing)} (нужны {', '.join(IMPORT_COLUMNS)})")
+    col = {name: header.index(name) for name in IMPORT_COLUMNS if name in header}
+    organizations = {o.code: o for o in campaign.organizations.all()}
+    indicators = {i.code: i for i in campaign.indicators.all()}
+    errors, count = [], 0
+
+    def cell(row, name):
+        index = col.get(name)
+        value = row[index] if index is not None and index < len(row) else ""
+        return None if value in ("", None) else value
+
+    for number, row in enumerate(rows[1:], start=2):
+        code, indicator_code = cell(row, "Код ОО"), cell(row, "Показатель")
+        if code is None and indicator_code is None:
+            continue
+        where = f"строка {number}"
+        organization = organizations.get(str(code).strip())
+        indicator = indicators.get(str(indicator_code).strip())
+        if organization is None:
+            errors.append(f"{where}, столбец «Код ОО»: «{code}» — организации нет в сборе")
+            continue
+        if indicator is None:
+            errors.append(f"{where}, столбец «Показатель»: «{indicator_code}» — показателя нет в сборе")
+            continue
+        yes_no = None
+        value = cell(row, "Значение")
+        numerator = cell(row, "Числитель")
+        if indicator.form_kind == IndicatorDefinition.FormKind.YES_NO and value is not None:
+            text = str(value).strip().lower()
+            if text not in YES | NO:
+                errors.append(f"{where}, столбец «Значение»: «{value}» — ожидается «да» или «нет»")
+                continue
+            yes_no = text in YES
+        elif indicator.form_kind == IndicatorDefinition.FormKind.NUMBER and numerator is None:
+            numerator = value
+        try:
+            numbers = [_as_number(x) for x in (numerator, cell(row, "Знаменатель"))]
+            cleaned = _clean_reported(indicator, numbers[0], numbers[1], yes_no, where)
+        except ValidationError as error:
+            errors.extend(error.messages)
+            continue
+        ReportedValue.objects.update_or_create(
+            campaign=campaign, organization=organization, indicator=indicator,
+            defaults={"numerator": cleaned[0], "denominator": cleaned[1], "yes_no": cleaned[2], "submitted_by": by},
+        )  # fmt: skip
+        count += 1
+    if errors:
+        raise ValidationError(errors)
+    return count
+
+
+def _as_number(value):
+    if value is None or isinstance(value, int | float):
+        return value
+    text = str(value).strip().replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return text  # reported as «не целое число» with the value by _clean_reported
+
+
+@transaction.atomic
+def recommendation_create(
+    *, municipality: Municipality, by, organizations, text: str, method: ZoningMethod | None = None,
+    zone_colour: str = "", measures=(),
+) -> Recommendation:  # fmt: skip
+    _require_editor(municipality.pk, by)
+    organizations = list(organizations)
+    if not organizations:
+        raise ValidationError("Выберите хотя бы одну организацию")
+    if any(o.municipality_id != municipality.pk for o in organizations):
+        raise ValidationError("Рекомендация адресуется только организациям муниципалитета")
+    if not text.strip():
+        raise ValidationError({"text": "Напишите текст рекомендации"})
+    if zone_colour and zone_colour not in Colour.values:
+        zone_colour = ""
+    recommendation = Recommendation.objects.create(
+        municipality=municipality, text=text.strip(), zoning_method=method, zone_colour=zone_colour, created_by=by
+    )
+    recommendation.organizations.set(organizations)
+    recommendation.measures.set(measures)
+    return recommendation

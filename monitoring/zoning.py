@@ -1,0 +1,310 @@
+"""Zoning: colour ranges (parsing, formatting, validation) and the computation of zones.
+
+A rule's ranges must cover the indicator's whole scale with no gap and no overlap, each end
+clearly open or closed: «[0; 10) зелёная, [10; 25) жёлтая, [25; 100] красная». A value belongs
+to exactly one range, so every organisation's colour for a rule is defined and explainable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from monitoring.models import Colour, IndicatorValue, Zone, ZoningMethod
+from schools.models import Organization
+
+COLOUR_WORDS = {
+    "зел": Colour.GREEN,
+    "жёлт": Colour.YELLOW,
+    "желт": Colour.YELLOW,
+    "крас": Colour.RED,
+    "green": Colour.GREEN,
+    "yellow": Colour.YELLOW,
+    "red": Colour.RED,
+}
+RULE_COLOURS = (Colour.GREEN, Colour.YELLOW, Colour.RED)
+SEVERITY = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
+POINTS = {Colour.GREEN: 2, Colour.YELLOW: 1, Colour.RED: 0}
+
+
+class RangeError(ValueError):
+    """The ranges of a rule cannot be read; the message says which part and why."""
+
+
+def _number(text: str) -> float | None:
+    text = text.strip().replace(",", ".").replace("−", "-")
+    if text in ("", "∞", "+∞", "-∞", "inf", "-inf"):
+        return None
+    return float(text)
+
+
+def _fmt(number: float | None, *, low: bool) -> str:
+    if number is None:
+        return "−∞" if low else "+∞"
+    return f"{number:g}"
+
+
+def range_label(item: dict) -> str:
+    left = "[" if item.get("low_closed") else "("
+    right = "]" if item.get("high_closed") else ")"
+    return f"{left}{_fmt(item.get('low'), low=True)}; {_fmt(item.get('high'), low=False)}{right}"
+
+
+def colour_label(colour: str) -> str:
+    return Colour(colour).label if colour in Colour.values else colour
+
+
+def ranges_label(ranges: list[dict]) -> str:
+    return ", ".join(f"{colour_label(item['colour']).lower()} {range_label(item)}" for item in ranges)
+
+
+RANGE_RE = re.compile(
+    r"(?P<colour>[^\s\[\](),;:]+)\s*:?\s*(?P<left>[\[(])\s*(?P<low>[^;\])]*?)\s*;\s*(?P<high>[^\])]*?)\s*(?P<right>[\])])"
+)
+
+
+def parse_ranges(text: str) -> list[dict]:
+    """«зелёная [0; 10), жёлтая [10; 25), красная [25; 100]» → the JSON kept on the rule.
+
+    «[» and «]» include the bound, «(» and «)» exclude it; ∞ or an empty bound is unbounded."""
+    ranges, rest = [], text
+    for match in RANGE_RE.finditer(text):
+        word = match["colour"].lower()
+        colour = next((value for prefix, value in COLOUR_WORDS.items() if word.startswith(prefix)), None)
+        if colour is None:
+            raise RangeError(f"Неизвестный цвет «{match['colour']}»: пишите «зелёная», «жёлтая» или «красная»")
+        try:
+            low, high = _number(match["low"]), _number(match["high"])
+        except ValueError as error:
+            raise RangeError(f"Граница диапазона «{match.group(0)}» не число") from error
+        ranges.append(
+            {
+                "colour": str(colour),
+                "low": low,
+                "high": high,
+                "low_closed": match["left"] == "[",
+                "high_closed": match["right"] == "]",
+            }
+        )
+        rest = rest.replace(match.group(0), "", 1)
+    leftover = rest.strip(" ,;\n\r\t")
+    if leftover:
+        raise RangeError(
+            f"Не удалось прочитать «{leftover[:60]}»: пишите, например, «зелёная [0; 10), жёлтая [10; 25), красная [25; 100]»"
+        )
+    if not ranges:
+        raise RangeError("Не заданы диапазоны: например, «зелёная [0; 10), жёлтая [10; 25), красная [25; 100]»")
+    return ranges
+
+
+def ranges_from_example(rule: dict, *, scale_max: float | None) -> list[dict]:
+    """indicators.yaml style ({green: [0, 10], …}): each range includes its lower bound and
+    excludes its upper bound; the range ending at the top of the scale includes it."""
+    ranges = []
+    for colour in RULE_COLOURS:
+        if colour in rule:
+            low, high = rule[colour]
+            ranges.append(
+                {"colour": str(colour), "low": float(low), "high": float(high), "low_closed": True,
+                 "high_closed": scale_max is not None and float(high) >= scale_max}
+            )  # fmt: skip
+    return ranges
+
+
+def _lt(a: float | None, b: float | None, *, a_low: bool, b_low: bool) -> bool:
+    """a < b where None is −∞ for a lower bound and +∞ for an upper bound."""
+    a_value = float("-inf") if a is None and a_low else float("inf") if a is None else a
+    b_value = float("-inf") if b is None and b_low else float("inf") if b is None else b
+    return a_value < b_value
+
+
+def validate_ranges(ranges: list[dict], *, scale_min: float, scale_max: float | None) -> list[str]:
+    """Every problem of the ranges against the indicator's scale, each as a Russian sentence."""
+    scale = f"{scale_min:g}–{'∞' if scale_max is None else f'{scale_max:g}'}"
+    if not ranges:
+        return ["Не заданы диапазоны"]
+    errors: list[str] = []
+    valid = []
+    for item in ranges:
+        label = f"{colour_label(item['colour']).lower()} {range_label(item)}"
+        if item["colour"] not in RULE_COLOURS:
+            errors.append(f"Диапазон «{label}»: неизвестный цвет")
+            continue
+        low, high = item.get("low"), item.get("high")
+        if (
+            low is not None
+            and high is not None
+            and (low > high or (low == high and not (item["low_closed"] and item["high_closed"])))
+        ):
+            errors.append(f"Диапазон «{label}» перевёрнут или пуст: нижняя граница {low:g} не меньше верхней {high:g}")
+            continue
+        if (low is None or low < scale_min) or (scale_max is not None and (high is None or high > scale_max)):
+            errors.append(f"Диапазон «{label}» выходит за шкалу показателя {scale}")
+            continue
+        valid.append(item)
+    if errors:
+        return errors
+    valid.sort(key=lambda r: (r["low"], not r["low_closed"]))
+    first, last = valid[0], valid[-1]
+    if first["low"] > scale_min:
+        errors.append(f"Разрыв: значения от {scale_min:g} до {first['low']:g} не попадают ни в один диапазон")
+    elif not first["low_closed"]:
+        errors.append(f"Разрыв: значение {scale_min:g} не попадает ни в один диапазон (граница открыта)")
+    for a, b in zip(valid, valid[1:], strict=False):
+        la, lb = range_label(a), range_label(b)
+        if a["high"] is None or b["low"] < a["high"]:
+            top = "+∞" if a["high"] is None else f"{a['high']:g}"
+            errors.append(f"Наложение: диапазоны {la} и {lb} оба содержат значения от {b['low']:g} до {top}")
+        elif b["low"] > a["high"]:
+            errors.append(
+                f"Разрыв: значения от {a['high']:g} до {b['low']:g} (между {la} и {lb}) не попадают ни в один диапазон"
+            )
+        elif a["high_closed"] and b["low_closed"]:
+            errors.append(f"Наложение: значение {b['low']:g} входит в оба диапазона {la} и {lb}")
+        elif not a["high_closed"] and not b["low_closed"]:
+            errors.append(f"Разрыв: значение {b['low']:g} не входит ни в {la}, ни в {lb}")
+    if scale_max is None:
+        if last["high"] is not None:
+            errors.append(f"Разрыв: значения больше {last['high']:g} не попадают ни в один диапазон")
+    elif last["high"] < scale_max:
+        errors.append(f"Разрыв: значения от {last['high']:g} до {scale_max:g} не попадают ни в один диапазон")
+    elif not last["high_closed"]:
+        errors.append(f"Разрыв: значение {scale_max:g} не попадает ни в один диапазон (граница открыта)")
+    return errors
+
+
+def colour_of(value: float, ranges: list[dict]) -> dict | None:
+    for item in ranges:
+        low, high = item.get("low"), item.get("high")
+        above = low is None or value > low or (value == low and item["low_closed"])
+        below = high is None or value < high or (value == high and item["high_closed"])
+        if above and below:
+            return item
+    return None
+
+
+def combine_colours(
+    mode: str, items: list[tuple[str, float]], *, green_min: float, yellow_min: float, red_for_red: int
+) -> tuple[str, float | None]:
+    """The organisation's colour from (colour, weight) of its rules. Rules without enough data
+    are left out; with none left the organisation has «недостаточно данных»."""
+    known = [(colour, weight) for colour, weight in items if colour != Colour.NO_DATA]
+    if not known:
+        return Colour.NO_DATA, None
+    if mode == ZoningMethod.Combine.WEIGHTED:
+        score = sum(POINTS[c] * w for c, w in known) / sum(w for _c, w in known)
+        colour = Colour.GREEN if score >= green_min else Colour.YELLOW if score >= yellow_min else Colour.RED
+        return colour, score
+    if mode == ZoningMethod.Combine.RED_COUNT:
+        reds = sum(1 for c, _w in known if c == Colour.RED)
+        yellows = sum(1 for c, _w in known if c == Colour.YELLOW)
+        colour = Colour.RED if reds >= red_for_red else Colour.YELLOW if reds or yellows else Colour.GREEN
+        return colour, float(reds)
+    worst = max((c for c, _w in known), key=SEVERITY.__getitem__)
+    return worst, None
+
+
+@dataclass
+class ZoneSummary:
+    counts: dict
+
+    def as_dict(self) -> dict:
+        return {colour_label(k): v for k, v in self.counts.items()}
+
+
+def method_organizations(method: ZoningMethod):
+    return Organization.objects.filter(
+        municipality_id=method.municipality_id, kind=Organization.Kind.SCHOOL, is_active=True
+    ).order_by("code")
+
+
+def explain_rule(rule, value_row: dict | None, minimum: int) -> dict:
+    item = {
+        "rule": rule.pk,
+        "indicator": rule.indicator.code,
+        "name": rule.indicator.name,
+        "unit": rule.indicator.unit,
+        "slice": rule.slice_label,
+        "weight": rule.weight,
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "range": "",
+        "colour": str(Colour.NO_DATA),
+        "reason": "",
+    }
+    if value_row is None or value_row["value"] is None:
+        item["reason"] = "нет данных"
+        return item
+    item.update(value=value_row["value"], numerator=value_row["numerator"], denominator=value_row["denominator"])
+    denominator = value_row["denominator"]
+    if denominator is not None and denominator < minimum and rule.indicator.source == "results":
+        item["reason"] = f"участников {denominator:g} — меньше минимума {minimum}"
+        return item
+    matched = colour_of(value_row["value"], rule.ranges)
+    if matched is None:
+        item["reason"] = "значение вне диапазонов методики"
+        return item
+    item.update(colour=matched["colour"], range=range_label(matched))
+    return item
+
+
+@transaction.atomic
+def zones_compute(*, method: ZoningMethod, progress: Callable | None = None) -> ZoneSummary:
+    """Give each school of the method's municipality its zone, keeping the previous result."""
+    report = progress or (lambda *args, **kwargs: None)
+    rules = list(method.rules.select_related("indicator"))
+    organizations = list(method_organizations(method).values_list("pk", flat=True))
+    report(0, len(organizations), "Расчёт зон")
+    wanted = Q(pk__in=[])
+    for rule in rules:
+        wanted |= Q(indicator_id=rule.indicator_id, subject=rule.subject, grade=rule.grade)
+    rows = (
+        IndicatorValue.objects.filter(
+            year=method.year, municipality_id=method.municipality_id, organization__isnull=False, class_name=""
+        )
+        .filter(wanted)
+        .values("organization_id", "indicator_id", "subject", "grade", "value", "numerator", "denominator")
+    )
+    found = {(r["organization_id"], r["indicator_id"], r["subject"], r["grade"]): r for r in rows}
+    existing = {
+        zone["organization_id"]: zone
+        for zone in Zone.objects.filter(method=method).values("organization_id", "colour", "explanation", "computed_at")
+    }
+    now = timezone.now()
+    to_create, counts = [], {str(c): 0 for c in Colour}
+    for organization in organizations:
+        explanation = [
+            explain_rule(rule, found.get((organization, rule.indicator_id, rule.subject, rule.grade)), method.minimum_participants)
+            for rule in rules
+        ]  # fmt: skip
+        colour, score = combine_colours(
+            method.combine,
+            [(item["colour"], item["weight"]) for item in explanation],
+            green_min=method.green_score_min,
+            yellow_min=method.yellow_score_min,
+            red_for_red=method.red_rules_for_red,
+        )
+        counts[str(colour)] += 1
+        previous = existing.get(organization) or {}
+        to_create.append(
+            Zone(
+                method=method, organization_id=organization, colour=colour, score=score, explanation=explanation,
+                computed_at=now,
+                previous_colour=previous.get("colour", ""),
+                previous_explanation=previous.get("explanation", []),
+                previous_computed_at=previous.get("computed_at"),
+            )
+        )  # fmt: skip
+    # Rewritten whole (one DELETE, one INSERT): nothing refers to a zone row, and an UPDATE of a
+    # thousand JSON explanations one CASE at a time is many times slower.
+    Zone.objects.filter(method=method)._raw_delete(Zone.objects.db)
+    Zone.objects.bulk_create(to_create, batch_size=1000)
+    ZoningMethod.objects.filter(pk=method.pk).update(computed_at=now)
+    report(len(organizations), len(organizations), "Готово")
+    return ZoneSummary(counts=counts)
