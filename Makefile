@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers: the suite (browser tests included) runs in parallel on a two-core machine.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install assets migrate demo serve lint format worker beat backup restore clean
 

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from config.audit.models import AuditEvent
 from tests.conftest import PASSWORD
@@ -45,7 +48,21 @@ def test_audit_log_cannot_be_edited_from_the_product(client_for, admin_user, met
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
-    assert settings.SESSION_COOKIE_HTTPONLY is True
+def test_sessions_expire_after_inactivity_and_activity_extends_them(client, methodist, settings):
+    from django.contrib.sessions.models import Session
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60 and settings.SESSION_COOKIE_HTTPONLY is True
+    client.force_login(methodist)
+    client.get(reverse("home"))
+    session = Session.objects.get()
+    # Pretend the last touch was two minutes ago, with the expiry near: a request pushes it forward.
+    data = session.get_decoded()
+    data["_touched"] -= 120
+    session.session_data = Session.objects.encode(data)
+    session.expire_date = timezone.now() + timedelta(minutes=1)
+    session.save()
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(hours=7)
+    # After the idle time has passed the session is gone.
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("home")).status_code == 302
