@@ -89,6 +89,7 @@ class ResultImport(models.Model):
         IMPORTED = "imported", "Импортирован"
         REJECTED = "rejected", "Отклонён"
         FAILED = "failed", "Ошибка"
+        DUPLICATE = "duplicate", "Уже импортирован (тот же файл)"
 
     municipality = models.ForeignKey(
         Municipality, verbose_name="муниципалитет", null=True, blank=True, on_delete=models.PROTECT
@@ -108,6 +109,10 @@ class ResultImport(models.Model):
     rejected_count = models.PositiveIntegerField("отклонено", default=0)
     problems = models.JSONField("проблемы", default=list, blank=True)
     summary = models.JSONField("сводка", default=dict, blank=True)
+    rejected_file = models.FileField("отклонённые строки", upload_to="imports/rejected/%Y/%m/", blank=True)
+    job = models.ForeignKey(
+        "jobs.Job", verbose_name="последнее задание", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="загрузил", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -123,6 +128,14 @@ class ResultImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year - 1}/{self.year}"
+
+    @property
+    def is_busy(self) -> bool:
+        return bool(self.job_id) and self.job.status in {"queued", "running"}
 
 
 class ResultsQuerySet(models.QuerySet):
