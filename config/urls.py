@@ -28,4 +28,6 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls")),
     path("jobs/", include("config.jobs.urls")),
     path("admin/", admin.site.urls),
+    path("results/", include("monitoring.urls")),
+    path("registry/", include("schools.registry_urls")),
 ]
