@@ -8,6 +8,7 @@ from schools.demo import DEMO_PASSWORD, USERS
 # Each app adds its part of the demo here, in the order the data depends on each other.
 DEMO_LOADERS = [
     "schools.demo.load_demo_schools",
+    "monitoring.demo.load_demo_results",
 ]
 
 
