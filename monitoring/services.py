@@ -62,6 +62,7 @@ class Outcome:
     subjects: list[str] = field(default_factory=list)
     grades: list[int] = field(default_factory=list)
     duplicate_of: int | None = None
+    name_columns: list[str] = field(default_factory=list)
 
     @property
     def to_take(self) -> int:
@@ -238,6 +239,7 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
     outcome.schools = sorted({str(code) for code in result.school_codes})
     outcome.subjects = sorted(result.subjects)
     outcome.grades = sorted(grade for grade in result.grades if grade is not None)
+    outcome.name_columns = sorted({result.columns[key] for key in NAME_FIELDS if key in result.columns})
     return _Checked(outcome, result, keep, organization_ids)
 
 
@@ -272,6 +274,7 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
         "subjects": outcome.subjects,
         "grades": outcome.grades,
         "duplicate_of": outcome.duplicate_of,
+        "name_columns": outcome.name_columns,
     }
     result_import.status = status
 
@@ -309,6 +312,10 @@ def result_import_apply(
         )
         _store_outcome(result_import, outcome, ResultImport.Status.DUPLICATE)
         result_import.summary.update(previous.summary, duplicate_of=previous.pk)
+        # The bytes are those of the earlier import: keep one (depersonalised) copy, not two.
+        if result_import.file.name != previous.file.name:
+            result_import.file.delete(save=False)
+            result_import.file.name = previous.file.name
         result_import.save()
         return outcome
 
@@ -331,6 +338,7 @@ def result_import_apply(
             result_import.imported_at = timezone.now()
             _store_rejected_rows(result_import, checked)
             result_import.save()
+        _depersonalise_kept_file(result_import, outcome.name_columns)
     except Exception as error:
         # The transaction is rolled back: the previous results stand. Record why, outside it.
         ResultImport.objects.filter(pk=result_import.pk).update(
@@ -338,6 +346,64 @@ def result_import_apply(
         )
         raise
     return outcome
+
+
+# --------------------------------------------------------------------------- children's names
+
+NAME_FIELDS = ("full_name", "last_name", "first_name", "middle_name", "birth_date")
+
+
+def _header_text(value) -> str:
+    return " ".join(str(value or "").split()).lower().replace("ё", "е")
+
+
+def _name_column_indexes(rows: list[list], name_columns: list[str]) -> tuple[int | None, set[int]]:
+    """The header row (0-based) of a sheet and the indexes of its name and birth-date columns."""
+    wanted = {_header_text(name) for name in name_columns}
+    for number, row in enumerate(rows[:30]):
+        indexes = {index for index, value in enumerate(row) if _header_text(value) in wanted}
+        if indexes:
+            return number, indexes
+    return None, set()
+
+
+def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str]) -> None:
+    """Children's names are never kept: once a file with names is imported (the pseudonymous codes
+    are made), the kept copy is rewritten with the name and birth-date columns emptied. The
+    checksum stays that of the uploaded bytes, so the same upload is still recognised."""
+    if not name_columns:
+        return
+    sheets = _raw_rows(result_import)
+    cleaned: dict[str, list[list]] = {}
+    for sheet_name, rows in sheets.items():
+        header, indexes = _name_column_indexes(rows, name_columns)
+        if header is not None:
+            rows = [
+                row if number <= header else ["" if index in indexes else value for index, value in enumerate(row)]
+                for number, row in enumerate(rows)
+            ]
+        cleaned[sheet_name] = rows
+    stem = Path(result_import.original_name).stem
+    if result_import.original_name.lower().endswith(".csv"):
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(next(iter(cleaned.values()), []))
+        content, name = buffer.getvalue().encode("utf-8-sig"), f"{stem}.csv"
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        for sheet_name, rows in cleaned.items():
+            sheet = workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
+            for row in rows:
+                sheet.append([_cell(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content, name = buffer.getvalue(), f"{stem}.xlsx"
+    result_import.file.delete(save=False)
+    result_import.file.save(name, ContentFile(content), save=False)
+    summary = {**result_import.summary, "depersonalised": True}
+    ResultImport.objects.filter(pk=result_import.pk).update(file=result_import.file.name, summary=summary)
+    result_import.summary = summary
 
 
 # --------------------------------------------------------------------------- writing
@@ -634,9 +700,12 @@ def _store_rejected_rows(result_import: ResultImport, checked: _Checked) -> None
         if len(first) >= header_row:
             header = [_cell(value) for value in first[header_row - 1]]
     out.append(["Лист", "Строка", *header, *[""] * (width - len(header)), "Причина"])
+    hidden = {name: _name_column_indexes(rows, checked.outcome.name_columns)[1] for name, rows in sheets.items()}
     for (sheet, row), texts in sorted(reasons.items()):
         cells = sheets.get(sheet) or (next(iter(sheets.values())) if len(sheets) == 1 else [])
+        names = hidden.get(sheet) or (next(iter(hidden.values())) if len(hidden) == 1 else set())
         values = [_cell(value) for value in cells[row - 1]] if 0 < row <= len(cells) else []
+        values = ["" if index in names else value for index, value in enumerate(values)]  # never a child's name
         values += [""] * (width - len(values))
         out.append([sheet, row, *[("" if value is None else value) for value in values], "; ".join(texts)])
     buffer = io.BytesIO()

@@ -44,8 +44,9 @@ def run_import(municipality):
     """run_import(data, filename, kind=..., year=..., apply=True, accept_partial=False, **choices)
     → (result_import, outcome), going through the same service the page and command use."""
 
-    def run(data, filename="file.xlsx", *, kind="vpr", year=2024, apply=True, accept_partial=False, target=None,
-            **choices):
+    def run(
+        data, filename="file.xlsx", *, kind="vpr", year=2024, apply=True, accept_partial=False, target=None, **choices
+    ):
         result_import = result_import_create(
             municipality=target or municipality, data=data, filename=filename, kind=kind, year=year, **choices
         )
@@ -59,8 +60,17 @@ def run_import(municipality):
     return run
 
 
-VPR_HEADER = ["Логин ОО", "Класс", "Предмет", "Код участника", "1", "2", "Первичный балл", "Отметка",
-              "Отметка по журналу"]
+VPR_HEADER = [
+    "Логин ОО",
+    "Класс",
+    "Предмет",
+    "Код участника",
+    "1",
+    "2",
+    "Первичный балл",
+    "Отметка",
+    "Отметка по журналу",
+]
 
 
 @pytest.fixture

@@ -14,7 +14,13 @@ def test_vpr_xlsx_with_title_rows_and_synonyms_is_imported(xlsx, run_import, vpr
     assert (assessment.kind, assessment.year, assessment.subject, assessment.grade) == ("vpr", 2024, "Математика", 5)
     assert assessment.scale == Assessment.Scale.MARKS
     row = StudentResult.objects.get(participant_code="000101")  # leading zeros kept
-    assert (row.organization, row.class_name, row.primary_score, row.mark, row.journal_mark) == (school_a, "5А", 10, 4, 5)
+    assert (row.organization, row.class_name, row.primary_score, row.mark, row.journal_mark) == (
+        school_a,
+        "5А",
+        10,
+        4,
+        5,
+    )
     assert row.task_scores == "1,2"
     assert row.result_import == result_import
     assert StudentResult.objects.filter(organization=school_b).count() == 2
@@ -123,8 +129,20 @@ def test_absent_participants_are_counted_not_imported(xlsx, run_import, school_a
 def test_format_b_fills_school_statistics_directly(xlsx, run_import, school_a, school_b):
     rows = [
         ["Статистика по отметкам"],
-        ["Логин ОО", "Наименование ОО", "Предмет", "Параллель", "Кол-во уч.", "2", "3", "4", "5", "Понизили",
-         "Подтвердили", "Повысили"],
+        [
+            "Логин ОО",
+            "Наименование ОО",
+            "Предмет",
+            "Параллель",
+            "Кол-во уч.",
+            "2",
+            "3",
+            "4",
+            "5",
+            "Понизили",
+            "Подтвердили",
+            "Повысили",
+        ],
         [school_a.code, "СОШ № 1", "Математика", 5, 20, 10, 20, 30, 40, 10, 80, 10],
         [school_b.code, "СОШ", "Математика", 5, 4, 1, 1, 1, 1, 1, 2, 1],
     ]
