@@ -37,6 +37,11 @@ class ResultUploadForm(forms.Form):
         if municipalities.count() == 1:
             self.fields["municipality"].initial = municipalities.first()
             self.fields["municipality"].widget = forms.HiddenInput()
+            self.fields["municipality"].required = False
+            self._only_municipality = municipalities.first()
+
+    def clean_municipality(self):
+        return self.cleaned_data.get("municipality") or getattr(self, "_only_municipality", None)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

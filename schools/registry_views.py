@@ -39,6 +39,11 @@ class RegistryUploadForm(forms.Form):
         if municipalities.count() == 1:
             self.fields["municipality"].initial = municipalities.first()
             self.fields["municipality"].widget = forms.HiddenInput()
+            self.fields["municipality"].required = False
+            self._only_municipality = municipalities.first()
+
+    def clean_municipality(self):
+        return self.cleaned_data.get("municipality") or getattr(self, "_only_municipality", None)
 
 
 def _upload_path(token: str, filename: str) -> Path:
