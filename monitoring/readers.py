@@ -37,7 +37,9 @@ import math
 import operator
 import os
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,15 +348,25 @@ _CLASS_RE = re.compile(
 )
 
 
+_LETTER_RE = re.compile(r"^[«\"'“(]?\s*([A-Za-zА-Яа-яЁё])\s*[»\"'”)]?$")
+
+
 def parse_class(text: object) -> tuple[int | None, str]:
     """Grade and letter of a class: "5А", "5 А", "5-а", "5 «а»" → (5, "А"), "5" → (5, "").
 
     Letters are upper-case Cyrillic; Latin look-alikes (A, B, C, E, H, K, M, O, P, T, X, Y) are
-    taken for the Cyrillic letters they look like. Text that is not a class gives (None, "").
-    The grade is not range-checked here.
+    taken for the Cyrillic letters they look like. A letter alone (a "Класс (литера)" column)
+    gives (None, "А"); text that is not a class gives (None, ""). The grade is not
+    range-checked here.
     """
-    match = _CLASS_RE.match(_cell_text(text))
+    written = _cell_text(text)
+    match = _CLASS_RE.match(written)
     if not match:
+        letter_only = _LETTER_RE.match(written)
+        if letter_only:
+            letter = letter_only.group(1).upper().translate(_LATIN_TO_CYRILLIC).replace("Ё", "Е")
+            if "А" <= letter <= "Я":
+                return None, letter
         return None, ""
     letter = (match.group(2) or "").upper().translate(_LATIN_TO_CYRILLIC).replace("Ё", "Е")
     if letter and not ("А" <= letter <= "Я"):
@@ -398,6 +410,12 @@ def _parse_yes_no(value: object) -> bool | None | _Bad:
 
 
 _ABSENT_WORDS = ("отсутств", "не участв", "неучаств", "неявк", "не явил")
+
+
+def _class_with_name(value: object) -> tuple[int | None, str, str]:
+    """parse_class plus the class name to store: "5А" when recognised, the text otherwise."""
+    grade, letter = parse_class(value)
+    return grade, letter, f"{grade}{letter}" if grade is not None else _cell_text(value)
 
 
 def _status_absent(value: object) -> bool:
@@ -481,7 +499,7 @@ class _Source:
     close: Callable[[], None]
 
 
-def _open(source: str | Path | BinaryIO, filename: str, max_bytes: int, max_rows: int) -> _Source:
+def _open(source: str | Path | BinaryIO, filename: str, max_bytes: int) -> _Source:
     stream: BinaryIO
     path: str | None = None
     if isinstance(source, (str, Path)):
@@ -492,7 +510,10 @@ def _open(source: str | Path | BinaryIO, filename: str, max_bytes: int, max_rows
             raise ReaderError(f"Файл «{filename}» не найден или недоступен") from exc
         if size > max_bytes:
             raise _too_big(filename, size, max_bytes)
-        stream = open(path, "rb")  # noqa: SIM115 - closed by _Source.close
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed by _Source.close
+        except OSError as exc:
+            raise ReaderError(f"Файл «{filename}» не найден или недоступен") from exc
     else:
         stream = source
         try:
@@ -512,7 +533,7 @@ def _open(source: str | Path | BinaryIO, filename: str, max_bytes: int, max_rows
         head = stream.read(8)
         stream.seek(0)
         if head.startswith(_ZIP_MAGIC):
-            return _open_zip(stream, path, filename, max_rows, owned)
+            return _open_zip(stream, path, filename, owned)
         if head.startswith(_OLE_MAGIC):
             return _open_calamine(stream, path, filename, owned, kind="xls")
         data = stream.read()
@@ -532,11 +553,27 @@ def _too_big(filename: str, size: int, max_bytes: int) -> ReaderError:
     )
 
 
-def _open_zip(stream: BinaryIO, path: str | None, filename: str, max_rows: int, owned: bool) -> _Source:
+# What zipfile raises on a damaged archive: zlib.error for a broken deflate stream,
+# RuntimeError for an encrypted member, NotImplementedError for an unknown compression method.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    OSError,
+    ValueError,
+    EOFError,
+    OverflowError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _open_zip(stream: BinaryIO, path: str | None, filename: str, owned: bool) -> _Source:
     try:
         archive = zipfile.ZipFile(stream)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except _ZIP_ERRORS as exc:
         if owned:
             stream.close()
         raise _not_a_workbook(filename, "повреждённый архив") from exc
@@ -564,16 +601,15 @@ def _open_zip(stream: BinaryIO, path: str | None, filename: str, max_rows: int, 
                     f"{info.file_size // max(info.compress_size, 1)} раз): такой файл не обрабатывается"
                 )
         if kind == "xlsx":
-            _precheck_xlsx(archive, infos, filename, max_rows)
+            _precheck_xlsx(archive, infos, filename)
         else:
-            _precheck_ods(archive, filename, max_rows)
+            _precheck_ods(archive, filename)
     except ReaderError:
         archive.close()
         if owned:
             stream.close()
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        # RuntimeError: encrypted members; NotImplementedError: unknown compression method.
+    except _ZIP_ERRORS as exc:
         archive.close()
         if owned:
             stream.close()
@@ -770,11 +806,11 @@ def _greater_col_pattern(limit: int) -> str:
     return "(?:" + "|".join(alternatives or ["(?!)"]) + ")"
 
 
-_ROW_WITH_CELLS_RE = re.compile(rb'<row r="0*(\d{1,7})"[^>/]*>\s*<c[\s>/]')
 _CANONICAL_REF_RE = re.compile(rb'<c r="([A-Z]{1,3})0*(\d{1,7})"')
-_CELL_FORMS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
-_ROW_FORMS = (b"<row ", b"<row>", b"<row/", b"<row\t", b"<row\n", b"<row\r")
-_PREFIXED_FORMS = (b":c ", b":c>", b":c/", b":c\t", b":c\n", b":c\r", b":row ", b":row>", b":row/", b":row\n")
+#: A <c> written other than `<c r="…"` (no r, other attribute order, tab/newline after the name).
+_ODD_CELL_RE = re.compile(rb'<c(?:[^ a-z]| (?!r="))')
+#: A <row> or <c> with a namespace prefix (`<x:c …>`), which calamine reads like the plain one.
+_PREFIXED_RE = re.compile(rb":(?:c|row)[\s>/]")
 
 
 @dataclass
@@ -782,46 +818,52 @@ class _Box:
     rows: int = 0  # highest 1-based row holding a cell
     cols: int = 0  # highest 1-based column holding a cell
     cells: int = 0  # cells written in the file (expanded for ODS repeats)
-    content_rows: int = 0
 
     @property
     def area(self) -> int:
         return self.rows * self.cols
 
 
-def _precheck_xlsx(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], filename: str, max_rows: int) -> None:
+def _precheck_xlsx(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], filename: str) -> None:
     # Every member is scanned, not only xl/worksheets/*: the workbook's relationships may point
     # a sheet at any part of the archive.
-    content_rows = 0
     for info in infos:
         if info.is_dir() or info.file_size == 0:
             continue
         with archive.open(info) as member:
-            box = _scan_sheet_xml_fast(member)
+            box = _scan_sheet_xml_fast(member, coarse=True)
+        if box is not None and _box_fault(box, filename) is not None:
+            # The coarse row bound (10^digits - 1) hit a limit: measure the rows exactly.
+            with archive.open(info) as member:
+                box = _scan_sheet_xml_fast(member, coarse=False)
         if box is None:
             with archive.open(info) as member:
                 box = _scan_sheet_xml_exact(member)
         _check_box(box, filename)
-        content_rows += box.content_rows
-        if content_rows > max_rows + 1000:
-            raise _too_many_rows(max_rows)
 
 
-def _check_box(box: _Box, filename: str) -> None:
+def _box_fault(box: _Box, filename: str) -> ReaderError | None:
     if box.area > MAX_SHEET_CELLS:
-        raise ReaderError(
+        return ReaderError(
             f"Лист файла «{filename}» слишком велик: {box.rows} строк × {box.cols} столбцов "
             f"(допускается не более {MAX_SHEET_CELLS:,} ячеек). Разделите файл на несколько.".replace(",", " ")
         )
     if box.area > SPARSE_FLOOR and box.area > SPARSE_RATIO * max(box.cells, 1):
-        raise ReaderError(
+        return ReaderError(
             f"Лист файла «{filename}» почти пуст, но занимает {box.rows} строк × {box.cols} столбцов "
             f"(заполнено ячеек: {box.cells}). Удалите лишние ячейки ниже и правее таблицы и сохраните файл заново."
         )
+    return None
 
 
-def _xml_chunks(member: BinaryIO, boundary: bytes) -> Iterator[bytes]:
-    """Decompressed XML in chunks that end right after ``boundary`` (so no tag is split)."""
+def _check_box(box: _Box, filename: str) -> None:
+    fault = _box_fault(box, filename)
+    if fault is not None:
+        raise fault
+
+
+def _xml_chunks(member: BinaryIO) -> Iterator[bytes]:
+    """Decompressed XML in chunks that end right after a ">" (so no tag is split)."""
     carry = b""
     while True:
         data = member.read(_CHUNK)
@@ -830,57 +872,85 @@ def _xml_chunks(member: BinaryIO, boundary: bytes) -> Iterator[bytes]:
                 yield carry
             return
         chunk = carry + data
-        cut = chunk.rfind(boundary)
+        cut = chunk.rfind(b">")
         if cut < 0:
             if len(chunk) > _MAX_XML_ROW_BYTES:
-                raise ReaderError("Строка листа слишком длинная: файл не обрабатывается")
+                raise ReaderError("Часть книги не является корректным XML: файл не обрабатывается")
             carry = chunk
             continue
-        cut += len(boundary)
-        carry = chunk[cut:]
-        yield chunk[:cut]
+        carry = chunk[cut + 1 :]
+        yield chunk[: cut + 1]
 
 
-def _scan_sheet_xml_fast(member: BinaryIO) -> _Box | None:
-    """Bounding box of the cells of a worksheet part written the usual way (every <row> and <c>
-    with an r="…" attribute first, no namespace prefix). Returns None for anything else, which
-    then goes through the exact (slower) scan.
+def _scan_sheet_xml_fast(member: BinaryIO, *, coarse: bool) -> _Box | None:
+    """Bounding box of the cells of a worksheet part written the usual way (every <c> with
+    r="…" first, no namespace prefix). Returns None for anything else, which then goes through
+    the exact, slower scan.
 
-    Costs a few C-level passes per chunk: rows come from the <row r> tags, the column limit from
-    the first chunk, and one regex per chunk finds any cell outside the box known so far (only
-    then that chunk's references are all parsed).
+    With ``coarse`` it costs a few C-level passes per chunk: the column limit comes from the
+    first chunk, rows are bounded by their number of digits (10^digits - 1, digits taken from
+    the last cell of each chunk, as rows are written in order), and one regex finds any cell
+    outside that box; only then are that chunk's references all parsed. Without ``coarse``
+    every reference is parsed and ``rows`` is exact.
     """
     box = _Box()
     outside: re.Pattern[bytes] | None = None
-    for chunk in _xml_chunks(member, b"</row>"):
+    limits = (0, 0)
+    for chunk in _xml_chunks(member):
+        if _PREFIXED_RE.search(chunk) or _ODD_CELL_RE.search(chunk):
+            return None
         cells = chunk.count(b'<c r="')
-        if sum(chunk.count(form) for form in _CELL_FORMS) != cells:
-            return None
-        if sum(chunk.count(form) for form in _ROW_FORMS) != chunk.count(b'<row r="'):
-            return None
-        if any(form in chunk for form in _PREFIXED_FORMS):
-            return None
         if not cells:
             continue
         box.cells += cells
-        rows = _ROW_WITH_CELLS_RE.findall(chunk)
-        box.content_rows += len(rows)
-        if rows:
-            box.rows = max(box.rows, max(map(int, rows)))
-        if outside is None or outside.search(chunk):
-            refs = _CANONICAL_REF_RE.findall(chunk)
-            if len(refs) != cells:
+        if not coarse or not box.cols:
+            if not _exact_refs(box, chunk, cells):
                 return None
-            box.cols = max(box.cols, max(_col_number(letters) for letters, _ in refs))
-            box.rows = max(box.rows, max(int(number) for _, number in refs))
-            outside = re.compile(
-                b'<c r="(?:(?![A-Z]{1,3}\\d{1,7}")|'
-                + _greater_col_pattern(box.cols).encode()
-                + b"\\d|[A-Z]{1,3}0*"
-                + _greater_int_pattern(box.rows).encode()
-                + b'")'
-            )
+            if not coarse:
+                continue
+        last = _CANONICAL_REF_RE.match(chunk, chunk.rfind(b'<c r="'))
+        if last:
+            box.rows = max(box.rows, int(last.group(2)))
+        box.rows = 10 ** len(str(box.rows)) - 1
+        if limits != (box.cols, box.rows):
+            limits = (box.cols, box.rows)
+            outside = _outside_pattern(box.cols, box.rows)
+        if outside is not None and outside.search(chunk):
+            if not _exact_refs(box, chunk, cells):
+                return None
+            box.rows = 10 ** len(str(box.rows)) - 1
     return box
+
+
+def _outside_pattern(cols: int, rows: int) -> re.Pattern[bytes]:
+    """Regex for a `<c r="…"` whose column is after ``cols`` or whose row has more digits than
+    ``rows`` (or that is not upper-case letters then digits)."""
+    more_digits = rf"\d{{{len(str(rows)) + 1}}}"
+    letters = _col_letters(cols)
+    if len(letters) == 1:
+        # The common case gets a pattern that fails after two or three byte tests.
+        body = f"[^A-{letters}]|.(?:[^0-9]|{more_digits})"
+    elif len(letters) == 2:
+        first, second = letters
+        later = [f"{first}[{chr(ord(second) + 1)}-Z]"] if second != "Z" else []
+        if first != "Z":
+            later.append(f"[{chr(ord(first) + 1)}-Z][A-Z]")
+        body = f"[^A-Z]|[A-Z](?:[^A-Z0-9]|{more_digits}|[A-Z](?:[^0-9]|{more_digits}))" + "".join(
+            f"|{alternative}" for alternative in later
+        )
+    else:
+        body = f"[^A-Z]|[A-Z]{{4}}|{_greater_col_pattern(cols)}\\d|[A-Z]{{1,3}}+(?:[^0-9]|{more_digits})"
+    return re.compile(f'<c r="(?:{body})'.encode())
+
+
+def _exact_refs(box: _Box, chunk: bytes, cells: int) -> bool:
+    """Widen ``box`` to every cell reference of ``chunk``; False if some are not canonical."""
+    refs = _CANONICAL_REF_RE.findall(chunk)
+    if len(refs) != cells:
+        return False
+    box.cols = max(box.cols, max(_col_number(letters) for letters in {letters for letters, _ in refs}))
+    box.rows = max(box.rows, max(map(int, {number for _, number in refs})))
+    return True
 
 
 _TAG_RE = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])([^>]*)>")
@@ -893,8 +963,7 @@ def _scan_sheet_xml_exact(member: BinaryIO) -> _Box:
     box = _Box()
     row = 0
     col = 0
-    last_content_row = -1
-    for chunk in _xml_chunks(member, b">"):
+    for chunk in _xml_chunks(member):
         for closing, tag, attrs in _TAG_RE.findall(chunk):
             if closing:
                 continue
@@ -914,9 +983,6 @@ def _scan_sheet_xml_exact(member: BinaryIO) -> _Box:
             box.cells += 1
             box.rows = max(box.rows, cell_row)
             box.cols = max(box.cols, col)
-            if cell_row != last_content_row:
-                box.content_rows += 1
-                last_content_row = cell_row
     return box
 
 
@@ -927,11 +993,10 @@ _ODS_ROWS_REPEATED_RE = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*
 _ODS_COLS_REPEATED_RE = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*(\d+)""")
 
 
-def _precheck_ods(archive: zipfile.ZipFile, filename: str, max_rows: int) -> None:
+def _precheck_ods(archive: zipfile.ZipFile, filename: str) -> None:
     """ODS repeats cells and rows by attribute, and calamine expands repeated *valued* cells, so
     an 800-byte file can ask for 20 million cells. Compute the expanded size of every table."""
     total_area = 0
-    content_rows = 0
     with archive.open("content.xml") as member:
         box: _Box | None = None
         tags = 0
@@ -940,18 +1005,12 @@ def _precheck_ods(archive: zipfile.ZipFile, filename: str, max_rows: int) -> Non
         col = 0
         row_cells = 0
         row_max_col = 0
-        for chunk in _xml_chunks(member, b">"):
+        for chunk in _xml_chunks(member):
             for closing, tag, attrs in _ODS_TAG_RE.findall(chunk):
                 if tag == b"table":
                     if closing and box is not None:
-                        _check_box(box, filename)
-                        if box.cells > max(SPARSE_FLOOR, 100 * tags):
-                            raise ReaderError(
-                                f"Лист файла «{filename}» содержит {box.cells} повторённых ячеек: "
-                                "такой файл не обрабатывается"
-                            )
+                        _check_ods_table(box, tags, filename)
                         total_area += box.area
-                        content_rows += box.content_rows
                         box = None
                     elif not closing:
                         box, tags, row = _Box(), 0, 0
@@ -964,7 +1023,6 @@ def _precheck_ods(archive: zipfile.ZipFile, filename: str, max_rows: int) -> Non
                             box.rows = row + row_repeat
                             box.cols = max(box.cols, row_max_col)
                             box.cells += row_cells * row_repeat
-                            box.content_rows += row_repeat
                         row += row_repeat
                         continue
                     match = _ODS_ROWS_REPEATED_RE.search(attrs)
@@ -983,14 +1041,20 @@ def _precheck_ods(archive: zipfile.ZipFile, filename: str, max_rows: int) -> Non
                     row_cells += repeat
                     row_max_col = col + repeat
                 col += repeat
+            if box is not None:
+                # Also while a table is open: a table that never closes is checked all the same.
+                _check_ods_table(box, tags, filename)
             if total_area > MAX_SHEET_CELLS:
                 raise ReaderError(f"Книга «{filename}» слишком велика: такой файл не обрабатывается")
-            if content_rows > max_rows + 1000:
-                raise _too_many_rows(max_rows)
-    if total_area > MAX_SHEET_CELLS:
-        raise ReaderError(f"Книга «{filename}» слишком велика: такой файл не обрабатывается")
-    if content_rows > max_rows + 1000:
-        raise _too_many_rows(max_rows)
+
+
+def _check_ods_table(box: _Box, valued_tags: int, filename: str) -> None:
+    _check_box(box, filename)
+    # Real files repeat a valued cell a few times (equal neighbours); a bomb repeats it millions.
+    if box.cells > max(SPARSE_FLOOR, 100 * valued_tags):
+        raise ReaderError(
+            f"Лист файла «{filename}» содержит {box.cells} повторённых ячеек: такой файл не обрабатывается"
+        )
 
 
 def _too_many_rows(max_rows: int) -> ReaderError:
@@ -1178,13 +1242,16 @@ def _find_header(
     previous: list | None = None
     number = 0
     non_empty = 0
+    empty_run = 0
     for row in rows:
         number += 1
         if _is_empty(row):
             previous = None
-            if number > HEADER_SCAN_ROWS and non_empty == 0 and number >= EMPTY_RUN_LIMIT:
+            empty_run += 1
+            if empty_run >= EMPTY_RUN_LIMIT:
                 break
             continue
+        empty_run = 0
         non_empty += 1
         single = _match_header(row, None, number, keys, tasks=tasks, prefixes=prefixes)
         if not single.missing(required):
@@ -1361,7 +1428,7 @@ def read_student_results(
         ege_min_scores={normalize_subject(k): v for k, v in (ege_min_scores or {}).items()},
         counter=counter,
     )
-    opened = _open(source, filename, max_bytes, max_rows)
+    opened = _open(source, filename, max_bytes)
     try:
         best: tuple[str, _Header] | None = None
         found = False
@@ -1383,8 +1450,12 @@ def read_student_results(
         result.problems.extend(opened.notes)
     finally:
         opened.close()
+    rows: StudentRows = result.rows  # type: ignore[assignment]
     result.read = counter.read
     result.tasks = reader.task_labels
+    result.school_codes = set(rows.school_code)
+    result.subjects = set(rows.subject)
+    result.grades = {g for g in set(rows.grade) if g is not None}
     return result
 
 
@@ -1422,7 +1493,7 @@ class _StudentReader:
         self.ints = _CachedParser(_parse_nonnegative_int)
         self.texts = _CachedParser(_cell_text)
         self.subjects = _CachedParser(normalize_subject)
-        self.classes = _CachedParser(parse_class)
+        self.classes = _CachedParser(_class_with_name)
         self.statuses = _CachedParser(_status_absent)
         self.task_cells = _CachedParser(_task_text)
 
@@ -1447,9 +1518,6 @@ class _StudentReader:
         classes = self.classes
         statuses = self.statuses
         works = self.works
-        school_codes = result.school_codes
-        subjects_seen = result.subjects
-        grades_seen = result.grades
 
         # Task columns map onto the file-wide task list, which only ever grows at its end, so
         # the positional task_scores of earlier sheets stay valid.
@@ -1460,12 +1528,14 @@ class _StudentReader:
         task_columns = [j for _, j, _ in header.tasks]
         task_slots = [positions[label] for label, _, _ in header.tasks]
         task_names = [text for _, _, text in header.tasks]
-        contiguous = task_slots == list(range(len(task_slots)))
+        # Common case: this sheet's tasks are the file's first tasks in the same order, so a
+        # row's scores are its task cells joined as they stand.
+        in_order = task_slots == list(range(len(task_slots)))
         get_tasks = operator.itemgetter(*task_columns) if len(task_columns) > 1 else None
-        task_cache: dict[tuple, str | list[int]] = {}
-        task_cells = self.task_cells
+        task_text = self.task_cells.__getitem__
 
         i_school = index["school_code"]
+        school_header = written["school_code"]
         i_class = index.get("class_name")
         i_grade = index.get("grade")
         i_subject = index.get("subject")
@@ -1486,6 +1556,8 @@ class _StudentReader:
         has_names = i_full_name is not None or any(j is not None for j in name_columns)
         width = header.width
 
+        # Columns appended one by one: a tuple per row would be kept alive until the end and
+        # make the cyclic garbage collector walk hundreds of thousands of them, again and again.
         a_school = out.school_code.append
         a_class = out.class_name.append
         a_grade = out.grade.append
@@ -1503,9 +1575,13 @@ class _StudentReader:
         a_ovz = out.ovz.append
         a_row = out.source_row.append
         a_sheet = out.sheet.append
+        source_rows = out.source_row
+        source_sheets = out.sheet
 
         # Problems of the current row; only ever touched for rows that have some.
         bad: list[Problem] = []
+        work_school = work_subject = work_grade = None
+        work: dict[str, int] = {}
 
         def reject(name: str, raw: object, reason: str) -> None:
             column = written.get(name) or _A_SYNONYMS[name][0]
@@ -1542,6 +1618,8 @@ class _StudentReader:
                 if _is_empty(row):
                     continue
                 reject("school_code", "", "Не указан код ОО")
+            elif school == school_header:
+                continue  # the header repeated on every page of a printed export
             read += 1
             if read >= next_mark:
                 next_mark = counter.mark(read)
@@ -1566,11 +1644,7 @@ class _StudentReader:
             class_grade: int | None = None
             if i_class is not None:
                 raw = row[i_class]
-                class_name = texts[raw]
-                if class_name:
-                    class_grade, letter = classes[raw]
-                    if class_grade is not None:
-                        class_name = f"{class_grade}{letter}"
+                class_grade, letter, class_name = classes[raw]
             column_grade: int | None = None
             grade_bad = False
             if i_grade is not None:
@@ -1580,41 +1654,57 @@ class _StudentReader:
                     column_grade = parsed  # type: ignore[assignment]
                 elif parsed is not None:
                     grade_bad = True
-                    reject("grade", raw, f"Параллель «{_cell_text(raw)}» не распознана: ожидается число от 1 до 11")
-            if class_name and class_grade is None and column_grade is None and not grade_bad:
-                grade_bad = True
-                reject(
-                    "class_name", class_name, f"Класс «{class_name}» не распознан: ожидается, например, «5А» или «5»"
-                )
-            elif class_grade is not None and column_grade is not None and class_grade != column_grade:
-                grade_bad = True
-                reject("class_name", class_name, f"Класс «{class_name}» не соответствует параллели {column_grade}")
-            elif class_grade is not None and column_grade is None and not 1 <= class_grade <= 11:
-                grade_bad = True
-                reject("class_name", class_name, f"Параллель {class_grade} (класс «{class_name}») вне диапазона 1–11")
+                    text = _cell_text(raw)
+                    if parsed.__class__ is int:
+                        reject("grade", raw, f"Параллель {text} вне диапазона 1–11")
+                    else:
+                        reject("grade", raw, f"Параллель «{text}» не распознана: ожидается число от 1 до 11")
+            if class_grade is not None and not grade_bad:
+                if column_grade is not None and class_grade != column_grade:
+                    grade_bad = True
+                    reject("class_name", class_name, f"Класс «{class_name}» не соответствует параллели {column_grade}")
+                elif column_grade is None and not 1 <= class_grade <= 11:
+                    grade_bad = True
+                    reject(
+                        "class_name", class_name, f"Параллель {class_grade} (класс «{class_name}») вне диапазона 1–11"
+                    )
             row_grade = column_grade if column_grade is not None else class_grade
             if grade_bad:
                 row_grade = None
-            elif file_grade is not None:
-                if row_grade is not None and row_grade != file_grade:
-                    reject(
-                        "grade" if i_grade is not None else "class_name",
-                        row[i_grade] if i_grade is not None else class_name,
-                        f"Параллель {row_grade} не совпадает с выбранной для файла ({file_grade})",
-                    )
-                row_grade = file_grade
-            elif row_grade is None:
-                if default_grade is not None:
+            else:
+                if file_grade is not None:
+                    if row_grade is not None and row_grade != file_grade:
+                        reject(
+                            "grade" if column_grade is not None else "class_name",
+                            row[i_grade] if column_grade is not None else class_name,  # type: ignore[index]
+                            f"Параллель {row_grade} не совпадает с выбранной для файла ({file_grade})",
+                        )
+                    row_grade = file_grade
+                elif row_grade is None:
                     row_grade = default_grade
-                else:
-                    reject(
-                        "class_name" if i_class is not None else "grade",
-                        "",
-                        "Не указан класс: нельзя определить параллель",
-                    )
+                    if row_grade is None:
+                        if class_name:
+                            reject(
+                                "class_name",
+                                class_name,
+                                f"Класс «{class_name}» не распознан: ожидается, например, «5А» или «5»",
+                            )
+                        else:
+                            reject(
+                                "class_name" if i_class is not None else "grade",
+                                "",
+                                "Не указан класс: нельзя определить параллель",
+                            )
+                if class_grade is None and letter and row_grade is not None:
+                    # "Класс (литера)" holding the letter only, next to Параллель.
+                    class_name = f"{row_grade}{letter}"
 
             # Participant: the file's code, else a pseudonym made from the names.
-            code = _cell_text(row[i_code]) if i_code is not None else ""
+            if i_code is not None:
+                raw = row[i_code]
+                code = raw.strip() if raw.__class__ is str else _cell_text(raw)
+            else:
+                code = ""
             if not code and has_names:
                 code = self._pseudonym(row, i_full_name, name_columns, i_birth)
 
@@ -1627,13 +1717,16 @@ class _StudentReader:
 
             if get_tasks is not None:
                 values = get_tasks(row)
-                scores = task_cache.get(values)
-                if scores is None:
-                    scores = _task_scores(values, task_cells, contiguous, task_slots)
-                    if len(task_cache) < 200_000:
-                        task_cache[values] = scores
+                if in_order:
+                    try:
+                        # join() refuses the _BAD marker of a cell that is not a score.
+                        scores = ",".join(map(task_text, values)).rstrip(",")
+                    except TypeError:
+                        scores = [k for k, value in enumerate(values) if task_text(value) is _BAD]
+                else:
+                    scores = _placed_task_scores(values, task_text, task_slots)
             elif task_columns:
-                one = task_cells[row[task_columns[0]]]
+                one = task_text(row[task_columns[0]])
                 scores = [0] if one is _BAD else ("," * task_slots[0] + one) if one else ""  # type: ignore[operator]
             else:
                 scores = ""
@@ -1749,22 +1842,24 @@ class _StudentReader:
 
             # The same participant twice in one work: the second row is rejected.
             if code:
-                work_key = (school, row_subject, row_grade)
-                work = works.get(work_key)
-                if work is None:
-                    work = works[work_key] = {}
+                # Rows come grouped by school and class, so the previous row's work is reused.
+                if school != work_school or row_subject != work_subject or row_grade != work_grade:
+                    work_school, work_subject, work_grade = school, row_subject, row_grade
+                    work = works.get((school, row_subject, row_grade))
+                    if work is None:
+                        work = works[(school, row_subject, row_grade)] = {}
                 first = work.get(code)
                 if first is not None:
                     reject(
                         "participant_code" if i_code is not None else "full_name",
                         code,
-                        f"Участник «{code}» уже есть в строке {out.source_row[first]} (лист «{out.sheet[first]}») "
+                        f"Участник «{code}» уже есть в строке {source_rows[first]} (лист «{source_sheets[first]}») "
                         f"в той же работе: ОО {school}, {row_subject}, {row_grade} класс",
                     )
                     result.problems.extend(bad)
                     bad.clear()
                     continue
-                work[code] = len(out.source_row)
+                work[code] = len(source_rows)
 
             a_school(school)
             a_class(class_name)
@@ -1783,9 +1878,6 @@ class _StudentReader:
             a_ovz(ovz)
             a_row(row_number)
             a_sheet(sheet)
-            school_codes.add(school)
-            subjects_seen.add(row_subject)
-            grades_seen.add(row_grade)  # type: ignore[arg-type]
         counter.read = read
         counter.next_mark = next_mark
         result.absent = absent
@@ -1808,18 +1900,16 @@ class _StudentReader:
 _YES_NO_REASON = "ожидается да/нет, 1/0 или +/пусто"
 
 
-def _task_scores(values: tuple, task_cells: _CachedParser, contiguous: bool, slots: list[int]) -> str | list[int]:
-    """Joined task scores, or the positions (within the sheet's task columns) of bad cells."""
-    texts = [task_cells[value] for value in values]
+def _placed_task_scores(values: tuple, task_text: Callable[[object], object], slots: list[int]) -> str | list[int]:
+    """Task scores of a sheet whose task columns sit elsewhere in the file-wide task list."""
+    texts = [task_text(value) for value in values]
     bad = [k for k, text in enumerate(texts) if text is _BAD]
     if bad:
         return bad
-    if not contiguous:
-        placed = [""] * (max(slots) + 1)
-        for slot, text in zip(slots, texts, strict=True):
-            placed[slot] = text
-        texts = placed
-    return ",".join(texts).rstrip(",")
+    placed = [""] * (max(slots) + 1)
+    for slot, text in zip(slots, texts, strict=True):
+        placed[slot] = text  # type: ignore[assignment]
+    return ",".join(placed).rstrip(",")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1884,7 +1974,7 @@ def read_school_stats(
         columns={},
     )
     seen: dict[tuple[str, str, int], tuple[int, str]] = {}
-    opened = _open(source, filename, max_bytes, max_rows)
+    opened = _open(source, filename, max_bytes)
     try:
         best: tuple[str, _Header] | None = None
         found = False
@@ -1937,12 +2027,13 @@ def _read_stats_sheet(
         column = written.get(name) or {**_B_SYNONYMS, **_B_PREFIX_NAMES}[name][0]
         problems.append(Problem(sheet, row_number, column, _cell_text(value), reason))
 
+    school_header = written["school_code"]
     for row in rows:
         row_number += 1
         if pad and len(row) < width:
             row = row + [""] * (width - len(row))
-        if _is_empty(row):
-            continue
+        if _is_empty(row) or _cell_text(row[index["school_code"]]) == school_header:
+            continue  # empty, or the header repeated on every page of a printed export
         counter.read += 1
         if counter.read >= counter.next_mark:
             counter.mark(counter.read)

@@ -467,18 +467,28 @@ def _write_student_results(result_import: ResultImport, checked: _Checked, progr
             StudentResult.objects.db
         )
 
+    if len(keep) == len(rows):
+
+        def pick(column):
+            return column
+
+    else:
+
+        def pick(column):
+            return [column[i] for i in keep]
+
     columns = (
-        [rows.class_name[i] or "" for i in keep],
-        [rows.participant_code[i] or "" for i in keep],
-        [rows.variant[i] for i in keep],
-        [_task_scores_text(rows.task_scores[i]) for i in keep],
-        [rows.primary_score[i] for i in keep],
-        [rows.test_score[i] for i in keep],
-        [rows.mark[i] for i in keep],
-        [rows.level[i] or "" for i in keep],
-        [rows.journal_mark[i] for i in keep],
-        [bool(rows.control_group[i]) for i in keep],
-        [bool(rows.ovz[i]) for i in keep],
+        pick(rows.class_name),
+        pick(rows.participant_code),
+        pick(rows.variant),
+        [_task_scores_text(value) for value in pick(rows.task_scores)],
+        pick(rows.primary_score),
+        pick(rows.test_score),
+        pick(rows.mark),
+        pick(rows.level),
+        pick(rows.journal_mark),
+        [bool(value) for value in pick(rows.control_group)],
+        [bool(value) for value in pick(rows.ovz)],
     )
     if connection.vendor == "postgresql":
         _copy_results(result_import.pk, assessment_ids, organization_ids, columns, progress)
@@ -488,41 +498,48 @@ def _write_student_results(result_import: ResultImport, checked: _Checked, progr
     return len(keep)
 
 
-def _tsv_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    text = str(value)
-    if "\t" in text or "\n" in text or "\\" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv_column(values: list) -> list[str]:
+    """One column as COPY text: NULL as \\N, booleans as t/f, text escaped only where needed."""
+    sample = next((value for value in values if value is not None), None)
+    if isinstance(sample, bool):
+        return ["t" if value else "f" for value in values]
+    if isinstance(sample, int):
+        return ["\\N" if value is None else str(value) for value in values]
+    if sample is None:
+        return ["\\N"] * len(values)
+    return [
+        "\\N"
+        if value is None
+        else value.translate(_TSV_ESCAPES)
+        if ("\\" in value or "\t" in value or "\n" in value or "\r" in value)
+        else value
+        for value in values
+    ]
 
 
 def _copy_results(import_id, assessment_ids, organization_ids, columns, progress) -> None:
-    """PostgreSQL COPY from an in-memory text buffer built column-wise from the reader's lists."""
+    """PostgreSQL COPY from an in-memory text buffer built column by column from the reader's lists
+    (string conversion per column, one join per chunk: no Python call per cell)."""
     table = StudentResult._meta.db_table
     total = len(assessment_ids)
-    chunk = 200_000
+    chunk = 250_000
+    sql = f"COPY {table} ({', '.join(RESULT_COLUMNS)}) FROM STDIN"
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg2 cursor under Django's wrapper
         for start in range(0, total, chunk):
             stop = min(start + chunk, total)
-            buffer = io.StringIO()
-            import_text = str(import_id)
-            lines = zip(
-                assessment_ids[start:stop],
-                organization_ids[start:stop],
-                *(column[start:stop] for column in columns),
-                strict=True,
-            )
-            buffer.writelines(
-                f"{a}\t{o}\t{import_text}\t" + "\t".join(map(_tsv_value, rest)) + "\n" for a, o, *rest in lines
-            )
-            buffer.seek(0)
-            raw.copy_expert(f"COPY {table} ({', '.join(RESULT_COLUMNS)}) FROM STDIN", buffer)
+            text_columns = [
+                _tsv_column(assessment_ids[start:stop]),
+                _tsv_column(organization_ids[start:stop]),
+                [str(import_id)] * (stop - start),
+                *(_tsv_column(column[start:stop]) for column in columns),
+            ]
+            buffer = io.StringIO("\n".join(map("\t".join, zip(*text_columns, strict=True))) + "\n")
+            del text_columns
+            raw.copy_expert(sql, buffer)
             if progress:
                 progress(stop, total, "Запись результатов")
 
@@ -601,13 +618,44 @@ def statistics_rebuild(*, assessment_ids: set[int], organization_ids: set[int] |
         )
         .order_by()
     )
-    stats = [SchoolStat(source=SchoolStat.Source.COMPUTED, **row) for row in rows]
     existing = SchoolStat.objects.filter(assessment_id__in=assessment_ids)
     if organization_ids is not None:
         existing = existing.filter(organization_id__in=organization_ids)
     existing.delete()
-    SchoolStat.objects.bulk_create(stats, batch_size=COPY_BATCH)
-    return len(stats)
+    # INSERT … SELECT: the aggregate rows go straight from the GROUP BY into the table.
+    select_sql, select_params = rows.query.sql_with_params()
+    names = ["assessment_id", "organization_id", *STAT_AGGREGATES]
+    table = connection.ops.quote_name(SchoolStat._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (source, updated_at, {', '.join(names)}) "
+        f"SELECT %s, %s, {', '.join('grouped.' + name for name in names)} FROM ({select_sql}) grouped"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SchoolStat.Source.COMPUTED, now, *select_params])
+        return cursor.rowcount
+
+
+STAT_AGGREGATES = [
+    "participants",
+    "mark_2",
+    "mark_3",
+    "mark_4",
+    "mark_5",
+    "level_insufficient",
+    "level_low",
+    "level_base",
+    "level_high",
+    "with_journal",
+    "lowered",
+    "confirmed",
+    "raised",
+    "significant_mismatch",
+    "mean_primary",
+    "mean_test",
+    "below_min",
+    "over_60",
+]
 
 
 def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
@@ -635,8 +683,11 @@ def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
                 raised=row.raised or 0,
             )
         )
+    covered: dict[int, set[int]] = defaultdict(set)
     for stat in stats:
-        SchoolStat.objects.filter(assessment=stat.assessment, organization_id=stat.organization_id).delete()
+        covered[stat.assessment.pk].add(stat.organization_id)
+    for assessment_id, organization_set in covered.items():
+        SchoolStat.objects.filter(assessment_id=assessment_id, organization_id__in=organization_set).delete()
     SchoolStat.objects.bulk_create(stats)
     return len(stats)
 
