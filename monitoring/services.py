@@ -201,33 +201,31 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
     else:
         codes, sheets, source_rows = result.rows.school_code, result.rows.sheet, result.rows.source_row
 
-    keep: list[int] = []
-    organization_ids: list[int | None] = []
+    # Each distinct code is looked up once; rows then map through a dict (no per-row string work).
+    by_code = {code: registry.get(str(code).strip().lower()) for code in set(codes)}
+    school_ids = {
+        code: organization.pk
+        for code, organization in by_code.items()
+        if organization is not None and organization.kind == Organization.Kind.SCHOOL
+    }
+    organization_ids: list[int | None] = [school_ids.get(code) for code in codes]
+    if len(school_ids) == len(by_code):
+        keep = list(range(len(codes)))
+    else:
+        keep = [index for index, organization_id in enumerate(organization_ids) if organization_id is not None]
     unknown: dict[str, list[int]] = defaultdict(list)
-    for index, code in enumerate(codes):
-        organization = registry.get(str(code).strip().lower())
-        if organization is None:
-            unknown[code].append(source_rows[index])
-            reason = UNKNOWN_SCHOOL.format(municipality=municipality_name)
+    if len(keep) != len(codes):
+        for index, code in enumerate(codes):
+            if organization_ids[index] is not None:
+                continue
+            organization = by_code[code]
+            if organization is None:
+                unknown[code].append(source_rows[index])
+                reason = UNKNOWN_SCHOOL.format(municipality=municipality_name)
+            else:
+                reason = NOT_SCHOOL.format(name=organization.short_name)
             problems.append(_problem(sheets[index], source_rows[index], code_column, code, reason))
             rejected_rows.add((sheets[index] or "", source_rows[index]))
-            organization_ids.append(None)
-            continue
-        if organization.kind != Organization.Kind.SCHOOL:
-            problems.append(
-                _problem(
-                    sheets[index],
-                    source_rows[index],
-                    code_column,
-                    code,
-                    NOT_SCHOOL.format(name=organization.short_name),
-                )
-            )
-            rejected_rows.add((sheets[index] or "", source_rows[index]))
-            organization_ids.append(None)
-            continue
-        organization_ids.append(organization.pk)
-        keep.append(index)
 
     outcome.read = result.read
     outcome.absent = result.absent

@@ -158,14 +158,31 @@ class StudentResult(models.Model):
         BASE = "base", "Базовый"
         HIGH = "high", "Повышенный (выше базового)"
 
+    # This is the one bulk fact table (a region's file is hundreds of thousands of rows). Its only
+    # writer, monitoring.services, resolves every id in memory inside the transaction that writes
+    # the rows (registry codes, assessments it just found or created), and deletions cascade
+    # through Django's collector; PostgreSQL's per-row foreign-key triggers would cost about a
+    # quarter of an import (measured with bench/import_results.py), so they are not created.
+    # The assessment is indexed through the (assessment, organization) index below.
     assessment = models.ForeignKey(
-        Assessment, verbose_name="процедура", on_delete=models.CASCADE, related_name="results"
+        Assessment,
+        verbose_name="процедура",
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="+"
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     result_import = models.ForeignKey(
-        ResultImport, verbose_name="загрузка", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ResultImport,
+        verbose_name="загрузка",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     class_name = models.CharField("класс", max_length=20, blank=True)
     participant_code = models.CharField("код участника", max_length=64, blank=True)
