@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from monitoring.models import ResultImport
@@ -48,6 +49,10 @@ class ResultUploadForm(forms.Form):
         if not upload.name.lower().endswith(ALLOWED_EXTENSIONS):
             raise forms.ValidationError(
                 f"Файл «{upload.name}» не похож на книгу Excel или CSV: ожидается .xlsx, .xls или .csv"
+            )
+        if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"Файл «{upload.name}» больше {settings.IMPORT_MAX_MB} МБ: разделите его на части"
             )
         return upload
 

@@ -29,8 +29,8 @@ from schools.models import Municipality, Organization
 
 Progress = Callable[..., None]
 
-MAX_ROWS = getattr(settings, "RESULTS_IMPORT_MAX_ROWS", 3_000_000)
-MAX_BYTES = getattr(settings, "RESULTS_IMPORT_MAX_BYTES", 300 * 1024 * 1024)
+MAX_ROWS = settings.IMPORT_MAX_ROWS
+MAX_BYTES = settings.IMPORT_MAX_MB * 1024 * 1024
 COPY_BATCH = 5_000  # bulk_create batch on databases without COPY
 
 SCALE_BY_KIND = {
