@@ -14,6 +14,10 @@ How cell values are understood
   "12,5" with a decimal comma is a number too.
 * Names (ФИО, Фамилия, Имя, Отчество, Дата рождения) are read only to make a pseudonymous
   participant code (:func:`pseudonym`) when the file has none; they never leave this module.
+* The header row is found among the first :data:`HEADER_SCAN_ROWS` non-empty rows of every
+  sheet (a two-row header is read too); sheets without one are skipped. Empty rows and the header
+  repeated further down (printed exports repeat it on every page) are skipped silently.
+* A task score "Х" or "-" means the task was not attempted and is stored as no score.
 
 Hostile input
 -------------
@@ -22,8 +26,9 @@ Files come from outside, so the readers refuse before they spend memory: files o
 proportion; xlsx/ods sheets whose cell area is larger than :data:`MAX_SHEET_CELLS` or far larger
 than their content (calamine allocates the whole rectangle between the first and the last cell,
 so a 5 KB file with cells in A1 and XFD1048576 would otherwise ask for 512 GB and abort the
-process). A CSV stops after :data:`EMPTY_RUN_LIMIT` consecutive empty lines. Old ``.xls``
-sheets are bounded by the format itself (65 536 × 256 cells).
+process). A CSV stops after :data:`EMPTY_RUN_LIMIT` consecutive empty lines (and reports a
+problem if data follows them). Old ``.xls`` sheets are bounded by the format itself
+(65 536 × 256 cells).
 """
 
 from __future__ import annotations
@@ -838,6 +843,9 @@ def _precheck_xlsx(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], filen
                 box = _scan_sheet_xml_fast(member, coarse=False)
         if box is None:
             with archive.open(info) as member:
+                box = _scan_sheet_xml_refs(member)
+        if box is None:
+            with archive.open(info) as member:
                 box = _scan_sheet_xml_exact(member)
         _check_box(box, filename)
 
@@ -951,6 +959,37 @@ def _exact_refs(box: _Box, chunk: bytes, cells: int) -> bool:
     box.cols = max(box.cols, max(_col_number(letters) for letters in {letters for letters, _ in refs}))
     box.rows = max(box.rows, max(map(int, {number for _, number in refs})))
     return True
+
+
+def _cell_patterns(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """(any <c> start tag with an r attribute, wherever it stands: letters, digits and "/" when
+    the cell is empty; a <c> start tag without r). Without a namespace prefix the patterns start
+    with the literal "<c", which the regex engine finds far faster than a "<" per tag."""
+    with_ref = re.compile(b"<" + prefix + rb"""c\s(?:[^>]*?\s)??r\s*=\s*["']\s*\$?([A-Za-z]*)\$?0*(\d*)[^>]*?(/?)>""")
+    without_ref = re.compile(b"<" + prefix + rb"c(?=[\s/>])(?![^>]*?\sr\s*=)")
+    return with_ref, without_ref
+
+
+_PLAIN_CELLS = _cell_patterns(b"")
+_PREFIXED_CELLS = _cell_patterns(rb"(?:[A-Za-z_][\w.\-]*:)?")
+
+
+def _scan_sheet_xml_refs(member: BinaryIO) -> _Box | None:
+    """Exact bounding box of a worksheet part whose cells all carry r="…", written any way
+    (attribute order, namespace prefix, lower case, "$"); None if some cell has no r."""
+    box = _Box()
+    for chunk in _xml_chunks(member):
+        with_ref, without_ref = _PREFIXED_CELLS if _PREFIXED_RE.search(chunk) else _PLAIN_CELLS
+        if without_ref.search(chunk):
+            return None
+        refs = [(letters, digits) for letters, digits, empty in with_ref.findall(chunk) if not empty]
+        if not refs:
+            continue
+        box.cells += len(refs)
+        # Slices keep int() away from absurdly long numbers; they are past every limit anyway.
+        box.cols = max(box.cols, max(_col_number(letters[:4]) for letters in {letters for letters, _ in refs}))
+        box.rows = max(box.rows, max(int(digits[:12] or 0) for digits in {digits for _, digits in refs}))
+    return box
 
 
 _TAG_RE = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])([^>]*)>")
@@ -1597,6 +1636,9 @@ class _StudentReader:
             if row.count("") == len(row):
                 continue
 
+            school = texts[row[i_school]]
+            if school == school_header:
+                continue  # the header repeated on every page of a printed export
             if i_absent is not None:
                 raw = row[i_absent]
                 # Anything in Отсутствовал but an explicit "нет" ("по болезни" too) means absent.
@@ -1612,14 +1654,10 @@ class _StudentReader:
                 if read >= next_mark:
                     next_mark = counter.mark(read)
                 continue
-
-            school = texts[row[i_school]]
             if not school:
                 if _is_empty(row):
                     continue
                 reject("school_code", "", "Не указан код ОО")
-            elif school == school_header:
-                continue  # the header repeated on every page of a printed export
             read += 1
             if read >= next_mark:
                 next_mark = counter.mark(read)
@@ -2062,8 +2100,11 @@ def _read_stats_sheet(
             raw = row[index["grade"]]
             if _cell_text(raw):
                 parsed, _ = parse_class(raw)
-                if parsed is None or not 1 <= parsed <= 11:
+                if parsed is None:
                     problem("grade", raw, f"Параллель «{_cell_text(raw)}» не распознана: ожидается число от 1 до 11")
+                    parsed = -1
+                elif not 1 <= parsed <= 11:
+                    problem("grade", raw, f"Параллель {parsed} вне диапазона 1–11")
                     parsed = -1
                 row_grade = parsed
         if file_grade is not None:
