@@ -178,3 +178,25 @@ def test_list_page_query_count_does_not_grow(client_for, methodist, municipality
 def test_nav_shows_results_to_staff_only(client_for, methodist, director_a):
     assert "Результаты" in client_for(methodist).get(reverse("home")).content.decode()
     assert reverse("monitoring:results") not in client_for(director_a).get(reverse("home")).content.decode()
+
+
+def test_a_failed_job_says_why_and_can_be_rerun(
+    client_for, methodist, workbook, monkeypatch, django_capture_on_commit_callbacks
+):
+    from monitoring import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("сбой чтения")
+
+    monkeypatch.setattr(services, "_read", broken)
+    client = client_for(methodist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, workbook)
+    page = client.get(response["Location"]).content.decode()
+    assert "Задание завершилось с ошибкой: сбой чтения" in page and "Проверить</button>" in page
+    monkeypatch.undo()
+    result_import = ResultImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("monitoring:import_recheck", args=[result_import.pk]))
+    result_import.refresh_from_db()
+    assert result_import.status == ResultImport.Status.PREVIEWED
