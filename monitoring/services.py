@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -803,7 +803,3 @@ def ege_min_scores_load() -> int:
             )
             created += was_created
     return created
-
-
-def problem_counter(problems: list[dict]) -> list[tuple[str, int]]:
-    return Counter(problem["reason"] for problem in problems).most_common()
