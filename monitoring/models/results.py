@@ -158,12 +158,14 @@ class StudentResult(models.Model):
         BASE = "base", "Базовый"
         HIGH = "high", "Повышенный (выше базового)"
 
-    # This is the one bulk fact table (a region's file is hundreds of thousands of rows). Its only
-    # writer, monitoring.services, resolves every id in memory inside the transaction that writes
-    # the rows (registry codes, assessments it just found or created), and deletions cascade
-    # through Django's collector; PostgreSQL's per-row foreign-key triggers would cost about a
-    # quarter of an import (measured with bench/import_results.py), so they are not created.
-    # The assessment is indexed through the (assessment, organization) index below.
+    # This is the one bulk fact table (a region's file is hundreds of thousands of rows), and
+    # every index and trigger on it is paid per imported row (bench/import_results.py: the five
+    # indexes Django would make cost more than reading the file). Its only writer,
+    # monitoring.services, resolves every id in memory inside the transaction that writes the
+    # rows, and deletions cascade through Django's collector, so there are no per-row foreign-key
+    # triggers; the indexes are the ones queries need: (assessment, organization) for replacing
+    # and aggregating, participant_code for cohorts. Deleting an organisation or an import (rare,
+    # administrative) scans the table instead.
     assessment = models.ForeignKey(
         Assessment,
         verbose_name="процедура",
@@ -173,7 +175,12 @@ class StudentResult(models.Model):
         db_index=False,
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        Organization,
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     result_import = models.ForeignKey(
         ResultImport,
@@ -183,6 +190,7 @@ class StudentResult(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     class_name = models.CharField("класс", max_length=20, blank=True)
     participant_code = models.CharField("код участника", max_length=64, blank=True)
