@@ -179,3 +179,28 @@ def test_admin_import_page_shows_the_registry_resource(client_for, admin_user):
     response = client_for(admin_user).get(reverse("admin:schools_organization_import"))
     assert response.status_code == 200
     assert "Код ОО" in response.content.decode()
+
+
+def test_admin_imports_a_regional_file_with_preview(client_for, admin_user, municipality, other_municipality):
+    import re
+
+    book = Workbook()
+    book.active.append(["Код ОО", "Полное наименование", "Краткое наименование", "Тип", "Муниципалитет"])
+    book.active.append(["sch1", "Школа 1", "Школа 1", "ОО", municipality.name])
+    book.active.append(["sch1", "Школа 1 Ершов", "Школа 1 Ершов", "ОО", other_municipality.name])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client = client_for(admin_user)
+    preview = client.post(
+        reverse("admin:schools_organization_import"),
+        {"import_file": SimpleUploadedFile("r.xlsx", buffer.getvalue()), "format": "1", "resource": "0"},
+    )
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "Школа 1 Ершов" in html
+    assert not Organization.objects.filter(code="sch1").exists()  # the preview writes nothing
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    hidden.pop("csrfmiddlewaretoken", None)
+    client.post(reverse("admin:schools_organization_process_import"), hidden)
+    assert sorted(Organization.objects.filter(code="sch1").values_list("municipality__name", "code")) == sorted(
+        [(municipality.name, "sch1"), (other_municipality.name, "sch1")]
+    )
