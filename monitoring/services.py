@@ -779,10 +779,11 @@ def _store_rejected_rows(result_import: ResultImport, checked: _Checked) -> None
 
 # --------------------------------------------------------------------------- ЕГЭ minimum scores
 
-# Minimum scores of ЕГЭ set by Рособрнадзор (orders on the minimum number of points, e.g.
-# приказ Рособрнадзора от 19.10.2023 № 1732 … and the letters confirming them for 2024–2026).
-# The minimums have not changed from 2022 to 2026; информатика is 40 since 2022 (КЕГЭ).
-# "Математика базовая" is graded 2–5 with no test score and has no minimum score here.
+# Minimum test scores of ЕГЭ ("минимальное количество баллов, подтверждающее освоение
+# образовательной программы"), set by Рособрнадзор and published each year; they have been the
+# same for the years filled here (2022–2026). A later change is made by an administrator in the
+# table; the loader never overwrites an existing row. "Математика (базовая)" is marked 2–5 and
+# has no test score, so it has no minimum here.
 EGE_MIN_SCORES = {
     "Русский язык": 24,
     "Математика профильная": 27,
