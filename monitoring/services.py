@@ -420,6 +420,9 @@ def _assessments(result_import: ResultImport, pairs) -> dict[tuple[str, int | No
             defaults={"scale": SCALE_BY_KIND.get(result_import.kind, Assessment.Scale.MARKS)},
         )
         found[(subject, grade)] = assessment
+    # Two imports of the same assessment at once must not both delete-then-insert: the second
+    # waits here until the first has committed (rows locked in id order, so no deadlock).
+    list(Assessment.objects.select_for_update().filter(pk__in=[a.pk for a in found.values()]).order_by("pk"))
     return found
 
 
