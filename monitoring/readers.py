@@ -838,7 +838,7 @@ def _precheck_xlsx(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], filen
         with archive.open(info) as member:
             box = _scan_sheet_xml_fast(member, coarse=True)
         if box is not None and _box_fault(box, filename) is not None:
-            # The coarse row bound (10^digits - 1) hit a limit: measure the rows exactly.
+            # The coarse row bound (up to 10 % high) hit a limit: measure the rows exactly.
             with archive.open(info) as member:
                 box = _scan_sheet_xml_fast(member, coarse=False)
         if box is None:
@@ -896,10 +896,10 @@ def _scan_sheet_xml_fast(member: BinaryIO, *, coarse: bool) -> _Box | None:
     the exact, slower scan.
 
     With ``coarse`` it costs a few C-level passes per chunk: the column limit comes from the
-    first chunk, rows are bounded by their number of digits (10^digits - 1, digits taken from
-    the last cell of each chunk, as rows are written in order), and one regex finds any cell
-    outside that box; only then are that chunk's references all parsed. Without ``coarse``
-    every reference is parsed and ``rows`` is exact.
+    first chunk, rows are bounded by the last cell of each chunk (rows are written in order)
+    rounded up by _row_bound, and one regex finds any cell outside that box; only then are that
+    chunk's references all parsed. Without ``coarse`` every reference is parsed and ``rows`` is
+    exact.
     """
     box = _Box()
     outside: re.Pattern[bytes] | None = None
@@ -919,35 +919,42 @@ def _scan_sheet_xml_fast(member: BinaryIO, *, coarse: bool) -> _Box | None:
         last = _CANONICAL_REF_RE.match(chunk, chunk.rfind(b'<c r="'))
         if last:
             box.rows = max(box.rows, int(last.group(2)))
-        box.rows = 10 ** len(str(box.rows)) - 1
+        box.rows = _row_bound(box.rows)
         if limits != (box.cols, box.rows):
             limits = (box.cols, box.rows)
             outside = _outside_pattern(box.cols, box.rows)
         if outside is not None and outside.search(chunk):
             if not _exact_refs(box, chunk, cells):
                 return None
-            box.rows = 10 ** len(str(box.rows)) - 1
+            box.rows = _row_bound(box.rows)
     return box
 
 
+def _row_bound(rows: int) -> int:
+    """``rows`` rounded up past its first two digits (1 000 004 → 1 099 999): at most 10 % more,
+    and the regex for "a larger row" stays a handful of alternatives."""
+    scale = 10 ** max(len(str(rows)) - 2, 0)
+    return (rows // scale + 1) * scale - 1
+
+
 def _outside_pattern(cols: int, rows: int) -> re.Pattern[bytes]:
-    """Regex for a `<c r="…"` whose column is after ``cols`` or whose row has more digits than
-    ``rows`` (or that is not upper-case letters then digits)."""
-    more_digits = rf"\d{{{len(str(rows)) + 1}}}"
+    """Regex for a `<c r="…"` whose column is after ``cols`` or whose row is after ``rows`` (or
+    that is not upper-case letters then digits)."""
+    later_row = "0*" + _greater_int_pattern(rows)
     letters = _col_letters(cols)
     if len(letters) == 1:
         # The common case gets a pattern that fails after two or three byte tests.
-        body = f"[^A-{letters}]|.(?:[^0-9]|{more_digits})"
+        body = f"[^A-{letters}]|.(?:[^0-9]|{later_row})"
     elif len(letters) == 2:
         first, second = letters
         later = [f"{first}[{chr(ord(second) + 1)}-Z]"] if second != "Z" else []
         if first != "Z":
             later.append(f"[{chr(ord(first) + 1)}-Z][A-Z]")
-        body = f"[^A-Z]|[A-Z](?:[^A-Z0-9]|{more_digits}|[A-Z](?:[^0-9]|{more_digits}))" + "".join(
+        body = f"[^A-Z]|[A-Z](?:[^A-Z0-9]|{later_row}|[A-Z](?:[^0-9]|{later_row}))" + "".join(
             f"|{alternative}" for alternative in later
         )
     else:
-        body = f"[^A-Z]|[A-Z]{{4}}|{_greater_col_pattern(cols)}\\d|[A-Z]{{1,3}}+(?:[^0-9]|{more_digits})"
+        body = f"[^A-Z]|[A-Z]{{4}}|{_greater_col_pattern(cols)}\\d|[A-Z]{{1,3}}+(?:[^0-9]|{later_row})"
     return re.compile(f'<c r="(?:{body})'.encode())
 
 
