@@ -32,7 +32,8 @@ Progress = Callable[..., None]
 
 MAX_ROWS = settings.IMPORT_MAX_ROWS
 MAX_BYTES = settings.IMPORT_MAX_MB * 1024 * 1024
-COPY_BATCH = 5_000  # bulk_create batch on databases without COPY
+COPY_BATCH = 5_000
+PROBLEMS_KEPT = 10_000  # bulk_create batch on databases without COPY
 
 SCALE_BY_KIND = {
     Assessment.Kind.VPR: Assessment.Scale.MARKS,
@@ -265,7 +266,9 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
     result_import.absent_count = outcome.absent
     result_import.rejected_count = outcome.rejected
     result_import.imported_count = outcome.imported
-    result_import.problems = outcome.problems
+    # Every problem goes to the page's first screen, the command and the rejected-rows workbook;
+    # the record keeps the first PROBLEMS_KEPT of them (a wrong file can have one per row).
+    result_import.problems = outcome.problems[:PROBLEMS_KEPT]
     result_import.summary = {
         "to_take": max(outcome.to_take, 0),
         "unknown_schools": outcome.unknown_schools,
@@ -274,6 +277,7 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
         "grades": outcome.grades,
         "duplicate_of": outcome.duplicate_of,
         "name_columns": outcome.name_columns,
+        "problems_total": len(outcome.problems),
     }
     result_import.status = status
 
@@ -287,7 +291,7 @@ def result_import_preview(*, result_import: ResultImport, progress: Progress | N
         outcome.duplicate_of = previous.pk
     status = ResultImport.Status.PREVIEWED if checked.result is not None else ResultImport.Status.REJECTED
     _store_outcome(result_import, outcome, status)
-    _store_rejected_rows(result_import, checked)
+    _store_rejected_rows(result_import, checked, progress)
     result_import.save()
     return outcome
 
@@ -322,7 +326,7 @@ def result_import_apply(
     outcome = checked.outcome
     if checked.result is None or (outcome.rejected and not accept_partial):
         _store_outcome(result_import, outcome, ResultImport.Status.REJECTED)
-        _store_rejected_rows(result_import, checked)
+        _store_rejected_rows(result_import, checked, progress)
         result_import.save()
         return outcome
     if progress:
@@ -735,7 +739,7 @@ def _cell(value):
     return value
 
 
-def _store_rejected_rows(result_import: ResultImport, checked: _Checked) -> None:
+def _store_rejected_rows(result_import: ResultImport, checked: _Checked, progress: Progress | None = None) -> None:
     """Save the rejected rows as a workbook: the original cells plus «Строка» and «Причина»."""
     reasons: dict[tuple[str, int], list[str]] = defaultdict(list)
     for problem in checked.outcome.problems:
@@ -749,14 +753,15 @@ def _store_rejected_rows(result_import: ResultImport, checked: _Checked) -> None
         return
     from openpyxl import Workbook
 
+    if progress:
+        progress(checked.outcome.read, checked.outcome.read, "Книга отклонённых строк")
     try:
         sheets = _raw_rows(result_import)
     except Exception:  # an unreadable file: the problems are still listed on the page
         sheets = {}
     header_row = getattr(checked.result, "header_row", None) if checked.result is not None else None
-    workbook = Workbook()
-    out = workbook.active
-    out.title = "Отклонённые строки"
+    workbook = Workbook(write_only=True)
+    out = workbook.create_sheet("Отклонённые строки")
     width = max((len(row) for rows in sheets.values() for row in rows), default=0)
     header = []
     if header_row and sheets:

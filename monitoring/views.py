@@ -49,7 +49,8 @@ def import_detail(request, pk: int):
         "imp": result_import,
         "job": result_import.job,
         "problems": problems[:PROBLEMS_SHOWN],
-        "problems_hidden": max(len(problems) - PROBLEMS_SHOWN, 0),
+        "problems_total": result_import.summary.get("problems_total", len(problems)),
+        "problems_hidden": max(result_import.summary.get("problems_total", len(problems)) - PROBLEMS_SHOWN, 0),
         "confirm_form": ConfirmForm(),
         "stats": school_stats_for(request.user, result_import=result_import)
         if result_import.status == ResultImport.Status.IMPORTED
