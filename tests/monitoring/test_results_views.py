@@ -200,3 +200,27 @@ def test_a_failed_job_says_why_and_can_be_rerun(
         client.post(reverse("monitoring:import_recheck", args=[result_import.pk]))
     result_import.refresh_from_db()
     assert result_import.status == ResultImport.Status.PREVIEWED
+
+
+def test_many_problems_are_counted_and_kept_in_the_workbook(
+    client_for, methodist, municipality, xlsx, school_a, monkeypatch
+):
+    from openpyxl import load_workbook
+
+    from monitoring import services
+
+    monkeypatch.setattr(services, "PROBLEMS_KEPT", 2)
+    monkeypatch.setattr("monitoring.views.PROBLEMS_SHOWN", 1)
+    rows = [HEADER, *[[school_a.code, "5а", "Математика", str(n), 9] for n in range(3)]]
+    result_import = result_import_create(
+        municipality=municipality, data=xlsx(rows), filename="bad.xlsx", kind="vpr", year=2024
+    )
+    result_import_preview(result_import=result_import)
+    result_import.refresh_from_db()
+    assert len(result_import.problems) == 2 and result_import.summary["problems_total"] == 3
+    assert len(list(load_workbook(result_import.rejected_file.path).active.values)) == 4
+    page = client_for(methodist).get(reverse("monitoring:import_detail", args=[result_import.pk])).content.decode()
+    assert "Проблемы (3)" in page and "И ещё 2" in page
+    assert "загружен командой" in page
+    listing = client_for(methodist).get(reverse("monitoring:results")).content.decode()
+    assert "bad.xlsx" in listing
