@@ -603,13 +603,26 @@ def statistics_rebuild(*, assessment_ids: set[int], organization_ids: set[int] |
     results = StudentResult.objects.filter(assessment_id__in=assessment_ids)
     if organization_ids is not None:
         results = results.filter(organization_id__in=organization_ids)
-    minimum = EgeMinScore.objects.filter(
-        year=OuterRef("assessment__year"), subject=OuterRef("assessment__subject")
-    ).values("min_score")[:1]
+    # The ЕГЭ minimum of each assessment (a handful per file) becomes a condition of the one
+    # aggregate query, instead of a subquery evaluated for every result row.
+    minimums = {
+        assessment_id: score
+        for assessment_id, score in Assessment.objects.filter(pk__in=assessment_ids, kind=Assessment.Kind.EGE)
+        .annotate(
+            minimum=Subquery(
+                EgeMinScore.objects.filter(year=OuterRef("year"), subject=OuterRef("subject")).values("min_score")[:1],
+                output_field=IntegerField(),
+            )
+        )
+        .values_list("pk", "minimum")
+        if score is not None
+    }
+    below_minimum = Q(pk__in=[])
+    for assessment_id, score in sorted(minimums.items()):
+        below_minimum |= Q(assessment_id=assessment_id, test_score__lt=score)
     has_journal = Q(mark__isnull=False, journal_mark__isnull=False)
     rows = (
-        results.annotate(minimum=Subquery(minimum, output_field=IntegerField()))
-        .values("assessment_id", "organization_id")
+        results.values("assessment_id", "organization_id")
         .annotate(
             participants=Count("pk"),
             mark_2=Count("pk", filter=Q(mark=2)),
@@ -630,7 +643,7 @@ def statistics_rebuild(*, assessment_ids: set[int], organization_ids: set[int] |
             ),
             mean_primary=Avg("primary_score"),
             mean_test=Avg("test_score"),
-            below_min=Count("pk", filter=Q(test_score__isnull=False, test_score__lt=F("minimum"))),
+            below_min=Count("pk", filter=below_minimum),
             over_60=Count("pk", filter=Q(test_score__gt=60)),
         )
         .order_by()
