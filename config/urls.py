@@ -31,4 +31,6 @@ urlpatterns = [
     path("execution/", include("roadmaps.urls_execution")),
     path("reports/", include("reports.urls")),
     path("monitoring/", include("monitoring.urls_analysis")),
+    path("results/", include("monitoring.urls")),
+    path("registry/", include("schools.registry_urls")),
 ]

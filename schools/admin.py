@@ -1,6 +1,8 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from schools.models import Membership, Municipality, Organization
+from schools.resources import OrganizationResource
 
 
 @admin.register(Municipality)
@@ -16,7 +18,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ImportExportModelAdmin):
+    # Registry workbook (format C) import with preview and per-row errors; a regional file names
+    # each row's municipality in the «Муниципалитет» column.
+    resource_classes = [OrganizationResource]
     list_display = ["short_name", "code", "kind", "municipality", "is_rural", "is_active"]
     list_filter = ["kind", "is_rural", "municipality"]
     search_fields = ["short_name", "full_name", "code"]

@@ -89,6 +89,7 @@ class ResultImport(models.Model):
         IMPORTED = "imported", "Импортирован"
         REJECTED = "rejected", "Отклонён"
         FAILED = "failed", "Ошибка"
+        DUPLICATE = "duplicate", "Уже импортирован (тот же файл)"
 
     municipality = models.ForeignKey(
         Municipality, verbose_name="муниципалитет", null=True, blank=True, on_delete=models.PROTECT
@@ -108,6 +109,10 @@ class ResultImport(models.Model):
     rejected_count = models.PositiveIntegerField("отклонено", default=0)
     problems = models.JSONField("проблемы", default=list, blank=True)
     summary = models.JSONField("сводка", default=dict, blank=True)
+    rejected_file = models.FileField("отклонённые строки", upload_to="imports/rejected/%Y/%m/", blank=True)
+    job = models.ForeignKey(
+        "jobs.Job", verbose_name="последнее задание", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="загрузил", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -123,6 +128,14 @@ class ResultImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year - 1}/{self.year}"
+
+    @property
+    def is_busy(self) -> bool:
+        return bool(self.job_id) and self.job.status in {"queued", "running"}
 
 
 class ResultsQuerySet(models.QuerySet):
@@ -145,14 +158,39 @@ class StudentResult(models.Model):
         BASE = "base", "Базовый"
         HIGH = "high", "Повышенный (выше базового)"
 
+    # This is the one bulk fact table (a region's file is hundreds of thousands of rows), and
+    # every index and trigger on it is paid per imported row (bench/import_results.py: the five
+    # indexes Django would make cost more than reading the file). Its only writer,
+    # monitoring.services, resolves every id in memory inside the transaction that writes the
+    # rows, and deletions cascade through Django's collector, so there are no per-row foreign-key
+    # triggers; the indexes are the ones queries need: (assessment, organization) for replacing
+    # and aggregating, participant_code for cohorts. Deleting an organisation or an import (rare,
+    # administrative) scans the table instead.
     assessment = models.ForeignKey(
-        Assessment, verbose_name="процедура", on_delete=models.CASCADE, related_name="results"
+        Assessment,
+        verbose_name="процедура",
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="+"
+        Organization,
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     result_import = models.ForeignKey(
-        ResultImport, verbose_name="загрузка", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ResultImport,
+        verbose_name="загрузка",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     class_name = models.CharField("класс", max_length=20, blank=True)
     participant_code = models.CharField("код участника", max_length=64, blank=True)

@@ -6,7 +6,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from monitoring.indicators import indicators_compute
+from monitoring.demo_analysis import load_demo_analysis
 from monitoring.models import Assessment, StudentResult
 from roadmaps.models import Assignment, Roadmap, Section
 from schools.models import Organization
@@ -20,12 +20,12 @@ def _results(organization, marks):
     )
 
 
-def test_methodist_targets_red_schools_and_director_sees_measure(page, demo):
+def test_methodist_targets_red_schools_and_director_sees_measure(page, demo_people):
     red_school = Organization.objects.get(code="sch640101")
     green_school = Organization.objects.get(code="sch640102")
     _results(red_school, [2, 2, 2, 2, 2, 3, 3, 4, 4, 5])  # «2»: 50 % → red by the example method
     _results(green_school, [3, 4, 4, 5, 5, 4, 3, 4, 5, 5])
-    indicators_compute(year=2026)
+    load_demo_analysis()  # indicators, the example method approved for 2026, values from these results
     authority = Organization.objects.get(code="uo6401")
     roadmap = Roadmap.objects.create(
         owner=authority,

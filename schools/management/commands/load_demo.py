@@ -11,6 +11,7 @@ DEMO_LOADERS = [
     "roadmaps.demo.load_demo_roadmaps",
     "roadmaps.demo_execution.load_demo_execution",
     "reports.demo.load_demo_reports",
+    "monitoring.demo.load_demo_results",
     "monitoring.demo_analysis.load_demo_analysis",
 ]
 

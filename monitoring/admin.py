@@ -1,0 +1,63 @@
+from django.contrib import admin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+
+from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
+from monitoring.resources import EgeMinScoreResource, SchoolStatResource
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "year", "subject", "grade", "scale", "date"]
+    list_filter = ["kind", "year", "scale"]
+    search_fields = ["subject"]
+
+
+@admin.register(EgeMinScore)
+class EgeMinScoreAdmin(ImportExportModelAdmin):
+    resource_classes = [EgeMinScoreResource]
+    list_display = ["year", "subject", "min_score"]
+    list_editable = ["min_score"]
+    list_filter = ["year"]
+    search_fields = ["subject"]
+
+
+@admin.register(ResultImport)
+class ResultImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "kind",
+        "year",
+        "status",
+        "read_count",
+        "imported_count",
+        "rejected_count",
+        "municipality",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", "year", "municipality"]
+    readonly_fields = [field.name for field in ResultImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # imports go through the results page or `import_results`, which validate them
+
+
+@admin.register(SchoolStat)
+class SchoolStatAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [SchoolStatResource]
+    list_display = ["organization", "assessment", "source", "participants", "mark_2", "mark_3", "mark_4", "mark_5"]
+    list_filter = ["source", "assessment__kind", "assessment__year"]
+    list_select_related = ["organization", "assessment"]
+    search_fields = ["organization__code", "organization__short_name"]
+
+
+@admin.register(StudentResult)
+class StudentResultAdmin(admin.ModelAdmin):
+    list_display = ["participant_code", "assessment", "organization", "class_name", "primary_score", "mark"]
+    list_filter = ["assessment__kind", "assessment__year"]
+    list_select_related = ["organization", "assessment"]
+    search_fields = ["participant_code", "organization__code"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,839 @@
+"""Writes of the monitoring app: result imports (preview, import, statistics) and the ЕГЭ minimums.
+
+The reading and row validation live in `monitoring.readers` (which knows nothing of the
+registry); this module checks school codes against the municipality's organisations in memory,
+assigns each row to its assessment, and writes in bulk: PostgreSQL COPY from an in-memory TSV
+buffer, `bulk_create` elsewhere. Every write of one file happens in one transaction, so a job
+that dies halfway leaves the previous results untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from monitoring import readers
+from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
+from schools.models import Municipality, Organization
+
+Progress = Callable[..., None]
+
+MAX_ROWS = settings.IMPORT_MAX_ROWS
+MAX_BYTES = settings.IMPORT_MAX_MB * 1024 * 1024
+COPY_BATCH = 5_000
+PROBLEMS_KEPT = 10_000  # bulk_create batch on databases without COPY
+
+SCALE_BY_KIND = {
+    Assessment.Kind.VPR: Assessment.Scale.MARKS,
+    Assessment.Kind.OGE: Assessment.Scale.MARKS,
+    Assessment.Kind.EGE: Assessment.Scale.TEST_SCORES,
+    Assessment.Kind.KDR: Assessment.Scale.LEVELS,
+}
+READER_KINDS = {"vpr", "oge", "ege", "kdr"}
+UNKNOWN_SCHOOL = "Неизвестный код ОО: организации с таким кодом нет в реестре муниципалитета «{municipality}»"
+NOT_SCHOOL = "Код ОО принадлежит организации, которая не является школой: «{name}»"
+
+
+class ResultImportError(Exception):
+    """The import cannot go on; the message is Russian and meant for the person who started it."""
+
+
+@dataclass
+class Outcome:
+    """What reading and checking a file gave: the numbers the page, the command and --json show."""
+
+    read: int = 0
+    absent: int = 0
+    rejected: int = 0
+    imported: int = 0
+    problems: list[dict] = field(default_factory=list)
+    unknown_schools: list[dict] = field(default_factory=list)
+    schools: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    grades: list[int] = field(default_factory=list)
+    duplicate_of: int | None = None
+    name_columns: list[str] = field(default_factory=list)
+
+    @property
+    def to_take(self) -> int:
+        return self.read - self.absent - self.rejected
+
+    def as_json(self) -> dict:
+        return {
+            "read": self.read,
+            "imported": self.imported,
+            "absent": self.absent,
+            "rejected": self.rejected,
+            "problems": self.problems,
+        }
+
+
+# --------------------------------------------------------------------------- creating an import
+
+
+def file_checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@transaction.atomic
+def result_import_create(
+    *,
+    municipality: Municipality,
+    data: bytes,
+    filename: str,
+    kind: str,
+    year: int,
+    subject: str = "",
+    grade: int | None = None,
+    format: str = ResultImport.Format.STUDENTS,
+    user=None,
+) -> ResultImport:
+    """Keep the uploaded file with its SHA-256 checksum; nothing is read or written yet."""
+    if kind not in READER_KINDS:
+        raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
+    if not 2000 <= int(year) <= 2100:
+        raise ResultImportError(f"Учебный год «{year}» вне допустимого диапазона (год окончания, например 2024)")
+    result_import = ResultImport(
+        municipality=municipality,
+        original_name=Path(filename).name[:255],
+        checksum=file_checksum(data),
+        format=format,
+        kind=kind,
+        year=int(year),
+        subject=(readers.normalize_subject(subject) if subject else ""),
+        grade=grade,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    result_import.file.save(Path(filename).name, ContentFile(data), save=False)
+    result_import.save()
+    return result_import
+
+
+# --------------------------------------------------------------------------- reading and checking
+
+
+def ege_min_scores(year: int) -> dict[str, int]:
+    return dict(EgeMinScore.objects.filter(year=year).values_list("subject", "min_score"))
+
+
+def _read(result_import: ResultImport, progress: Progress | None):
+    path = result_import.file.path
+    common = {
+        "filename": result_import.original_name,
+        "subject": result_import.subject or None,
+        "grade": result_import.grade,
+        "max_rows": MAX_ROWS,
+        "max_bytes": MAX_BYTES,
+    }
+    if result_import.format == ResultImport.Format.SCHOOL_STATS:
+        return readers.read_school_stats(
+            path, progress=(lambda read: progress(read, None, "Чтение файла")) if progress else None, **common
+        )
+    return readers.read_student_results(
+        path,
+        kind=result_import.kind,
+        pseudonym_key=settings.PSEUDONYM_KEY.encode(),
+        ege_min_scores=ege_min_scores(result_import.year),
+        progress=(lambda read: progress(read, None, "Чтение файла")) if progress else None,
+        **common,
+    )
+
+
+def _problem(sheet, row, column, value, reason) -> dict:
+    return {
+        "sheet": sheet or "",
+        "row": row,
+        "column": column or "",
+        "value": "" if value is None else str(value),
+        "reason": reason,
+    }
+
+
+def _registry(municipality: Municipality | None) -> dict[str, Organization]:
+    """Organisations by code, in memory: one query per file, never one per row."""
+    queryset = Organization.objects.filter(municipality=municipality, is_active=True)
+    return {
+        organization.code.strip().lower(): organization
+        for organization in queryset.only("id", "code", "kind", "short_name")
+    }
+
+
+@dataclass
+class _Checked:
+    outcome: Outcome
+    result: object  # readers.ReadResult
+    keep: list[int]  # indexes of the rows to write
+    organization_ids: list[int | None]
+
+
+def _check(result_import: ResultImport, progress: Progress | None = None) -> _Checked:
+    """Read the whole file and check it against the registry. Writes nothing."""
+    outcome = Outcome()
+    try:
+        result = _read(result_import, progress)
+    except readers.ReaderError as error:
+        outcome.problems = [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in error.problems] or [
+            _problem("", None, "", "", str(error))
+        ]
+        outcome.rejected = 0
+        return _Checked(outcome, None, [], [])
+
+    registry = _registry(result_import.municipality)
+    code_column = result.columns.get("school_code", "Код ОО")
+    municipality_name = result_import.municipality.name if result_import.municipality else ""
+    problems = [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in result.problems]
+    rejected_rows = {(p["sheet"], p["row"]) for p in problems if p["row"] is not None}
+
+    if result_import.format == ResultImport.Format.SCHOOL_STATS:
+        codes = [row.school_code for row in result.rows]
+        sheets = [row.sheet for row in result.rows]
+        source_rows = [row.source_row for row in result.rows]
+    else:
+        codes, sheets, source_rows = result.rows.school_code, result.rows.sheet, result.rows.source_row
+
+    # Each distinct code is looked up once; rows then map through a dict (no per-row string work).
+    by_code = {code: registry.get(str(code).strip().lower()) for code in set(codes)}
+    school_ids = {
+        code: organization.pk
+        for code, organization in by_code.items()
+        if organization is not None and organization.kind == Organization.Kind.SCHOOL
+    }
+    organization_ids: list[int | None] = [school_ids.get(code) for code in codes]
+    if len(school_ids) == len(by_code):
+        keep = list(range(len(codes)))
+    else:
+        keep = [index for index, organization_id in enumerate(organization_ids) if organization_id is not None]
+    unknown: dict[str, list[int]] = defaultdict(list)
+    if len(keep) != len(codes):
+        for index, code in enumerate(codes):
+            if organization_ids[index] is not None:
+                continue
+            organization = by_code[code]
+            if organization is None:
+                unknown[code].append(source_rows[index])
+                reason = UNKNOWN_SCHOOL.format(municipality=municipality_name)
+            else:
+                reason = NOT_SCHOOL.format(name=organization.short_name)
+            problems.append(_problem(sheets[index], source_rows[index], code_column, code, reason))
+            rejected_rows.add((sheets[index] or "", source_rows[index]))
+
+    outcome.read = result.read
+    outcome.absent = result.absent
+    outcome.rejected = len(rejected_rows)
+    outcome.problems = sorted(problems, key=lambda p: (p["sheet"], p["row"] or 0, p["column"]))
+    outcome.unknown_schools = [
+        {"code": code, "rows": len(rows), "first_row": min(rows)} for code, rows in sorted(unknown.items())
+    ]
+    outcome.schools = sorted({str(code) for code in result.school_codes})
+    outcome.subjects = sorted(result.subjects)
+    outcome.grades = sorted(grade for grade in result.grades if grade is not None)
+    outcome.name_columns = sorted({result.columns[key] for key in NAME_FIELDS if key in result.columns})
+    return _Checked(outcome, result, keep, organization_ids)
+
+
+def _previous_import(result_import: ResultImport) -> ResultImport | None:
+    return (
+        ResultImport.objects.filter(
+            municipality=result_import.municipality,
+            checksum=result_import.checksum,
+            kind=result_import.kind,
+            year=result_import.year,
+            subject=result_import.subject,
+            grade=result_import.grade,
+            format=result_import.format,
+            status=ResultImport.Status.IMPORTED,
+        )
+        .exclude(pk=result_import.pk)
+        .order_by("-imported_at")
+        .first()
+    )
+
+
+def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -> None:
+    result_import.read_count = outcome.read
+    result_import.absent_count = outcome.absent
+    result_import.rejected_count = outcome.rejected
+    result_import.imported_count = outcome.imported
+    # Every problem goes to the page's first screen, the command and the rejected-rows workbook;
+    # the record keeps the first PROBLEMS_KEPT of them (a wrong file can have one per row).
+    result_import.problems = outcome.problems[:PROBLEMS_KEPT]
+    result_import.summary = {
+        "to_take": max(outcome.to_take, 0),
+        "unknown_schools": outcome.unknown_schools,
+        "schools": outcome.schools,
+        "subjects": outcome.subjects,
+        "grades": outcome.grades,
+        "duplicate_of": outcome.duplicate_of,
+        "name_columns": outcome.name_columns,
+        "problems_total": len(outcome.problems),
+    }
+    result_import.status = status
+
+
+def result_import_preview(*, result_import: ResultImport, progress: Progress | None = None) -> Outcome:
+    """Dry run: read and check the whole file, record what would be taken and every problem."""
+    checked = _check(result_import, progress)
+    outcome = checked.outcome
+    previous = _previous_import(result_import)
+    if previous is not None:
+        outcome.duplicate_of = previous.pk
+    status = ResultImport.Status.PREVIEWED if checked.result is not None else ResultImport.Status.REJECTED
+    _store_outcome(result_import, outcome, status)
+    _store_rejected_rows(result_import, checked, progress)
+    result_import.save()
+    return outcome
+
+
+def result_import_apply(
+    *, result_import: ResultImport, accept_partial: bool = False, progress: Progress | None = None
+) -> Outcome:
+    """Import the file: replace the results of every (assessment, school) it covers, atomically.
+
+    A file with rejected rows is imported only with `accept_partial`; the same file already
+    imported (same checksum and choices) changes nothing.
+    """
+    previous = _previous_import(result_import)
+    if previous is not None:
+        outcome = Outcome(
+            read=previous.read_count,
+            absent=previous.absent_count,
+            rejected=previous.rejected_count,
+            problems=previous.problems,
+            duplicate_of=previous.pk,
+        )
+        _store_outcome(result_import, outcome, ResultImport.Status.DUPLICATE)
+        result_import.summary.update(previous.summary, duplicate_of=previous.pk)
+        # The bytes are those of the earlier import: keep one (depersonalised) copy, not two.
+        if result_import.file.name != previous.file.name:
+            result_import.file.delete(save=False)
+            result_import.file.name = previous.file.name
+        result_import.save()
+        return outcome
+
+    checked = _check(result_import, progress)
+    outcome = checked.outcome
+    if checked.result is None or (outcome.rejected and not accept_partial):
+        _store_outcome(result_import, outcome, ResultImport.Status.REJECTED)
+        _store_rejected_rows(result_import, checked, progress)
+        result_import.save()
+        return outcome
+    if progress:
+        progress(0, len(checked.keep), "Запись результатов")
+    try:
+        with transaction.atomic():
+            if result_import.format == ResultImport.Format.SCHOOL_STATS:
+                outcome.imported = _write_school_stats(result_import, checked)
+            else:
+                outcome.imported = _write_student_results(result_import, checked, progress)
+            _store_outcome(result_import, outcome, ResultImport.Status.IMPORTED)
+            result_import.imported_at = timezone.now()
+            _store_rejected_rows(result_import, checked)
+            result_import.save()
+        _depersonalise_kept_file(result_import, outcome.name_columns)
+    except Exception as error:
+        # The transaction is rolled back: the previous results stand. Record why, outside it.
+        ResultImport.objects.filter(pk=result_import.pk).update(
+            status=ResultImport.Status.FAILED, summary={**result_import.summary, "error": str(error)}
+        )
+        raise
+    return outcome
+
+
+# --------------------------------------------------------------------------- children's names
+
+NAME_FIELDS = ("full_name", "last_name", "first_name", "middle_name", "birth_date")
+
+
+def _header_text(value) -> str:
+    return " ".join(str(value or "").split()).lower().replace("ё", "е")
+
+
+def _name_column_indexes(rows: list[list], name_columns: list[str]) -> tuple[int | None, set[int]]:
+    """The header row (0-based) of a sheet and the indexes of its name and birth-date columns."""
+    wanted = {_header_text(name) for name in name_columns}
+    for number, row in enumerate(rows[:30]):
+        indexes = {index for index, value in enumerate(row) if _header_text(value) in wanted}
+        if indexes:
+            return number, indexes
+    return None, set()
+
+
+def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str]) -> None:
+    """Children's names are never kept: once a file with names is imported (the pseudonymous codes
+    are made), the kept copy is rewritten with the name and birth-date columns emptied. The
+    checksum stays that of the uploaded bytes, so the same upload is still recognised."""
+    if not name_columns:
+        return
+    sheets = _raw_rows(result_import)
+    cleaned: dict[str, list[list]] = {}
+    for sheet_name, rows in sheets.items():
+        header, indexes = _name_column_indexes(rows, name_columns)
+        if header is not None:
+            rows = [
+                row if number <= header else ["" if index in indexes else value for index, value in enumerate(row)]
+                for number, row in enumerate(rows)
+            ]
+        cleaned[sheet_name] = rows
+    stem = Path(result_import.original_name).stem
+    if result_import.original_name.lower().endswith(".csv"):
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(next(iter(cleaned.values()), []))
+        content, name = buffer.getvalue().encode("utf-8-sig"), f"{stem}.csv"
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        for sheet_name, rows in cleaned.items():
+            sheet = workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
+            for row in rows:
+                sheet.append([_cell(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content, name = buffer.getvalue(), f"{stem}.xlsx"
+    result_import.file.delete(save=False)
+    result_import.file.save(name, ContentFile(content), save=False)
+    summary = {**result_import.summary, "depersonalised": True}
+    ResultImport.objects.filter(pk=result_import.pk).update(file=result_import.file.name, summary=summary)
+    result_import.summary = summary
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _assessments(result_import: ResultImport, pairs) -> dict[tuple[str, int | None], Assessment]:
+    """Find or create the assessment of each (subject, grade) the file holds."""
+    found = {}
+    for subject, grade in sorted(pairs, key=lambda pair: (pair[0], pair[1] or 0)):
+        assessment, _ = Assessment.objects.get_or_create(
+            kind=result_import.kind,
+            year=result_import.year,
+            subject=subject,
+            grade=grade,
+            defaults={"scale": SCALE_BY_KIND.get(result_import.kind, Assessment.Scale.MARKS)},
+        )
+        found[(subject, grade)] = assessment
+    # Two imports of the same assessment at once must not both delete-then-insert: the second
+    # waits here until the first has committed (rows locked in id order, so no deadlock).
+    list(Assessment.objects.select_for_update().filter(pk__in=[a.pk for a in found.values()]).order_by("pk"))
+    return found
+
+
+def _task_scores_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return ",".join("" if score is None else str(score) for score in value)
+
+
+RESULT_COLUMNS = [
+    "assessment_id",
+    "organization_id",
+    "result_import_id",
+    "class_name",
+    "participant_code",
+    "variant",
+    "task_scores",
+    "primary_score",
+    "test_score",
+    "mark",
+    "level",
+    "journal_mark",
+    "control_group",
+    "ovz",
+]
+
+
+def _write_student_results(result_import: ResultImport, checked: _Checked, progress: Progress | None) -> int:
+    rows = checked.result.rows
+    keep = checked.keep
+    subjects, grades = rows.subject, rows.grade
+    assessments = _assessments(result_import, {(subjects[i], grades[i]) for i in keep})
+    assessment_ids = [assessments[(subjects[i], grades[i])].pk for i in keep]
+    organization_ids = [checked.organization_ids[i] for i in keep]
+
+    # Replace: the previous results of every (assessment, school) this file covers go first.
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for assessment_id, organization_id in zip(assessment_ids, organization_ids, strict=True):
+        pairs[assessment_id].add(organization_id)
+    for assessment_id, organization_set in pairs.items():
+        StudentResult.objects.filter(assessment_id=assessment_id, organization_id__in=organization_set)._raw_delete(
+            StudentResult.objects.db
+        )
+
+    if len(keep) == len(rows):
+
+        def pick(column):
+            return column
+
+    else:
+
+        def pick(column):
+            return [column[i] for i in keep]
+
+    columns = (
+        pick(rows.class_name),
+        pick(rows.participant_code),
+        pick(rows.variant),
+        [_task_scores_text(value) for value in pick(rows.task_scores)],
+        pick(rows.primary_score),
+        pick(rows.test_score),
+        pick(rows.mark),
+        pick(rows.level),
+        pick(rows.journal_mark),
+        [bool(value) for value in pick(rows.control_group)],
+        [bool(value) for value in pick(rows.ovz)],
+    )
+    if connection.vendor == "postgresql":
+        _copy_results(result_import.pk, assessment_ids, organization_ids, columns, progress)
+    else:
+        _bulk_create_results(result_import.pk, assessment_ids, organization_ids, columns, progress)
+    statistics_rebuild(assessment_ids=set(pairs), organization_ids={o for s in pairs.values() for o in s})
+    return len(keep)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv_column(values: list) -> list[str]:
+    """One column as COPY text: NULL as \\N, booleans as t/f, text escaped only where needed."""
+    sample = next((value for value in values if value is not None), None)
+    if isinstance(sample, bool):
+        return ["t" if value else "f" for value in values]
+    if isinstance(sample, int):
+        return ["\\N" if value is None else str(value) for value in values]
+    if sample is None:
+        return ["\\N"] * len(values)
+    return [
+        "\\N"
+        if value is None
+        else value.translate(_TSV_ESCAPES)
+        if ("\\" in value or "\t" in value or "\n" in value or "\r" in value)
+        else value
+        for value in values
+    ]
+
+
+def _copy_results(import_id, assessment_ids, organization_ids, columns, progress) -> None:
+    """PostgreSQL COPY from in-memory text buffers built column by column from the reader's lists
+    (string conversion per column, one join per chunk: no Python call per cell).
+
+    The next chunk's text is built in a second thread while PostgreSQL ingests the current one
+    (psycopg2 releases the GIL while it sends), so the two cores work at the same time.
+    """
+    table = StudentResult._meta.db_table
+    total = len(assessment_ids)
+    chunk = 100_000
+    sql = f"COPY {table} ({', '.join(RESULT_COLUMNS)}) FROM STDIN"
+    import_text = str(import_id)
+
+    def build(start: int) -> io.StringIO:
+        stop = min(start + chunk, total)
+        text_columns = [
+            _tsv_column(assessment_ids[start:stop]),
+            _tsv_column(organization_ids[start:stop]),
+            [import_text] * (stop - start),
+            *(_tsv_column(column[start:stop]) for column in columns),
+        ]
+        return io.StringIO("\n".join(map("\t".join, zip(*text_columns, strict=True))) + "\n")
+
+    starts = list(range(0, total, chunk))
+    with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as pool:
+        raw = cursor.cursor  # psycopg2 cursor under Django's wrapper
+        pending = pool.submit(build, starts[0]) if starts else None
+        for position, start in enumerate(starts):
+            buffer = pending.result()
+            pending = pool.submit(build, starts[position + 1]) if position + 1 < len(starts) else None
+            raw.copy_expert(sql, buffer, size=1 << 20)
+            if progress:
+                progress(min(start + chunk, total), total, "Запись результатов")
+
+
+def _bulk_create_results(import_id, assessment_ids, organization_ids, columns, progress) -> None:
+    total = len(assessment_ids)
+    for start in range(0, total, COPY_BATCH * 4):
+        stop = min(start + COPY_BATCH * 4, total)
+        objects = [
+            StudentResult(
+                assessment_id=a,
+                organization_id=o,
+                result_import_id=import_id,
+                class_name=class_name,
+                participant_code=participant_code,
+                variant=variant,
+                task_scores=task_scores,
+                primary_score=primary_score,
+                test_score=test_score,
+                mark=mark,
+                level=level,
+                journal_mark=journal_mark,
+                control_group=control_group,
+                ovz=ovz,
+            )
+            for a, o, class_name, participant_code, variant, task_scores, primary_score, test_score, mark, level, journal_mark, control_group, ovz in zip(
+                assessment_ids[start:stop],
+                organization_ids[start:stop],
+                *(column[start:stop] for column in columns),
+                strict=True,
+            )
+        ]
+        StudentResult.objects.bulk_create(objects, batch_size=COPY_BATCH)
+        if progress:
+            progress(stop, total, "Запись результатов")
+
+
+def statistics_rebuild(*, assessment_ids: set[int], organization_ids: set[int] | None = None) -> int:
+    """Rebuild SchoolStat (source=computed) for the given assessments from student results.
+
+    One GROUP BY query computes every number; the ЕГЭ minimum comes from the minimum-score table
+    through a correlated subquery, so no Python loop runs over results.
+    """
+    results = StudentResult.objects.filter(assessment_id__in=assessment_ids)
+    if organization_ids is not None:
+        results = results.filter(organization_id__in=organization_ids)
+    # The ЕГЭ minimum of each assessment (a handful per file) becomes a condition of the one
+    # aggregate query, instead of a subquery evaluated for every result row.
+    minimums = {
+        assessment_id: score
+        for assessment_id, score in Assessment.objects.filter(pk__in=assessment_ids, kind=Assessment.Kind.EGE)
+        .annotate(
+            minimum=Subquery(
+                EgeMinScore.objects.filter(year=OuterRef("year"), subject=OuterRef("subject")).values("min_score")[:1],
+                output_field=IntegerField(),
+            )
+        )
+        .values_list("pk", "minimum")
+        if score is not None
+    }
+    below_minimum = Q(pk__in=[])
+    for assessment_id, score in sorted(minimums.items()):
+        below_minimum |= Q(assessment_id=assessment_id, test_score__lt=score)
+    has_journal = Q(mark__isnull=False, journal_mark__isnull=False)
+    rows = (
+        results.values("assessment_id", "organization_id")
+        .annotate(
+            participants=Count("pk"),
+            mark_2=Count("pk", filter=Q(mark=2)),
+            mark_3=Count("pk", filter=Q(mark=3)),
+            mark_4=Count("pk", filter=Q(mark=4)),
+            mark_5=Count("pk", filter=Q(mark=5)),
+            level_insufficient=Count("pk", filter=Q(level=StudentResult.Level.INSUFFICIENT)),
+            level_low=Count("pk", filter=Q(level=StudentResult.Level.LOW)),
+            level_base=Count("pk", filter=Q(level=StudentResult.Level.BASE)),
+            level_high=Count("pk", filter=Q(level=StudentResult.Level.HIGH)),
+            with_journal=Count("pk", filter=has_journal),
+            lowered=Count("pk", filter=has_journal & Q(mark__lt=F("journal_mark"))),
+            confirmed=Count("pk", filter=has_journal & Q(mark=F("journal_mark"))),
+            raised=Count("pk", filter=has_journal & Q(mark__gt=F("journal_mark"))),
+            significant_mismatch=Count(
+                "pk",
+                filter=has_journal & (Q(mark__lte=F("journal_mark") - 2) | Q(mark__gte=F("journal_mark") + 2)),
+            ),
+            mean_primary=Avg("primary_score"),
+            mean_test=Avg("test_score"),
+            below_min=Count("pk", filter=below_minimum),
+            over_60=Count("pk", filter=Q(test_score__gt=60)),
+        )
+        .order_by()
+    )
+    existing = SchoolStat.objects.filter(assessment_id__in=assessment_ids)
+    if organization_ids is not None:
+        existing = existing.filter(organization_id__in=organization_ids)
+    existing.delete()
+    # INSERT … SELECT: the aggregate rows go straight from the GROUP BY into the table.
+    select_sql, select_params = rows.query.sql_with_params()
+    names = ["assessment_id", "organization_id", *STAT_AGGREGATES]
+    table = connection.ops.quote_name(SchoolStat._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (source, updated_at, {', '.join(names)}) "
+        f"SELECT %s, %s, {', '.join('grouped.' + name for name in names)} FROM ({select_sql}) grouped"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SchoolStat.Source.COMPUTED, now, *select_params])
+        return cursor.rowcount
+
+
+STAT_AGGREGATES = [
+    "participants",
+    "mark_2",
+    "mark_3",
+    "mark_4",
+    "mark_5",
+    "level_insufficient",
+    "level_low",
+    "level_base",
+    "level_high",
+    "with_journal",
+    "lowered",
+    "confirmed",
+    "raised",
+    "significant_mismatch",
+    "mean_primary",
+    "mean_test",
+    "below_min",
+    "over_60",
+]
+
+
+def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
+    rows = checked.result.rows
+    keep = checked.keep
+    assessments = _assessments(result_import, {(rows[i].subject, rows[i].grade) for i in keep})
+    stats = []
+    for index in keep:
+        row = rows[index]
+        marks = row.marks or {}
+        with_journal = sum(value or 0 for value in (row.lowered, row.confirmed, row.raised))
+        stats.append(
+            SchoolStat(
+                assessment=assessments[(row.subject, row.grade)],
+                organization_id=checked.organization_ids[index],
+                source=SchoolStat.Source.IMPORTED,
+                participants=row.participants,
+                mark_2=marks.get(2, 0),
+                mark_3=marks.get(3, 0),
+                mark_4=marks.get(4, 0),
+                mark_5=marks.get(5, 0),
+                with_journal=with_journal,
+                lowered=row.lowered or 0,
+                confirmed=row.confirmed or 0,
+                raised=row.raised or 0,
+            )
+        )
+    covered: dict[int, set[int]] = defaultdict(set)
+    for stat in stats:
+        covered[stat.assessment.pk].add(stat.organization_id)
+    for assessment_id, organization_set in covered.items():
+        SchoolStat.objects.filter(assessment_id=assessment_id, organization_id__in=organization_set).delete()
+    SchoolStat.objects.bulk_create(stats)
+    return len(stats)
+
+
+# --------------------------------------------------------------------------- rejected rows workbook
+
+
+def _raw_rows(result_import: ResultImport) -> dict[str, list[list]]:
+    """The file's cells by sheet, row 1 first (as Excel numbers them), for the rejected-rows workbook."""
+    name = result_import.original_name.lower()
+    path = result_import.file.path
+    if name.endswith(".csv"):
+        data = Path(path).read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1251")
+        dialect_delimiter = ";" if text.count(";") >= text.count(",") else ","
+        return {"": list(csv.reader(io.StringIO(text), delimiter=dialect_delimiter))}
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(path)
+    sheets = {}
+    for sheet_name in workbook.sheet_names:
+        sheets[sheet_name] = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    return sheets
+
+
+def _cell(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _store_rejected_rows(result_import: ResultImport, checked: _Checked, progress: Progress | None = None) -> None:
+    """Save the rejected rows as a workbook: the original cells plus «Строка» and «Причина»."""
+    reasons: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for problem in checked.outcome.problems:
+        if problem["row"] is not None:
+            reasons[(problem["sheet"], problem["row"])].append(
+                f"{problem['column']}: {problem['reason']}" if problem["column"] else problem["reason"]
+            )
+    if not reasons:
+        if result_import.rejected_file:
+            result_import.rejected_file.delete(save=False)
+        return
+    from openpyxl import Workbook
+
+    if progress:
+        progress(checked.outcome.read, checked.outcome.read, "Книга отклонённых строк")
+    try:
+        sheets = _raw_rows(result_import)
+    except Exception:  # an unreadable file: the problems are still listed on the page
+        sheets = {}
+    header_row = getattr(checked.result, "header_row", None) if checked.result is not None else None
+    workbook = Workbook(write_only=True)
+    out = workbook.create_sheet("Отклонённые строки")
+    width = max((len(row) for rows in sheets.values() for row in rows), default=0)
+    header = []
+    if header_row and sheets:
+        first = next(iter(sheets.values()))
+        if len(first) >= header_row:
+            header = [_cell(value) for value in first[header_row - 1]]
+    out.append(["Лист", "Строка", *header, *[""] * (width - len(header)), "Причина"])
+    hidden = {name: _name_column_indexes(rows, checked.outcome.name_columns)[1] for name, rows in sheets.items()}
+    for (sheet, row), texts in sorted(reasons.items()):
+        cells = sheets.get(sheet) or (next(iter(sheets.values())) if len(sheets) == 1 else [])
+        names = hidden.get(sheet) or (next(iter(hidden.values())) if len(hidden) == 1 else set())
+        values = [_cell(value) for value in cells[row - 1]] if 0 < row <= len(cells) else []
+        values = ["" if index in names else value for index, value in enumerate(values)]  # never a child's name
+        values += [""] * (width - len(values))
+        out.append([sheet, row, *[("" if value is None else value) for value in values], "; ".join(texts)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if result_import.rejected_file:
+        result_import.rejected_file.delete(save=False)
+    stem = Path(result_import.original_name).stem
+    result_import.rejected_file.save(f"{stem}-отклонённые.xlsx", ContentFile(buffer.getvalue()), save=False)
+
+
+# --------------------------------------------------------------------------- ЕГЭ minimum scores
+
+# Minimum test scores of ЕГЭ ("минимальное количество баллов, подтверждающее освоение
+# образовательной программы"), set by Рособрнадзор and published each year; they have been the
+# same for the years filled here (2022–2026). A later change is made by an administrator in the
+# table; the loader never overwrites an existing row. "Математика (базовая)" is marked 2–5 and
+# has no test score, so it has no minimum here.
+EGE_MIN_SCORES = {
+    "Русский язык": 24,
+    "Математика профильная": 27,
+    "Физика": 36,
+    "Химия": 36,
+    "Информатика": 40,
+    "Биология": 36,
+    "История": 32,
+    "География": 37,
+    "Обществознание": 42,
+    "Литература": 32,
+    "Иностранный язык": 22,
+    "Английский язык": 22,
+    "Немецкий язык": 22,
+    "Французский язык": 22,
+    "Испанский язык": 22,
+    "Китайский язык": 17,
+}
+EGE_MIN_SCORE_YEARS = (2022, 2023, 2024, 2025, 2026)
+
+
+def ege_min_scores_load() -> int:
+    """Fill the ЕГЭ minimums for recent years; existing rows (maybe corrected by an administrator) stay."""
+    created = 0
+    for year in EGE_MIN_SCORE_YEARS:
+        for subject, score in EGE_MIN_SCORES.items():
+            subject_name = readers.normalize_subject(subject) or subject
+            _, was_created = EgeMinScore.objects.get_or_create(
+                year=year, subject=subject_name, defaults={"min_score": score}
+            )
+            created += was_created
+    return created

@@ -1,0 +1,65 @@
+"""Celery adapters of the result imports: load by primary key, call the service, report progress."""
+
+from celery import shared_task
+from django.db import transaction
+
+from config.jobs.models import Job
+from config.jobs.services import job_fail, job_running, job_set_result
+from monitoring.models import ResultImport
+from monitoring.services import result_import_apply, result_import_preview
+
+PREVIEW_TASK = "monitoring.tasks.result_import_preview_task"
+APPLY_TASK = "monitoring.tasks.result_import_apply_task"
+
+
+def _summary(outcome) -> dict:
+    return {**outcome.as_json(), "problems": len(outcome.problems)}
+
+
+@shared_task(name=PREVIEW_TASK)
+def result_import_preview_task(job_id: int, import_id: int) -> None:
+    with job_running(job_id) as progress:
+        result_import = ResultImport.objects.get(pk=import_id)
+        outcome = result_import_preview(result_import=result_import, progress=progress)
+        job_set_result(job_id=job_id, result=_summary(outcome), message="Проверка завершена")
+
+
+@shared_task(name=APPLY_TASK)
+def result_import_apply_task(job_id: int, import_id: int, accept_partial: bool = False) -> None:
+    with job_running(job_id) as progress:
+        result_import = ResultImport.objects.get(pk=import_id)
+        outcome = result_import_apply(result_import=result_import, accept_partial=accept_partial, progress=progress)
+        job_set_result(job_id=job_id, result=_summary(outcome), message="Импорт завершён")
+
+
+TASKS = {PREVIEW_TASK: result_import_preview_task, APPLY_TASK: result_import_apply_task}
+
+
+def result_import_job_start(*, result_import: ResultImport, task_name: str, user, **kwargs) -> Job:
+    """Create the job row and run its task once the transaction commits.
+
+    Like config.jobs.services.job_enqueue, but dispatched with `apply_async` on the task object:
+    `send_task` ignores CELERY_TASK_ALWAYS_EAGER, so on the embedded default (no Redis) a job
+    sent by name would never run.
+    """
+    title = ("Проверка файла " if task_name == PREVIEW_TASK else "Импорт файла ") + result_import.original_name
+    task_kwargs = {"import_id": result_import.pk, **kwargs}
+    job = Job.objects.create(
+        kind="results_import",
+        title=title[:300],
+        task_name=task_name,
+        task_kwargs=task_kwargs,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    ResultImport.objects.filter(pk=result_import.pk).update(job=job)
+    result_import.job = job
+
+    def send() -> None:
+        try:
+            TASKS[task_name].apply_async(kwargs={"job_id": job.pk, **task_kwargs})
+        except Exception as error:  # the failure is already recorded on the job by job_running
+            if not Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).exists():
+                job_fail(job_id=job.pk, error=f"Очередь заданий недоступна: {error}")
+
+    transaction.on_commit(send)
+    return job

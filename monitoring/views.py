@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from monitoring.forms import ConfirmForm, ResultUploadForm
+from monitoring.models import ResultImport
+from monitoring.selectors import import_municipalities, result_import_get, result_imports_for, school_stats_for
+from monitoring.services import ResultImportError, result_import_create
+from monitoring.tasks import APPLY_TASK, PREVIEW_TASK, result_import_job_start
+
+PROBLEMS_SHOWN = 500
+
+
+@login_required
+def results_home(request):
+    municipalities = import_municipalities(request.user)
+    form = ResultUploadForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result_import = result_import_create(
+                municipality=data["municipality"],
+                data=data["file"].read(),
+                filename=data["file"].name,
+                kind=data["kind"],
+                year=data["year"],
+                subject=data["subject"],
+                grade=data["grade"],
+                format=data["format"],
+                user=request.user,
+            )
+        except ResultImportError as error:
+            form.add_error(None, str(error))
+        else:
+            result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
+            return redirect("monitoring:import_detail", pk=result_import.pk)
+    page = Paginator(result_imports_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "monitoring/results_home.html", {"form": form, "page": page})
+
+
+@login_required
+def import_detail(request, pk: int):
+    result_import = result_import_get(user=request.user, pk=pk)
+    problems = result_import.problems or []
+    context = {
+        "imp": result_import,
+        "job": result_import.job,
+        "problems": problems[:PROBLEMS_SHOWN],
+        "problems_total": result_import.summary.get("problems_total", len(problems)),
+        "problems_hidden": max(result_import.summary.get("problems_total", len(problems)) - PROBLEMS_SHOWN, 0),
+        "confirm_form": ConfirmForm(),
+        "stats": school_stats_for(request.user, result_import=result_import)
+        if result_import.status == ResultImport.Status.IMPORTED
+        else None,
+    }
+    template = "monitoring/partials/import_status.html" if request.htmx else "monitoring/import_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    result_import = result_import_get(user=request.user, pk=pk)
+    form = ConfirmForm(request.POST)
+    accept_partial = form.is_valid() and form.cleaned_data["accept_partial"]
+    if result_import.is_busy:
+        messages.warning(request, "Файл ещё обрабатывается: дождитесь окончания задания")
+    elif result_import.status not in {
+        ResultImport.Status.PREVIEWED,
+        ResultImport.Status.REJECTED,
+        ResultImport.Status.FAILED,
+    }:
+        messages.warning(request, "Этот файл уже импортирован; загрузите новый файл, чтобы заменить результаты")
+    else:
+        result_import_job_start(
+            result_import=result_import, task_name=APPLY_TASK, user=request.user, accept_partial=accept_partial
+        )
+    return redirect("monitoring:import_detail", pk=result_import.pk)
+
+
+@login_required
+@require_POST
+def import_recheck(request, pk: int):
+    """Check the same file again, e.g. after the missing schools were added to the registry."""
+    result_import = result_import_get(user=request.user, pk=pk)
+    if not result_import.is_busy and result_import.status != ResultImport.Status.IMPORTED:
+        result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
+    return redirect("monitoring:import_detail", pk=result_import.pk)
+
+
+@login_required
+def import_file(request, pk: int):
+    result_import = result_import_get(user=request.user, pk=pk)
+    return FileResponse(result_import.file.open("rb"), as_attachment=True, filename=result_import.original_name)
+
+
+@login_required
+def import_rejected(request, pk: int):
+    result_import = result_import_get(user=request.user, pk=pk)
+    if not result_import.rejected_file:
+        raise Http404("Отклонённых строк нет")
+    stem = result_import.original_name.rsplit(".", 1)[0]
+    return FileResponse(result_import.rejected_file.open("rb"), as_attachment=True, filename=f"{stem}-отклонённые.xlsx")

@@ -1,0 +1,118 @@
+"""The methodist's page for the registry of organisations: export, upload, preview, confirm."""
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from schools.access import access_for
+from schools.models import Municipality
+from schools.registry import RegistryImportError, registry_export, registry_import
+
+SESSION_KEY = "registry_upload"
+UPLOAD_DIR = "registry-uploads"
+
+
+def _municipalities(user):
+    access = access_for(user)
+    if access.is_admin:
+        return Municipality.objects.all()
+    if not access.is_staff_of_authority:
+        raise PermissionDenied("Реестр организаций ведут методисты и руководители управления образования")
+    return Municipality.objects.filter(pk__in=access.municipality_ids)
+
+
+class RegistryUploadForm(forms.Form):
+    file = forms.FileField(label="Книга реестра (.xlsx, .xls, .csv)")
+    municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        if municipalities.count() == 1:
+            self.fields["municipality"].initial = municipalities.first()
+            self.fields["municipality"].widget = forms.HiddenInput()
+            self.fields["municipality"].required = False
+            self._only_municipality = municipalities.first()
+
+    def clean_municipality(self):
+        return self.cleaned_data.get("municipality") or getattr(self, "_only_municipality", None)
+
+
+def _upload_path(token: str, filename: str) -> Path:
+    suffix = Path(filename).suffix.lower()[:6]
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{token}{suffix}"
+
+
+@login_required
+def registry(request):
+    municipalities = _municipalities(request.user)
+    form = RegistryUploadForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    context = {"form": form, "municipalities": municipalities}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        municipality = form.cleaned_data["municipality"]
+        data = upload.read()
+        try:
+            outcome = registry_import(data=data, filename=upload.name, municipality=municipality, dry_run=True)
+        except RegistryImportError as error:
+            form.add_error("file", str(error))
+        else:
+            token = uuid.uuid4().hex
+            path = _upload_path(token, upload.name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            request.session[SESSION_KEY] = {"token": token, "name": upload.name, "municipality": municipality.pk}
+            context.update(outcome=outcome, municipality=municipality, filename=upload.name)
+    return render(request, "schools/registry.html", context)
+
+
+@login_required
+@require_POST
+def registry_confirm(request):
+    municipalities = _municipalities(request.user)
+    pending = request.session.get(SESSION_KEY)
+    municipality = municipalities.filter(pk=(pending or {}).get("municipality")).first()
+    if not pending or municipality is None or request.POST.get("token") != pending["token"]:
+        messages.error(request, "Файл для импорта не найден: загрузите его снова")
+        return redirect("registry:organizations")
+    path = _upload_path(pending["token"], pending["name"])
+    try:
+        outcome = registry_import(
+            data=path.read_bytes(), filename=pending["name"], municipality=municipality, dry_run=False
+        )
+    except (RegistryImportError, FileNotFoundError) as error:
+        messages.error(request, f"Импорт не выполнен: {error}")
+        return redirect("registry:organizations")
+    finally:
+        request.session.pop(SESSION_KEY, None)
+    path.unlink(missing_ok=True)
+    if outcome.has_errors:
+        messages.error(request, "В файле есть ошибки: ничего не записано. Исправьте строки и загрузите файл снова")
+    else:
+        messages.success(
+            request,
+            f"Реестр обновлён: создано {outcome.new}, изменено {outcome.updated}, без изменений {outcome.skipped}",
+        )
+    return redirect("registry:organizations")
+
+
+@login_required
+def registry_download(request):
+    municipalities = _municipalities(request.user)
+    municipality = municipalities.filter(pk=request.GET.get("municipality")).first() or municipalities.first()
+    if municipality is None:
+        raise PermissionDenied("Нет муниципалитета для выгрузки")
+    response = HttpResponse(
+        registry_export(municipality=municipality),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="registry.xlsx"'
+    return response

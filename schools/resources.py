@@ -1,0 +1,241 @@
+"""Registry of organisations as a workbook (format C), with django-import-export.
+
+The same resource serves the admin (a regional file: the «Муниципалитет» column names each
+row's municipality), the methodist's page and `import_organizations` (one municipality for the
+whole file). Rows are matched by municipality and «Код ОО», so re-importing updates and never
+duplicates.
+"""
+
+import csv
+import io
+import re
+
+import tablib
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from schools.models import Municipality, Organization
+
+KIND_BY_LABEL = {
+    "оо": Organization.Kind.SCHOOL,
+    "школа": Organization.Kind.SCHOOL,
+    "общеобразовательная организация": Organization.Kind.SCHOOL,
+    "доу": Organization.Kind.PRESCHOOL,
+    "доо": Organization.Kind.PRESCHOOL,
+    "до": Organization.Kind.SUPPLEMENTARY,
+    "удо": Organization.Kind.SUPPLEMENTARY,
+    "уо": Organization.Kind.AUTHORITY,
+    "моуо": Organization.Kind.AUTHORITY,
+    "ммс": Organization.Kind.METHODICAL,
+    "мц": Organization.Kind.METHODICAL,
+    "партнёр": Organization.Kind.PARTNER,
+    "партнер": Organization.Kind.PARTNER,
+    "иная": Organization.Kind.OTHER,
+    "иное": Organization.Kind.OTHER,
+}
+LABEL_BY_KIND = {
+    Organization.Kind.SCHOOL: "ОО",
+    Organization.Kind.PRESCHOOL: "ДОУ",
+    Organization.Kind.SUPPLEMENTARY: "ДО",
+    Organization.Kind.AUTHORITY: "УО",
+    Organization.Kind.METHODICAL: "ММС",
+    Organization.Kind.PARTNER: "партнёр",
+    Organization.Kind.REGIONAL: "региональная",
+    Organization.Kind.OTHER: "иная",
+}
+for kind in Organization.Kind:
+    KIND_BY_LABEL.setdefault(kind.label.lower(), kind.value)
+    KIND_BY_LABEL.setdefault(kind.value, kind.value)
+
+TRUE_TEXTS = {"да", "д", "1", "+", "true", "истина", "yes"}
+FALSE_TEXTS = {"нет", "н", "0", "-", "false", "ложь", "no", ""}
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+class CodeWidget(widgets.CharWidget):
+    """Codes stay text: leading zeros kept, a whole float from Excel loses its ".0"."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+
+class KindWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value).lower()
+        if text not in KIND_BY_LABEL:
+            raise ValueError(f"Неизвестный тип «{_text(value)}»: ожидается ОО, ДОУ, ДО, УО, ММС или иная")
+        return KIND_BY_LABEL[text]
+
+    def render(self, value, obj=None, **kwargs):
+        return LABEL_BY_KIND.get(value, value or "")
+
+
+class YesNoWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value).lower()
+        if text in TRUE_TEXTS:
+            return True
+        if text in FALSE_TEXTS:
+            return False
+        raise ValueError(f"Значение «{_text(value)}» не понято: ожидается «да» или «нет»")
+
+    def render(self, value, obj=None, **kwargs):
+        return "да" if value else "нет"
+
+
+class CountWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(f"Численность «{text}» должна быть целым неотрицательным числом")
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class MunicipalityWidget(widgets.ForeignKeyWidget):
+    def clean(self, value, row=None, **kwargs):
+        name = _text(value)
+        if not name:
+            raise ValueError("Не указан муниципалитет (столбец «Муниципалитет»)")
+        found = list(Municipality.objects.filter(name__iexact=name)[:2])
+        if len(found) != 1:
+            raise ValueError(f"Муниципалитет «{name}» {'не найден' if not found else 'неоднозначен'}")
+        return found[0]
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+
+def _field(attribute, column, widget=None):
+    return fields.Field(attribute=attribute, column_name=column, widget=widget or TextWidget())
+
+
+class OrganizationResource(resources.ModelResource):
+    code = _field("code", "Код ОО", CodeWidget())
+    full_name = _field("full_name", "Полное наименование")
+    short_name = _field("short_name", "Краткое наименование")
+    kind = _field("kind", "Тип", KindWidget())
+    municipality = _field("municipality", "Муниципалитет", MunicipalityWidget(Municipality, "name"))
+    address = _field("address", "Адрес")
+    is_rural = _field("is_rural", "Сельская", YesNoWidget())
+    head_name = _field("head_name", "Руководитель")
+    head_position = _field("head_position", "Должность руководителя")
+    email = _field("email", "E-mail")
+    phone = _field("phone", "Телефон")
+    enrolment = _field("enrolment", "Численность обучающихся", CountWidget())
+    unfavourable_conditions = _field("unfavourable_conditions", "ШНСУ", YesNoWidget())
+    low_results = _field("low_results", "ШНРО", YesNoWidget())
+
+    class Meta:
+        model = Organization
+        import_id_fields = ["municipality", "code"]
+        fields = [
+            "code",
+            "full_name",
+            "short_name",
+            "kind",
+            "municipality",
+            "address",
+            "is_rural",
+            "head_name",
+            "head_position",
+            "email",
+            "phone",
+            "enrolment",
+            "unfavourable_conditions",
+            "low_results",
+        ]
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        store_row_values = True
+
+    def __init__(self, municipality: Municipality | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.municipality = municipality
+        self._codes_seen: set[tuple[str, str]] = set()
+
+    def get_queryset(self):
+        queryset = Organization.objects.select_related("municipality")
+        if self.municipality is not None:
+            queryset = queryset.filter(municipality=self.municipality)
+        return queryset
+
+    def before_import(self, dataset, **kwargs):
+        self._codes_seen = set()
+        if self.municipality is not None:
+            # One municipality for the whole file: its name fills (or overrides) the column.
+            if "Муниципалитет" in dataset.headers:
+                del dataset["Муниципалитет"]
+            dataset.append_col([self.municipality.name] * dataset.height, header="Муниципалитет")
+        missing = [
+            name
+            for name in ("Код ОО", "Полное наименование", "Краткое наименование", "Тип")
+            if name not in dataset.headers
+        ]
+        if missing:
+            raise ValidationError(f"В файле нет обязательных столбцов: {', '.join(missing)}")
+
+    def before_import_row(self, row, **kwargs):
+        code = _text(row.get("Код ОО"))
+        if not code:
+            raise ValidationError({"code": "Не указан код ОО"})
+        key = (_text(row.get("Муниципалитет")).lower(), code.lower())
+        if key in self._codes_seen:
+            raise ValidationError({"code": f"Код ОО «{code}» встречается в файле дважды"})
+        self._codes_seen.add(key)
+
+
+def dataset_from_file(data: bytes, filename: str) -> tuple[tablib.Dataset, list[int]]:
+    """Read a registry workbook (.xlsx/.xls/.ods or .csv in UTF-8 or Windows-1251) into a dataset.
+
+    The header row is the first one holding «Код ОО» (title rows above it are skipped); returns
+    the dataset and, for each of its rows, the row number as Excel shows it.
+    """
+    name = filename.lower()
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1251")
+        delimiter = ";" if text.count(";") >= text.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    else:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Exception as error:
+            raise ValueError(f"Файл «{filename}» не читается как книга Excel: {error}") from error
+    for index, row in enumerate(rows[:30]):
+        texts = [_text(value) for value in row]
+        if any(text.lower() == "код оо" for text in texts):
+            headers = texts
+            while headers and not headers[-1]:
+                headers.pop()
+            dataset = tablib.Dataset(headers=headers)
+            numbers = []
+            for number, body in enumerate(rows[index + 1 :], start=index + 2):
+                values = [_text(value) for value in body[: len(headers)]]
+                values += [""] * (len(headers) - len(values))
+                if not any(values):
+                    continue
+                dataset.append(values)
+                numbers.append(number)
+            return dataset, numbers
+    raise ValueError(f"В файле «{filename}» не найдена строка заголовка со столбцом «Код ОО»")
