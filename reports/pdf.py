@@ -122,3 +122,42 @@ def execution_html(report: ExecutionReport) -> str:
 
 def render_execution_pdf(report: ExecutionReport) -> bytes:
     return html_to_document(execution_html(report)).write_pdf()
+
+
+def zoning_html(method, *, user) -> str:
+    """The zoning report: zone counts, the heat map (the same SVG as on the page) and the lists
+    of organisations by zone with each rule's value."""
+    from monitoring.selectors_analysis import overview
+    from monitoring.svg_analysis import heatmap
+    from monitoring.zoning import colour_label
+
+    def cell_text(cell) -> str:
+        if not cell or cell["value"] is None:
+            return "нет данных"
+        value = f"{cell['value']:.1f}".replace(".", ",")
+        return f"{value} ({colour_label(cell['colour']).lower()})"
+
+    rules, rows, counts = overview(user, method.municipality, method, sort="zone")
+    by_colour: dict[str, list] = {"red": [], "yellow": [], "green": [], "no_data": []}
+    for row in rows:
+        if row.zone is not None:
+            by_colour[row.zone.colour].append((row.organization, [cell_text(cell) for cell in row.cells]))
+    context = {
+        "method": method,
+        "rules": rules,
+        "counts": counts,
+        "groups": [
+            ("red", "Красная зона", by_colour["red"]),
+            ("yellow", "Жёлтая зона", by_colour["yellow"]),
+            ("green", "Зелёная зона", by_colour["green"]),
+            ("no_data", "Недостаточно данных", by_colour["no_data"]),
+        ],
+        "heatmap": mark_safe(heatmap(rows, rules, card_url=lambda pk: "")),
+        "title": typograph(method.title),
+        "css": mark_safe(print_css()),
+    }
+    return render_to_string("reports/print/zoning.html", context)
+
+
+def render_zoning_pdf(method, *, user) -> bytes:
+    return html_to_document(zoning_html(method, user=user)).write_pdf()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from reports.excel import execution_xlsx_bytes
 from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, RoadmapImportNewForm
 from reports.models import ReportFile
-from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf
+from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf, render_zoning_pdf
 from reports.selectors import execution_report, order_for_user_or_404, order_items, roadmap_for_user_or_404
 from reports.services import (
     RoadmapStateError,
@@ -318,3 +318,15 @@ def order_sign_view(request, pk: int):
     else:
         messages.success(request, "Приказ отмечен как подписанный.")
     return redirect("reports:order", pk=order.pk)
+
+
+@login_required
+def zoning_pdf(request, pk: int):
+    """Zoning report of a method: for the authority's staff and viewers (it lists every school)."""
+    from monitoring.models import ZoningMethod
+
+    access = access_for(request.user)
+    if not (access.is_staff_of_authority or access.sees_everything):
+        raise PermissionDenied("Отчёт о зонировании доступен сотрудникам органа управления образованием")
+    method = get_object_or_404(ZoningMethod.objects.for_user(request.user).select_related("municipality"), pk=pk)
+    return _download(render_zoning_pdf(method, user=request.user), f"zoning-{method.pk}.pdf", PDF)
