@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from config.audit.services import audit_record
 from monitoring import readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 from schools.models import Municipality, Organization
@@ -341,6 +342,12 @@ def result_import_apply(
             result_import.imported_at = timezone.now()
             _store_rejected_rows(result_import, checked)
             result_import.save()
+            audit_record(
+                action="import",
+                user=result_import.created_by,
+                obj=result_import,
+                detail={"imported": outcome.imported, "rejected": outcome.rejected, "checksum": result_import.checksum},
+            )
         _depersonalise_kept_file(result_import, outcome.name_columns)
     except Exception as error:
         # The transaction is rolled back: the previous results stand. Record why, outside it.

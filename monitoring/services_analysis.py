@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.audit.services import audit_record
 from monitoring.models import (
     Campaign,
     Colour,
@@ -213,6 +214,7 @@ def method_approve(*, method: ZoningMethod, by, order_number: str, order_date: d
     method.order_number, method.order_date = order_number.strip(), order_date
     method.approved_by, method.approved_at = by, timezone.now()
     method.save(update_fields=["status", "order_number", "order_date", "approved_by", "approved_at"])
+    audit_record(action="approval", user=by, obj=method, detail={"order_number": method.order_number})
     return method
 
 

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.audit.services import audit_record
 from monitoring.forms import ConfirmForm, ResultUploadForm
 from monitoring.models import ResultImport
 from monitoring.selectors import import_municipalities, result_import_get, result_imports_for, school_stats_for
@@ -94,6 +95,9 @@ def import_recheck(request, pk: int):
 @login_required
 def import_file(request, pk: int):
     result_import = result_import_get(user=request.user, pk=pk)
+    audit_record(
+        action="export_personal", user=request.user, obj=result_import, request=request, detail={"file": "original"}
+    )
     return FileResponse(result_import.file.open("rb"), as_attachment=True, filename=result_import.original_name)
 
 
@@ -103,4 +107,7 @@ def import_rejected(request, pk: int):
     if not result_import.rejected_file:
         raise Http404("Отклонённых строк нет")
     stem = result_import.original_name.rsplit(".", 1)[0]
+    audit_record(
+        action="export_personal", user=request.user, obj=result_import, request=request, detail={"file": "rejected"}
+    )
     return FileResponse(result_import.rejected_file.open("rb"), as_attachment=True, filename=f"{stem}-отклонённые.xlsx")

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from config.audit.services import audit_record
 from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
 from roadmaps.models import (
     Assignment,
@@ -684,6 +685,7 @@ def roadmap_approve(*, roadmap: Roadmap, by: User, order_number: str, order_date
             previous.status = Roadmap.Status.ARCHIVED
             previous._history_user = by
             previous.save(update_fields=["status", "updated_at"])
+    audit_record(action="approval", user=by, obj=roadmap, detail={"order_number": roadmap.order_number})
     return roadmap
 
 
@@ -703,6 +705,7 @@ def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
     roadmap.lock_version += 1
     roadmap._history_user = by
     roadmap.save(update_fields=["status", "return_comment", "lock_version", "updated_at"])
+    audit_record(action="return", user=by, obj=roadmap, detail={"comment": roadmap.return_comment})
     return roadmap
 
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.audit.services import audit_record
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
 from roadmaps.uploads import validate_upload
 from schools.access import access_for
@@ -177,6 +178,12 @@ def assignment_submit(*, assignment: Assignment, by) -> Assignment:
     decision = ReviewDecision.objects.create(
         assignment=assignment, decision=ReviewDecision.Decision.SUBMITTED, decided_by=by
     )
+    audit_record(
+        action="evidence_decision",
+        user=by,
+        obj=assignment,
+        detail={"decision": decision.decision, "comment": decision.comment},
+    )
     for reviewer in reviewers_of(assignment.organization):
         notification_create(
             recipient=reviewer,
@@ -207,6 +214,12 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
     decision = ReviewDecision.objects.create(
         assignment=assignment, decision=ReviewDecision.Decision.ACCEPTED, comment=comment.strip(), decided_by=by
     )
+    audit_record(
+        action="evidence_decision",
+        user=by,
+        obj=assignment,
+        detail={"decision": decision.decision, "comment": decision.comment},
+    )
     _notify_workers(assignment, Notification.Kind.ACCEPTED, f"Принято: «{_measure_label(assignment)}»", decision.pk)
     return assignment
 
@@ -223,6 +236,12 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
     assignment.save(update_fields=["status"])
     decision = ReviewDecision.objects.create(
         assignment=assignment, decision=ReviewDecision.Decision.RETURNED, comment=comment.strip(), decided_by=by
+    )
+    audit_record(
+        action="evidence_decision",
+        user=by,
+        obj=assignment,
+        detail={"decision": decision.decision, "comment": decision.comment},
     )
     _notify_workers(
         assignment,
@@ -247,6 +266,12 @@ def assignment_reopen(*, assignment: Assignment, by, comment: str) -> Assignment
     assignment.save(update_fields=["status", "accepted_at"])
     decision = ReviewDecision.objects.create(
         assignment=assignment, decision=ReviewDecision.Decision.REOPENED, comment=comment.strip(), decided_by=by
+    )
+    audit_record(
+        action="evidence_decision",
+        user=by,
+        obj=assignment,
+        detail={"decision": decision.decision, "comment": decision.comment},
     )
     _notify_workers(
         assignment,

@@ -1,0 +1,126 @@
+"""One coherent set of objects of the municipality (and the same kinds in another municipality) for the
+access matrix: every URL of the product gets a real object to open."""
+
+import datetime
+
+from django.core.files.base import ContentFile
+
+from config.jobs.models import Job
+from monitoring.models import Campaign, IndicatorDefinition
+from monitoring.services import result_import_create
+from monitoring.services_analysis import example_method_load, indicators_load
+from reports.models import ReportFile
+from roadmaps.demo_execution import tiny_pdf
+from roadmaps.models import Assignment, Evidence, Notification, Order, Roadmap
+from schools.models import Membership, Organization
+from tests.conftest import make_user
+from tests.roadmaps.execution_factories import kind, make_assignment, make_measure, make_roadmap, make_section
+
+VPR_CSV = "Логин ОО;Класс;Предмет;Код участника;1;Первичный балл;Отметка\r\n".encode("cp1251")
+
+
+def make_outsider(other_municipality):
+    """A methodist of the other municipality: sees nothing of ours."""
+    authority = make_authority(other_municipality)
+    return make_user("outsider", authority, Membership.Role.METHODIST)
+
+
+def make_authority(municipality) -> Organization:
+    return Organization.objects.get_or_create(
+        municipality=municipality,
+        code=f"uo-{municipality.pk}",
+        defaults={"kind": Organization.Kind.AUTHORITY, "short_name": "УО", "full_name": "Управление образования"},
+    )[0]
+
+
+def build_objects(*, municipality, authority, school, author) -> dict:
+    """Roadmaps (draft and approved), an occurrence with a file, an order, a generated file, a zoning
+    method with a rule, a campaign and a results import, all of one municipality."""
+    draft = make_roadmap(authority, status=Roadmap.Status.DRAFT, title="Черновик дорожной карты")
+    draft_section = make_section(draft)
+    draft_measure = make_measure(draft_section)
+    on_approval = make_roadmap(authority, status=Roadmap.Status.ON_APPROVAL, title="На утверждении")
+    make_measure(make_section(on_approval))
+    approved = make_roadmap(authority)
+    section = make_section(approved)
+    measure = make_measure(section)
+    assignment = make_assignment(measure, school)
+    # Occurrences in the states where "accept", "return" and "reopen" make sense.
+    submitted = make_assignment(measure, school, status=Assignment.Status.SUBMITTED, occurrence=2)
+    accepted = make_assignment(measure, school, status=Assignment.Status.ACCEPTED, occurrence=3)
+    evidence = Evidence.objects.create(
+        assignment=assignment,
+        kind=kind(),
+        title="Протокол педсовета",
+        file=ContentFile(tiny_pdf(["Protokol"]), name="protocol.pdf"),
+        original_name="протокол.pdf",
+        content_type="application/pdf",
+        size=100,
+        uploaded_by=author,
+    )
+    order = Order.objects.create(organization=authority, number="7", date=datetime.date(2025, 8, 29), title="Об утв.")
+    order.roadmaps.add(approved, through_defaults={"appendix_number": "1"})
+    report_file = ReportFile.objects.create(
+        kind=ReportFile.Kind.ROADMAP_PDF,
+        roadmap=approved,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="roadmap.pdf"),
+        filename="roadmap.pdf",
+        created_by=author,
+    )
+    method = example_method_load(municipality=municipality, year=2024)
+    campaign = Campaign.objects.create(
+        municipality=municipality,
+        title="Сбор 2024",
+        year=2024,
+        period_start=datetime.date(2023, 9, 1),
+        period_end=datetime.date(2024, 8, 31),
+        deadline=datetime.date(2024, 6, 1),
+        created_by=author,
+    )
+    campaign.indicators.set(IndicatorDefinition.objects.filter(code="teachers_diagnosed"))
+    campaign.organizations.set([school])
+    result_import = result_import_create(
+        municipality=municipality, data=VPR_CSV, filename="vpr.csv", kind="vpr", year=2024, user=author
+    )
+    result_import.rejected_file.save("rejected.xlsx", ContentFile(b"rejected rows"))
+    return {
+        "municipality": municipality,
+        "school": school,
+        "draft": draft,
+        "draft_section": draft_section,
+        "draft_measure": draft_measure,
+        "on_approval": on_approval,
+        "approved": approved,
+        "section": section,
+        "measure": measure,
+        "assignment": assignment,
+        "submitted": submitted,
+        "accepted": accepted,
+        "evidence": evidence,
+        "order": order,
+        "report_file": report_file,
+        "method": method,
+        "rule": method.rules.order_by("order").first(),
+        "campaign": campaign,
+        "import": result_import,
+    }
+
+
+def build_world(*, municipality, other_municipality, authority, school_a, other_school, methodist, director_a):
+    indicators_load()
+    world = build_objects(municipality=municipality, authority=authority, school=school_a, author=methodist)
+    world["notification"] = Notification.objects.create(
+        recipient=director_a,
+        kind=Notification.Kind.ASSIGNED,
+        assignment=world["assignment"],
+        text="Назначено мероприятие",
+        dedupe_key="matrix-assigned",
+    )
+    world["job"] = Job.objects.create(
+        kind="t", title="Задание методиста", task_name="tests.noop", created_by=methodist, status=Job.Status.FAILED
+    )
+    foreign_authority = make_authority(other_municipality)
+    world["foreign"] = build_objects(
+        municipality=other_municipality, authority=foreign_authority, school=other_school, author=None
+    )
+    return world

@@ -1,0 +1,322 @@
+"""Access matrix (issue 8.1): every URL of the product, taken from the URL resolver so a new page
+cannot be forgotten, opened by anonymous, each role, a director of another school and a methodist
+of another municipality, with the expected status of each."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.hardening.access_world import build_world, make_outsider
+
+PEOPLE = ["anonymous", "methodist", "official", "director_a", "director_b", "viewer", "admin", "outsider"]
+
+
+def resolver_names(patterns=None, namespace=None) -> set[str]:
+    """Every named URL of the product as "namespace:name", without the Django admin."""
+    names = set()
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = pattern.namespace or namespace
+            if namespace and pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            names |= resolver_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+@pytest.fixture
+def world(
+    municipality, other_municipality, authority, school_a, other_school, methodist, director_a
+):  # fmt: skip
+    return build_world(
+        municipality=municipality,
+        other_municipality=other_municipality,
+        authority=authority,
+        school_a=school_a,
+        other_school=other_school,
+        methodist=methodist,
+        director_a=director_a,
+    )
+
+
+@pytest.fixture
+def people(methodist, official, director_a, director_b, viewer, admin_user, other_municipality):
+    return {
+        "anonymous": None,
+        "methodist": methodist,
+        "official": official,
+        "director_a": director_a,
+        "director_b": director_b,
+        "viewer": viewer,
+        "admin": admin_user,
+        "outsider": make_outsider(other_municipality),
+    }
+
+
+def status_of(client, method, url):
+    response = client.get(url) if method == "get" else client.post(url, {})
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return "login"
+    return response.status_code
+
+
+KWARGS = {
+    "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+    "schools:organization_detail": lambda w: {"pk": w["school"].pk},
+    "roadmaps:detail": lambda w: {"pk": w["approved"].pk},
+    "jobs:detail": lambda w: {"pk": w["job"].pk},
+    "jobs:retry": lambda w: {"pk": w["job"].pk},
+    "execution:action_toggle": lambda w: {"pk": w["assignment"].pk, "index": 0},
+    "execution:notification_read": lambda w: {"pk": w["notification"].pk},
+    "execution:dashboard_municipality": lambda w: {"pk": w["municipality"].pk},
+    "execution:dashboard_roadmap": lambda w: {"pk": w["approved"].pk},
+    "reports:file": lambda w: {"pk": w["report_file"].pk},
+    "analysis:organization": lambda w: {"pk": w["school"].pk},
+    "analysis:values_export": lambda w: {"fmt": "xlsx"},
+    "analysis:zones_export": lambda w: {"pk": w["method"].pk, "fmt": "xlsx"},
+    "analysis:rule_delete": lambda w: {"pk": w["rule"].pk},
+    "analysis:campaign": lambda w: {"pk": w["campaign"].pk},
+}
+DRAFT_ROADMAP = ["update", "delete", "submit", "clear_flags", "section_add", "sections_reorder", "deadline_preview"]
+APPROVED_ROADMAP = ["detail", "history", "versions", "amend", "copy"]
+for _name in DRAFT_ROADMAP:
+    KWARGS[f"roadmaps:{_name}"] = lambda w: {"pk": w["draft"].pk}
+for _name in APPROVED_ROADMAP:
+    KWARGS[f"roadmaps:{_name}"] = lambda w: {"pk": w["approved"].pk}
+for _name in ["section_edit", "section_delete", "section_move", "section_generate", "measure_add", "measures_reorder"]:
+    KWARGS[f"roadmaps:{_name}"] = lambda w: {"section_pk": w["draft_section"].pk}
+for _name in ["measure_row", "measure_edit", "measure_delete", "measure_move", "measure_assign"]:
+    KWARGS[f"roadmaps:{_name}"] = lambda w: {"measure_pk": w["draft_measure"].pk}
+KWARGS["execution:accept"] = KWARGS["execution:return"] = lambda w: {"pk": w["submitted"].pk}
+KWARGS["execution:reopen"] = lambda w: {"pk": w["accepted"].pk}
+KWARGS["roadmaps:approve"] = KWARGS["roadmaps:return"] = lambda w: {"pk": w["on_approval"].pk}
+KWARGS["reports:roadmap_import"] = lambda w: {"pk": w["draft"].pk}
+for _name in ["assignment", "evidence_add", "submit"]:
+    KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["assignment"].pk}
+for _name in ["evidence_delete", "evidence_download"]:
+    KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["evidence"].pk}
+for _name in ["roadmap", "roadmap_pdf", "roadmap_pdf_job", "roadmap_xlsx", "roadmap_execution"]:
+    KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["approved"].pk}
+for _name in ["order", "order_edit", "order_pdf", "order_pdf_job", "order_sign"]:
+    KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
+for _name in ["method", "method_approve", "method_compute"]:
+    KWARGS[f"analysis:{_name}"] = lambda w: {"pk": w["method"].pk}
+for _name in ["import_detail", "import_confirm", "import_recheck", "import_file", "import_rejected"]:
+    KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["import"].pk}
+
+
+# --------------------------------------------------------------------------- expectations
+
+LOGIN = "login"  # a redirect to the login page
+ALLOWED = "allowed"  # a POST that is neither refused (403/404) nor sent to login
+STAFF = {"methodist", "official", "admin"}  # the municipality's authority and the administrator
+LOGGED_IN = set(PEOPLE) - {"anonymous"}
+
+
+def post(code):
+    return ("post", code)
+
+
+def expect(ok=200, **who):
+    """A page read with GET: anonymous → login, everyone else `ok` unless named."""
+    row = {person: ok for person in PEOPLE} | {"anonymous": LOGIN}
+    return row | who
+
+
+def public(ok=200, **who):
+    return {person: ok for person in PEOPLE} | who
+
+
+def action(allowed, **refused):
+    """A POST-only URL. The refused are sent an empty POST and must be refused (nothing changes);
+    the allowed are only sent a GET, which must answer 405."""
+    assert set(refused) | set(allowed) == LOGGED_IN, f"incomplete row: {sorted(LOGGED_IN - set(refused) - allowed)}"
+    return {"anonymous": post(LOGIN)} | {p: 405 for p in allowed} | {p: post(code) for p, code in refused.items()}
+
+
+DIRECTORS_404 = {"director_a": 404, "director_b": 404}
+DIRECTORS_403 = {"director_a": 403, "director_b": 403}
+# Pages of a draft roadmap: directors do not see drafts, the viewer may not change them.
+DRAFT_FORM = expect(**DIRECTORS_404, viewer=403, outsider=404)
+DRAFT_ACTION = action(STAFF, **DIRECTORS_404, viewer=403, outsider=404)
+# Imports of results and the registry: the municipality's staff and the administrator only.
+IMPORTS = expect(**DIRECTORS_403, viewer=403)
+IMPORT_OBJECT = expect(**DIRECTORS_403, viewer=403, outsider=404)
+# Work on an occurrence is the school's: only its director adds evidence, ticks actions, submits.
+SCHOOL_WORK = action({"director_a"}, methodist=403, official=403, director_b=404, viewer=403, admin=403, outsider=404)
+ADMIN_MAY_DO_EVERYTHING = "rule: admin may do everything; the product reserves this for the school's director"
+
+# name → expected status per person, and the rows that contradict the rules: {person: (rule, reason)}.
+MATRIX: dict[str, tuple[dict, dict]] = {
+    "home": (expect(), {}),
+    "health": (public(), {}),
+    "login": (public(302, anonymous=200), {}),
+    "logout": (action(LOGGED_IN), {}),
+    "password_change": (expect(), {}),
+    "password_change_done": (expect(), {}),
+    "password_reset": (public(), {}),
+    "password_reset_done": (public(), {}),
+    "password_reset_confirm": (public(), {}),
+    "password_reset_complete": (public(), {}),
+    "schools:organization_list": (expect(), {}),
+    "schools:organization_detail": (expect(director_b=404, outsider=404), {}),
+    "registry:organizations": (IMPORTS, {}),
+    "registry:export": (IMPORTS, {}),
+    "registry:confirm": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    # Roadmaps: drafts are edited by the municipality's staff; only officials approve or return.
+    "roadmaps:catalogue": (expect(), {}),
+    "roadmaps:list": (expect(), {}),
+    "roadmaps:create": (expect(**DIRECTORS_403, viewer=403), {}),
+    "roadmaps:detail": (expect(outsider=404), {}),
+    "roadmaps:history": (expect(outsider=404), {}),
+    "roadmaps:versions": (expect(outsider=404), {}),
+    "roadmaps:update": (DRAFT_FORM, {}),
+    "roadmaps:section_edit": (DRAFT_FORM, {}),
+    "roadmaps:measure_add": (DRAFT_FORM, {}),
+    "roadmaps:measure_edit": (DRAFT_FORM, {}),
+    "roadmaps:measure_assign": (DRAFT_FORM, {}),
+    "roadmaps:deadline_preview": (expect(**DIRECTORS_404, outsider=404), {}),
+    "roadmaps:measure_row": (expect(**DIRECTORS_404, outsider=404), {}),
+    "roadmaps:delete": (DRAFT_ACTION, {}),
+    "roadmaps:submit": (DRAFT_ACTION, {}),
+    "roadmaps:clear_flags": (DRAFT_ACTION, {}),
+    "roadmaps:section_add": (DRAFT_ACTION, {}),
+    "roadmaps:sections_reorder": (DRAFT_ACTION, {}),
+    "roadmaps:section_delete": (DRAFT_ACTION, {}),
+    "roadmaps:section_move": (DRAFT_ACTION, {}),
+    "roadmaps:section_generate": (DRAFT_ACTION, {}),
+    "roadmaps:measures_reorder": (DRAFT_ACTION, {}),
+    "roadmaps:measure_delete": (DRAFT_ACTION, {}),
+    "roadmaps:measure_move": (DRAFT_ACTION, {}),
+    "roadmaps:approve": (action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "roadmaps:return": (action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "roadmaps:amend": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    "roadmaps:copy": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    # Execution: a director sees only their organisation's occurrences and files.
+    "execution:my": (expect(), {}),
+    "execution:calendar": (expect(), {}),
+    "execution:notifications": (expect(), {}),
+    "execution:bell": (expect(), {}),
+    "execution:dashboard": (expect(), {}),
+    "execution:dashboard_roadmap": (expect(outsider=404), {}),
+    "execution:dashboard_municipality": (expect(outsider=404), {}),
+    "execution:assignment": (expect(director_b=404, outsider=404), {}),
+    "execution:evidence_download": (expect(director_b=404, outsider=404), {}),
+    "execution:review": (
+        expect(**DIRECTORS_403),
+        {"viewer": (200, "rule: viewers read everything; the review queue is a list, yet it answers 403")},
+    ),
+    "execution:evidence_add": (SCHOOL_WORK, {"admin": (post(ALLOWED), ADMIN_MAY_DO_EVERYTHING)}),
+    "execution:action_toggle": (SCHOOL_WORK, {"admin": (post(ALLOWED), ADMIN_MAY_DO_EVERYTHING)}),
+    "execution:submit": (SCHOOL_WORK, {"admin": (post(ALLOWED), ADMIN_MAY_DO_EVERYTHING)}),
+    "execution:evidence_delete": (SCHOOL_WORK, {"admin": (post(ALLOWED), ADMIN_MAY_DO_EVERYTHING)}),
+    "execution:accept": (action(STAFF, director_a=403, director_b=404, viewer=403, outsider=404), {}),
+    "execution:return": (action(STAFF, director_a=403, director_b=404, viewer=403, outsider=404), {}),
+    "execution:reopen": (action(STAFF, director_a=403, director_b=404, viewer=403, outsider=404), {}),
+    # Notifications and jobs are personal: somebody else's is 404.
+    "execution:notification_read": (action({"director_a"}, **{p: 404 for p in LOGGED_IN - {"director_a"}}), {}),
+    "execution:notifications_read_all": (action(LOGGED_IN), {}),
+    "jobs:detail": (expect(404, methodist=200, admin=200), {}),
+    "jobs:retry": (action({"methodist", "admin"}, **{p: 404 for p in LOGGED_IN - {"methodist", "admin"}}), {}),
+    # Reports: whoever reads a roadmap gets its print forms; orders are the authority's.
+    "reports:index": (expect(), {}),
+    "reports:orders": (expect(), {}),
+    "reports:roadmap": (expect(outsider=404), {}),
+    "reports:roadmap_pdf": (expect(outsider=404), {}),
+    "reports:roadmap_xlsx": (expect(outsider=404), {}),
+    "reports:file": (expect(outsider=404), {}),
+    "reports:roadmap_execution": (expect(302, outsider=404), {}),
+    "reports:roadmap_pdf_job": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
+    "reports:roadmap_import": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "reports:roadmap_import_new": (expect(**DIRECTORS_403, viewer=403), {}),
+    "reports:roadmap_import_confirm": (
+        action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403),
+        {
+            who: (post(403), "import is a write, but an empty confirm redirects (302) before any permission check")
+            for who in ("director_a", "director_b", "viewer")
+        },
+    ),
+    "reports:order": (expect(**DIRECTORS_404, outsider=404), {}),
+    "reports:order_pdf": (expect(**DIRECTORS_404, outsider=404), {}),
+    "reports:order_create": (expect(**DIRECTORS_403, viewer=403), {}),
+    "reports:order_edit": (expect(**DIRECTORS_404, viewer=403, outsider=404), {}),
+    "reports:order_pdf_job": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
+    "reports:order_sign": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    # Analysis: a director sees their own card; methods belong to the authority; only officials approve.
+    "analysis:overview": (expect(director_a=302, director_b=302), {}),  # directors are sent to their card
+    "analysis:organization": (expect(director_b=404, outsider=404), {}),
+    "analysis:objectivity": (expect(), {}),
+    "analysis:effectiveness": (expect(**DIRECTORS_403), {}),
+    "analysis:indicators": (expect(), {}),
+    "analysis:values_export": (expect(), {}),
+    "analysis:compute_indicators": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    "analysis:target": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    "analysis:methods": (expect(**DIRECTORS_403), {}),
+    "analysis:method": (expect(**DIRECTORS_403, outsider=404), {}),
+    "analysis:zones_export": (expect(**DIRECTORS_403, outsider=404), {}),
+    "analysis:method_approve": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404),
+        {},
+    ),
+    "analysis:method_compute": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "analysis:rule_delete": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "analysis:campaigns": (expect(), {}),
+    "analysis:campaign": (expect(director_b=404, outsider=404), {}),
+    # Results imports: staff and the administrator only.
+    "monitoring:results": (IMPORTS, {}),
+    "monitoring:import_detail": (IMPORT_OBJECT, {}),
+    "monitoring:import_file": (IMPORT_OBJECT, {}),
+    "monitoring:import_rejected": (IMPORT_OBJECT, {}),
+    "monitoring:import_confirm": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    "monitoring:import_recheck": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+}
+
+
+def test_every_url_has_a_matrix_entry():
+    names = resolver_names()
+    missing, stale = sorted(names - MATRIX.keys()), sorted(MATRIX.keys() - names)
+    assert not missing and not stale, f"URLs without a matrix entry: {missing}; entries of no URL: {stale}"
+
+
+def check(client_for, people, world, name, rows) -> list[str]:
+    url = reverse(name, kwargs=KWARGS.get(name, lambda w: {})(world))
+    mismatches = []
+    for person, exp in rows.items():
+        method, code = exp if isinstance(exp, tuple) else ("get", exp)
+        got = status_of(client_for(people[person]), method, url)
+        ok = got not in (403, 404, LOGIN) if code == ALLOWED else got == code
+        if not ok:
+            mismatches.append(f"{name} as {person}: expected {exp}, got {got}")
+    return mismatches
+
+
+def matrix_params():
+    for name, (rows, bugs) in sorted(MATRIX.items()):
+        yield pytest.param(name, {p: e for p, e in rows.items() if p not in bugs}, id=name)
+        for person, (rule, reason) in bugs.items():
+            mark = pytest.mark.xfail(strict=True, reason=reason)
+            yield pytest.param(name, {person: rule}, marks=mark, id=f"{name}-{person}-BUG")
+
+
+@pytest.mark.parametrize(("name", "rows"), list(matrix_params()))
+def test_access(client_for, people, world, name, rows):
+    mismatches = check(client_for, people, world, name, rows)
+    assert not mismatches, "\n".join(mismatches)
+
+
+# Pages and downloads of one object: for the people of our municipality the same object of the other
+# municipality does not exist.
+FOREIGN = sorted(
+    name
+    for name, (rows, _) in MATRIX.items()
+    if name in KWARGS and rows.get("outsider") == 404 and not name.startswith(("jobs:", "execution:notification"))
+)
+
+
+@pytest.mark.parametrize("name", FOREIGN)
+def test_other_municipality_objects_are_404(client_for, people, world, name):
+    rows = {person: 404 for person in ("methodist", "official", "director_a", "director_b")}
+    mismatches = check(client_for, people, world["foreign"], name, rows)
+    assert not mismatches, "\n".join(mismatches)
