@@ -3,6 +3,8 @@ which reads the person's memberships once per request from here."""
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 ADMIN, OFFICIAL, METHODIST, DIRECTOR, VIEWER = "admin", "official", "methodist", "director", "viewer"
 
 
@@ -33,6 +35,13 @@ class Access:
     @property
     def is_director(self) -> bool:
         return bool(self.organization_ids)
+
+    def organization_q(self, field: str = "organization") -> Q:
+        """Rows about an organisation the person sees: any of their municipality's (staff of the
+        authority) or their own (directors). Viewers and admins are not filtered at all."""
+        return Q(**{f"{field}__municipality_id__in": self.municipality_ids}) | Q(
+            **{f"{field}_id__in": self.organization_ids}
+        )
 
     def can_edit_municipality(self, municipality_id: int) -> bool:
         """Methodists and officials edit their municipality's drafts; administrators anything."""

@@ -17,10 +17,7 @@ class AssignmentQuerySet(models.QuerySet):
         access = access_for(user)
         if access.sees_everything:
             return self
-        return self.filter(
-            Q(organization__municipality_id__in=access.municipality_ids)
-            | Q(organization_id__in=access.organization_ids)
-        )
+        return self.filter(access.organization_q())
 
 
 class Assignment(models.Model):
