@@ -165,6 +165,9 @@ def roadmap_import_new(request):
 @login_required
 @require_POST
 def roadmap_import_confirm(request):
+    access = access_for(request.user)
+    if not (access.is_admin or access.is_staff_of_authority):
+        raise PermissionDenied("Загружать дорожные карты может методист или руководитель УО")
     staged = request.session.get(IMPORT_SESSION_KEY, {})
     entry = staged.pop(request.POST.get("token", ""), None)
     request.session[IMPORT_SESSION_KEY] = staged

@@ -183,8 +183,10 @@ def action_toggle(request, pk: int, index: int):
     return _back(pk)
 
 
-def _decide(request, pk: int, action, form_class, form_key, success: str):
+def _decide(request, pk: int, action, form_class, form_key, success: str, *, review: bool = False):
     assignment = selectors.assignment_get(user=request.user, pk=pk)
+    if review and not services.can_review(request.user, assignment):
+        raise PermissionDenied("Проверяют исполнение методисты управления образования, но не сама организация")
     form = form_class(request.POST, auto_id=form_key.replace("_form", "_%s")) if form_class else None
     if form is not None and not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
@@ -209,19 +211,25 @@ def assignment_submit(request, pk: int):
 @login_required
 @require_POST
 def assignment_accept(request, pk: int):
-    return _decide(request, pk, services.assignment_accept, DecisionForm, "accept_form", "Исполнение принято")
+    return _decide(
+        request, pk, services.assignment_accept, DecisionForm, "accept_form", "Исполнение принято", review=True
+    )
 
 
 @login_required
 @require_POST
 def assignment_return(request, pk: int):
-    return _decide(request, pk, services.assignment_return, ReturnForm, "return_form", "Возвращено на доработку")
+    return _decide(
+        request, pk, services.assignment_return, ReturnForm, "return_form", "Возвращено на доработку", review=True
+    )
 
 
 @login_required
 @require_POST
 def assignment_reopen(request, pk: int):
-    return _decide(request, pk, services.assignment_reopen, ReopenForm, "reopen_form", "Исполнение открыто повторно")
+    return _decide(
+        request, pk, services.assignment_reopen, ReopenForm, "reopen_form", "Исполнение открыто повторно", review=True
+    )
 
 
 @login_required
