@@ -8,6 +8,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -126,6 +127,9 @@ def organization_card(request, pk: int):
     return render(request, "monitoring/analysis/organization.html", {"organization": organization, **card})
 
 
+OBJECTIVITY_PAGE = 100
+
+
 @login_required
 def objectivity(request):
     access = access_for(request.user)
@@ -139,6 +143,9 @@ def objectivity(request):
     rows, gaps = (
         selectors.objectivity(request.user, municipality, year, organization_id=organization_id) if year else ([], [])
     )
+    # A region has thousands of school × subject × grade rows: show them a page at a time.
+    rows = Paginator(rows, OBJECTIVITY_PAGE).get_page(request.GET.get("page"))
+    gaps = Paginator(gaps, OBJECTIVITY_PAGE).get_page(request.GET.get("kdr_page"))
     return render(
         request,
         "monitoring/analysis/objectivity.html",
