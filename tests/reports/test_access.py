@@ -122,10 +122,12 @@ def test_preview_then_confirm_replaces_the_draft_and_keeps_the_source(client_for
     assert again.status_code == 302 and ReportFile.objects.filter(kind=ReportFile.Kind.ROADMAP_IMPORT).count() == 1
 
 
-def test_another_person_cannot_confirm_a_staged_import(client_for, methodist, director_a, authority):
+def test_another_person_cannot_confirm_a_staged_import(client_for, methodist, official, director_a, authority):
     draft = build_roadmap(authority, status=Roadmap.Status.DRAFT)
     token = _upload(client_for(methodist), draft, roadmap_xlsx_bytes(draft)).context["token"]
     response = client_for(director_a).post(reverse("reports:roadmap_import_confirm"), {"token": token})
+    assert response.status_code == 403 and not ReportFile.objects.exists()  # directors never import
+    response = client_for(official).post(reverse("reports:roadmap_import_confirm"), {"token": token})
     assert response.status_code == 302 and not ReportFile.objects.exists()  # not in their session
 
 
