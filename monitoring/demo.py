@@ -62,11 +62,13 @@ def _ability(rng: random.Random, code: str, participant: str) -> float:
 
 
 def _mark(ability: float) -> int:
-    if ability < -1.0:
+    # Thresholds give an ordinary school about 7 % of «2» and most schools a green or yellow zone
+    # under the example method; the WEAK schools land in the red one.
+    if ability < -1.45:
         return 2
-    if ability < 0.0:
+    if ability < -0.2:
         return 3
-    if ability < 1.0:
+    if ability < 0.9:
         return 4
     return 5
 
@@ -90,7 +92,8 @@ def _vpr_rows(rng: random.Random, year: int) -> list[list]:
                     if code in INFLATED_JOURNAL:
                         journal = min(5, mark + rng.choice((1, 1, 2, 2, 0)))
                     else:
-                        journal = min(5, max(2, mark + rng.choice((0, 0, 0, 1, -1, 0))))
+                        shift = rng.choice((1, -1)) if rng.random() < 0.1 else 0  # an honest journal
+                        journal = min(5, max(2, mark + shift))
                     rows.append([code, class_name, subject, participant, *tasks, sum(tasks), mark, journal, ""])
     return rows
 
@@ -148,7 +151,7 @@ def _kdr_workbook(rng: random.Random, year: int, grades: tuple[int, ...]) -> byt
         for grade in grades:
             for participant, class_name in _pupils(code, enrolment, grade, year):
                 ability = _ability(rng, code, participant)
-                level = 0 if ability < -1.2 else 1 if ability < -0.3 else 2 if ability < 1.0 else 3
+                level = 0 if ability < -1.6 else 1 if ability < -0.8 else 2 if ability < 0.9 else 3
                 score = max(0, min(24, round(12 + ability * 5)))
                 rows.append(
                     [code, class_name, participant, score, levels[level], "да" if rng.random() < 0.1 else "нет"]
