@@ -1,10 +1,9 @@
 """Celery adapters of the result imports: load by primary key, call the service, report progress."""
 
 from celery import shared_task
-from django.db import transaction
 
 from config.jobs.models import Job
-from config.jobs.services import job_fail, job_running, job_set_result
+from config.jobs.services import job_enqueue, job_running, job_set_result
 from monitoring.models import ResultImport
 from monitoring.services import result_import_apply, result_import_preview
 
@@ -32,34 +31,16 @@ def result_import_apply_task(job_id: int, import_id: int, accept_partial: bool =
         job_set_result(job_id=job_id, result=_summary(outcome), message="Импорт завершён")
 
 
-TASKS = {PREVIEW_TASK: result_import_preview_task, APPLY_TASK: result_import_apply_task}
-
-
 def result_import_job_start(*, result_import: ResultImport, task_name: str, user, **kwargs) -> Job:
-    """Create the job row and run its task once the transaction commits.
-
-    Like config.jobs.services.job_enqueue, but dispatched with `apply_async` on the task object:
-    `send_task` ignores CELERY_TASK_ALWAYS_EAGER, so on the embedded default (no Redis) a job
-    sent by name would never run.
-    """
+    """Create the job of a preview or an import (config.jobs) and link it to the import record."""
     title = ("Проверка файла " if task_name == PREVIEW_TASK else "Импорт файла ") + result_import.original_name
-    task_kwargs = {"import_id": result_import.pk, **kwargs}
-    job = Job.objects.create(
+    job = job_enqueue(
         kind="results_import",
         title=title[:300],
         task_name=task_name,
-        task_kwargs=task_kwargs,
-        created_by=user if user is not None and user.is_authenticated else None,
+        task_kwargs={"import_id": result_import.pk, **kwargs},
+        user=user,
     )
     ResultImport.objects.filter(pk=result_import.pk).update(job=job)
     result_import.job = job
-
-    def send() -> None:
-        try:
-            TASKS[task_name].apply_async(kwargs={"job_id": job.pk, **task_kwargs})
-        except Exception as error:  # the failure is already recorded on the job by job_running
-            if not Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).exists():
-                job_fail(job_id=job.pk, error=f"Очередь заданий недоступна: {error}")
-
-    transaction.on_commit(send)
     return job

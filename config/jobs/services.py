@@ -50,6 +50,13 @@ def _send(job: Job) -> None:
         else:
             job_progress(job_id=job.pk, done=0, message="Очередь заданий недоступна: задание будет отправлено позже")
         return
+    except Exception as error:
+        # Inline (eager) run: the job's own failure is already recorded by job_running; the page
+        # that started it shows the failed job with its retry button, never a server error.
+        logger.warning("Inline job %s failed: %s", job.pk, error)
+        if not Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).exists():
+            job_fail(job_id=job.pk, error=f"Задание не запущено: {error}")
+        return
     Job.objects.filter(pk=job.pk).update(sent_at=timezone.now())
 
 
