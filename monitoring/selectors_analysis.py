@@ -8,7 +8,8 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Max, Min, Q
 from django.shortcuts import get_object_or_404
 
 from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
@@ -134,12 +135,16 @@ def current_method(user, municipality, method_id: int | None):
 
 
 def available_years(municipality) -> list[int]:
-    return list(
-        IndicatorValue.objects.filter(municipality=municipality)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
+    """Years with indicator values, newest first. Not a DISTINCT over every value (a region has
+    hundreds of thousands): the index gives the first and last year, then one probe a year."""
+    values = IndicatorValue.objects.filter(municipality=municipality)
+    span = values.aggregate(first=Min("year"), last=Max("year"))
+    if span["first"] is None:
+        return []
+    return [
+        year for year in range(span["last"], span["first"] - 1, -1) if year in (span["first"], span["last"])
+        or values.filter(year=year).exists()
+    ]  # fmt: skip
 
 
 @dataclass
@@ -159,7 +164,10 @@ def overview(user, municipality, method, *, rural: str = "", kind: str = "", zon
         organizations = organizations.filter(kind=kind or Organization.Kind.SCHOOL)
     zones = {}
     if method is not None:
-        zones = {z.organization_id: z for z in Zone.objects.for_user(user).filter(method=method)}
+        zones = {
+            z.organization_id: z
+            for z in Zone.objects.for_user(user).filter(method=method).defer("previous_explanation").order_by()
+        }
     if zone:
         ids = [org_id for org_id, z in zones.items() if z.colour == zone]
         organizations = organizations.filter(pk__in=ids)
@@ -253,36 +261,46 @@ def organization_card(user, organization: Organization):
 OBJECTIVITY_CODES = ("vpr_lowered", "vpr_confirmed", "vpr_raised", "vpr_significant_mismatch", "vpr_journal_mismatch")
 
 
-def objectivity(user, municipality, year: int, *, organization_id: int | None = None):
-    """ВПР against journal marks by school, subject and grade; КДР control group against the rest."""
-    values = IndicatorValue.objects.for_user(user).filter(
-        municipality=municipality,
-        year=year,
-        class_name="",
-        indicator__code__in=OBJECTIVITY_CODES + ("kdr_control_gap",),
-    )
+def objectivity(user, municipality, year: int, *, organization_id: int | None = None, page=1, kdr_page=1, per_page=100):
+    """ВПР against journal marks by school, subject and grade; КДР control group against the rest.
+
+    Both tables come a page at a time, paged in the database: a region has thousands of
+    school × subject × grade rows × five indicators, and building them all to show a hundred
+    took seconds. Returns two `Page`s; a row of the first is a dict with the organisation (None
+    for the municipality's pooled row), subject, grade and a {value, denominator} per indicator."""
+    values = IndicatorValue.objects.for_user(user).filter(municipality=municipality, year=year, class_name="")
     if organization_id:
         values = values.filter(Q(organization_id=organization_id) | Q(organization__isnull=True))
-    table: dict[tuple, dict] = {}
-    gaps = []
-    for v in values.select_related("organization", "indicator").order_by("organization__code", "subject", "grade"):
-        if v.indicator.code == "kdr_control_gap":
-            if v.details.get("control_group", [0, 0])[1]:
-                gaps.append(v)
-            continue
-        key = (v.organization_id, v.subject, v.grade)
-        row = table.setdefault(key, {"organization": v.organization, "subject": v.subject, "grade": v.grade})
-        row[v.indicator.code] = v
-    rows = sorted(
-        table.values(),
-        key=lambda r: (
-            r["organization"] is not None,
-            r["organization"].code if r["organization"] else "",
-            r["subject"],
-            r["grade"] or 0,
-        ),
+    codes = dict(IndicatorDefinition.objects.filter(code__in=OBJECTIVITY_CODES).values_list("pk", "code"))
+    vpr = values.filter(indicator_id__in=list(codes))
+    # The five shares are computed together for each slice: the rows are the slices of the first.
+    first = next((pk for pk, code in codes.items() if code == OBJECTIVITY_CODES[0]), None)
+    keys = (
+        vpr.filter(indicator_id=first)
+        .order_by(F("organization__code").asc(nulls_first=True), "subject", F("grade").asc(nulls_first=True))
+        .values_list("organization_id", "subject", "grade")
     )
-    return rows, gaps
+    rows = Paginator(keys, per_page).get_page(page)
+    wanted = list(rows.object_list)
+    organizations = Organization.objects.in_bulk({org for org, _s, _g in wanted if org})
+    table = {key: {"organization": organizations.get(key[0]), "subject": key[1], "grade": key[2]} for key in wanted}
+    found = vpr.filter(
+        Q(organization_id__in=list(organizations)) | Q(organization__isnull=True),
+        subject__in={subject for _o, subject, _g in wanted},
+    ).values_list("organization_id", "subject", "grade", "indicator_id", "value", "denominator")
+    for org, subject, grade, indicator, value, denominator in found:
+        row = table.get((org, subject, grade))
+        if row is not None:
+            row[codes[indicator]] = {"value": value, "denominator": denominator}
+    rows.object_list = list(table.values())
+
+    # Only КДР with a control group: the details name its [reached, of] counts.
+    gaps = (
+        values.filter(indicator__code="kdr_control_gap", details__control_group__1__gt=0)
+        .select_related("organization")
+        .order_by(F("organization__code").asc(nulls_first=True), "subject", F("grade").asc(nulls_first=True))
+    )
+    return rows, Paginator(gaps, per_page).get_page(kdr_page)
 
 
 def effectiveness(user, municipality, *, direction_code: str = ""):

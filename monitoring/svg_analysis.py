@@ -4,6 +4,8 @@ small year-on-year charts of the organisation card. All text goes through escapi
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from config.lib.html import e
+
 FILL = {"red": "#dc3545", "yellow": "#ffc107", "green": "#198754", "no_data": "#ced4da", None: "#f1f3f5"}
 TEXT = {"red": "#fff", "green": "#fff"}
 
@@ -13,45 +15,32 @@ def _value(value) -> str:
 
 
 def heatmap(rows, rules, *, card_url) -> str:
-    """rows: OverviewRow (organisation, zone, cells = explanation items per rule)."""
+    """rows: OverviewRow (organisation, zone, cells = explanation items per rule).
+
+    A region's map has a thousand rows × the rules: it is built from plain strings with `e`
+    (format_html per cell cost ~0.3 ms, a third of the page)."""
     name_w, cell_w, cell_h, head_h = 300, 92, 24, 48
     width = name_w + cell_w * (len(rules) + 1)
     height = head_h + cell_h * len(rows) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Тепловая карта показателей">'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="Тепловая карта показателей">',
+        f'<text x="4" y="{head_h - 8}" font-size="12" font-weight="bold">Организация</text>',
     ]
-    parts.append(format_html('<text x="4" y="{}" font-size="12" font-weight="bold">Организация</text>', head_h - 8))
     for index, rule in enumerate(rules):
         x = name_w + cell_w * index + 4
         parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="11"><title>{}</title>{}</text><text x="{}" y="{}" font-size="10" fill="#6c757d">{}</text>',
-                x,
-                head_h - 22,
-                rule.indicator.name,
-                rule.indicator.code[:14],
-                x,
-                head_h - 8,
-                rule.slice_label[:16],
-            )  # fmt: skip
+            f'<text x="{x}" y="{head_h - 22}" font-size="11"><title>{e(rule.indicator.name)}</title>'
+            f'{e(rule.indicator.code[:14])}</text><text x="{x}" y="{head_h - 8}" font-size="10" fill="#6c757d">'
+            f"{e(rule.slice_label[:16])}</text>"
         )
-    parts.append(
-        format_html(
-            '<text x="{}" y="{}" font-size="12" font-weight="bold">Зона</text>',
-            name_w + cell_w * len(rules) + 4,
-            head_h - 8,
-        )
-    )
+    zone_x = name_w + cell_w * len(rules)
+    parts.append(f'<text x="{zone_x + 4}" y="{head_h - 8}" font-size="12" font-weight="bold">Зона</text>')
     for r, row in enumerate(rows):
         y = head_h + cell_h * r
         parts.append(
-            format_html(
-                '<a href="{}"><text x="4" y="{}" font-size="12" fill="#0d6efd">{}</text></a>',
-                card_url(row.organization.pk),
-                y + 16,
-                row.organization.short_name[:42],
-            )  # fmt: skip
+            f'<a href="{e(card_url(row.organization.pk))}"><text x="4" y="{y + 16}" font-size="12" fill="#0d6efd">'
+            f"{e(row.organization.short_name[:42])}</text></a>"
         )
         for index in range(len(rules)):
             cell = row.cells[index] if index < len(row.cells) else None
@@ -63,36 +52,15 @@ def heatmap(rows, rules, *, card_url) -> str:
                 else f"{cell['name']}: {_value(cell['value'])} {cell['range']} {cell['reason']}"
             )
             parts.append(
-                format_html(
-                    '<g><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff"/>'
-                    '<text x="{}" y="{}" font-size="11" fill="{}">{}</text></g>',
-                    title,
-                    x,
-                    y,
-                    cell_w,
-                    cell_h,
-                    FILL.get(colour, FILL[None]),
-                    x + 6,
-                    y + 16,
-                    TEXT.get(colour, "#212529"),
-                    _value(cell["value"]) if cell else "",
-                )  # fmt: skip
+                f'<g><title>{e(title)}</title><rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" '
+                f'fill="{FILL.get(colour, FILL[None])}" stroke="#fff"/><text x="{x + 6}" y="{y + 16}" font-size="11" '
+                f'fill="{TEXT.get(colour, "#212529")}">{_value(cell["value"]) if cell else ""}</text></g>'
             )
         zone = row.zone.colour if row.zone else None
-        x = name_w + cell_w * len(rules)
         parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff"/><text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
-                x,
-                y,
-                cell_w,
-                cell_h,
-                FILL.get(zone, FILL[None]),
-                x + 6,
-                y + 16,
-                TEXT.get(zone, "#212529"),
-                row.zone.get_colour_display() if row.zone else "—",
-            )  # fmt: skip
+            f'<rect x="{zone_x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="{FILL.get(zone, FILL[None])}" '
+            f'stroke="#fff"/><text x="{zone_x + 6}" y="{y + 16}" font-size="11" fill="{TEXT.get(zone, "#212529")}">'
+            f"{e(row.zone.get_colour_display()) if row.zone else '—'}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -31,6 +31,7 @@ from monitoring.forms_analysis import (
     draft_sections,
 )
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningRule
+from monitoring.rendering import zone_tiles_html
 from monitoring.svg_analysis import heatmap, sparkline, stacked_bar
 from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
 from roadmaps.targeting import targeted_measure_create
@@ -71,6 +72,13 @@ def _int(value):
         return None
 
 
+def _card_url():
+    """reverse() once: the card URL of every tile and heat-map row differs only in its key."""
+    template = reverse("analysis:organization", args=[0])
+    head, tail = template.rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
 @login_required
 def overview(request):
     access = access_for(request.user)
@@ -82,6 +90,7 @@ def overview(request):
     filters = {key: request.GET.get(key, "") for key in ("rural", "kind", "zone", "sort")}
     rules, rows, counts = selectors.overview(request.user, municipality, method, **filters)
     can_edit = access.can_edit_municipality(municipality.pk)
+    card_url = _card_url()
     context = {
         "municipality": municipality,
         "municipalities": Municipality.objects.for_user(request.user).order_by("name"),
@@ -93,7 +102,8 @@ def overview(request):
         "colours": Colour,
         "filters": filters,
         "kinds": Organization.Kind.choices,
-        "heatmap": heatmap(rows, rules, card_url=lambda pk: reverse("analysis:organization", args=[pk])),
+        "heatmap": heatmap(rows, rules, card_url=card_url),
+        "tiles": zone_tiles_html(rows, can_edit=can_edit, card_url=card_url),
         "years": selectors.available_years(municipality),
         "can_edit": can_edit,
         "compute_form": ComputeIndicatorsForm(initial={"year": method.year if method else None}),
@@ -140,12 +150,13 @@ def objectivity(request):
     years = selectors.available_years(municipality)
     year = _int(request.GET.get("year")) or (years[0] if years else None)
     organization_id = min(access.organization_ids) if director_only else None
-    rows, gaps = (
-        selectors.objectivity(request.user, municipality, year, organization_id=organization_id) if year else ([], [])
-    )
-    # A region has thousands of school × subject × grade rows: show them a page at a time.
-    rows = Paginator(rows, OBJECTIVITY_PAGE).get_page(request.GET.get("page"))
-    gaps = Paginator(gaps, OBJECTIVITY_PAGE).get_page(request.GET.get("kdr_page"))
+    if year:
+        rows, gaps = selectors.objectivity(
+            request.user, municipality, year, organization_id=organization_id,
+            page=request.GET.get("page"), kdr_page=request.GET.get("kdr_page"), per_page=OBJECTIVITY_PAGE,
+        )  # fmt: skip
+    else:
+        rows = gaps = Paginator([], OBJECTIVITY_PAGE).get_page(1)
     return render(
         request,
         "monitoring/analysis/objectivity.html",
