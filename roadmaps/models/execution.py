@@ -68,7 +68,11 @@ class Assignment(models.Model):
                 fields=["measure", "organization", "occurrence"], name="assignment_unique_occurrence"
             )
         ]
-        indexes = [models.Index(fields=["organization", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["organization", "status", "due_date"]),
+            # Dashboards list the earliest overdue occurrences: walked in due order, cut at the limit.
+            models.Index(fields=["due_date", "id"], name="assignment_due_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} — {self.organization} ({self.occurrence})"

@@ -1,5 +1,8 @@
 from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from roadmaps.rendering import progress_bar_html, progress_table_html
 from roadmaps.selectors_execution import STATE_LABELS, my_assignments, my_summary
 from schools.access import access_for
 
@@ -41,3 +44,15 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.simple_tag
+def progress_table(rows, caption: str, link: str = ""):
+    """Progress rows as a table (rendered in Python: a region's dashboard has a thousand rows)."""
+    url = (lambda pk: reverse("execution:dashboard_roadmap", args=[pk])) if link == "roadmap" else None
+    return progress_table_html(rows, caption=caption, link=url)
+
+
+@register.simple_tag
+def progress_bar(p):
+    return mark_safe(progress_bar_html(p))
