@@ -1888,11 +1888,13 @@ class _StudentReader:
             # The same participant twice in one work: the second row is rejected.
             if code:
                 # Rows come grouped by school and class, so the previous row's work is reused.
-                if school != work_school or row_subject != work_subject or row_grade != work_grade:
-                    work_school, work_subject, work_grade = school, row_subject, row_grade
-                    work = works.get((school, row_subject, row_grade))
+                # A school is its code without regard to case, as the registry matches it.
+                school_key = school.lower()
+                if school_key != work_school or row_subject != work_subject or row_grade != work_grade:
+                    work_school, work_subject, work_grade = school_key, row_subject, row_grade
+                    work = works.get((school_key, row_subject, row_grade))
                     if work is None:
-                        work = works[(school, row_subject, row_grade)] = {}
+                        work = works[(school_key, row_subject, row_grade)] = {}
                 first = work.get(code)
                 if first is not None:
                     reject(
@@ -2152,7 +2154,7 @@ def _read_stats_sheet(
         )
 
         if not problems and school and row_grade is not None:
-            key = (school, row_subject, row_grade)
+            key = (school.lower(), row_subject, row_grade)  # codes match the registry without regard to case
             first = seen.get(key)
             if first is not None:
                 problem(

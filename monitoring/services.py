@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +46,7 @@ SCALE_BY_KIND = {
 READER_KINDS = {"vpr", "oge", "ege", "kdr"}
 UNKNOWN_SCHOOL = "Неизвестный код ОО: организации с таким кодом нет в реестре муниципалитета «{municipality}»"
 NOT_SCHOOL = "Код ОО принадлежит организации, которая не является школой: «{name}»"
+NOTHING_TO_TAKE = "В файле нет ни одной строки с результатами (или все участники отсутствовали): ничего не записано"
 
 
 class ResultImportError(Exception):
@@ -229,6 +231,8 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
                 reason = NOT_SCHOOL.format(name=organization.short_name)
             problems.append(_problem(sheets[index], source_rows[index], code_column, code, reason))
             rejected_rows.add((sheets[index] or "", source_rows[index]))
+    if not keep and not rejected_rows:
+        problems.append(_problem("", None, "", "", NOTHING_TO_TAKE))
 
     outcome.read = result.read
     outcome.absent = result.absent
@@ -325,7 +329,9 @@ def result_import_apply(
 
     checked = _check(result_import, progress)
     outcome = checked.outcome
-    if checked.result is None or (outcome.rejected and not accept_partial):
+    # A file with nothing to take (no rows, or every row rejected even with accept_partial) is
+    # refused: importing nothing would only look like a success.
+    if checked.result is None or not checked.keep or (outcome.rejected and not accept_partial):
         _store_outcome(result_import, outcome, ResultImport.Status.REJECTED)
         _store_rejected_rows(result_import, checked, progress)
         result_import.save()
@@ -753,9 +759,16 @@ def _raw_rows(result_import: ResultImport) -> dict[str, list[list]]:
     return sheets
 
 
+# The control characters XML 1.0 cannot hold (openpyxl refuses them with IllegalCharacterError).
+# A CSV can carry any byte, and a rejected row is copied into a workbook: they are dropped there.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _cell(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
     return value
 
 
@@ -796,7 +809,9 @@ def _store_rejected_rows(result_import: ResultImport, checked: _Checked, progres
         values = [_cell(value) for value in cells[row - 1]] if 0 < row <= len(cells) else []
         values = ["" if index in names else value for index, value in enumerate(values)]  # never a child's name
         values += [""] * (width - len(values))
-        out.append([sheet, row, *[("" if value is None else value) for value in values], "; ".join(texts)])
+        out.append(
+            [_cell(sheet), row, *[("" if value is None else value) for value in values], _cell("; ".join(texts))]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     if result_import.rejected_file:
