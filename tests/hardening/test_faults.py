@@ -1,0 +1,307 @@
+"""Faults of the real infrastructure, not mocks: the database drops the web process's connection,
+Redis (cache and Celery broker) is down, a worker is killed with SIGKILL in the middle of an import.
+"""
+
+import io
+import os
+import runpy
+import socket
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from config.jobs.models import Job
+from monitoring.models import ResultImport
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only (DATABASE_URL=postgres://…): SQLite has no server"
+)
+REAL_REDIS = os.environ.get("REDIS_URL", "")
+NEEDS_REDIS = pytest.mark.skipif(not REAL_REDIS, reason="needs a real Redis (REDIS_URL=redis://…)")
+
+
+def csv_upload(rows: list[list]) -> bytes:
+    return "".join(";".join(str(cell) for cell in row) + "\r\n" for row in rows).encode("cp1251")
+
+
+HEADER = ["Код ОО", "Класс", "Предмет", "Код участника", "Отметка"]
+
+
+# --------------------------------------------------------------------------- a: the database drops us
+
+
+def wsgi_get(path: str, cookie: str) -> tuple[int, bytes]:
+    """One GET through the product's WSGI application, as gunicorn calls it.
+
+    Not the Django test client: it disconnects `close_old_connections` from request_started and
+    request_finished, so it never runs the per-request connection checks this test is about."""
+    from config.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "HTTP_COOKIE": cookie,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    statuses: list[str] = []
+    response = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    try:
+        body = b"".join(response)
+    finally:
+        response.close()  # request_finished, as a WSGI server sends it
+    return int(statuses[0].split()[0]), body
+
+
+def other_connection():
+    """A connection of our own to the test database, outside Django."""
+    params = connection.get_connection_params()
+    raw = psycopg2.connect(**{key: value for key, value in params.items() if key != "cursor_factory"})
+    raw.autocommit = True
+    return raw
+
+
+def drop_every_other_connection() -> list[int]:
+    """What a database restart does to the web process: its connections are gone."""
+    raw = other_connection()  # not `with raw:` — psycopg2 would make that one transaction, whose
+    try:  # statistics snapshot keeps showing the terminated backends
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [pid for (pid,) in cursor.fetchall()]
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [pids])
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids])
+                if cursor.fetchone()[0] == 0:
+                    return pids
+                time.sleep(0.02)
+        raise AssertionError(f"PostgreSQL did not end the backends {pids}")
+    finally:
+        raw.close()
+
+
+@pytest.fixture
+def methodist_cookie(client, methodist):
+    client.force_login(methodist)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_the_next_request_after_the_database_dropped_the_connection_succeeds(methodist_cookie):
+    # The product's own setting (config.lib.env.env_database), not one made up for this test.
+    assert connection.settings_dict["CONN_MAX_AGE"] > 0 and connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+    assert wsgi_get("/", methodist_cookie)[0] == 200
+    web_pid = connection.connection.get_backend_pid()  # kept between requests (CONN_MAX_AGE)
+
+    assert web_pid in drop_every_other_connection()
+
+    status, body = wsgi_get("/", methodist_cookie)
+    assert status == 200, body[:500]
+    assert "Кузнецова" in body.decode()  # her session was read through the new connection
+    assert connection.connection.get_backend_pid() != web_pid
+    assert wsgi_get(reverse("roadmaps:list"), methodist_cookie)[0] == 200
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_without_the_health_check_the_same_drop_would_be_a_server_error(methodist_cookie):
+    """The test above can fail: with the check off, the first request after the drop gets a 500."""
+    assert wsgi_get("/", methodist_cookie)[0] == 200
+    connection.health_check_enabled = False
+    try:
+        drop_every_other_connection()
+        assert wsgi_get("/", methodist_cookie)[0] == 500
+    finally:
+        connection.close()
+
+
+# --------------------------------------------------------------------------- b: Redis is down
+
+
+@pytest.fixture
+def dead_redis_url():
+    """A port nobody listens on, held for this test only (bound, never listening: connections
+    are refused), so parallel test workers never share it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    yield f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    sock.close()
+
+
+def product_settings(monkeypatch, **environ) -> dict:
+    """config/settings.py evaluated for the given environment: the cache and broker exactly as
+    the product configures them with that REDIS_URL."""
+    with monkeypatch.context() as patched:
+        patched.delenv("CELERY_EAGER", raising=False)
+        for name, value in environ.items():
+            patched.setenv(name, value)
+        return runpy.run_path(str(ROOT / "config" / "settings.py"))
+
+
+@contextmanager
+def celery_broker(url: str, *, queue: str = "celery"):
+    """Point the product's Celery app at `url`, sending (not running inline) to `queue`."""
+    from config.celery import app
+
+    names = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {name: app.conf[name] for name in names}
+    saved_amqp, saved_pool = app.__dict__.get("amqp"), app._pool
+    app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
+    app.__dict__.pop("amqp", None)  # its queues, router and producer pool were built for the old broker
+    app._pool = None
+    try:
+        yield app
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.update(saved)
+        app._pool = saved_pool
+        app.__dict__.pop("amqp", None)
+        if saved_amqp is not None:
+            app.__dict__["amqp"] = saved_amqp
+
+
+def forget_queue(queue: str) -> None:
+    """Remove what a test queue left in the shared Redis: its list, bindings and unacked messages."""
+    import redis
+
+    client = redis.Redis.from_url(REAL_REDIS)
+    for key in client.scan_iter(match=f"*{queue}*"):
+        client.delete(key)
+    for key in client.scan_iter(match="_kombu.binding.*"):
+        for member in client.smembers(key):
+            if queue.encode() in member:
+                client.srem(key, member)
+    for tag, payload in client.hscan_iter("unacked"):
+        if queue.encode() in payload:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+    client.close()
+
+
+@pytest.fixture
+def redis_down(monkeypatch, settings, dead_redis_url):
+    product = product_settings(monkeypatch, REDIS_URL=dead_redis_url)
+    assert product["CACHES"]["default"]["LOCATION"] == dead_redis_url
+    assert product["CELERY_BROKER_URL"] == dead_redis_url and product["CELERY_TASK_ALWAYS_EAGER"] is False
+    settings.CACHES = product["CACHES"]
+    settings.CELERY_BROKER_URL = product["CELERY_BROKER_URL"]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with celery_broker(dead_redis_url):
+        yield dead_redis_url
+
+
+def test_pages_render_and_login_works_while_redis_is_down(client, methodist, redis_down):
+    from django.core.cache import cache
+
+    with pytest.raises(Exception, match="111|refused"):  # the cache really is that dead Redis
+        cache.get("anything")
+    response = client.post(reverse("login"), {"username": "methodist", "password": "test-password-123"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    for name in ("home", "roadmaps:list", "monitoring:results", "execution:my"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+    health = client.get(reverse("health"))
+    assert health.status_code == 503
+    assert not health.json()["cache"]["ok"] and not health.json()["broker"]["ok"]
+    assert health.json()["database"]["ok"]
+
+
+def test_an_upload_while_redis_is_down_leaves_its_job_queued(
+    client_for, methodist, school_a, redis_down, django_capture_on_commit_callbacks
+):
+    client = client_for(methodist)
+    data = csv_upload([HEADER, [school_a.code, "5а", "Математика", "1", 4]])
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("monitoring:results"),
+            {"file": SimpleUploadedFile("ВПР.csv", data), "format": "students", "kind": "vpr", "year": 2024},
+        )
+    took = time.monotonic() - started
+    result_import = ResultImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "monitoring:import_detail", args=[result_import.pk]
+    )
+    # kombu retries the connection for CELERY_BROKER_CONNECTION_TIMEOUT (3 s) and then gives up:
+    # the page waits a few seconds, never for ever.
+    assert took < 20, took
+    job = result_import.job
+    job.refresh_from_db()
+    assert (job.status, job.sent_at) == (Job.Status.QUEUED, None)
+    assert "будет отправлено позже" in job.message
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
+    assert result_import.status == ResultImport.Status.UPLOADED  # nothing read yet, nothing lost
+
+
+@NEEDS_REDIS
+def test_housekeeping_sends_the_queued_job_when_redis_is_back(methodist, school_a, municipality, settings):
+    """The job left queued above; Redis is back (the real one, a queue of this test's own)."""
+    from config.jobs.tasks import jobs_housekeeping
+    from monitoring.services import result_import_create
+    from monitoring.tasks import PREVIEW_TASK, result_import_job_start
+
+    queue = f"test-faults-{uuid.uuid4().hex}"
+    result_import = result_import_create(
+        municipality=municipality,
+        data=csv_upload([HEADER, [school_a.code, "5а", "Математика", "1", 4]]),
+        filename="vpr.csv",
+        kind="vpr",
+        year=2024,
+        user=methodist,
+    )
+    # The state the broker outage leaves (the test above): queued, never sent. (This test's
+    # transaction never commits, so job_enqueue's on_commit send does not run.)
+    job = result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=methodist)
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    job.refresh_from_db()
+    assert (job.status, job.sent_at) == (Job.Status.QUEUED, None)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with celery_broker(REAL_REDIS, queue=queue) as app:
+            assert jobs_housekeeping() == {"failed": 0, "resent": 1}
+            job.refresh_from_db()
+            assert job.sent_at is not None and job.status == Job.Status.QUEUED
+            with app.connection_for_write() as broker:
+                message = broker.SimpleQueue(queue).get(timeout=5)
+                message.ack()
+    finally:
+        forget_queue(queue)
+    assert message.headers["task"] == PREVIEW_TASK
+    args, kwargs, _ = message.payload
+    assert kwargs == {"job_id": job.pk, "import_id": result_import.pk}
+    # A worker runs what it received: the preview completes.
+    from config.celery import app as celery_app
+
+    celery_app.tasks[PREVIEW_TASK].apply(args=args, kwargs=kwargs)
+    job.refresh_from_db()
+    result_import.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and result_import.status == ResultImport.Status.PREVIEWED
