@@ -5,13 +5,16 @@ Redis (cache and Celery broker) is down, a worker is killed with SIGKILL in the 
 import io
 import os
 import runpy
+import signal
 import socket
+import subprocess
 import sys
 import time
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg2
 import pytest
@@ -169,18 +172,23 @@ def celery_broker(url: str, *, queue: str = "celery"):
     """Point the product's Celery app at `url`, sending (not running inline) to `queue`."""
     from config.celery import app
 
-    names = ("broker_url", "task_always_eager", "task_default_queue")
-    saved = {name: app.conf[name] for name in names}
+    overrides = {"broker_url": url, "task_always_eager": False, "task_default_queue": queue}
+    # Celery reads its configuration through to the Django settings and keeps update() in a
+    # layer of changes: restoring means taking our keys out of that layer again.
+    changes = app.conf.changes
+    earlier = {name: changes[name] for name in overrides if name in changes}
     saved_amqp, saved_pool = app.__dict__.get("amqp"), app._pool
-    app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
+    app.conf.update(overrides)
     app.__dict__.pop("amqp", None)  # its queues, router and producer pool were built for the old broker
     app._pool = None
     try:
         yield app
     finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app.conf.update(saved)
+        # The pool is not closed: kombu shares one pool per broker address, and the test
+        # settings' own broker may be this very Redis.
+        for name in overrides:
+            changes.pop(name, None)
+        changes.update(earlier)
         app._pool = saved_pool
         app.__dict__.pop("amqp", None)
         if saved_amqp is not None:
@@ -222,6 +230,9 @@ def test_pages_render_and_login_works_while_redis_is_down(client, methodist, red
 
     with pytest.raises(Exception, match="111|refused"):  # the cache really is that dead Redis
         cache.get("anything")
+    # A failed login is counted (django-axes, in the database), a right one lets her in.
+    response = client.post(reverse("login"), {"username": "methodist", "password": "wrong"})
+    assert response.status_code == 200 and "правильные имя пользователя и пароль" in response.content.decode()
     response = client.post(reverse("login"), {"username": "methodist", "password": "test-password-123"})
     assert response.status_code == 302, response.content.decode()[:500]
     for name in ("home", "roadmaps:list", "monitoring:results", "execution:my"):
@@ -305,3 +316,139 @@ def test_housekeeping_sends_the_queued_job_when_redis_is_back(methodist, school_
     job.refresh_from_db()
     result_import.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and result_import.status == ResultImport.Status.PREVIEWED
+
+
+# --------------------------------------------------------------------------- c: a worker is killed
+
+
+def url_of_the_test_database() -> str:
+    """DATABASE_URL of the database this test runs on (pytest-django's test_<name>)."""
+    params = connection.settings_dict
+    credentials = quote(params["USER"] or "postgres") + (f":{quote(params['PASSWORD'])}" if params["PASSWORD"] else "")
+    return f"postgres://{credentials}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
+
+
+@contextmanager
+def celery_worker(queue: str, log: Path, settings):
+    """A real `celery -A config worker --pool solo` on this test's database and a queue of its own."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": url_of_the_test_database(),
+        "REDIS_URL": REAL_REDIS,
+        "CELERY_EAGER": "false",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PSEUDONYM_KEY": settings.PSEUDONYM_KEY,
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-Q", queue]
+    command += ["-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with log.open("wb") as output:
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            yield worker
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait(10)
+
+
+def copy_in_progress() -> tuple[int, int] | None:
+    """(backend pid, rows copied so far) of a COPY into this database by another connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.pid, p.tuples_processed FROM pg_stat_progress_copy p JOIN pg_stat_activity a USING (pid) "
+            "WHERE a.datname = current_database() AND p.pid <> pg_backend_pid() AND p.tuples_processed > 0"
+        )
+        return cursor.fetchone()
+
+
+def backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone()[0] > 0
+
+
+@POSTGRES_ONLY
+@NEEDS_REDIS
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_import_leaves_the_old_results_and_the_job_offers_a_retry(
+    client_for, methodist, municipality, school_a, school_b, settings, tmp_path
+):
+    """A real worker process on this test's database and a real Redis queue runs the import job;
+    it is killed with SIGKILL while PostgreSQL shows its COPY of new rows in progress (the old
+    rows of the same schools already deleted in that transaction). Nothing of that import stays,
+    the job page first still shows it running, and after the heartbeat timeout it shows the
+    failure with «Повторить», which imports the file."""
+    from monitoring.models import StudentResult
+    from monitoring.services import result_import_apply, result_import_create
+    from monitoring.tasks import APPLY_TASK, result_import_job_start
+
+    def results():
+        return set(StudentResult.objects.values_list("organization__code", "participant_code", "mark"))
+
+    old = result_import_create(
+        municipality=municipality,
+        data=csv_upload(
+            [HEADER, [school_a.code, "5а", "Математика", "old1", 3], [school_b.code, "5а", "Математика", "old2", 4]]
+        ),
+        filename="old.csv",
+        kind="vpr",
+        year=2024,
+    )
+    result_import_apply(result_import=old)
+    before = results()
+    # Big enough that writing takes a few COPY chunks of 100 000 rows (about a second), so the
+    # kill lands inside the write transaction: old rows deleted, new ones half copied.
+    rows = [[(school_a if n % 2 else school_b).code, "5а", "Математика", f"p{n}", 2 + n % 4] for n in range(400_000)]
+    big = result_import_create(
+        municipality=municipality, data=csv_upload([HEADER, *rows]), filename="big.csv", kind="vpr", year=2024
+    )
+
+    queue = f"test-faults-{uuid.uuid4().hex}"
+    log = tmp_path / "worker.log"
+    try:
+        with celery_worker(queue, log, settings) as worker:
+            with celery_broker(REAL_REDIS, queue=queue):
+                job = result_import_job_start(result_import=big, task_name=APPLY_TASK, user=methodist)
+            job.refresh_from_db()
+            assert job.sent_at is not None, job.message
+            copying, deadline = None, time.monotonic() + 60
+            while copying is None and worker.poll() is None and time.monotonic() < deadline:
+                copying = copy_in_progress()
+                time.sleep(0.005)
+            assert copying, f"the worker never started writing: {log.read_text(errors='replace')[-3000:]}"
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+        backend, copied = copying
+        deadline = time.monotonic() + 10
+        while backend_alive(backend) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not backend_alive(backend), "PostgreSQL kept the dead worker's transaction"
+    finally:
+        forget_queue(queue)
+
+    assert 0 < copied < len(rows)
+    assert results() == before  # the delete and the half-written rows were rolled back
+    assert not StudentResult.objects.filter(result_import=big).exists()
+    job.refresh_from_db()
+    big.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and big.status == ResultImport.Status.UPLOADED
+
+    client = client_for(methodist)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Выполняется" in page and "Повторить" not in page  # the heartbeat is still recent
+
+    settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES = 1 / 60  # one second instead of ten minutes
+    time.sleep(max(0.0, (job.heartbeat_at + timedelta(seconds=1.2) - timezone.now()).total_seconds()))
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "обработчик остановился" in page and "Повторить" in page
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+
+    response = client.post(reverse("jobs:retry", args=[job.pk]))  # runs inline: the test's eager Celery
+    retried = Job.objects.exclude(pk=job.pk).get(task_name=APPLY_TASK)
+    assert response["Location"] == reverse("jobs:detail", args=[retried.pk])
+    assert retried.status == Job.Status.SUCCEEDED, retried.error
+    assert StudentResult.objects.filter(result_import=big).count() == len(rows)
