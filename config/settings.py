@@ -43,6 +43,9 @@ try:
     UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 25, minimum=1)
     IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 200, minimum=1)
     IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+    # Fragments need one cache shared by every web process: without Redis only the one-process
+    # development server (DEBUG) keeps them.
+    FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL or DEBUG else 0, minimum=0)
     PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", not REDIS_URL)
     JOBS_INLINE_WHEN_BROKER_DOWN = env_bool("JOBS_INLINE_WHEN_BROKER_DOWN", False)
@@ -171,7 +174,15 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: the cache only speeds pages up (config.lib.fragments), and a page must not
+    # hang on an unreachable Redis before computing without it.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

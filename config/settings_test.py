@@ -1,5 +1,6 @@
 """Fast settings for the test suite: same as production code paths, cheaper hashing, inline jobs."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -16,3 +17,7 @@ STORAGES = {
 }
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="muko-test-static-"))
+# Each pytest-xdist worker has its own test database, whose primary keys repeat the other's:
+# keep their cached fragments apart (the Redis of CI is shared by both workers).
+for _cache in CACHES.values():  # noqa: F405
+    _cache["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")

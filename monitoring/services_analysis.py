@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.audit.services import audit_record
+from config.lib.fragments import ZONES, writes
 from monitoring.models import (
     Campaign,
     Colour,
@@ -52,7 +53,7 @@ def _form_kind(form: dict | None) -> str:
     )
 
 
-@transaction.atomic
+@writes(ZONES)
 def indicators_load(*, path: Path = INDICATORS_YAML) -> dict:
     """Load (or refresh) every indicator of indicators.yaml; running it again changes nothing."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -100,7 +101,7 @@ def example_method_definition(path: Path = INDICATORS_YAML) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["example_zoning_method"]
 
 
-@transaction.atomic
+@writes(ZONES)
 def example_method_load(*, municipality: Municipality, year: int, by=None) -> ZoningMethod:
     """The example method of indicators.yaml for the municipality and year, labelled as an
     example (is_example); created once, found afterwards."""
@@ -144,7 +145,7 @@ def _require_editor(method_or_municipality_id: int, by) -> None:
         raise PermissionDenied("Изменять методики может только методист или руководитель УО муниципалитета")
 
 
-@transaction.atomic
+@writes(ZONES)
 def method_create(*, municipality: Municipality, by, year: int, title: str, **fields) -> ZoningMethod:
     _require_editor(municipality.pk, by)
     method = ZoningMethod(municipality=municipality, year=year, title=title, created_by=by, **fields)
@@ -153,7 +154,7 @@ def method_create(*, municipality: Municipality, by, year: int, title: str, **fi
     return method
 
 
-@transaction.atomic
+@writes(ZONES)
 def method_update(*, method: ZoningMethod, by, **fields) -> ZoningMethod:
     _require_editor(method.municipality_id, by)
     _require_draft(method)
@@ -164,7 +165,7 @@ def method_update(*, method: ZoningMethod, by, **fields) -> ZoningMethod:
     return method
 
 
-@transaction.atomic
+@writes(ZONES)
 def rule_add(
     *, method: ZoningMethod, by, indicator: IndicatorDefinition, ranges_text: str = "", ranges: list | None = None,
     subject: str = "", grade: int | None = None, weight: float = 1,
@@ -190,14 +191,14 @@ def rule_add(
     )
 
 
-@transaction.atomic
+@writes(ZONES)
 def rule_delete(*, rule: ZoningRule, by) -> None:
     _require_editor(rule.method.municipality_id, by)
     _require_draft(rule.method)
     rule.delete()
 
 
-@transaction.atomic
+@writes(ZONES)
 def method_approve(*, method: ZoningMethod, by, order_number: str, order_date: date) -> ZoningMethod:
     """Approved by an official of the municipality (like a roadmap); then frozen."""
     if not access_for(by).can_approve_in(method.municipality_id):

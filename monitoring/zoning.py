@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.lib.fragments import ZONES, writes
 from monitoring.models import Colour, IndicatorValue, Zone, ZoningMethod
 from schools.models import Organization
 
@@ -254,7 +254,7 @@ def explain_rule(rule, value_row: dict | None, minimum: int) -> dict:
     return item
 
 
-@transaction.atomic
+@writes(ZONES)
 def zones_compute(*, method: ZoningMethod, progress: Callable | None = None) -> ZoneSummary:
     """Give each school of the method's municipality its zone, keeping the previous result."""
     report = progress or (lambda *args, **kwargs: None)

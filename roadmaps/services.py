@@ -14,12 +14,12 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser as User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from config.audit.services import audit_record
+from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
 from roadmaps.models import (
     Assignment,
@@ -137,7 +137,7 @@ def _check_period(period_start: date, period_end: date) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_create(
     *, owner: Organization, by: User, title: str, period_start: date, period_end: date, **fields
 ) -> Roadmap:
@@ -157,7 +157,7 @@ def roadmap_create(
     return roadmap
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_update(*, roadmap: Roadmap, by: User, **fields) -> Roadmap:
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
     _editable(roadmap, by)
@@ -183,7 +183,7 @@ def roadmap_update(*, roadmap: Roadmap, by: User, **fields) -> Roadmap:
     return roadmap
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_delete(*, roadmap: Roadmap, by: User) -> None:
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
     _editable(roadmap, by)
@@ -198,7 +198,7 @@ def roadmap_delete(*, roadmap: Roadmap, by: User) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def section_create(
     *,
     roadmap: Roadmap,
@@ -242,7 +242,7 @@ def section_create(
     return section
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def section_update(
     *,
     section: Section,
@@ -272,7 +272,7 @@ def section_update(
     return section
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def section_delete(*, section: Section, by: User) -> None:
     _editable(section.roadmap, by)
     if Assignment.objects.filter(measure__section=section).exclude(status=Assignment.Status.PLANNED).exists():
@@ -282,7 +282,7 @@ def section_delete(*, section: Section, by: User) -> None:
     section.delete()
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def sections_reorder(*, roadmap: Roadmap, by: User, section_ids: list[int]) -> None:
     _editable(roadmap, by)
     existing = list(roadmap.sections.order_by("order", "pk"))
@@ -305,7 +305,7 @@ def section_move(*, section: Section, by: User, delta: int) -> None:
     sections_reorder(roadmap=section.roadmap, by=by, section_ids=ids)
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def section_generate_steps(*, section: Section, by: User, confirm_existing: bool = False) -> list[Measure]:
     """Create the function type's standard steps as measures of the section. Never deletes: when
     the section already has measures, the methodist must confirm and the steps are appended."""
@@ -407,7 +407,7 @@ def _clean_measure_fields(fields: dict) -> dict:
     return fields
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def measure_create(
     *, section: Section, by: User, description: str, deadline_text: str = "", number: str = "", **fields
 ) -> Measure:
@@ -459,7 +459,7 @@ def _who_changed(measure: Measure) -> str:
     return f"{name}, {timezone.localtime(record.history_date):%d.%m.%Y %H:%M}"
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def measure_update(*, measure: Measure, by: User, lock_version: int, **fields) -> Measure:
     measure = Measure.objects.select_for_update().select_related("section__roadmap__owner").get(pk=measure.pk)
     roadmap = measure.section.roadmap
@@ -503,7 +503,7 @@ def measure_update(*, measure: Measure, by: User, lock_version: int, **fields) -
     return measure
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def measure_delete(*, measure: Measure, by: User) -> None:
     _editable(measure.section.roadmap, by)
     if measure.assignments.exclude(status=Assignment.Status.PLANNED).exists():
@@ -513,7 +513,7 @@ def measure_delete(*, measure: Measure, by: User) -> None:
     measure.delete()
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def measures_reorder(*, section: Section, by: User, measure_ids: list[int]) -> None:
     _editable(section.roadmap, by)
     by_id = {m.pk: m for m in section.measures.all()}
@@ -586,7 +586,7 @@ def _sync_assignments(measure: Measure, roadmap: Roadmap) -> None:
             row.delete()
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def measure_assign(*, measure: Measure, organizations: Iterable[Organization], by: User) -> list[Assignment]:
     """One Assignment per organisation × occurrence; idempotent (existing rows are kept as they are).
 
@@ -626,7 +626,7 @@ def measure_assign(*, measure: Measure, organizations: Iterable[Organization], b
     return result
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def measure_unassign(*, measure: Measure, organization: Organization, by: User) -> int:
     roadmap = measure.section.roadmap
     _editable(roadmap, by)
@@ -642,7 +642,7 @@ def measure_unassign(*, measure: Measure, organization: Organization, by: User) 
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_submit(*, roadmap: Roadmap, by: User) -> Roadmap:
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
     _require_editor(roadmap, by)
@@ -659,7 +659,7 @@ def roadmap_submit(*, roadmap: Roadmap, by: User) -> Roadmap:
     return roadmap
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_approve(*, roadmap: Roadmap, by: User, order_number: str, order_date: date) -> Roadmap:
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
     if not access_for(by).can_approve_in(_municipality_id(roadmap)):
@@ -689,7 +689,7 @@ def roadmap_approve(*, roadmap: Roadmap, by: User, order_number: str, order_date
     return roadmap
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
     if not access_for(by).can_approve_in(_municipality_id(roadmap)):
@@ -799,7 +799,7 @@ HEADER_COPY_FIELDS = [
 ]
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_amend(*, roadmap: Roadmap, by: User) -> Roadmap:
     """A new draft version copied from the approved roadmap; approving it archives the old one."""
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
@@ -857,7 +857,7 @@ def stale_years(text: str, period_start: date, period_end: date) -> list[str]:
     return found
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_copy_to_period(
     *, roadmap: Roadmap, by: User, period_start: date, period_end: date
 ) -> tuple[Roadmap, list[str]]:
@@ -905,7 +905,7 @@ def roadmap_copy_to_period(
     return copy, flags
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def measure_clear_flags(*, measure: Measure, by: User) -> Measure:
     _editable(measure.section.roadmap, by)
     measure.review_flags = []
@@ -914,7 +914,7 @@ def measure_clear_flags(*, measure: Measure, by: User) -> Measure:
     return measure
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_clear_flags(*, roadmap: Roadmap, by: User) -> Roadmap:
     _editable(roadmap, by)
     roadmap.review_flags = []

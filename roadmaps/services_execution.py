@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.audit.services import audit_record
+from config.lib.fragments import EXECUTION, writes
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
 from roadmaps.uploads import validate_upload
 from schools.access import access_for
@@ -92,7 +93,7 @@ class EvidenceData:
     link: str = ""
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def evidence_add(*, assignment: Assignment, by, data: EvidenceData, upload=None) -> Evidence:
     """Add one evidence document (a file and/or a link). The file is checked by its content before
     anything is written; a refused file leaves nothing in MEDIA_ROOT."""
@@ -133,7 +134,7 @@ def evidence_add(*, assignment: Assignment, by, data: EvidenceData, upload=None)
     return evidence
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def evidence_delete(*, evidence: Evidence, by) -> None:
     assignment = evidence.assignment
     _require_work(by, assignment)
@@ -145,7 +146,7 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def assignment_toggle_action(*, assignment: Assignment, by, index: int) -> Assignment:
     """Tick or untick one of the measure's expected actions («перечень действий»)."""
     _require_work(by, assignment)
@@ -164,7 +165,7 @@ def assignment_toggle_action(*, assignment: Assignment, by, index: int) -> Assig
 # --- submission and review ------------------------------------------------------------------
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def assignment_submit(*, assignment: Assignment, by) -> Assignment:
     _require_work(by, assignment)
     assignment = _locked(assignment)
@@ -200,7 +201,7 @@ def _require_review(by, assignment: Assignment) -> None:
         raise PermissionDenied("Проверяют исполнение методисты управления образования, но не сама организация")
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
     _require_review(by, assignment)
     assignment = _locked(assignment)
@@ -224,7 +225,7 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
     return assignment
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment:
     _require_review(by, assignment)
     if not comment or not comment.strip():
@@ -252,7 +253,7 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
     return assignment
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def assignment_reopen(*, assignment: Assignment, by, comment: str) -> Assignment:
     """The only way to change an accepted occurrence: the methodist reopens it with a reason."""
     _require_review(by, assignment)
@@ -358,7 +359,7 @@ def notify_assigned(*, assignments: list[Assignment]) -> int:
     return created
 
 
-@transaction.atomic
+@writes(EXECUTION)
 def assignments_mark_overdue(*, today: date) -> int:
     """Store «просрочено» on occurrences nobody handed in by the due date (returned ones keep their
     state so that the methodist's comment stays in front of the director; pages compute overdue)."""

@@ -4,8 +4,8 @@ from the zones of a method, one assignment each, linked back to that method."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
+from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from roadmaps.models import Assignment, Measure, Roadmap, Section, TargetedMeasure
 from schools.access import access_for
 
@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover
     parse_deadline = None
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def targeted_measure_create(
     *, section: Section, organizations, by, description: str, deadline_text: str = "", source_method=None,
     zone_colour: str = "",

@@ -43,6 +43,19 @@ class Access:
             **{f"{field}_id__in": self.organization_ids}
         )
 
+    @property
+    def scope_key(self) -> tuple:
+        """What the person may see, as a value: people with equal keys see the same rows (cached
+        page fragments are shared between them, never across scopes)."""
+        return (
+            self.is_admin,
+            self.is_viewer,
+            tuple(sorted(self.official_municipality_ids)),
+            tuple(sorted(self.methodist_municipality_ids)),
+            tuple(sorted(self.organization_ids)),
+            tuple(sorted(self.director_municipality_ids)),
+        )
+
     def can_edit_municipality(self, municipality_id: int) -> bool:
         """Methodists and officials edit their municipality's drafts; administrators anything."""
         return self.is_admin or municipality_id in self.municipality_ids

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
+from config.lib.fragments import ORGANIZATIONS, versions_bump
 from schools.access import access_for
 
 
@@ -108,6 +109,17 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
+    def save(self, *args, **kwargs):
+        # Names and codes are printed in cached page fragments (config.lib.fragments): the admin,
+        # the registry import and the demo all save organisations one by one, through here.
+        super().save(*args, **kwargs)
+        organizations_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        organizations_changed()
+        return result
+
     @property
     def is_school(self) -> bool:
         return self.kind == self.Kind.SCHOOL
@@ -139,3 +151,8 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organization})"
+
+
+def organizations_changed() -> None:
+    versions_bump(ORGANIZATIONS)
+    transaction.on_commit(lambda: versions_bump(ORGANIZATIONS))

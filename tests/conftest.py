@@ -5,10 +5,19 @@ and a second municipality whose objects nobody of the first may see."""
 import pytest
 from django.contrib.auth import get_user_model
 
+from config.lib.fragments import TOPICS, versions_bump
 from roadmaps.catalogue import catalogue_load
 from schools.models import Membership, Municipality, Organization
 
 PASSWORD = "test-password-123"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fragments():
+    """Every test starts with new data versions: a test database's keys repeat after a rollback,
+    and a page fragment cached by one test must not be served to the next. (Not cache.clear():
+    in CI both xdist workers share one Redis database.)"""
+    versions_bump(*TOPICS)
 
 
 @pytest.fixture(scope="session")
