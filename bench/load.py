@@ -2,8 +2,9 @@
 driven by simulated people on 127.0.0.1.
 
     createdb -h 127.0.0.1 -U postgres bench_load
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load python bench/load.py \
-        [--users 20] [--seconds 60] [--schools 1000] [--results 1000000] [--measures 300] [--skip-setup]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load [REDIS_URL=redis://127.0.0.1:6379/13] \
+        python bench/load.py [--users 20] [--seconds 60] [--schools 1000] [--results 1000000] \
+        [--measures 300] [--workers 3] [--threads 4] [--skip-setup]
 
 Setup (skipped with --skip-setup when the database is already scaled): migrate, the demo
 municipality, then scaled to --schools schools, an approved roadmap of --measures measures
@@ -184,7 +185,7 @@ def _copy_results(schools, rows: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     static_root = tempfile.mkdtemp(prefix="muko-load-static-")
     env = {
         **os.environ,
@@ -195,6 +196,8 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": static_root,
         "LOG_LEVEL": "WARNING",
+        # Production shape: one cache shared by the workers (fragments need it, see README).
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     python = sys.executable
@@ -202,7 +205,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     gunicorn = str(Path(python).parent / "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+         "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     for _ in range(60):
@@ -360,6 +363,7 @@ def main() -> None:
     parser.add_argument("--results", type=int, default=1_000_000)
     parser.add_argument("--measures", type=int, default=300)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--skip-setup", action="store_true")
     args = parser.parse_args()
@@ -382,9 +386,9 @@ def main() -> None:
 
     connections.close_all()
 
-    server = start_server(args.port, args.workers)
+    server = start_server(args.port, args.workers, args.threads)
     try:
-        print(f"Нагрузка: {args.users} человек, {args.seconds} с, gunicorn {args.workers}×4 потока")
+        print(f"Нагрузка: {args.users} человек, {args.seconds} с, gunicorn {args.workers}×{args.threads} потока")
         result = run_load(f"http://127.0.0.1:{args.port}", args.users, args.seconds, ids)
     finally:
         server.terminate()

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from config.jobs.models import Job
+from config.lib.fragments import ORGANIZATIONS, ZONES, fragment
 from monitoring import selectors_analysis as selectors
 from monitoring import services_analysis as services
 from monitoring.forms_analysis import (
@@ -88,22 +90,33 @@ def overview(request):
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     method = selectors.current_method(request.user, municipality, _int(request.GET.get("method")))
     filters = {key: request.GET.get(key, "") for key in ("rural", "kind", "zone", "sort")}
-    rules, rows, counts = selectors.overview(request.user, municipality, method, **filters)
     can_edit = access.can_edit_municipality(municipality.pk)
     card_url = _card_url()
+
+    def render_zones():
+        rules, rows, counts = selectors.overview(request.user, municipality, method, **filters)
+        tiles = zone_tiles_html(rows, can_edit=can_edit, card_url=card_url)
+        return heatmap(rows, rules, card_url=card_url) if rules else "", tiles, counts
+
+    # The tiles and the heat map of a region's thousand schools: once per version of the zones
+    # and of the registry, for everyone of the person's scope.
+    key = (municipality.pk, method.pk if method else None, method.computed_at if method else None, can_edit)
+    zones_map, tiles, counts = fragment(
+        "zones-overview", (key, tuple(filters.items()), access.scope_key), [ZONES, ORGANIZATIONS], render_zones
+    )
+    rules = list(method.rules.select_related("indicator")) if method else []
     context = {
         "municipality": municipality,
         "municipalities": Municipality.objects.for_user(request.user).order_by("name"),
         "method": method,
         "methods": selectors.methods_for(request.user, municipality),
         "rules": rules,
-        "rows": rows,
         "counts": counts,
         "colours": Colour,
         "filters": filters,
         "kinds": Organization.Kind.choices,
-        "heatmap": heatmap(rows, rules, card_url=card_url),
-        "tiles": zone_tiles_html(rows, can_edit=can_edit, card_url=card_url),
+        "heatmap": mark_safe(zones_map),
+        "tiles": mark_safe(tiles),
         "years": selectors.available_years(municipality),
         "can_edit": can_edit,
         "compute_form": ComputeIndicatorsForm(initial={"year": method.year if method else None}),

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from config.lib.fragments import EXECUTION, ROADMAPS, fragment
 from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap, Section
 from roadmaps.services_execution import AUTHORITY_KINDS
 from schools.access import access_for
@@ -292,12 +293,21 @@ def _named(counts: list[int]) -> dict[str, int]:
     return dict(zip(("total", "accepted", "submitted", "returned", "overdue"), counts, strict=True))
 
 
-def _dashboard(queryset: QuerySet, *, title: str, groups_key: str, group_names, groups_title: str) -> Dashboard:
+def _dashboard(
+    queryset: QuerySet, *, user, key: tuple, title: str, groups_key: str, group_names, groups_title: str
+) -> Dashboard:
     """One GROUP BY organisation × group (a region's roadmap: 200k occurrences, 8k cells); the
-    organisation rows, the group rows and the total are sums of those cells. `group_names(pks)`
-    gives the groups' names in the order they are shown."""
+    organisation rows, the group rows and the total are sums of those cells. The cells are
+    cached per version of the plans and of execution, for everyone of the person's scope; names
+    and the overdue list are read fresh. `group_names(pks)` gives the groups' names in the order
+    they are shown."""
     today = timezone.localdate()
-    cells = queryset.values_list("organization_id", groups_key).annotate(**_counts(today)).order_by()
+    cells = fragment(
+        "execution-cells",
+        (key, access_for(user).scope_key, today),
+        [ROADMAPS, EXECUTION],
+        lambda: list(queryset.values_list("organization_id", groups_key).annotate(**_counts(today)).order_by()),
+    )
     by_organization: dict[int, list[int]] = {}
     by_group: dict[int, list[int]] = {}
     for organization_id, group_id, *counts in cells:
@@ -338,6 +348,8 @@ def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
     queryset = Assignment.objects.for_user(user).filter(measure__section__roadmap=roadmap)
     dashboard = _dashboard(
         queryset,
+        user=user,
+        key=("roadmap", roadmap.pk),
         title=str(roadmap),
         groups_key="measure__section_id",
         group_names=lambda pks: {
@@ -354,6 +366,8 @@ def municipality_dashboard(*, user, pk: int) -> tuple[Municipality, Dashboard]:
     queryset = approved(Assignment.objects.for_user(user)).filter(organization__municipality=municipality)
     dashboard = _dashboard(
         queryset,
+        user=user,
+        key=("municipality", municipality.pk),
         title=str(municipality),
         groups_key="measure__section__roadmap_id",
         group_names=lambda pks: dict(
