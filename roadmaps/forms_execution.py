@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from config.lib.widgets import FastSelect
 from roadmaps.models import Assignment, Direction, EvidenceKind, Roadmap
 from roadmaps.selectors_execution import STATE_LABELS, STATE_ORDER
 from roadmaps.uploads import ALLOWED_LABEL, validate_upload
@@ -91,7 +92,7 @@ class AssignmentFilterForm(forms.Form):
         label="Дорожная карта", required=False, queryset=Roadmap.objects.none(), empty_label="все"
     )
     organization = forms.ModelChoiceField(
-        label="Организация", required=False, queryset=Organization.objects.none(), empty_label="все"
+        label="Организация", required=False, queryset=Organization.objects.none(), empty_label="все", widget=FastSelect
     )
 
     def __init__(self, *args, user, with_roadmap=False, with_organization=False, **kwargs):
