@@ -36,3 +36,31 @@ def zone_tiles_html(rows, *, can_edit: bool, card_url) -> SafeString:
             f'<div class="small">{e(organization.code)}{rural} · {state}</div></div>'
         )
     return mark_safe("".join(parts))
+
+
+def _truncate(text: str, length: int) -> str:
+    """Like the `truncatechars` filter: at most `length` characters, the last one «…»."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def assignments_rows_html(assignments) -> SafeString:
+    """Rows of the organisation card's assigned measures (a region's school has two hundred)."""
+    if not assignments:
+        return mark_safe('<tr><td colspan="5" class="text-muted">Мероприятий нет.</td></tr>')
+    parts = []
+    for a in assignments:
+        measure = a.measure
+        roadmap = measure.section.roadmap
+        due = a.due_date.strftime("%d.%m.%Y") if a.due_date else measure.deadline_text
+        targeting = getattr(measure, "targeting", None)
+        basis = (
+            f"зона по методике «{e(targeting.zoning_method.title)}»"
+            if targeting is not None and targeting.zoning_method_id
+            else ""
+        )
+        parts.append(
+            f"<tr><td>{e(measure.description)}</td><td>{e(_truncate(roadmap.title, 80))} "
+            f"({e(roadmap.get_status_display().lower())})</td><td>{e(due)}</td>"
+            f"<td>{e(a.get_status_display())}</td><td>{basis}</td></tr>"
+        )
+    return mark_safe("".join(parts))

@@ -33,7 +33,7 @@ from monitoring.forms_analysis import (
     draft_sections,
 )
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningRule
-from monitoring.rendering import zone_tiles_html
+from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from monitoring.svg_analysis import heatmap, sparkline, stacked_bar
 from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
 from roadmaps.targeting import targeted_measure_create
@@ -147,6 +147,7 @@ def organization_card(request, pk: int):
         entry["bar"] = (
             stacked_bar(latest.details) if latest and entry["indicator"].code == "vpr_mark_distribution" else ""
         )
+    card["assignment_rows"] = assignments_rows_html(card["assignments"])
     return render(request, "monitoring/analysis/organization.html", {"organization": organization, **card})
 
 

@@ -105,7 +105,10 @@ class AssignmentFilterForm(forms.Form):
             del self.fields["roadmap"]
         if with_organization:
             self.fields["organization"].queryset = (
-                Organization.objects.for_user(user).filter(municipality__isnull=False).order_by("short_name")
+                Organization.objects.for_user(user)
+                .filter(municipality__isnull=False)
+                .order_by("short_name")
+                .only("pk", "short_name")
             )
         else:
             del self.fields["organization"]
