@@ -10,7 +10,8 @@ Setup (skipped with --skip-setup when the database is already scaled): migrate, 
 municipality, then scaled to --schools schools, an approved roadmap of --measures measures
 assigned to every school, --results student results (COPY), indicators and zones computed.
 
-Then gunicorn (gthread workers, production settings: DEBUG=false, WhiteNoise) serves the product,
+Then gunicorn (gthread workers, production settings: DEBUG=false, WhiteNoise, Redis cache) serves
+the product twice: first the named baseline (the page-fragment cache off), then the product,
 and --users simulated people (methodists, directors, an official, a viewer; each logs in and
 walks its role's main pages with a think time of 0.5–2 s between pages) load it for --seconds.
 It prints per page: requests, throughput, p50 / p95 / p99 latency and errors. Goal: no errors
@@ -185,7 +186,7 @@ def _copy_results(schools, rows: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, extra_env: dict | None = None) -> subprocess.Popen:
     static_root = tempfile.mkdtemp(prefix="muko-load-static-")
     env = {
         **os.environ,
@@ -198,10 +199,14 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
         "LOG_LEVEL": "WARNING",
         # Production shape: one cache shared by the workers (fragments need it, see README).
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),
+        **(extra_env or {}),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    # The setup wrote the database without this Redis: start from new data versions.
+    bump = "from config.lib.fragments import TOPICS, versions_bump; versions_bump(*TOPICS)"
+    subprocess.run([python, "manage.py", "shell", "-c", bump], cwd=ROOT, env=env, check=True)
     gunicorn = str(Path(python).parent / "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -333,7 +338,9 @@ def run_load(base: str, users: int, seconds: int, ids: dict) -> dict:
     return {"timings": timings, "errors": errors, "seconds": seconds}
 
 
-def report(result: dict) -> None:
+def report(result: dict) -> float:
+    """Print the table; return the worst p95 in ms."""
+
     def pct(values: list[float], q: float) -> float:
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -353,6 +360,7 @@ def report(result: dict) -> None:
         f"\nВсего {total} запросов за {result['seconds']} с ({total / result['seconds']:.1f} в с); "
         f"ошибок {sum(result['errors'].values())}; худший p95 {worst:.0f} мс (цель: < 300 мс, без ошибок)"
     )
+    return worst
 
 
 def main() -> None:
@@ -366,6 +374,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--skip-setup", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true", help="только продукт, без базовой линии")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         sys.exit("Нужен PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load")
@@ -386,14 +395,25 @@ def main() -> None:
 
     connections.close_all()
 
-    server = start_server(args.port, args.workers, args.threads)
-    try:
-        print(f"Нагрузка: {args.users} человек, {args.seconds} с, gunicorn {args.workers}×{args.threads} потока")
-        result = run_load(f"http://127.0.0.1:{args.port}", args.users, args.seconds, ids)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    report(result)
+    runs = [("продукт", {})]
+    if not args.no_baseline:
+        # The named baseline: the same code with the page-fragment cache switched off.
+        runs.insert(
+            0, ("базовая линия: без кэша фрагментов (FRAGMENT_CACHE_SECONDS=0)", {"FRAGMENT_CACHE_SECONDS": "0"})
+        )
+    worst = {}
+    for name, extra_env in runs:
+        server = start_server(args.port, args.workers, args.threads, extra_env)
+        try:
+            print(f"\n== {name}: {args.users} человек, {args.seconds} с, gunicorn {args.workers}×{args.threads} потока")
+            result = run_load(f"http://127.0.0.1:{args.port}", args.users, args.seconds, ids)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        worst[name] = report(result)
+    if len(runs) > 1:
+        (base_name, base), (_, product) = worst.items()
+        print(f"\nХудший p95: базовая линия {base:.0f} мс, продукт {product:.0f} мс ({base / product:.1f}× быстрее)")
 
 
 if __name__ == "__main__":
