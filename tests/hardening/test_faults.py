@@ -414,10 +414,12 @@ def test_a_worker_killed_mid_import_leaves_the_old_results_and_the_job_offers_a_
                 job = result_import_job_start(result_import=big, task_name=APPLY_TASK, user=methodist)
             job.refresh_from_db()
             assert job.sent_at is not None, job.message
-            copying, deadline = None, time.monotonic() + 60
-            while copying is None and worker.poll() is None and time.monotonic() < deadline:
+            copying, finished, deadline = None, False, time.monotonic() + 60
+            while not (copying or finished) and worker.poll() is None and time.monotonic() < deadline:
                 copying = copy_in_progress()
+                finished = Job.objects.filter(pk=job.pk, finished_at__isnull=False).exists()
                 time.sleep(0.005)
+            assert not finished, "the import ended before the worker could be killed: make the file bigger"
             assert copying, f"the worker never started writing: {log.read_text(errors='replace')[-3000:]}"
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(10)
