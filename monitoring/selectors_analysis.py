@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Min, Q
 from django.shortcuts import get_object_or_404
 
+from config.lib.xlsx import safe_row
 from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
 from roadmaps.models import Assignment, Recommendation, TargetedMeasure
 from schools.access import access_for
@@ -92,8 +93,8 @@ def write_xlsx(stream, columns, rows, *, title: str = "Лист") -> None:
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
+    for row in rows:  # names and explanations come from people: never a live formula
+        sheet.append(safe_row(sheet, row))
     sheet.freeze_panes = "A2"
     book.save(stream)
 

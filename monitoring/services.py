@@ -26,6 +26,7 @@ from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.audit.services import audit_record
+from config.lib.xlsx import safe_row
 from monitoring import readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 from schools.models import Municipality, Organization
@@ -801,7 +802,8 @@ def _store_rejected_rows(result_import: ResultImport, checked: _Checked, progres
         first = next(iter(sheets.values()))
         if len(first) >= header_row:
             header = [_cell(value) for value in first[header_row - 1]]
-    out.append(["Лист", "Строка", *header, *[""] * (width - len(header)), "Причина"])
+    # The cells are the uploaded file's own text: written back, they must never run as formulas.
+    out.append(safe_row(out, ["Лист", "Строка", *header, *[""] * (width - len(header)), "Причина"]))
     hidden = {name: _name_column_indexes(rows, checked.outcome.name_columns)[1] for name, rows in sheets.items()}
     for (sheet, row), texts in sorted(reasons.items()):
         cells = sheets.get(sheet) or (next(iter(sheets.values())) if len(sheets) == 1 else [])
@@ -810,7 +812,10 @@ def _store_rejected_rows(result_import: ResultImport, checked: _Checked, progres
         values = ["" if index in names else value for index, value in enumerate(values)]  # never a child's name
         values += [""] * (width - len(values))
         out.append(
-            [_cell(sheet), row, *[("" if value is None else value) for value in values], _cell("; ".join(texts))]
+            safe_row(
+                out,
+                [_cell(sheet), row, *[("" if value is None else value) for value in values], _cell("; ".join(texts))],
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

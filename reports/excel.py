@@ -6,9 +6,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from config.lib.xlsx import put_text
 from reports.selectors import ExecutionReport
 from roadmaps.document import format_date
-from roadmaps.xlsx import BORDER, FONT, put_text
+from roadmaps.xlsx import BORDER, FONT
 
 OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")
 

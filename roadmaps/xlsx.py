@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from config.lib.xlsx import put_text
 from roadmaps.document import (
     COLUMNS,
     EVIDENCE_PREFIX,
@@ -48,7 +49,6 @@ from schools.models import Organization
 
 SHEET_PLAN = "Дорожная карта"
 SHEET_PARAMS = "Параметры"
-FORMULA_START = ("=", "+", "-", "@")
 MAX_ROWS = 5000  # a roadmap has hundreds of rows; more means a wrong file (or one bloated by formatting)
 FONT = "Liberation Serif"
 _THIN = Side(style="thin", color="000000")
@@ -90,14 +90,6 @@ LENGTHS = {"number": 20, "deadline": 500, "code": 20, "appendix_number": 20, "ap
 # ------------------------------------------------------------------------------------------------
 # Export
 # ------------------------------------------------------------------------------------------------
-
-
-def put_text(cell, value) -> None:
-    """Write a value as text; formula-like text stays text (string type and the quote prefix)."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _param_values(roadmap: Roadmap) -> dict[str, str]:

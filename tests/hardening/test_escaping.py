@@ -48,3 +48,15 @@ def test_exported_workbook_has_no_live_formulas_from_user_text(authority, method
     sheet = load_workbook(io.BytesIO(roadmap_xlsx_bytes(roadmap))).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == "=1+1"]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_zones_export_keeps_a_formula_like_school_name_as_text(school_a):
+    from monitoring.selectors_analysis import write_xlsx
+
+    stream = io.BytesIO()
+    write_xlsx(stream, ["Организация", "Балл"], [["=1+1", 2], ["+7 (845) школа", 3]])
+    sheet = load_workbook(io.BytesIO(stream.getvalue())).active
+    cells = [sheet["A2"], sheet["A3"]]
+    assert [cell.value for cell in cells] == ["=1+1", "+7 (845) школа"]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert sheet["B2"].value == 2

@@ -148,3 +148,18 @@ def test_year_out_of_range_is_refused(municipality, year):
 
     with pytest.raises(ResultImportError, match="Учебный год"):
         result_import_create(municipality=municipality, data=b"x", filename="a.xlsx", kind="vpr", year=year)
+
+
+def test_rejected_rows_workbook_keeps_formula_like_cells_as_text(csv_file, run_import, school_a):
+    """A CSV's cells are plain text, «=…» too; written back to the rejected-rows workbook they stay
+    text (never a live formula), with the quote prefix."""
+    rows = [
+        HEADER,
+        ['=HYPERLINK("http://example.com")', "5а", "Математика", "1", 4],
+        [school_a.code, "=1+1", "Математика", "2", 9],
+    ]
+    result_import, _ = run_import(csv_file(rows), "file.csv", kind="vpr", apply=False)
+    sheet = load_workbook(result_import.rejected_file.path).active
+    hostile = [cell for row in sheet.iter_rows() for cell in row if str(cell.value or "").startswith("=")]
+    assert [cell.value for cell in hostile] == ['=HYPERLINK("http://example.com")', "=1+1"]
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in hostile)
