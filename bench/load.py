@@ -206,7 +206,7 @@ def start_server(port: int, workers: int, threads: int, extra_env: dict | None =
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     # The setup wrote the database without this Redis: start from new data versions.
     bump = "from config.lib.fragments import TOPICS, versions_bump; versions_bump(*TOPICS)"
-    subprocess.run([python, "manage.py", "shell", "-c", bump], cwd=ROOT, env=env, check=True)
+    subprocess.run([python, "manage.py", "shell", "--no-imports", "-c", bump], cwd=ROOT, env=env, check=True)
     gunicorn = str(Path(python).parent / "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),

@@ -44,23 +44,22 @@ def _truncate(text: str, length: int) -> str:
 
 
 def assignments_rows_html(assignments) -> SafeString:
-    """Rows of the organisation card's assigned measures (a region's school has two hundred)."""
+    """Rows of the organisation card's assigned measures (a region's school has two hundred);
+    `assignments` are the card's plain rows (selectors_analysis.organization_card)."""
+    from roadmaps.models import Assignment, Roadmap
+
     if not assignments:
         return mark_safe('<tr><td colspan="5" class="text-muted">Мероприятий нет.</td></tr>')
+    states, statuses = dict(Assignment.Status.choices), dict(Roadmap.Status.choices)
     parts = []
     for a in assignments:
-        measure = a.measure
-        roadmap = measure.section.roadmap
-        due = a.due_date.strftime("%d.%m.%Y") if a.due_date else measure.deadline_text
-        targeting = getattr(measure, "targeting", None)
-        basis = (
-            f"зона по методике «{e(targeting.zoning_method.title)}»"
-            if targeting is not None and targeting.zoning_method_id
-            else ""
-        )
+        due = a["due_date"].strftime("%d.%m.%Y") if a["due_date"] else a["measure__deadline_text"]
+        method = a["measure__targeting__zoning_method__title"]
+        basis = f"зона по методике «{e(method)}»" if method else ""
+        roadmap_status = statuses.get(a["measure__section__roadmap__status"], "").lower()
         parts.append(
-            f"<tr><td>{e(measure.description)}</td><td>{e(_truncate(roadmap.title, 80))} "
-            f"({e(roadmap.get_status_display().lower())})</td><td>{e(due)}</td>"
-            f"<td>{e(a.get_status_display())}</td><td>{basis}</td></tr>"
+            f"<tr><td>{e(a['measure__description'])}</td>"
+            f"<td>{e(_truncate(a['measure__section__roadmap__title'], 80))} ({e(roadmap_status)})</td>"
+            f"<td>{e(due)}</td><td>{e(states.get(a['status'], a['status']))}</td><td>{basis}</td></tr>"
         )
     return mark_safe("".join(parts))

@@ -244,11 +244,21 @@ def organization_card(user, organization: Organization):
     recommendations = (
         Recommendation.objects.for_user(user).filter(organizations=organization).select_related("zoning_method")
     )
+    # Plain rows: a region's school has two hundred occurrences, and five model instances for
+    # each of them were most of the card's time.
     assignments = (
         Assignment.objects.for_user(user)
         .filter(organization=organization)
-        .select_related("measure__section__roadmap", "measure__targeting__zoning_method")
         .order_by("due_date", "measure_id", "occurrence")
+        .values(
+            "due_date",
+            "status",
+            "measure__description",
+            "measure__deadline_text",
+            "measure__section__roadmap__title",
+            "measure__section__roadmap__status",
+            "measure__targeting__zoning_method__title",
+        )
     )
     return {
         "indicators": indicators,
