@@ -195,7 +195,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+# Publishing to a broker that is down: one quick retry, then the job stays queued for the
+# housekeeping task (config.jobs) instead of holding the page for kombu's default retries.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Fail jobs whose worker died and resend the ones the broker missed while it was down.
     "jobs-housekeeping": {"task": "jobs.housekeeping", "schedule": 300.0},
