@@ -40,6 +40,13 @@ class Assessment(models.Model):
         ordering = ["-year", "kind", "subject", "grade"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "year", "subject", "grade"], name="assessment_unique"),
+            # NULLs are distinct in a unique index: a work without a grade needs its own rule, or
+            # two first imports at once could each create it.
+            models.UniqueConstraint(
+                fields=["kind", "year", "subject"],
+                condition=Q(grade__isnull=True),
+                name="assessment_unique_without_grade",
+            ),
         ]
 
     def __str__(self) -> str:
