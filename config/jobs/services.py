@@ -2,13 +2,15 @@
 UPDATEs, so a page polling the job sees the numbers move while the work runs."""
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+import psycopg2
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -93,7 +95,50 @@ def job_progress(*, job_id: int, done: int, total: int | None = None, message: s
         fields["progress_total"] = total
     if message is not None:
         fields["message"] = message[:500]
+    if connection.in_atomic_block and _progress_aside(job_id, fields):
+        return
     Job.objects.filter(pk=job_id).update(**fields)
+
+
+_aside = threading.local()
+
+
+def progress_aside_close() -> None:
+    """Close this thread's progress connection (at the end of each job)."""
+    side = getattr(_aside, "connection", None)
+    if side is not None:
+        side.close()
+        _aside.connection = None
+
+
+def _progress_aside(job_id: int, fields: dict) -> bool:
+    """Write progress from inside the caller's transaction (an import writes its results in one)
+    on a connection of its own, so the page sees the bar move and the heartbeat stays fresh
+    before the commit. PostgreSQL only: SQLite has one writer at a time, and the embedded default
+    runs jobs inline anyway. False when it could not: the row is not committed yet (a job made in
+    the same transaction, as in tests), it is locked by the caller, or the database is away;
+    the caller then updates through its own connection."""
+    if connection.vendor != "postgresql":
+        return False
+    try:
+        side = getattr(_aside, "connection", None)
+        if side is None or side.closed:
+            side = _aside.connection = psycopg2.connect(**connection.get_connection_params())
+            side.autocommit = True
+            with side.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '1s'")
+        names = list(fields)
+        assignments = ", ".join(f'"{Job._meta.get_field(name).column}" = %s' for name in names)
+        with side.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{Job._meta.db_table}" SET {assignments} WHERE "id" = %s',
+                [fields[name] for name in names] + [job_id],
+            )
+            return cursor.rowcount == 1
+    except psycopg2.Error:
+        logger.warning("Прогресс задания %s не записан отдельным соединением", job_id, exc_info=True)
+        progress_aside_close()
+        return False
 
 
 def job_fail(*, job_id: int, error: str) -> None:
@@ -121,6 +166,8 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
         logger.exception("Job %s failed", job_id)
         job_fail(job_id=job_id, error=f"Задание завершилось с ошибкой: {error}")
         raise
+    finally:
+        progress_aside_close()
     Job.objects.filter(pk=job_id).update(status=Job.Status.SUCCEEDED, finished_at=timezone.now())
 
 

@@ -2,13 +2,23 @@
 
 from datetime import timedelta
 
+import pytest
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from config.jobs.models import Job
-from config.jobs.services import job_enqueue, job_running, jobs_fail_abandoned, jobs_resend_queued
+from config.jobs.services import (
+    job_enqueue,
+    job_progress,
+    job_running,
+    jobs_fail_abandoned,
+    jobs_resend_queued,
+    progress_aside_close,
+)
 
 CALLS: list[int] = []
 
@@ -111,3 +121,61 @@ def test_broker_down_runs_inline_when_configured(
         job = enqueue(methodist, n=2)
     job.refresh_from_db()
     assert job.status == "succeeded" and "выполняется сразу" in job.message
+
+
+def _seen_by_another_connection(job_id: int) -> tuple:
+    import psycopg2
+    from django.db import connection
+
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT progress_done, progress_total, message FROM jobs_job WHERE id = %s", [job_id])
+            return cursor.fetchone()
+    finally:
+        other.close()
+
+
+postgres_only = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="progress on a connection of its own: PostgreSQL (SQLite has one writer, jobs run inline)",
+)
+
+
+@pytest.fixture
+def aside_closed():
+    yield
+    progress_aside_close()  # outside job_running nothing else closes it before the test database goes
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_a_long_transaction_is_seen_before_the_commit(aside_closed):
+    """An import writes its results in one transaction: the page polling the job (another
+    connection) still sees the bar move and a fresh heartbeat while it runs."""
+    job = Job.objects.create(kind="test", title="Импорт", task_name="tests.count_to", status=Job.Status.RUNNING)
+    with transaction.atomic():
+        job_progress(job_id=job.pk, done=5, total=10, message="Запись результатов")
+        assert _seen_by_another_connection(job.pk) == (5, 10, "Запись результатов")
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_total) == (5, 10)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_progress_of_a_job_the_transaction_holds_falls_back_to_it(aside_closed):
+    """A job row the caller created (not yet committed) or locked is updated through the caller's
+    own connection: after at most the lock timeout, never a wait for ever on itself."""
+    with transaction.atomic():
+        made_here = Job.objects.create(kind="test", title="Новое", task_name="tests.count_to")
+        job_progress(job_id=made_here.pk, done=3, total=4)
+        made_here.refresh_from_db()
+        assert (made_here.progress_done, made_here.progress_total) == (3, 4)
+    held = Job.objects.create(kind="test", title="Занятое", task_name="tests.count_to")
+    with transaction.atomic():
+        Job.objects.filter(pk=held.pk).update(message="блокировка строки")
+        started = timezone.now()
+        job_progress(job_id=held.pk, done=7, total=8)
+        assert timezone.now() - started < timedelta(seconds=5)
+        held.refresh_from_db()
+        assert held.progress_done == 7
