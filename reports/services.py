@@ -48,7 +48,11 @@ def report_file_save(
         created_by=by if by is not None and by.is_authenticated else None,
     )
     report.file.save(filename, ContentFile(content), save=False)
-    report.save()
+    try:
+        report.save()
+    except BaseException:  # a file without its row is nobody's: never leave one behind
+        report.file.storage.delete(report.file.name)
+        raise
     return report
 
 
