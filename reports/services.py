@@ -14,6 +14,7 @@ from django.db import transaction
 
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue
+from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from reports.models import ReportFile
 from roadmaps.document import roadmap_document
 from roadmaps.models import Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
@@ -91,7 +92,7 @@ def _same_file_already_imported(sha256: str, *, owner: Organization, roadmap: Ro
     return None
 
 
-@transaction.atomic
+@writes(ROADMAPS, EXECUTION)
 def roadmap_import_xlsx(
     *, data: bytes, by, roadmap: Roadmap | None = None, owner: Organization | None = None
 ) -> ImportOutcome:

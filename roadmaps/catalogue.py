@@ -7,8 +7,8 @@ administrator has edited are kept unless `update=True` asks to restore the shipp
 from pathlib import Path
 
 import yaml
-from django.db import transaction
 
+from config.lib.fragments import ROADMAPS, writes
 from roadmaps.models import (
     CycleStage,
     Direction,
@@ -39,7 +39,7 @@ def _upsert(model, *, lookup: dict, values: dict, update: bool):
     return obj, created
 
 
-@transaction.atomic
+@writes(ROADMAPS)  # titles of directions, tracks and evidence kinds are printed in the plans
 def catalogue_load(*, data: dict | None = None, update: bool = False) -> dict[str, int]:
     """Create the missing catalogue entries; return how many of each kind were created."""
     data = data or catalogue_read()

@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from config.lib.xlsx import put_text
 from roadmaps.document import (
     COLUMNS,
@@ -539,6 +540,7 @@ def parse_roadmap_workbook(data: bytes, *, owner: Organization) -> ParsedRoadmap
     return ParsedRoadmap(params=params, sections=sections)
 
 
+@writes(ROADMAPS, EXECUTION)
 def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap) -> Roadmap:
     """Replace the draft's parameters and contents by the parsed ones (the caller holds a transaction)."""
     for key, value in parsed.params.items():

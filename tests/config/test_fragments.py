@@ -11,7 +11,9 @@ from django.urls import reverse
 from config.lib import fragments
 from config.lib.fragments import ROADMAPS, fragment, versions_bump, writes
 from monitoring import services_analysis, zoning
+from reports import services as report_services
 from roadmaps import services, services_execution, targeting
+from roadmaps import xlsx as roadmap_xlsx
 from roadmaps.models import Assignment, Measure
 from tests.roadmaps.execution_factories import make_plan
 
@@ -167,7 +169,7 @@ def test_pages_work_when_the_cache_is_down(page, authority, school_a, methodist,
 
 # Services that change what cached fragments show. A write function of these modules must be
 # declared with @writes (the guard below reads their source), or be listed as not shown in any.
-SERVICE_MODULES = [services, services_execution, targeting, zoning, services_analysis]
+SERVICE_MODULES = [services, services_execution, targeting, zoning, services_analysis, report_services, roadmap_xlsx]
 NOT_IN_FRAGMENTS = {
     "notification_create",  # notifications, reminders and digests are read fresh
     "notifications_mark_read",
@@ -183,6 +185,14 @@ NOT_IN_FRAGMENTS = {
     "section_move",  # calls sections_reorder
     "measure_move",  # calls measures_reorder
     "explain_rule",  # pure: builds a dict
+    "report_file_save",  # generated files, orders and jobs: never part of a cached fragment
+    "order_save",
+    "order_sign",
+    "roadmap_pdf_enqueue",
+    "order_pdf_enqueue",
+    "execution_report_enqueue",
+    "roadmap_import_check",  # a dry run
+    "roadmap_xlsx_bytes",  # an export
 }
 WRITE = re.compile(r"\.(save|delete|update|bulk_create|bulk_update|create|get_or_create|update_or_create|set)\(")
 
