@@ -256,6 +256,22 @@ class Person:
                 raise RuntimeError(f"{self.username}: вход не удался")
 
 
+def region_ids() -> dict:
+    """Keys of the scaled region's objects that the pages name: its big roadmap, first school,
+    zoning method and municipality."""
+    from monitoring.models import ZoningMethod
+    from roadmaps.models import Roadmap
+    from schools.demo import MUNICIPALITY
+    from schools.models import Organization
+
+    roadmap = Roadmap.objects.filter(title__startswith="Региональная нагрузка").first()
+    school = Organization.objects.filter(municipality__name=MUNICIPALITY, kind="school").order_by("code").first()
+    if roadmap is None or school is None:
+        sys.exit("База не подготовлена: запустите bench/load.py без --skip-setup")
+    method = ZoningMethod.objects.filter(municipality=school.municipality).order_by("-year").first()
+    return {"roadmap": roadmap.pk, "school": school.pk, "method": method.pk, "municipality": school.municipality_id}
+
+
 def role_pages(ids: dict) -> dict[str, list[tuple[str, str]]]:
     roadmap, school, method = ids["roadmap"], ids["school"], ids["method"]
     return {
@@ -382,15 +398,7 @@ def main() -> None:
     django_setup()
     if not args.skip_setup:
         scale_region(schools=args.schools, results=args.results, measures=args.measures)
-    from monitoring.models import ZoningMethod
-    from roadmaps.models import Roadmap
-    from schools.demo import MUNICIPALITY
-    from schools.models import Organization
-
-    roadmap = Roadmap.objects.filter(title__startswith="Региональная нагрузка").first()
-    school = Organization.objects.filter(municipality__name=MUNICIPALITY, kind="school").order_by("code").first()
-    method = ZoningMethod.objects.filter(municipality=school.municipality).order_by("-year").first()
-    ids = {"roadmap": roadmap.pk, "school": school.pk, "method": method.pk, "municipality": school.municipality_id}
+    ids = region_ids()
     from django.db import connections
 
     connections.close_all()
@@ -412,7 +420,7 @@ def main() -> None:
             server.wait(timeout=30)
         worst[name] = report(result)
     if len(runs) > 1:
-        (base_name, base), (_, product) = worst.items()
+        (_, base), (_, product) = worst.items()
         print(f"\nХудший p95: базовая линия {base:.0f} мс, продукт {product:.0f} мс ({base / product:.1f}× быстрее)")
 
 
