@@ -7,6 +7,7 @@ escaped by `config.lib.html.e`."""
 from django.utils.safestring import SafeString, mark_safe
 
 from config.lib.html import e
+from roadmaps.models import Assignment, Roadmap
 
 
 def zone_tiles_html(rows, *, can_edit: bool, card_url) -> SafeString:
@@ -46,8 +47,6 @@ def _truncate(text: str, length: int) -> str:
 def assignments_rows_html(assignments) -> SafeString:
     """Rows of the organisation card's assigned measures (a region's school has two hundred);
     `assignments` are the card's plain rows (selectors_analysis.organization_card)."""
-    from roadmaps.models import Assignment, Roadmap
-
     if not assignments:
         return mark_safe('<tr><td colspan="5" class="text-muted">Мероприятий нет.</td></tr>')
     states, statuses = dict(Assignment.Status.choices), dict(Roadmap.Status.choices)

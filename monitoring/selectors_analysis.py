@@ -142,10 +142,9 @@ def available_years(municipality) -> list[int]:
     span = values.aggregate(first=Min("year"), last=Max("year"))
     if span["first"] is None:
         return []
-    return [
-        year for year in range(span["last"], span["first"] - 1, -1) if year in (span["first"], span["last"])
-        or values.filter(year=year).exists()
-    ]  # fmt: skip
+    first, last = span["first"], span["last"]
+    between = [year for year in range(last - 1, first, -1) if values.filter(year=year).exists()]
+    return [last, *between, first] if first != last else [last]
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.audit.services import audit_record
 from config.lib.xlsx import safe_row
@@ -760,16 +760,13 @@ def _raw_rows(result_import: ResultImport) -> dict[str, list[list]]:
     return sheets
 
 
-# The control characters XML 1.0 cannot hold (openpyxl refuses them with IllegalCharacterError).
-# A CSV can carry any byte, and a rejected row is copied into a workbook: they are dropped there.
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _cell(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        return _NOT_IN_XML.sub("", value)
+        # A CSV can carry any byte; the control characters XML cannot hold (openpyxl refuses them)
+        # are dropped from the rejected row copied into the workbook.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

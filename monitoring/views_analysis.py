@@ -100,7 +100,7 @@ def overview(request):
 
     # The tiles and the heat map of a region's thousand schools: once per version of the zones
     # and of the registry, for everyone of the person's scope.
-    key = (municipality.pk, method.pk if method else None, method.computed_at if method else None, can_edit)
+    key = (municipality.pk, method.pk if method else None, can_edit)
     zones_map, tiles, counts = fragment(
         "zones-overview", (key, tuple(filters.items()), access.scope_key), [ZONES, ORGANIZATIONS], render_zones
     )

@@ -225,14 +225,18 @@ def _needs_dates(blocks) -> list[str]:
     ]
 
 
-def _read_only_table(roadmap: Roadmap, *, can_assign: bool) -> tuple[str, list[str]]:
+def _read_only_table(roadmap: Roadmap, *, can_assign: bool) -> str:
     """The table of a roadmap the person may not edit, the same for everyone who sees it, so it
     is rendered once per version of the plans (a region's 300 measures: 60 ms) and then cached."""
 
     def render_table():
-        blocks = roadmap_table(roadmap)
-        context = {"blocks": blocks, "editable": False, "can_assign": can_assign, "measure_urls": measure_urls()}
-        return render_to_string("roadmaps/partials/table.html", context), _needs_dates(blocks)
+        context = {
+            "blocks": roadmap_table(roadmap),
+            "editable": False,
+            "can_assign": can_assign,
+            "measure_urls": measure_urls(),
+        }
+        return render_to_string("roadmaps/partials/table.html", context)
 
     return fragment("roadmap-table", (roadmap.pk, can_assign), [ROADMAPS, ORGANIZATIONS], render_table)
 
@@ -245,18 +249,14 @@ def roadmap_detail(request, pk: int):
     editable = can_edit(request.user, roadmap)
     is_editor = access.can_edit_municipality(municipality_id)
     can_assign = is_editor and roadmap.status in (Roadmap.Status.DRAFT, Roadmap.Status.APPROVED)
-    if editable:
-        blocks = roadmap_table(roadmap)
-        table = None  # rendered by the page itself: the editor's table carries their CSRF token
-        needs_dates = _needs_dates(blocks)
-    else:
-        blocks = ()
-        table, needs_dates = _read_only_table(roadmap, can_assign=can_assign)
+    # The editor's table carries their CSRF token: rendered by the page itself, never cached. The
+    # «dates not recognised» warning is for editors only.
+    blocks = roadmap_table(roadmap) if editable else ()
     context = {
         "roadmap": roadmap,
         "blocks": blocks,
-        "table": table,
-        "needs_dates": needs_dates,
+        "table": None if editable else _read_only_table(roadmap, can_assign=can_assign),
+        "needs_dates": _needs_dates(blocks),
         "measure_urls": measure_urls(),
         "editable": editable,
         "can_submit": is_editor and roadmap.status == Roadmap.Status.DRAFT,
