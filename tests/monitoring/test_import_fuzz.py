@@ -21,7 +21,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from monitoring.models import Assessment, ResultImport, SchoolStat, StudentResult
-from monitoring.services import result_import_apply, result_import_create, result_import_preview
+from monitoring.services import (
+    RESULT_COLUMNS,
+    STAT_AGGREGATES,
+    result_import_apply,
+    result_import_create,
+    result_import_preview,
+)
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 YEAR = 2024
@@ -91,44 +97,13 @@ def assessment_key(prefix=""):
     return [f"{prefix}assessment__{name}" for name in ("kind", "year", "subject", "grade")]
 
 
+# The columns the importer writes, the keys as values (codes, not ids) and no import link.
 RESULT_FIELDS = [
     *assessment_key(),
     "organization__code",
-    "class_name",
-    "participant_code",
-    "variant",
-    "task_scores",
-    "primary_score",
-    "test_score",
-    "mark",
-    "level",
-    "journal_mark",
-    "control_group",
-    "ovz",
+    *[column for column in RESULT_COLUMNS if column not in ("assessment_id", "organization_id", "result_import_id")],
 ]
-STAT_FIELDS = [
-    *assessment_key(),
-    "organization__code",
-    "source",
-    "participants",
-    "mark_2",
-    "mark_3",
-    "mark_4",
-    "mark_5",
-    "level_insufficient",
-    "level_low",
-    "level_base",
-    "level_high",
-    "with_journal",
-    "lowered",
-    "confirmed",
-    "raised",
-    "significant_mismatch",
-    "mean_primary",
-    "mean_test",
-    "below_min",
-    "over_60",
-]
+STAT_FIELDS = [*assessment_key(), "organization__code", "source", *STAT_AGGREGATES]
 
 
 def snapshot() -> dict:
