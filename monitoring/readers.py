@@ -21,39 +21,28 @@ How cell values are understood
 
 Hostile input
 -------------
-Files come from outside, so the readers refuse before they spend memory: files over
-``max_bytes``; zip archives whose declared uncompressed size or compression ratio is out of
-proportion; xlsx/ods sheets whose cell area is larger than :data:`MAX_SHEET_CELLS` or far larger
-than their content (calamine allocates the whole rectangle between the first and the last cell,
-so a 5 KB file with cells in A1 and XFD1048576 would otherwise ask for 512 GB and abort the
-process). A CSV stops after :data:`EMPTY_RUN_LIMIT` consecutive empty lines (and reports a
-problem if data follows them). Old ``.xls`` sheets are bounded by the format itself
-(65 536 × 256 cells).
+Files come from outside, so they are opened only through :mod:`config.lib.untrusted`: sizes,
+archive members, compression ratios, cell counts, DTDs and formulas are checked before anything
+is read whole, and sheets are streamed row by row. Its refusals become :class:`ReaderError`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import math
 import operator
-import os
 import re
-import struct
-import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-import python_calamine
+from config.lib.untrusted import DEFAULT, FileRefused, Table, open_table
 
 __all__ = [
-    "MAX_SHEET_CELLS",
     "LEVELS",
     "Problem",
     "ReadResult",
@@ -71,25 +60,12 @@ __all__ = [
 # Limits
 # --------------------------------------------------------------------------------------------
 
-#: Largest cell rectangle of one sheet handed to calamine (it holds 32 bytes per cell: ~2 GB).
-MAX_SHEET_CELLS = 64_000_000
-#: A sheet rectangle above this size must be at most SPARSE_RATIO times its number of cells.
-SPARSE_FLOOR = 2_000_000
-SPARSE_RATIO = 16
-#: Sum of the uncompressed sizes of an xlsx/ods archive.
-MAX_UNCOMPRESSED = 1 << 30
-#: Compression ratio above which a large archive member is treated as a zip bomb. Real sheets
-#: compress 10-25 times, repetitive ones up to ~50; deflate bombs reach 1000.
-MAX_RATIO = 250
-RATIO_MIN_SIZE = 10 << 20
-#: A CSV stops after this many consecutive empty lines (a file of millions of blank lines).
+#: Header search stops after this many consecutive empty rows.
 EMPTY_RUN_LIMIT = 10_000
 #: The header row is searched for among this many non-empty rows at the top of a sheet.
 HEADER_SCAN_ROWS = 30
 PROGRESS_EVERY = 10_000
 
-_CHUNK = 8 << 20
-_MAX_XML_ROW_BYTES = 64 << 20
 
 # --------------------------------------------------------------------------------------------
 # Public types
@@ -478,629 +454,23 @@ def pseudonym(key: bytes, *, last_name: object, first_name: object, middle_name:
 
 
 # --------------------------------------------------------------------------------------------
-# Sources: type detection, limits, sheets
+# Sources: every file is opened by config.lib.untrusted, the one guarded way
 # --------------------------------------------------------------------------------------------
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
-
-def _not_a_workbook(filename: str, detail: str) -> ReaderError:
-    return ReaderError(f"Файл не является книгой Excel или CSV: «{filename}» ({detail})")
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1 << 20):.1f}".replace(".", ",")
-
-
-@dataclass
-class _Source:
-    """An opened file: ``sheets`` yields (sheet name, rows) lazily; ``text`` marks CSV."""
-
-    sheets: Iterator[tuple[str, Iterable[list]]]
-    text: bool
-    notes: list[Problem]
-    close: Callable[[], None]
-
-
-def _open(source: str | Path | BinaryIO, filename: str, max_bytes: int) -> _Source:
-    stream: BinaryIO
-    path: str | None = None
-    if isinstance(source, (str, Path)):
-        path = os.fspath(source)
-        try:
-            size = os.path.getsize(path)
-        except OSError as exc:
-            raise ReaderError(f"Файл «{filename}» не найден или недоступен") from exc
-        if size > max_bytes:
-            raise _too_big(filename, size, max_bytes)
-        try:
-            stream = open(path, "rb")  # noqa: SIM115 - closed by _Source.close
-        except OSError as exc:
-            raise ReaderError(f"Файл «{filename}» не найден или недоступен") from exc
-    else:
-        stream = source
-        try:
-            start = stream.tell()
-            size = stream.seek(0, io.SEEK_END) - start
-            stream.seek(start)
-        except (OSError, AttributeError, ValueError):
-            data = stream.read(max_bytes + 1)
-            size = len(data)
-            stream = io.BytesIO(data)
-        if size > max_bytes:
-            raise _too_big(filename, size, max_bytes)
-        if stream.tell() != 0:
-            stream = io.BytesIO(stream.read())
-    owned = path is not None
+@contextmanager
+def _opened(source: str | Path | BinaryIO, filename: str, max_bytes: int) -> Iterator[Table]:
+    """The file as a Table; a refusal of the guarded opener becomes a ReaderError, wherever the
+    read is when it comes (a formula or a bomb may stand at the end of a sheet)."""
     try:
-        head = stream.read(8)
-        stream.seek(0)
-        if head.startswith(_ZIP_MAGIC):
-            return _open_zip(stream, path, filename, owned)
-        if head.startswith(_OLE_MAGIC):
-            return _open_calamine(stream, path, filename, owned, kind="xls")
-        data = stream.read()
-    except BaseException:
-        if owned:
-            stream.close()
-        raise
-    if owned:
-        stream.close()
-    return _open_csv(data, filename)
+        with open_table(source, filename=filename, limits=DEFAULT.but(max_bytes=max_bytes)) as table:
+            yield table
+    except FileRefused as exc:
+        raise ReaderError(str(exc)) from exc
 
 
-def _too_big(filename: str, size: int, max_bytes: int) -> ReaderError:
-    return ReaderError(
-        f"Файл «{filename}» слишком большой: {_mb(size)} МБ (допускается не более {_mb(max_bytes)} МБ). "
-        "Разделите его на несколько файлов."
-    )
-
-
-# What zipfile raises on a damaged archive: zlib.error for a broken deflate stream,
-# RuntimeError for an encrypted member, NotImplementedError for an unknown compression method.
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    struct.error,
-    OSError,
-    ValueError,
-    EOFError,
-    OverflowError,
-    NotImplementedError,
-    RuntimeError,
-)
-
-
-def _open_zip(stream: BinaryIO, path: str | None, filename: str, owned: bool) -> _Source:
-    try:
-        archive = zipfile.ZipFile(stream)
-        infos = archive.infolist()
-    except _ZIP_ERRORS as exc:
-        if owned:
-            stream.close()
-        raise _not_a_workbook(filename, "повреждённый архив") from exc
-    try:
-        names = {info.filename for info in infos}
-        if "xl/workbook.bin" in names:
-            raise ReaderError(f"Формат .xlsb не поддерживается: сохраните «{filename}» в Excel как .xlsx")
-        if "xl/workbook.xml" in names:
-            kind = "xlsx"
-        elif "content.xml" in names and _is_ods(archive):
-            kind = "ods"
-        else:
-            raise _not_a_workbook(filename, "архив не содержит книги")
-        total = 0
-        for info in infos:
-            total += info.file_size
-            if total > MAX_UNCOMPRESSED:
-                raise ReaderError(
-                    f"Файл «{filename}» после распаковки занимает больше {MAX_UNCOMPRESSED >> 20} МБ: "
-                    "такой файл не обрабатывается"
-                )
-            if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise ReaderError(
-                    f"Файл «{filename}» сжат подозрительно сильно (часть «{info.filename}» в "
-                    f"{info.file_size // max(info.compress_size, 1)} раз): такой файл не обрабатывается"
-                )
-        if kind == "xlsx":
-            _precheck_xlsx(archive, infos, filename)
-        else:
-            _precheck_ods(archive, filename)
-    except ReaderError:
-        archive.close()
-        if owned:
-            stream.close()
-        raise
-    except _ZIP_ERRORS as exc:
-        archive.close()
-        if owned:
-            stream.close()
-        raise _not_a_workbook(filename, "повреждённый архив") from exc
-    archive.close()
-    stream.seek(0)
-    return _open_calamine(stream, path, filename, owned, kind=kind)
-
-
-def _is_ods(archive: zipfile.ZipFile) -> bool:
-    try:
-        return archive.read("mimetype").strip() in (
-            b"application/vnd.oasis.opendocument.spreadsheet",
-            b"application/vnd.oasis.opendocument.spreadsheet-template",
-        )
-    except KeyError:
-        return False
-
-
-def _is_panic(exc: BaseException) -> bool:
-    # pyo3 turns a Rust panic into PanicException, a BaseException subclass.
-    return type(exc).__name__ == "PanicException"
-
-
-def _open_calamine(stream: BinaryIO, path: str | None, filename: str, owned: bool, *, kind: str) -> _Source:
-    try:
-        workbook = (
-            python_calamine.CalamineWorkbook.from_path(path)
-            if path is not None
-            else python_calamine.CalamineWorkbook.from_filelike(stream)
-        )
-    except python_calamine.PasswordError as exc:
-        if owned:
-            stream.close()
-        raise ReaderError(f"Файл «{filename}» защищён паролем: снимите защиту и загрузите его снова") from exc
-    except BaseException as exc:
-        if not isinstance(exc, Exception) and not _is_panic(exc):
-            raise
-        encrypted = False
-        if kind == "xls":
-            stream.seek(0)
-            encrypted = _ENCRYPTED_MARK in stream.read()
-        if owned:
-            stream.close()
-        if encrypted:
-            raise ReaderError(f"Файл «{filename}» защищён паролем: снимите защиту и загрузите его снова") from exc
-        raise _not_a_workbook(filename, "книга повреждена или имеет неизвестный формат") from exc
-
-    def sheets() -> Iterator[tuple[str, Iterable[list]]]:
-        for index, meta in enumerate(workbook.sheets_metadata):
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            try:
-                sheet = workbook.get_sheet_by_index(index)
-                rows = sheet.iter_rows()
-            except BaseException as exc:
-                if not isinstance(exc, Exception) and not _is_panic(exc):
-                    raise
-                raise ReaderError(f"Лист «{meta.name}» файла «{filename}» повреждён и не может быть прочитан") from exc
-            # iter_rows starts at the sheet's first row (Excel row 1) whatever the data's start.
-            yield meta.name, rows
-            del sheet, rows
-
-    def close() -> None:
-        workbook.close()
-        if owned:
-            stream.close()
-
-    return _Source(sheets=sheets(), text=False, notes=[], close=close)
-
-
-def _open_csv(data: bytes, filename: str) -> _Source:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _not_a_workbook(filename, "неверная кодировка UTF-16") from exc
-    else:
-        if b"\x00" in data:
-            raise _not_a_workbook(filename, "двоичные данные")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251", errors="replace")
-    if "\x00" in text:
-        raise _not_a_workbook(filename, "двоичные данные")
-    head = text[:4096].lstrip().casefold()
-    if head.startswith(("<!doctype html", "<html", "<?xml", "<table")):
-        raise ReaderError(
-            f"Файл «{filename}» является веб-страницей или XML, а не книгой Excel: "
-            "откройте его в Excel и сохраните как .xlsx"
-        )
-    delimiter = _sniff_delimiter(text)
-    notes: list[Problem] = []
-    sheet_name = filename
-
-    def rows() -> Iterator[list]:
-        buffer = io.StringIO(text)
-        reader = csv.reader(buffer, delimiter=delimiter)
-        empty_run = 0
-        number = 0
-        try:
-            for row in reader:
-                number += 1
-                if not row or row.count("") == len(row):
-                    empty_run += 1
-                    if empty_run >= EMPTY_RUN_LIMIT:
-                        _note_data_after_gap(buffer, text, number, sheet_name, notes)
-                        return
-                else:
-                    empty_run = 0
-                yield row
-        except csv.Error as exc:
-            raise ReaderError(f"Не удалось разобрать CSV-файл «{filename}»: ошибка в записи {number + 1}") from exc
-
-    def sheets() -> Iterator[tuple[str, Iterable[list]]]:
-        yield sheet_name, rows()
-
-    return _Source(sheets=sheets(), text=True, notes=notes, close=lambda: None)
-
-
-def _note_data_after_gap(buffer: io.StringIO, text: str, number: int, sheet: str, notes: list[Problem]) -> None:
-    position = buffer.tell()
-    rest = text[position:]
-    stripped = rest.lstrip(" \t\r\n;,\"'")
-    if stripped:
-        skipped = rest[: len(rest) - len(stripped)].count("\n")
-        notes.append(
-            Problem(
-                sheet=sheet,
-                row=number + skipped + 1,
-                column="",
-                value="",
-                reason=f"После {EMPTY_RUN_LIMIT} пустых строк подряд файл не дочитан: удалите пустые строки "
-                "и загрузите файл снова",
-            )
-        )
-
-
-def _sniff_delimiter(text: str) -> str:
-    lines = [line for line in text[:65536].splitlines()[:40] if line.strip()][:HEADER_SCAN_ROWS]
-    best = {d: max((line.count(d) for line in lines), default=0) for d in (";", "\t", ",")}
-    if best[";"] >= 2 or (best[";"] and not best["\t"] and not best[","]):
-        return ";"
-    if best["\t"] >= 2:
-        return "\t"
-    return ","
-
-
-# ---- xlsx pre-check ------------------------------------------------------------------------
-
-_COL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _col_number(letters: bytes | str) -> int:
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def _col_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = _COL_LETTERS[rest] + letters
-    return letters
-
-
-def _greater_int_pattern(limit: int) -> str:
-    """Regex for a decimal integer (no leading zeros) strictly greater than ``limit``."""
-    digits = str(limit)
-    width = len(digits)
-    alternatives = [rf"[1-9]\d{{{width},}}"]
-    for i, char in enumerate(digits):
-        if char != "9":
-            lower = int(char) + 1
-            tail = width - i - 1
-            alternatives.append(re.escape(digits[:i]) + f"[{lower}-9]" + (rf"\d{{{tail}}}" if tail else ""))
-    return "(?:" + "|".join(alternatives) + ")"
-
-
-def _greater_col_pattern(limit: int) -> str:
-    """Regex for column letters (upper-case, up to 3) of a column strictly after ``limit``."""
-    letters = _col_letters(max(limit, 1))
-    width = len(letters)
-    alternatives = [f"[A-Z]{{{width + 1},3}}"] if width < 3 else []
-    for i, char in enumerate(letters):
-        if char != "Z":
-            tail = width - i - 1
-            alternatives.append(letters[:i] + f"[{chr(ord(char) + 1)}-Z]" + (f"[A-Z]{{{tail}}}" if tail else ""))
-    return "(?:" + "|".join(alternatives or ["(?!)"]) + ")"
-
-
-_CANONICAL_REF_RE = re.compile(rb'<c r="([A-Z]{1,3})0*(\d{1,7})"')
-#: A <c> written other than `<c r="…"` (no r, other attribute order, tab/newline after the name).
-_ODD_CELL_RE = re.compile(rb'<c(?:[^ a-z]| (?!r="))')
-#: A <row> or <c> with a namespace prefix (`<x:c …>`), which calamine reads like the plain one.
-_PREFIXED_RE = re.compile(rb":(?:c|row)[\s>/]")
-
-
-@dataclass
-class _Box:
-    rows: int = 0  # highest 1-based row holding a cell
-    cols: int = 0  # highest 1-based column holding a cell
-    cells: int = 0  # cells written in the file (expanded for ODS repeats)
-
-    @property
-    def area(self) -> int:
-        return self.rows * self.cols
-
-
-def _precheck_xlsx(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], filename: str) -> None:
-    # Every member is scanned, not only xl/worksheets/*: the workbook's relationships may point
-    # a sheet at any part of the archive.
-    for info in infos:
-        if info.is_dir() or info.file_size == 0:
-            continue
-        with archive.open(info) as member:
-            box = _scan_sheet_xml_fast(member, coarse=True)
-        if box is not None and _box_fault(box, filename) is not None:
-            # The coarse row bound (up to 10 % high) hit a limit: measure the rows exactly.
-            with archive.open(info) as member:
-                box = _scan_sheet_xml_fast(member, coarse=False)
-        if box is None:
-            with archive.open(info) as member:
-                box = _scan_sheet_xml_refs(member)
-        if box is None:
-            with archive.open(info) as member:
-                box = _scan_sheet_xml_exact(member)
-        _check_box(box, filename)
-
-
-def _box_fault(box: _Box, filename: str) -> ReaderError | None:
-    if box.area > MAX_SHEET_CELLS:
-        return ReaderError(
-            f"Лист файла «{filename}» слишком велик: {box.rows} строк × {box.cols} столбцов "
-            f"(допускается не более {MAX_SHEET_CELLS:,} ячеек). Разделите файл на несколько.".replace(",", " ")
-        )
-    if box.area > SPARSE_FLOOR and box.area > SPARSE_RATIO * max(box.cells, 1):
-        return ReaderError(
-            f"Лист файла «{filename}» почти пуст, но занимает {box.rows} строк × {box.cols} столбцов "
-            f"(заполнено ячеек: {box.cells}). Удалите лишние ячейки ниже и правее таблицы и сохраните файл заново."
-        )
-    return None
-
-
-def _check_box(box: _Box, filename: str) -> None:
-    fault = _box_fault(box, filename)
-    if fault is not None:
-        raise fault
-
-
-def _xml_chunks(member: BinaryIO) -> Iterator[bytes]:
-    """Decompressed XML in chunks that end right after a ">" (so no tag is split)."""
-    carry = b""
-    while True:
-        data = member.read(_CHUNK)
-        if not data:
-            if carry:
-                yield carry
-            return
-        chunk = carry + data
-        cut = chunk.rfind(b">")
-        if cut < 0:
-            if len(chunk) > _MAX_XML_ROW_BYTES:
-                raise ReaderError("Часть книги не является корректным XML: файл не обрабатывается")
-            carry = chunk
-            continue
-        carry = chunk[cut + 1 :]
-        yield chunk[: cut + 1]
-
-
-def _scan_sheet_xml_fast(member: BinaryIO, *, coarse: bool) -> _Box | None:
-    """Bounding box of the cells of a worksheet part written the usual way (every <c> with
-    r="…" first, no namespace prefix). Returns None for anything else, which then goes through
-    the exact, slower scan.
-
-    With ``coarse`` it costs a few C-level passes per chunk: the column limit comes from the
-    first chunk, rows are bounded by the last cell of each chunk (rows are written in order)
-    rounded up by _row_bound, and one regex finds any cell outside that box; only then are that
-    chunk's references all parsed. Without ``coarse`` every reference is parsed and ``rows`` is
-    exact.
-    """
-    box = _Box()
-    outside: re.Pattern[bytes] | None = None
-    limits = (0, 0)
-    for chunk in _xml_chunks(member):
-        if _PREFIXED_RE.search(chunk) or _ODD_CELL_RE.search(chunk):
-            return None
-        cells = chunk.count(b'<c r="')
-        if not cells:
-            continue
-        box.cells += cells
-        if not coarse or not box.cols:
-            if not _exact_refs(box, chunk, cells):
-                return None
-            if not coarse:
-                continue
-        last = _CANONICAL_REF_RE.match(chunk, chunk.rfind(b'<c r="'))
-        if last:
-            box.rows = max(box.rows, int(last.group(2)))
-        box.rows = _row_bound(box.rows)
-        if limits != (box.cols, box.rows):
-            limits = (box.cols, box.rows)
-            outside = _outside_pattern(box.cols, box.rows)
-        if outside is not None and outside.search(chunk):
-            if not _exact_refs(box, chunk, cells):
-                return None
-            box.rows = _row_bound(box.rows)
-    return box
-
-
-def _row_bound(rows: int) -> int:
-    """``rows`` rounded up past its first two digits (1 000 004 → 1 099 999): at most 10 % more,
-    and the regex for "a larger row" stays a handful of alternatives."""
-    scale = 10 ** max(len(str(rows)) - 2, 0)
-    return (rows // scale + 1) * scale - 1
-
-
-def _outside_pattern(cols: int, rows: int) -> re.Pattern[bytes]:
-    """Regex for a `<c r="…"` whose column is after ``cols`` or whose row is after ``rows`` (or
-    that is not upper-case letters then digits)."""
-    later_row = "0*" + _greater_int_pattern(rows)
-    letters = _col_letters(cols)
-    if len(letters) == 1:
-        # The common case gets a pattern that fails after two or three byte tests.
-        body = f"[^A-{letters}]|.(?:[^0-9]|{later_row})"
-    elif len(letters) == 2:
-        first, second = letters
-        later = [f"{first}[{chr(ord(second) + 1)}-Z]"] if second != "Z" else []
-        if first != "Z":
-            later.append(f"[{chr(ord(first) + 1)}-Z][A-Z]")
-        body = f"[^A-Z]|[A-Z](?:[^A-Z0-9]|{later_row}|[A-Z](?:[^0-9]|{later_row}))" + "".join(
-            f"|{alternative}" for alternative in later
-        )
-    else:
-        body = f"[^A-Z]|[A-Z]{{4}}|{_greater_col_pattern(cols)}\\d|[A-Z]{{1,3}}+(?:[^0-9]|{later_row})"
-    return re.compile(f'<c r="(?:{body})'.encode())
-
-
-def _exact_refs(box: _Box, chunk: bytes, cells: int) -> bool:
-    """Widen ``box`` to every cell reference of ``chunk``; False if some are not canonical."""
-    refs = _CANONICAL_REF_RE.findall(chunk)
-    if len(refs) != cells:
-        return False
-    box.cols = max(box.cols, max(_col_number(letters) for letters in {letters for letters, _ in refs}))
-    box.rows = max(box.rows, max(map(int, {number for _, number in refs})))
-    return True
-
-
-def _cell_patterns(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """(any <c> start tag with an r attribute, wherever it stands: letters, digits and "/" when
-    the cell is empty; a <c> start tag without r). Without a namespace prefix the patterns start
-    with the literal "<c", which the regex engine finds far faster than a "<" per tag."""
-    with_ref = re.compile(b"<" + prefix + rb"""c\s(?:[^>]*?\s)??r\s*=\s*["']\s*\$?([A-Za-z]*)\$?0*(\d*)[^>]*?(/?)>""")
-    without_ref = re.compile(b"<" + prefix + rb"c(?=[\s/>])(?![^>]*?\sr\s*=)")
-    return with_ref, without_ref
-
-
-_PLAIN_CELLS = _cell_patterns(b"")
-_PREFIXED_CELLS = _cell_patterns(rb"(?:[A-Za-z_][\w.\-]*:)?")
-
-
-def _scan_sheet_xml_refs(member: BinaryIO) -> _Box | None:
-    """Exact bounding box of a worksheet part whose cells all carry r="…", written any way
-    (attribute order, namespace prefix, lower case, "$"); None if some cell has no r."""
-    box = _Box()
-    for chunk in _xml_chunks(member):
-        with_ref, without_ref = _PREFIXED_CELLS if _PREFIXED_RE.search(chunk) else _PLAIN_CELLS
-        if without_ref.search(chunk):
-            return None
-        refs = [(letters, digits) for letters, digits, empty in with_ref.findall(chunk) if not empty]
-        if not refs:
-            continue
-        box.cells += len(refs)
-        # Slices keep int() away from absurdly long numbers; they are past every limit anyway.
-        box.cols = max(box.cols, max(_col_number(letters[:4]) for letters in {letters for letters, _ in refs}))
-        box.rows = max(box.rows, max(int(digits[:12] or 0) for digits in {digits for _, digits in refs}))
-    return box
-
-
-_TAG_RE = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_ATTR_R_RE = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*\$?([A-Za-z]*)\$?0*(\d+)""")
-
-
-def _scan_sheet_xml_exact(member: BinaryIO) -> _Box:
-    """Bounding box following calamine's rules: a <row> without r is the next row, a <c>
-    without r the next column; only cells that may hold a value count."""
-    box = _Box()
-    row = 0
-    col = 0
-    for chunk in _xml_chunks(member):
-        for closing, tag, attrs in _TAG_RE.findall(chunk):
-            if closing:
-                continue
-            ref = _ATTR_R_RE.search(attrs)
-            if tag == b"row":
-                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                col = 0
-                continue
-            if ref and ref.group(1):
-                col = _col_number(ref.group(1)[:4])
-                cell_row = int(ref.group(2)[:8])
-            else:
-                col += 1
-                cell_row = row
-            if attrs.rstrip().endswith(b"/"):
-                continue  # a cell without a value does not widen calamine's range
-            box.cells += 1
-            box.rows = max(box.rows, cell_row)
-            box.cols = max(box.cols, col)
-    return box
-
-
-# ---- ods pre-check -------------------------------------------------------------------------
-
-_ODS_TAG_RE = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
-_ODS_ROWS_REPEATED_RE = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*(\d+)""")
-_ODS_COLS_REPEATED_RE = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*(\d+)""")
-
-
-def _precheck_ods(archive: zipfile.ZipFile, filename: str) -> None:
-    """ODS repeats cells and rows by attribute, and calamine expands repeated *valued* cells, so
-    an 800-byte file can ask for 20 million cells. Compute the expanded size of every table."""
-    total_area = 0
-    with archive.open("content.xml") as member:
-        box: _Box | None = None
-        tags = 0
-        row = 0
-        row_repeat = 1
-        col = 0
-        row_cells = 0
-        row_max_col = 0
-        for chunk in _xml_chunks(member):
-            for closing, tag, attrs in _ODS_TAG_RE.findall(chunk):
-                if tag == b"table":
-                    if closing and box is not None:
-                        _check_ods_table(box, tags, filename)
-                        total_area += box.area
-                        box = None
-                    elif not closing:
-                        box, tags, row = _Box(), 0, 0
-                    continue
-                if box is None:
-                    continue
-                if tag == b"table-row":
-                    if closing:
-                        if row_cells:
-                            box.rows = row + row_repeat
-                            box.cols = max(box.cols, row_max_col)
-                            box.cells += row_cells * row_repeat
-                        row += row_repeat
-                        continue
-                    match = _ODS_ROWS_REPEATED_RE.search(attrs)
-                    row_repeat = int(match.group(1)[:9]) if match else 1
-                    col = row_cells = row_max_col = 0
-                    if attrs.rstrip().endswith(b"/"):
-                        row += row_repeat
-                    continue
-                if closing:
-                    continue
-                match = _ODS_COLS_REPEATED_RE.search(attrs)
-                repeat = int(match.group(1)[:9]) if match else 1
-                valued = b"office:value-type" in attrs or not attrs.rstrip().endswith(b"/")
-                if valued:
-                    tags += 1
-                    row_cells += repeat
-                    row_max_col = col + repeat
-                col += repeat
-            if box is not None:
-                # Also while a table is open: a table that never closes is checked all the same.
-                _check_ods_table(box, tags, filename)
-            if total_area > MAX_SHEET_CELLS:
-                raise ReaderError(f"Книга «{filename}» слишком велика: такой файл не обрабатывается")
-
-
-def _check_ods_table(box: _Box, valued_tags: int, filename: str) -> None:
-    _check_box(box, filename)
-    # Real files repeat a valued cell a few times (equal neighbours); a bomb repeats it millions.
-    if box.cells > max(SPARSE_FLOOR, 100 * valued_tags):
-        raise ReaderError(
-            f"Лист файла «{filename}» содержит {box.cells} повторённых ячеек: такой файл не обрабатывается"
-        )
+def _notes(table: Table) -> list[Problem]:
+    return [Problem(sheet=sheet, row=row, column="", value="", reason=reason) for sheet, row, reason in table.notes]
 
 
 def _too_many_rows(max_rows: int) -> ReaderError:
@@ -1474,8 +844,7 @@ def read_student_results(
         ege_min_scores={normalize_subject(k): v for k, v in (ege_min_scores or {}).items()},
         counter=counter,
     )
-    opened = _open(source, filename, max_bytes)
-    try:
+    with _opened(source, filename, max_bytes) as opened:
         best: tuple[str, _Header] | None = None
         found = False
         for sheet_name, sheet_rows in opened.sheets:
@@ -1490,12 +859,10 @@ def read_student_results(
                 result.columns = dict(header.written)
                 result.columns.update({f"task:{label}": text for label, _, text in header.tasks})
                 found = True
-            reader.read_sheet(sheet_name, rows, header, used, pad=opened.text)
+            reader.read_sheet(sheet_name, rows, header, used, pad=opened.ragged)
         if not found:
             raise _no_header_error(best, required, _A_SYNONYMS, filename)
-        result.problems.extend(opened.notes)
-    finally:
-        opened.close()
+        result.problems.extend(_notes(opened))
     rows: StudentRows = result.rows  # type: ignore[assignment]
     result.read = counter.read
     result.tasks = reader.task_labels
@@ -2021,8 +1388,7 @@ def read_school_stats(
         columns={},
     )
     seen: dict[tuple[str, str, int], tuple[int, str]] = {}
-    opened = _open(source, filename, max_bytes)
-    try:
+    with _opened(source, filename, max_bytes) as opened:
         best: tuple[str, _Header] | None = None
         found = False
         for sheet_name, sheet_rows in opened.sheets:
@@ -2037,13 +1403,11 @@ def read_school_stats(
                 result.columns = dict(header.written)
                 found = True
             _read_stats_sheet(
-                sheet_name, rows, header, used, result, rows_out, seen, file_subject, grade, counter, opened.text
+                sheet_name, rows, header, used, result, rows_out, seen, file_subject, grade, counter, opened.ragged
             )
         if not found:
             raise _no_header_error(best, required, {**_B_SYNONYMS, **_B_PREFIX_NAMES}, filename)
-        result.problems.extend(opened.notes)
-    finally:
-        opened.close()
+        result.problems.extend(_notes(opened))
     result.read = counter.read
     return result
 
