@@ -13,8 +13,9 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.audit.services import audit_record
+from config.lib.untrusted import FileRefused, open_table
 from config.lib.xlsx import safe_row
 from monitoring import readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
@@ -390,29 +392,33 @@ def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str
     checksum stays that of the uploaded bytes, so the same upload is still recognised."""
     if not name_columns:
         return
-    sheets = _raw_rows(result_import)
-    cleaned: dict[str, list[list]] = {}
-    for sheet_name, rows in sheets.items():
-        header, indexes = _name_column_indexes(rows, name_columns)
-        if header is not None:
-            rows = [
-                row if number <= header else ["" if index in indexes else value for index, value in enumerate(row)]
-                for number, row in enumerate(rows)
-            ]
-        cleaned[sheet_name] = rows
     stem = Path(result_import.original_name).stem
-    if result_import.original_name.lower().endswith(".csv"):
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(next(iter(cleaned.values()), []))
-        content, name = buffer.getvalue().encode("utf-8-sig"), f"{stem}.csv"
-    else:
-        from openpyxl import Workbook
+    csv_file = result_import.original_name.lower().endswith(".csv")
+    from openpyxl import Workbook
 
-        workbook = Workbook(write_only=True)
-        for sheet_name, rows in cleaned.items():
-            sheet = workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
-            for row in rows:
-                sheet.append([_cell(value) for value in row])
+    workbook = Workbook(write_only=True)
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    with _raw_rows(result_import) as opened:
+        for sheet_name, rows in opened:
+            sheet = None if csv_file else workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
+            head: list[list] = []
+            header, indexes = None, set()
+            for number, row in enumerate(rows):
+                if header is None and number < readers.HEADER_SCAN_ROWS:
+                    head.append(row)
+                    header, indexes = _name_column_indexes(head, name_columns)
+                if header is not None and number > header:
+                    row = ["" if index in indexes else value for index, value in enumerate(row)]
+                if csv_file:
+                    writer.writerow(row)
+                else:
+                    sheet.append([_cell(value) for value in row])
+            if csv_file:
+                break
+    if csv_file:
+        content, name = text.getvalue().encode("utf-8-sig"), f"{stem}.csv"
+    else:
         buffer = io.BytesIO()
         workbook.save(buffer)
         content, name = buffer.getvalue(), f"{stem}.xlsx"
@@ -739,25 +745,12 @@ def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
 # --------------------------------------------------------------------------- rejected rows workbook
 
 
-def _raw_rows(result_import: ResultImport) -> dict[str, list[list]]:
-    """The file's cells by sheet, row 1 first (as Excel numbers them), for the rejected-rows workbook."""
-    name = result_import.original_name.lower()
-    path = result_import.file.path
-    if name.endswith(".csv"):
-        data = Path(path).read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251")
-        dialect_delimiter = ";" if text.count(";") >= text.count(",") else ","
-        return {"": list(csv.reader(io.StringIO(text), delimiter=dialect_delimiter))}
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_path(path)
-    sheets = {}
-    for sheet_name in workbook.sheet_names:
-        sheets[sheet_name] = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    return sheets
+@contextmanager
+def _raw_rows(result_import: ResultImport) -> Iterator[Iterator[tuple[str, Iterator[list]]]]:
+    """The kept file's sheets, each as (name, rows from row 1 as Excel numbers them), streamed
+    through the guarded opener."""
+    with open_table(result_import.file.path, filename=result_import.original_name) as table:
+        yield table.sheets
 
 
 def _cell(value):
@@ -786,26 +779,40 @@ def _store_rejected_rows(result_import: ResultImport, checked: _Checked, progres
 
     if progress:
         progress(checked.outcome.read, checked.outcome.read, "Книга отклонённых строк")
-    try:
-        sheets = _raw_rows(result_import)
-    except Exception:  # an unreadable file: the problems are still listed on the page
-        sheets = {}
     header_row = getattr(checked.result, "header_row", None) if checked.result is not None else None
+    # Only the rows that are shown are kept in memory: the header and the rejected ones.
+    sheets: dict[str, dict[int, list]] = {}
+    try:
+        with _raw_rows(result_import) as opened:
+            for sheet_name, rows in opened:
+                wanted = {row for sheet, row in reasons if sheet == sheet_name or sheet == ""}
+                kept: dict[int, list] = {}
+                for number, row in enumerate(rows, start=1):
+                    if number <= readers.HEADER_SCAN_ROWS or number in wanted:
+                        kept[number] = row
+                sheets[sheet_name] = kept
+    except FileRefused:  # an unreadable file: the problems are still listed on the page
+        sheets = {}
     workbook = Workbook(write_only=True)
     out = workbook.create_sheet("Отклонённые строки")
-    width = max((len(row) for rows in sheets.values() for row in rows), default=0)
+    width = max((len(row) for rows in sheets.values() for row in rows.values()), default=0)
     header = []
     if header_row and sheets:
         first = next(iter(sheets.values()))
-        if len(first) >= header_row:
-            header = [_cell(value) for value in first[header_row - 1]]
+        if header_row in first:
+            header = [_cell(value) for value in first[header_row]]
     # The cells are the uploaded file's own text: written back, they must never run as formulas.
     out.append(safe_row(out, ["Лист", "Строка", *header, *[""] * (width - len(header)), "Причина"]))
-    hidden = {name: _name_column_indexes(rows, checked.outcome.name_columns)[1] for name, rows in sheets.items()}
+    hidden = {
+        name: _name_column_indexes(
+            [rows.get(n, []) for n in range(1, readers.HEADER_SCAN_ROWS + 1)], checked.outcome.name_columns
+        )[1]
+        for name, rows in sheets.items()
+    }
     for (sheet, row), texts in sorted(reasons.items()):
-        cells = sheets.get(sheet) or (next(iter(sheets.values())) if len(sheets) == 1 else [])
+        cells = sheets.get(sheet) or (next(iter(sheets.values())) if len(sheets) == 1 else {})
         names = hidden.get(sheet) or (next(iter(hidden.values())) if len(hidden) == 1 else set())
-        values = [_cell(value) for value in cells[row - 1]] if 0 < row <= len(cells) else []
+        values = [_cell(value) for value in cells.get(row, [])]
         values = ["" if index in names else value for index, value in enumerate(values)]  # never a child's name
         values += [""] * (width - len(values))
         out.append(

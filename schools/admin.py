@@ -2,6 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from config.audit.services import audit_record
+from config.lib.untrusted.admin_formats import GuardedTable
 from schools.models import Membership, Municipality, Organization
 from schools.resources import OrganizationResource
 
@@ -23,6 +24,8 @@ class OrganizationAdmin(ImportExportModelAdmin):
     # Registry workbook (format C) import with preview and per-row errors; a regional file names
     # each row's municipality in the «Муниципалитет» column.
     resource_classes = [OrganizationResource]
+    # Files are read through the guarded opener, like every other upload.
+    import_formats = [GuardedTable]
 
     def save_formset(self, request, form, formset, change):
         """Roles given or taken in the organisation's inline are permission changes too."""

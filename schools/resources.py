@@ -6,14 +6,14 @@ whole file). Rows are matched by municipality and «Код ОО», so re-importi
 duplicates.
 """
 
-import csv
-import io
 import re
+from collections.abc import Iterator
 
 import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from config.lib.untrusted import FileRefused, open_table
 from schools.models import Municipality, Organization
 
 KIND_BY_LABEL = {
@@ -200,29 +200,29 @@ class OrganizationResource(resources.ModelResource):
         self._codes_seen.add(key)
 
 
+#: Rows a registry file may hold: a region's organisations, with room to spare.
+REGISTRY_MAX_ROWS = 10_000
+
+
 def dataset_from_file(data: bytes, filename: str) -> tuple[tablib.Dataset, list[int]]:
-    """Read a registry workbook (.xlsx/.xls/.ods or .csv in UTF-8 or Windows-1251) into a dataset.
+    """Read a registry workbook (.xlsx/.xls/.ods or .csv) into a dataset, through the guarded opener.
 
     The header row is the first one holding «Код ОО» (title rows above it are skipped); returns
-    the dataset and, for each of its rows, the row number as Excel shows it.
+    the dataset and, for each of its rows, the row number as Excel shows it. Raises ValueError
+    with a Russian message for a file that cannot be taken.
     """
-    name = filename.lower()
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251")
-        delimiter = ";" if text.count(";") >= text.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    else:
-        from python_calamine import CalamineWorkbook
+    try:
+        with open_table(data, filename=filename) as table:
+            rows = next(table.sheets, (None, iter(())))[1]
+            return _dataset(rows, filename)
+    except FileRefused as error:
+        raise ValueError(str(error)) from error
 
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as error:
-            raise ValueError(f"Файл «{filename}» не читается как книга Excel: {error}") from error
-    for index, row in enumerate(rows[:30]):
+
+def _dataset(rows: Iterator[list], filename: str) -> tuple[tablib.Dataset, list[int]]:
+    for index, row in enumerate(rows, start=1):
+        if index > 30:
+            break
         texts = [_text(value) for value in row]
         if any(text.lower() == "код оо" for text in texts):
             headers = texts
@@ -230,11 +230,16 @@ def dataset_from_file(data: bytes, filename: str) -> tuple[tablib.Dataset, list[
                 headers.pop()
             dataset = tablib.Dataset(headers=headers)
             numbers = []
-            for number, body in enumerate(rows[index + 1 :], start=index + 2):
+            for number, body in enumerate(rows, start=index + 1):
                 values = [_text(value) for value in body[: len(headers)]]
                 values += [""] * (len(headers) - len(values))
                 if not any(values):
                     continue
+                if len(numbers) >= REGISTRY_MAX_ROWS:
+                    raise ValueError(
+                        f"В файле «{filename}» больше {REGISTRY_MAX_ROWS:,} организаций: разделите его на несколько "
+                        "файлов".replace(",", " ")
+                    )
                 dataset.append(values)
                 numbers.append(number)
             return dataset, numbers

@@ -193,7 +193,7 @@ def test_admin_imports_a_regional_file_with_preview(client_for, admin_user, muni
     client = client_for(admin_user)
     preview = client.post(
         reverse("admin:schools_organization_import"),
-        {"import_file": SimpleUploadedFile("r.xlsx", buffer.getvalue()), "format": "1", "resource": "0"},
+        {"import_file": SimpleUploadedFile("r.xlsx", buffer.getvalue()), "format": "0", "resource": "0"},
     )
     html = preview.content.decode()
     assert preview.status_code == 200 and "Школа 1 Ершов" in html
