@@ -31,6 +31,9 @@ def _text(value) -> str:
 class GuardedTable(Format):
     """«Таблица (xlsx, xls, ods, csv)»: FileRefused's Russian message is shown on the form."""
 
+    def __init__(self, encoding=None):
+        self.encoding = encoding  # import-export passes it; the guarded opener finds the encoding itself
+
     def get_title(self):
         return "Таблица (xlsx, xls, ods, csv)"
 
