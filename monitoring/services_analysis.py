@@ -3,6 +3,7 @@ rules, approval, zones, collection campaigns and reported values, addressed reco
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from config.audit.services import audit_record
 from config.lib.fragments import ZONES, writes
+from config.lib.untrusted import DEFAULT, FileRefused, Table, open_table
 from monitoring.models import (
     Campaign,
     Colour,
@@ -310,6 +312,20 @@ def reported_values_submit(*, campaign: Campaign, organization: Organization, by
 
 
 IMPORT_COLUMNS = ("Код ОО", "Показатель", "Числитель", "Знаменатель", "Значение")
+#: A collection file holds a row per organisation and indicator: a region's worth at most.
+COLLECTION_MAX_ROWS = 100_000
+COLLECTION_LIMITS = DEFAULT.but(max_bytes=25 << 20)
+
+
+def _first_rows(table: Table, limit: int) -> Iterator[list]:
+    """The rows of the first sheet, at most ``limit`` of them after the header."""
+    _, rows = next(table.sheets, ("", iter(())))
+    for number, row in enumerate(rows):
+        if number > limit:
+            raise ValidationError(f"В файле больше {limit:,} строк: разделите его на несколько".replace(",", " "))
+        yield row
+
+
 YES = {"да", "yes", "1", "true"}
 NO = {"нет", "no", "0", "false"}
 
@@ -318,14 +334,13 @@ NO = {"нет", "no", "0", "false"}
 def reported_values_import(*, campaign: Campaign, file, by) -> int:
     """A workbook with the columns «Код ОО, Показатель (код), Числитель, Знаменатель, Значение»;
     any bad row refuses the whole file with its row, column and value named."""
-    from python_calamine import CalamineWorkbook
-
     if not access_for(by).can_edit_municipality(campaign.municipality_id):
         raise PermissionDenied("Загружать данные сбора может методист или руководитель УО")
     try:
-        rows = CalamineWorkbook.from_filelike(file).get_sheet_by_index(0).to_python()
-    except Exception as error:
-        raise ValidationError(f"Файл не читается как книга Excel: {error}") from error
+        with open_table(file, filename=getattr(file, "name", "") or "файл", limits=COLLECTION_LIMITS) as table:
+            rows = list(_first_rows(table, COLLECTION_MAX_ROWS))
+    except FileRefused as error:
+        raise ValidationError(str(error)) from error
     if not rows:
         raise ValidationError("Книга пуста")
     header = [str(cell).strip() for cell in rows[0]]

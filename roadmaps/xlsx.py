@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from config.lib.untrusted import DEFAULT, FileRefused, open_table
 from config.lib.xlsx import put_text
 from roadmaps.document import (
     COLUMNS,
@@ -51,6 +52,7 @@ from schools.models import Organization
 SHEET_PLAN = "Дорожная карта"
 SHEET_PARAMS = "Параметры"
 MAX_ROWS = 5000  # a roadmap has hundreds of rows; more means a wrong file (or one bloated by formatting)
+IMPORT_LIMITS = DEFAULT.but(max_bytes=25 << 20)
 FONT = "Liberation Serif"
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -202,6 +204,8 @@ class ImportProblem:
     reason: str
 
     def __str__(self) -> str:
+        if not self.sheet and not self.row:
+            return self.reason  # the whole file (the opener's message names where)
         where = f"лист «{self.sheet}»"
         if self.row:
             where += f", строка {self.row}"
@@ -294,24 +298,19 @@ class _Parser:
 
     # --- parameters ---------------------------------------------------------------------------
     def params(self) -> dict:
-        if SHEET_PARAMS not in self.workbook.sheetnames:
+        if SHEET_PARAMS not in self.workbook:
             self.problem(SHEET_PARAMS, None, "", "", "нет листа «Параметры» (шифр, наименование, период)")
             return {}
-        sheet = self.workbook[SHEET_PARAMS]
         labels = {label.lower(): key for key, label in PARAMS}
         raw: dict[str, tuple[int, object]] = {}
-        for row in sheet.iter_rows(min_row=2):
-            label = _text(row[0].value).lower()
+        for number, row in enumerate(self.workbook[SHEET_PARAMS], start=1):
+            label = _text(row[0]).lower() if row and number > 1 else ""
             if not label:
                 continue
             if label not in labels:
-                self.problem(SHEET_PARAMS, row[0].row, "Параметр", label, "неизвестный параметр")
+                self.problem(SHEET_PARAMS, number, "Параметр", label, "неизвестный параметр")
                 continue
-            cell = row[1] if len(row) > 1 else None
-            if cell is not None and cell.data_type == "f":
-                self.problem(SHEET_PARAMS, cell.row, "Значение", cell.value, "формулы не допускаются, введите текст")
-                continue
-            raw[labels[label]] = (row[0].row, cell.value if cell is not None else None)
+            raw[labels[label]] = (number, row[1] if len(row) > 1 else None)
         values: dict = {}
         for key, label in PARAMS:
             row_number, value = raw.get(key, (None, None))
@@ -356,13 +355,10 @@ class _Parser:
 
     # --- the plan -----------------------------------------------------------------------------
     def plan(self) -> list[ParsedSection]:
-        if SHEET_PLAN not in self.workbook.sheetnames:
+        if SHEET_PLAN not in self.workbook:
             self.problem(SHEET_PLAN, None, "", "", "нет листа «Дорожная карта»")
             return []
         sheet = self.workbook[SHEET_PLAN]
-        if sheet.max_row > MAX_ROWS:
-            self.problem(SHEET_PLAN, None, "", str(sheet.max_row), f"слишком много строк: не больше {MAX_ROWS}")
-            return []
         header_row, columns = self._header(sheet)
         if header_row is None:
             return []
@@ -370,17 +366,9 @@ class _Parser:
         executors = self._executor_names()
         evidence = {k.title.lower(): k for k in EvidenceKind.objects.all()}
         sections: list[ParsedSection] = []
-        for cells in sheet.iter_rows(min_row=header_row + 1):
-            row_number = cells[0].row
-            values = {}
-            for key, index in columns.items():
-                cell = cells[index] if index < len(cells) else None
-                if cell is not None and cell.data_type == "f":
-                    self.problem(
-                        SHEET_PLAN, row_number, labels[key], cell.value, "формулы не допускаются, введите текст"
-                    )
-                values[key] = _text(cell.value) if cell is not None else ""
-            others = [_text(c.value) for i, c in enumerate(cells) if i not in columns.values()]
+        for row_number, cells in enumerate(sheet[header_row:], start=header_row + 1):
+            values = {key: _text(cells[index]) if index < len(cells) else "" for key, index in columns.items()}
+            others = [_text(c) for i, c in enumerate(cells) if i not in columns.values()]
             if not any(values.values()) and not any(others):
                 continue
             first = values.get("number", "")
@@ -397,15 +385,15 @@ class _Parser:
         return sections
 
     def _header(self, sheet):
-        for cells in sheet.iter_rows(min_row=1, max_row=40):
+        for number, cells in enumerate(sheet[:40], start=1):
             found = {}
             for index, cell in enumerate(cells):
-                label = " ".join(_text(cell.value).lower().split())
+                label = " ".join(_text(cell).lower().split())
                 for key, aliases in HEADER_ALIASES.items():
                     if label in aliases and key not in found:
                         found[key] = index
             if "number" in found and "description" in found:
-                return cells[0].row, found
+                return number, found
         self.problem(
             SHEET_PLAN, None, "", "", "не найдена строка заголовка таблицы («№ п/п» и «Наименование мероприятия»)"
         )
@@ -524,14 +512,33 @@ class _Parser:
         return measure
 
 
+def _read_sheets(data: bytes) -> dict[str, list[list]]:
+    """The workbook's sheets as rows of values, through the guarded opener (which refuses
+    formulas with their cells named); a sheet of more than MAX_ROWS rows is refused."""
+    sheets: dict[str, list[list]] = {}
+    with open_table(data, filename="книга дорожной карты", limits=IMPORT_LIMITS) as table:
+        if table.kind not in ("xlsx", "ods", "xls"):
+            raise FileRefused(
+                "Файл не является книгой Excel (.xlsx): сохраните дорожную карту в Excel и загрузите снова"
+            )
+        for name, rows in table.sheets:
+            kept: list[list] = []
+            for row in rows:
+                if len(kept) >= MAX_ROWS:
+                    raise FileRefused(f"На листе «{name}» слишком много строк: не больше {MAX_ROWS}")
+                kept.append(row)
+            while kept and not any(_text(value) for value in kept[-1]):
+                kept.pop()
+            sheets[name] = kept
+    return sheets
+
+
 def parse_roadmap_workbook(data: bytes, *, owner: Organization) -> ParsedRoadmap:
     """Read and check the whole workbook; raise RoadmapImportError listing every problem."""
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=False)
-    except Exception:
-        raise RoadmapImportError(
-            [ImportProblem("", None, "", "", "файл не читается как книга Excel (.xlsx)")]
-        ) from None
+        workbook = _read_sheets(data)
+    except FileRefused as error:
+        raise RoadmapImportError([ImportProblem("", None, "", "", str(error))]) from None
     parser = _Parser(workbook, owner)
     params = parser.params()
     sections = parser.plan()
