@@ -2,7 +2,9 @@
 
 from django import forms
 
+from config.lib.untrusted.forms import UntrustedFileField
 from monitoring.models import Campaign, Colour, IndicatorDefinition, ZoningMethod
+from monitoring.services_analysis import COLLECTION_LIMITS
 from roadmaps.models import Roadmap, Section
 from schools.models import Organization
 
@@ -134,7 +136,10 @@ class ReportedValuesForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Книга Excel (Код ОО, Показатель, Числитель, Знаменатель, Значение)")
+    file = UntrustedFileField(
+        label="Книга Excel (Код ОО, Показатель, Числитель, Знаменатель, Значение)",
+        max_bytes=COLLECTION_LIMITS.max_bytes,
+    )
 
 
 class ReportedIndicatorForm(forms.ModelForm):

@@ -135,6 +135,10 @@ def ege_min_scores(year: int) -> dict[str, int]:
 
 
 def _read(result_import: ResultImport, progress: Progress | None):
+    if not result_import.file:
+        raise readers.ReaderError(
+            f"Файл «{result_import.original_name}» не сохранён, потому что был отклонён целиком: загрузите исправленный файл"
+        )
     path = result_import.file.path
     common = {
         "filename": result_import.original_name,
@@ -300,6 +304,10 @@ def result_import_preview(*, result_import: ResultImport, progress: Progress | N
     status = ResultImport.Status.PREVIEWED if checked.result is not None else ResultImport.Status.REJECTED
     _store_outcome(result_import, outcome, status)
     _store_rejected_rows(result_import, checked, progress)
+    if checked.result is None and result_import.file:
+        # A file refused as a whole (a bomb, a formula, not a table) is not kept: nothing can be
+        # taken from it, and what it holds is unknown.
+        result_import.file.delete(save=False)
     result_import.save()
     return outcome
 

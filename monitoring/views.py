@@ -95,6 +95,8 @@ def import_recheck(request, pk: int):
 @login_required
 def import_file(request, pk: int):
     result_import = result_import_get(user=request.user, pk=pk)
+    if not result_import.file:
+        raise Http404("Файл был отклонён целиком и не сохранён")
     audit_record(
         action="export_personal", user=request.user, obj=result_import, request=request, detail={"file": "original"}
     )

@@ -12,9 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.lib.untrusted.forms import UntrustedFileField
 from schools.access import access_for
 from schools.models import Municipality
 from schools.registry import RegistryImportError, registry_export, registry_import
+
+#: A registry of a region's organisations is a few hundred kilobytes.
+REGISTRY_MAX_BYTES = 10 << 20
 
 SESSION_KEY = "registry_upload"
 UPLOAD_DIR = "registry-uploads"
@@ -30,7 +34,7 @@ def _municipalities(user):
 
 
 class RegistryUploadForm(forms.Form):
-    file = forms.FileField(label="Книга реестра (.xlsx, .xls, .csv)")
+    file = UntrustedFileField(label="Книга реестра (.xlsx, .xls, .ods, .csv)", max_bytes=REGISTRY_MAX_BYTES)
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
 
     def __init__(self, *args, municipalities, **kwargs):
