@@ -1,7 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from config.lib.untrusted.admin_formats import GuardedTable
+from config.lib.untrusted.admin_formats import GuardedImportMixin
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 from monitoring.resources import EgeMinScoreResource, SchoolStatResource
 
@@ -14,10 +14,8 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EgeMinScore)
-class EgeMinScoreAdmin(ImportExportModelAdmin):
+class EgeMinScoreAdmin(GuardedImportMixin, ImportExportModelAdmin):
     resource_classes = [EgeMinScoreResource]
-    # Files are read through the guarded opener, like every other upload.
-    import_formats = [GuardedTable]
     list_display = ["year", "subject", "min_score"]
     list_editable = ["min_score"]
     list_filter = ["year"]

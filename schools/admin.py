@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from config.audit.services import audit_record
-from config.lib.untrusted.admin_formats import GuardedTable
+from config.lib.untrusted.admin_formats import GuardedImportMixin
 from schools.models import Membership, Municipality, Organization
 from schools.resources import OrganizationResource
 
@@ -20,12 +20,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportModelAdmin):
+class OrganizationAdmin(GuardedImportMixin, ImportExportModelAdmin):
     # Registry workbook (format C) import with preview and per-row errors; a regional file names
     # each row's municipality in the «Муниципалитет» column.
     resource_classes = [OrganizationResource]
-    # Files are read through the guarded opener, like every other upload.
-    import_formats = [GuardedTable]
 
     def save_formset(self, request, form, formset, change):
         """Roles given or taken in the organisation's inline are permission changes too."""

@@ -12,7 +12,7 @@ import datetime as dt
 import tablib
 from import_export.formats.base_formats import Format
 
-from config.lib.untrusted.limits import DEFAULT
+from config.lib.untrusted.limits import DEFAULT, FileRefused
 from config.lib.untrusted.tables import open_table
 
 MAX_ROWS = 100_000
@@ -65,3 +65,16 @@ class GuardedTable(Format):
                 width = dataset.width
                 dataset.append((values + [""] * width)[:width])
         return dataset if dataset is not None else tablib.Dataset()
+
+
+class GuardedImportMixin:
+    """For an ImportExportModelAdmin: files read through `GuardedTable`, and a refusal shown as
+    the guard words it (import-export would show only the exception's class name, in English)."""
+
+    import_formats = [GuardedTable]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, (FileRefused, ValueError)):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error("import_file", f"Файл не читается как таблица ({type(e).__name__}): сохраните его как .xlsx")

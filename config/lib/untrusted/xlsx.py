@@ -507,6 +507,10 @@ class _SheetState:
             self.width = max(self.width, len(self.row))
             yield self.row
             self.emitted = self.row_number
+        if number - self.emitted > 1000:
+            # A jump far down: refuse a near-empty sheet before a million empty rows go out.
+            self.row_number = number
+            self._check_size()
         while self.emitted < number - 1:
             self.emitted += 1
             yield []
