@@ -236,6 +236,7 @@ for path, name in json.loads(sys.argv[1]):
         except (FileRefused, ReaderError, ValueError, Exception) as error:
             outcome = type(error).__name__ + ": " + str(error)[:200]
         out[f"{name} / {reader}"] = outcome
+    out[f"{name} / peak so far, MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out, ensure_ascii=False))
 """
@@ -261,6 +262,8 @@ def test_every_reader_stays_under_the_memory_limit(files):
     print(f"peak resident memory of all readers on all hostile files: {peak:.0f} MB")
     assert peak < MEMORY_LIMIT_MB, report
     for where, outcome in report.items():
+        if where.endswith("MB"):
+            continue
         assert "PanicException" not in outcome and "MemoryError" not in outcome, where
         if outcome != "read":
             assert CYRILLIC.search(outcome.split(": ", 1)[1]), (where, outcome)

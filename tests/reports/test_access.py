@@ -135,7 +135,7 @@ def test_bad_workbook_shows_every_problem_and_changes_nothing(client_for, method
     draft = build_roadmap(authority, status=Roadmap.Status.DRAFT)
     response = _upload(client_for(methodist), draft, b"garbage")
     assert response.status_code == 400
-    assert "не читается как книга Excel" in response.content.decode()
+    assert "не является книгой Excel" in response.content.decode()
     assert draft.sections.count() == 2
 
 
