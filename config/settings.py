@@ -29,6 +29,7 @@ try:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
     DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+    SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 10, minimum=1)
     REDIS_URL = env_redis_url("REDIS_URL")
     TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
     MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -59,6 +60,17 @@ try:
     USE_X_FORWARDED_PROTO = env_bool("USE_X_FORWARDED_PROTO", not DEBUG)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time (see config.lib.sqlite): WAL lets pages read while somebody writes; every
+    # transaction takes the write lock first (BEGIN IMMEDIATE) and waits for it up to the timeout.
+    # synchronous=NORMAL is safe in WAL mode: a power cut may lose the last commits, never corrupt.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 if not DEBUG:
     if not SECRET_KEY:
@@ -113,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.lib.busy.DatabaseBusyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the Russian lockout page.
