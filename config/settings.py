@@ -34,6 +34,8 @@ try:
     TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
     MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
     STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+    # Uploads bigger than 2.5 MB are written here while they arrive (config.lib.uploads).
+    FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "tmp" / "uploads"))
     EMAIL_HOST = env_str("EMAIL_HOST")
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

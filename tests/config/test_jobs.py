@@ -164,7 +164,7 @@ def test_a_job_whose_message_was_lost_is_sent_again(db, methodist):
     waiting = queued_job(methodist, sent_minutes_ago=settings.JOBS_RESEND_AFTER_MINUTES - 1)
     assert list(Job.objects.stranded()) == [lost] and lost.is_stranded and not waiting.is_stranded
 
-    assert jobs_housekeeping() == {"failed": 0, "resent": 1, "undelivered": 0}
+    assert jobs_housekeeping() == {"failed": 0, "resent": 1, "undelivered": 0, "upload_leftovers": 0}
 
     lost.refresh_from_db()
     waiting.refresh_from_db()
@@ -178,7 +178,7 @@ def test_a_job_never_started_after_the_last_send_fails_with_a_retry_that_works(
     ran_jobs.clear()
     job = queued_job(methodist, sent_minutes_ago=settings.JOBS_RESEND_AFTER_MINUTES + 1, sends=settings.JOBS_MAX_SENDS)
 
-    assert jobs_housekeeping() == {"failed": 0, "resent": 0, "undelivered": 1}
+    assert jobs_housekeeping() == {"failed": 0, "resent": 0, "undelivered": 1, "upload_leftovers": 0}
 
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.finished_at is not None

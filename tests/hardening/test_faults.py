@@ -315,7 +315,7 @@ def test_housekeeping_sends_the_queued_job_when_redis_is_back(methodist, school_
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         with celery_broker(REAL_REDIS, queue=queue) as app:
-            assert jobs_housekeeping() == {"failed": 0, "resent": 1, "undelivered": 0}
+            assert jobs_housekeeping() == {"failed": 0, "resent": 1, "undelivered": 0, "upload_leftovers": 0}
             job.refresh_from_db()
             assert job.sent_at is not None and job.status == Job.Status.QUEUED
             with app.connection_for_write() as broker:
@@ -583,10 +583,10 @@ def test_a_job_queued_before_a_redis_restart_is_sent_again_and_completes_once(
 
         with celery_worker(queue, log, settings, broker=own_redis.url):
             # Nothing runs it: housekeeping finds it once it has waited JOBS_RESEND_AFTER_MINUTES.
-            assert jobs_housekeeping() == {"failed": 0, "resent": 0, "undelivered": 0}
+            assert jobs_housekeeping() == {"failed": 0, "resent": 0, "undelivered": 0, "upload_leftovers": 0}
             sent_long_ago = timezone.now() - timedelta(minutes=settings.JOBS_RESEND_AFTER_MINUTES, seconds=1)
             Job.objects.filter(pk=job.pk).update(sent_at=sent_long_ago)
-            assert jobs_housekeeping() == {"failed": 0, "resent": 1, "undelivered": 0}
+            assert jobs_housekeeping() == {"failed": 0, "resent": 1, "undelivered": 0, "upload_leftovers": 0}
             wait_for(lambda: Job.objects.get(pk=job.pk).is_finished, "the resent job never finished", log)
             job.refresh_from_db()
             first.refresh_from_db()
