@@ -9,7 +9,8 @@ RUN npm run build
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    DJANGO_SETTINGS_MODULE=config.settings MEDIA_ROOT=/data/media STATIC_ROOT=/app/staticfiles
+    DJANGO_SETTINGS_MODULE=config.settings MEDIA_ROOT=/data/media STATIC_ROOT=/app/staticfiles \
+    FILE_UPLOAD_TEMP_DIR=/data/uploads
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     fonts-liberation fonts-dejavu-core postgresql-client \
@@ -19,7 +20,7 @@ COPY pyproject.toml README.md ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
 COPY --from=assets /app/static/vendor ./static/vendor
-RUN useradd --system --uid 1000 --home /app muko && mkdir -p /data/media && chown -R muko /data /app
+RUN useradd --system --uid 1000 --home /app muko && mkdir -p /data/media /data/uploads && chown -R muko /data /app
 USER muko
 # collectstatic needs settings that pass production checks; these values exist only during the build.
 RUN DEBUG=false SECRET_KEY=build-only-secret-key-build-only-secret-key-build-only ALLOWED_HOSTS=build \

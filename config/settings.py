@@ -29,10 +29,13 @@ try:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
     DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+    SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 10, minimum=1)
     REDIS_URL = env_redis_url("REDIS_URL")
     TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
     MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
     STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+    # Uploads bigger than 2.5 MB are written here while they arrive (config.lib.uploads).
+    FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "tmp" / "uploads"))
     EMAIL_HOST = env_str("EMAIL_HOST")
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -50,6 +53,8 @@ try:
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", not REDIS_URL)
     JOBS_INLINE_WHEN_BROKER_DOWN = env_bool("JOBS_INLINE_WHEN_BROKER_DOWN", False)
     JOBS_HEARTBEAT_TIMEOUT_MINUTES = env_int("JOBS_HEARTBEAT_TIMEOUT_MINUTES", 10, minimum=1)
+    JOBS_RESEND_AFTER_MINUTES = env_int("JOBS_RESEND_AFTER_MINUTES", 10, minimum=1)
+    JOBS_MAX_SENDS = env_int("JOBS_MAX_SENDS", 3, minimum=1)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
     AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
@@ -57,6 +62,17 @@ try:
     USE_X_FORWARDED_PROTO = env_bool("USE_X_FORWARDED_PROTO", not DEBUG)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time (see config.lib.sqlite): WAL lets pages read while somebody writes; every
+    # transaction takes the write lock first (BEGIN IMMEDIATE) and waits for it up to the timeout.
+    # synchronous=NORMAL is safe in WAL mode: a power cut may lose the last commits, never corrupt.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 if not DEBUG:
     if not SECRET_KEY:
@@ -111,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.lib.busy.DatabaseBusyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the Russian lockout page.

@@ -5,6 +5,10 @@ from django.urls import include, path
 from config.lib.health import health
 from schools.views import home
 
+# «База данных занята» instead of a session error or a server error (config.lib.busy).
+handler400 = "config.lib.busy.bad_request"
+handler500 = "config.lib.busy.server_error"
+
 admin.site.site_header = "МУКО: администрирование"
 admin.site.site_title = "МУКО"
 admin.site.index_title = "Справочники, организации и пользователи"

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from config.jobs.models import Job
-from config.jobs.services import job_enqueue, job_running, job_set_result
+from config.jobs.services import job_enqueue, job_running, job_set_result, job_withdraw
 from monitoring.models import ResultImport
 from monitoring.services import result_import_apply, result_import_preview
 
@@ -32,7 +32,14 @@ def result_import_apply_task(job_id: int, import_id: int, accept_partial: bool =
 
 
 def result_import_job_start(*, result_import: ResultImport, task_name: str, user, **kwargs) -> Job:
-    """Create the job of a preview or an import (config.jobs) and link it to the import record."""
+    """Create the job of a preview or an import (config.jobs) and link it to the import record. A job
+    of the file still queued (stranded: the page let the person start another) is withdrawn first,
+    so that its message, should it turn up, does nothing; if it has just started after all, it is the
+    file's job and no second one is made."""
+    if result_import.job_id and not job_withdraw(
+        job_id=result_import.job_id, reason="Задание заменено новым, запущенным со страницы загрузки"
+    ):
+        return result_import.job
     title = ("Проверка файла " if task_name == PREVIEW_TASK else "Импорт файла ") + result_import.original_name
     job = job_enqueue(
         kind="results_import",

@@ -87,7 +87,11 @@ def import_confirm(request, pk: int):
 def import_recheck(request, pk: int):
     """Check the same file again, e.g. after the missing schools were added to the registry."""
     result_import = result_import_get(user=request.user, pk=pk)
-    if not result_import.is_busy and result_import.status != ResultImport.Status.IMPORTED:
+    if result_import.is_busy:
+        messages.warning(request, "Файл ещё обрабатывается: дождитесь окончания задания")
+    elif result_import.status == ResultImport.Status.IMPORTED:
+        messages.warning(request, "Этот файл уже импортирован; загрузите новый файл, чтобы заменить результаты")
+    else:
         result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
     return redirect("monitoring:import_detail", pk=result_import.pk)
 

@@ -1,5 +1,21 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# A job the broker never accepted (it was down) is sent again after this long.
+NEVER_SENT_GRACE = timedelta(minutes=1)
+
+
+def stranded_cutoffs(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """(never sent before, last sent before): a queued job older than these has lost its message.
+
+    A message is lost when Redis restarts without persistence or a worker dies between taking it and
+    starting: the row stays «В очереди» and nothing will ever run it unless it is sent again."""
+    now = now or timezone.now()
+    return now - NEVER_SENT_GRACE, now - timedelta(minutes=settings.JOBS_RESEND_AFTER_MINUTES)
 
 
 class JobQuerySet(models.QuerySet):
@@ -9,6 +25,13 @@ class JobQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(created_by=user)
+
+    def stranded(self, now: datetime | None = None):
+        never_sent_before, sent_before = stranded_cutoffs(now)
+        return self.filter(
+            Q(sent_at__isnull=True, created_at__lt=never_sent_before) | Q(sent_at__lt=sent_before),
+            status=Job.Status.QUEUED,
+        )
 
 
 class Job(models.Model):
@@ -37,6 +60,7 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField("создано", auto_now_add=True)
     sent_at = models.DateTimeField("передано в очередь", null=True, blank=True)
+    sends = models.PositiveSmallIntegerField("отправок в очередь", default=0)
     started_at = models.DateTimeField("начато", null=True, blank=True)
     heartbeat_at = models.DateTimeField("последний признак жизни", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
@@ -54,6 +78,14 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def is_stranded(self) -> bool:
+        """Queued for longer than a healthy queue takes: its message is probably lost (see stranded())."""
+        if self.status != self.Status.QUEUED:
+            return False
+        never_sent_before, sent_before = stranded_cutoffs()
+        return self.created_at < never_sent_before if self.sent_at is None else self.sent_at < sent_before
 
     @property
     def percent(self) -> int:

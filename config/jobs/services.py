@@ -5,12 +5,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import psycopg2
 from celery import current_app
+from celery.exceptions import Ignore
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -21,6 +23,12 @@ logger = logging.getLogger(__name__)
 
 class JobAbandoned(Exception):
     """Raised inside a task to end it with a Russian message for the person who started it."""
+
+
+class JobNotQueued(Ignore):
+    """The job of this message is not queued any more: it runs or ran already (the message is a
+    duplicate: a resend of a job whose first message was only late, or a redelivery), or it was failed
+    or replaced meanwhile. Celery's Ignore: the worker acknowledges the message and records nothing."""
 
 
 def job_enqueue(*, kind: str, title: str, task_name: str, task_kwargs: dict, user, total: int = 0) -> Job:
@@ -37,10 +45,11 @@ def job_enqueue(*, kind: str, title: str, task_name: str, task_kwargs: dict, use
     return job
 
 
-def _send(job: Job) -> None:
-    """Hand the job to Celery. `apply_async` runs it inline in the embedded default
-    (task_always_eager). When the broker is down the job stays queued, to be sent again by
-    `jobs_resend_queued` when the broker is back, or runs inline if JOBS_INLINE_WHEN_BROKER_DOWN."""
+def _send(job: Job) -> bool:
+    """Hand the job to Celery; True when the broker took it (or it ran inline). `apply_async` runs it
+    inline in the embedded default (task_always_eager). When the broker is down the job stays queued,
+    to be sent again by `jobs_resend_stranded` when the broker is back, or runs inline if
+    JOBS_INLINE_WHEN_BROKER_DOWN."""
     task = current_app.tasks[job.task_name]
     try:
         task.apply_async(kwargs={"job_id": job.pk, **job.task_kwargs}, retry=False)
@@ -49,29 +58,63 @@ def _send(job: Job) -> None:
         if settings.JOBS_INLINE_WHEN_BROKER_DOWN:
             job_progress(job_id=job.pk, done=0, message="Очередь заданий недоступна: задание выполняется сразу")
             task.apply(kwargs={"job_id": job.pk, **job.task_kwargs})
-        else:
-            job_progress(job_id=job.pk, done=0, message="Очередь заданий недоступна: задание будет отправлено позже")
-        return
+            return True
+        job_progress(job_id=job.pk, done=0, message="Очередь заданий недоступна: задание будет отправлено позже")
+        return False
     except Exception as error:
         # Inline (eager) run: the job's own failure is already recorded by job_running; the page
         # that started it shows the failed job with its retry button, never a server error.
         logger.warning("Inline job %s failed: %s", job.pk, error)
         if not Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).exists():
             job_fail(job_id=job.pk, error=f"Задание не запущено: {error}")
-        return
-    Job.objects.filter(pk=job.pk).update(sent_at=timezone.now())
+        return True
+    Job.objects.filter(pk=job.pk).update(sent_at=timezone.now(), sends=F("sends") + 1)
+    return True
 
 
-def jobs_resend_queued(*, older_than: timedelta = timedelta(minutes=1)) -> int:
-    """Send again the jobs that could not reach the broker. Returns how many were sent."""
-    stale = Job.objects.filter(
-        status=Job.Status.QUEUED, sent_at__isnull=True, created_at__lt=timezone.now() - older_than
+def jobs_resend_stranded(*, now: datetime | None = None) -> tuple[int, int]:
+    """Send again the queued jobs whose message is lost (Job.objects.stranded: never accepted by the
+    broker, or accepted and never started); fail those sent JOBS_MAX_SENDS times without a start, so
+    that the page offers «Повторить». Returns (resent, failed).
+
+    Sending again is safe when the first message is only late: whichever message reaches a worker
+    first runs the job, and the others find it no longer queued and do nothing (job_running)."""
+    now = now or timezone.now()
+    # While some job is alive the workers are busy, and a queued job may simply be waiting its turn
+    # behind it: it is sent again, but not failed.
+    alive_since = now - timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES)
+    queue_moving = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__gte=alive_since).exists()
+    resent = failed = 0
+    for job in Job.objects.stranded(now).order_by("created_at"):
+        if job.sends >= settings.JOBS_MAX_SENDS and not queue_moving:
+            failed += Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+                status=Job.Status.FAILED,
+                error=(
+                    f"Задание не дошло до обработчика (отправок в очередь: {job.sends}): очередь заданий "
+                    "перезапускалась без сохранения или обработчики остановлены. Данные не изменены; "
+                    "повторите задание."
+                ),
+                finished_at=now,
+            )
+        else:
+            resent += _send(job)
+    return resent, failed
+
+
+def job_resend(*, job: Job) -> bool:
+    """Send a stranded job again at its owner's request («Отправить снова»); as safe as the
+    housekeeping's resend. True when the broker took it."""
+    return _send(job)
+
+
+def job_withdraw(*, job_id: int, reason: str) -> bool:
+    """Take a job that is still queued out of the queue, because a new job replaces it: if its
+    message ever arrives, it does nothing. True when the job is not pending any more (withdrawn now,
+    or already finished); False when it has started meanwhile."""
+    Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.FAILED, error=reason[:500], finished_at=timezone.now()
     )
-    count = 0
-    for job in stale:
-        _send(job)
-        count += Job.objects.filter(pk=job.pk, sent_at__isnull=False).exists()
-    return count
+    return not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists()
 
 
 def jobs_fail_abandoned(*, silent_for: timedelta | None = None) -> int:
@@ -147,12 +190,20 @@ def job_fail(*, job_id: int, error: str) -> None:
 
 @contextmanager
 def job_running(job_id: int) -> Iterator[Callable[..., None]]:
-    """Mark the job running, yield a progress callback, and record success or failure.
+    """Claim the job (queued → running), yield a progress callback, and record success or failure.
 
-    Any exception marks the job failed with its message and is re-raised so that Celery sees it too.
+    The claim is one conditional UPDATE, so of two messages of the same job (a lost message sent
+    again, and the first one turning up after all) exactly one runs it; for the other this raises
+    JobNotQueued before the task's body runs. Any exception of the body marks the job failed with its
+    message and is re-raised so that Celery sees it too.
     """
     now = timezone.now()
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, error="")
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, error=""
+    )
+    if not claimed:
+        logger.info("Job %s is not queued any more: this message is a duplicate and does nothing", job_id)
+        raise JobNotQueued(f"Задание {job_id} уже не в очереди")
 
     def progress(done: int, total: int | None = None, message: str | None = None) -> None:
         job_progress(job_id=job_id, done=done, total=total, message=message)

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from config.lib.sqlite import atomic_write
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -90,12 +92,13 @@ def fragment(name: str, key: tuple, topics: Iterable[str], compute: Callable[[],
 
 
 def writes(*topics: str):
-    """Declare a service that writes the data of `topics`: atomic, and bumps their versions."""
+    """Declare a service that writes the data of `topics`: atomic (its start retried while SQLite is
+    locked, config.lib.sqlite.atomic_write), and bumps their versions."""
 
     def decorate(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with transaction.atomic():
+            with atomic_write():
                 result = func(*args, **kwargs)
                 versions_bump(*topics)
                 transaction.on_commit(lambda: versions_bump(*topics))

@@ -142,7 +142,9 @@ class ResultImport(models.Model):
 
     @property
     def is_busy(self) -> bool:
-        return bool(self.job_id) and self.job.status in {"queued", "running"}
+        """Its job is running or waiting its turn. A job stranded in the queue (its message lost) does
+        not hold the file: checking or importing it again replaces that job."""
+        return bool(self.job_id) and self.job.status in {"queued", "running"} and not self.job.is_stranded
 
 
 class ResultsQuerySet(models.QuerySet):

@@ -79,3 +79,33 @@ def test_check_deploy_passes_in_production_configuration():
     }
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _settings(monkeypatch, **environ) -> dict:
+    """config/settings.py evaluated for the given environment."""
+    import runpy
+
+    with monkeypatch.context() as patched:
+        for name in ("DATABASE_URL", "SQLITE_BUSY_TIMEOUT_SECONDS"):
+            patched.delenv(name, raising=False)
+        for name, value in environ.items():
+            patched.setenv(name, value)
+        return runpy.run_path(str(ROOT / "config" / "settings.py"))
+
+
+@pytest.mark.parametrize("url", ["", "sqlite:////tmp/muko.db"])
+def test_sqlite_waits_for_the_write_lock_in_wal_mode(monkeypatch, url):
+    options = _settings(monkeypatch, DATABASE_URL=url, SQLITE_BUSY_TIMEOUT_SECONDS="30")["DATABASES"]["default"][
+        "OPTIONS"
+    ]
+    assert options == {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+    assert _settings(monkeypatch, DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]["timeout"] == 10
+
+
+def test_postgresql_gets_no_sqlite_options(monkeypatch):
+    database = _settings(monkeypatch, DATABASE_URL="postgres://u:p@db:5432/muko")["DATABASES"]["default"]
+    assert "transaction_mode" not in database.get("OPTIONS", {})
