@@ -109,6 +109,12 @@ def result_import_create(
         raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
     if not 2000 <= int(year) <= 2100:
         raise ResultImportError(f"Учебный год «{year}» вне допустимого диапазона (год окончания, например 2024)")
+    grades = readers.NUMBERS["grade"].allowed
+    if grade is not None and not grades.holds(grade):
+        raise ResultImportError(f"Параллель «{grade}» для всего файла вне диапазона: ожидается {grades.describe()}")
+    subject = readers.normalize_subject(subject) if subject else ""
+    if len(subject) > readers.TEXTS["subject"].max_length:
+        raise ResultImportError(f"Предмет для всего файла длиннее {readers.TEXTS['subject'].max_length} символов")
     result_import = ResultImport(
         municipality=municipality,
         original_name=Path(filename).name[:255],
@@ -116,7 +122,7 @@ def result_import_create(
         format=format,
         kind=kind,
         year=int(year),
-        subject=(readers.normalize_subject(subject) if subject else ""),
+        subject=subject,
         grade=grade,
         created_by=user if user is not None and user.is_authenticated else None,
     )
