@@ -5,7 +5,6 @@ prints the problems instead of a traceback."""
 
 import io
 import re
-import zipfile
 
 import pytest
 from django.apps import apps
@@ -16,43 +15,12 @@ from django.urls import reverse
 from config.lib.numbers import column_range
 from monitoring.models import Assessment, ResultImport, SchoolStat, StudentResult
 from monitoring.readers import NUMBERS, TEXTS
-from tests.monitoring.conftest import build_csv, build_xlsx
+from tests.hostile_numbers import HOSTILE, HOSTILE_IDS
+from tests.hostile_numbers import csv_with as text_file
+from tests.hostile_numbers import xlsx_with as workbook
 
 A_HEADER = ["Код ОО", "Класс", "Предмет", "Код участника", "Вариант", "1", "Первичный балл", "Тестовый балл", "Отметка"]
 B_HEADER = ["Код ОО", "Предмет", "Параллель", "Кол-во участников", "2", "3", "4", "5"]
-PLACEHOLDER = 987654321
-
-#: (value as the cell holds it, the value as the problem shows it)
-HOSTILE = [(10**30, "1e+30"), (1e308, "1e+308"), (float("inf"), "inf"), (float("nan"), "nan")]
-
-
-def workbook(rows: list[list]) -> bytes:
-    """An .xlsx with the cells as given. openpyxl writes inf and nan as empty cells, so they are
-    written as a placeholder and put into the sheet XML the way a hostile file holds them."""
-    specials = {}
-
-    def cell(value):
-        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-            specials[PLACEHOLDER + len(specials)] = "nan" if value != value else repr(value)
-            return PLACEHOLDER + len(specials) - 1
-        return value
-
-    data = build_xlsx([[cell(value) for value in row] for row in rows])
-    if not specials:
-        return data
-    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                for number, text in specials.items():
-                    content = content.replace(f"<v>{number}</v>".encode(), f"<v>{text}</v>".encode())
-            target.writestr(info, content)
-    return out.getvalue()
-
-
-def text_file(rows: list[list]) -> bytes:
-    return build_csv([["" if value is None else str(value) for value in row] for row in rows], encoding="utf-8")
 
 
 def pupil(school, **cells) -> list:
@@ -88,7 +56,7 @@ def test_small_integer_columns_stop_at_32767_and_integer_columns_at_2147483647()
 # --------------------------------------------------------------------------- format A
 
 
-@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=["10^30", "1e308", "inf", "nan"])
+@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=HOSTILE_IDS)
 @pytest.mark.parametrize(
     ("column", "label", "allowed"),
     [
@@ -151,7 +119,7 @@ def test_the_reasons_say_what_is_wrong_with_the_value(run_import, school_a):
 # --------------------------------------------------------------------------- format B
 
 
-@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=["10^30", "1e308", "inf", "nan"])
+@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=HOSTILE_IDS)
 @pytest.mark.parametrize("build", [workbook, text_file], ids=["xlsx", "csv"])
 def test_school_statistics_too_large_for_their_columns(run_import, school_a, school_b, value, shown, build):
     rows = [
@@ -189,7 +157,7 @@ def test_a_percentage_over_100_is_named(run_import, school_a):
 # --------------------------------------------------------------------------- the page and the command
 
 
-@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=["10^30", "1e308", "inf", "nan"])
+@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=HOSTILE_IDS)
 @pytest.mark.parametrize("build", [workbook, text_file], ids=["xlsx", "csv"])
 def test_the_upload_page_previews_and_refuses_without_writing(
     client_for, methodist, school_a, value, shown, build, django_capture_on_commit_callbacks
@@ -225,7 +193,7 @@ def run_command(*args) -> tuple[int, str]:
     return 0, out.getvalue()
 
 
-@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=["10^30", "1e308", "inf", "nan"])
+@pytest.mark.parametrize(("value", "shown"), HOSTILE, ids=HOSTILE_IDS)
 @pytest.mark.parametrize("build", [workbook, text_file], ids=["xlsx", "csv"])
 def test_the_command_prints_the_problem_and_writes_nothing(tmp_path, municipality, school_a, value, shown, build):
     path = tmp_path / ("ege.xlsx" if build is workbook else "ege.csv")
