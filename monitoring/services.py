@@ -26,6 +26,7 @@ from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.audit.services import audit_record
+from config.lib.numbers import Range, parse_number
 from config.lib.xlsx import safe_row
 from monitoring import readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
@@ -45,6 +46,8 @@ SCALE_BY_KIND = {
     Assessment.Kind.KDR: Assessment.Scale.LEVELS,
 }
 READER_KINDS = {"vpr", "oge", "ege", "kdr"}
+#: Academic years (by the year they end in) results are loaded and computed for.
+ACADEMIC_YEARS = Range(2000, 2100)
 UNKNOWN_SCHOOL = "Неизвестный код ОО: организации с таким кодом нет в реестре муниципалитета «{municipality}»"
 NOT_SCHOOL = "Код ОО принадлежит организации, которая не является школой: «{name}»"
 NOTHING_TO_TAKE = "В файле нет ни одной строки с результатами (или все участники отсутствовали): ничего не записано"
@@ -107,7 +110,7 @@ def result_import_create(
     """Keep the uploaded file with its SHA-256 checksum; nothing is read or written yet."""
     if kind not in READER_KINDS:
         raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
-    if not 2000 <= int(year) <= 2100:
+    if not ACADEMIC_YEARS.holds(parse_number(year)):
         raise ResultImportError(f"Учебный год «{year}» вне допустимого диапазона (год окончания, например 2024)")
     grades = readers.NUMBERS["grade"].allowed
     if grade is not None and not grades.holds(grade):
