@@ -56,6 +56,7 @@ from typing import BinaryIO, Literal
 import python_calamine
 
 from config.lib.numbers import Range, number_text, parse_number, refusal, type_range
+from config.lib.xlsx import unescape_text
 
 __all__ = [
     "MAX_SHEET_CELLS",
@@ -221,10 +222,12 @@ def _word_key(text: str) -> str:
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text: strings stripped, whole floats without ".0", dates in ISO form."""
+    """A cell as text: strings stripped, whole floats without ".0", dates in ISO form; the
+    apostrophe a CSV written by the product puts before "-", "=" … (config/lib/xlsx.py) dropped."""
     kind = type(value)
     if kind is str:
-        return value.strip()  # type: ignore[union-attr]
+        text = value.strip()  # type: ignore[union-attr]
+        return unescape_text(text) if text[:1] == "'" else text
     if kind is float:
         if value.is_integer():  # type: ignore[union-attr]
             return str(int(value))  # type: ignore[call-overload]

@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.audit.services import audit_record
 from config.lib.numbers import Range, parse_number
-from config.lib.xlsx import safe_row
+from config.lib.xlsx import csv_writer, safe_row
 from monitoring import readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 from schools.models import Municipality, Organization
@@ -412,7 +412,7 @@ def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str
     stem = Path(result_import.original_name).stem
     if result_import.original_name.lower().endswith(".csv"):
         buffer = io.StringIO()
-        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(next(iter(cleaned.values()), []))
+        csv_writer(buffer, delimiter=";", lineterminator="\r\n").writerows(next(iter(cleaned.values()), []))
         content, name = buffer.getvalue().encode("utf-8-sig"), f"{stem}.csv"
     else:
         from openpyxl import Workbook
@@ -421,7 +421,7 @@ def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str
         for sheet_name, rows in cleaned.items():
             sheet = workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
             for row in rows:
-                sheet.append([_cell(value) for value in row])
+                sheet.append(safe_row(sheet, [_cell(value) for value in row]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         content, name = buffer.getvalue(), f"{stem}.xlsx"

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from config.lib.numbers import number_text
+from config.lib.xlsx import workbook_bytes
 from schools.models import Municipality
 from schools.resources import CountWidget, OrganizationResource, dataset_from_file
 
@@ -137,5 +138,8 @@ def _column_name(field_name: str) -> str:
 
 
 def registry_export(*, municipality: Municipality | None) -> bytes:
+    """The registry as a workbook; names and addresses come from people, so no cell is a formula
+    (tablib's own xlsx writer would make «=HYPERLINK(…)» a live one)."""
     resource = OrganizationResource(municipality=municipality)
-    return resource.export(resource.get_queryset()).export("xlsx")
+    dataset = resource.export(resource.get_queryset())
+    return workbook_bytes(dataset.headers, dataset, title="Реестр организаций")

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from config.lib.numbers import Range, field_range, parse_number, refusal
+from config.lib.xlsx import unescape_text
 from schools.models import Municipality, Organization
 
 KIND_BY_LABEL = {
@@ -64,7 +65,7 @@ class CodeWidget(widgets.CharWidget):
     """Codes stay text: leading zeros kept, a whole float from Excel loses its ".0"."""
 
     def clean(self, value, row=None, **kwargs):
-        return _text(value)
+        return unescape_text(_text(value))
 
 
 class KindWidget(widgets.Widget):
@@ -125,8 +126,10 @@ class MunicipalityWidget(widgets.ForeignKeyWidget):
 
 
 class TextWidget(widgets.CharWidget):
+    """Text as written; the apostrophe the product's CSV export puts before «+7 …» is dropped."""
+
     def clean(self, value, row=None, **kwargs):
-        return _text(value)
+        return unescape_text(_text(value))
 
 
 def _field(attribute, column, widget=None):
