@@ -205,14 +205,20 @@ def test_the_command_prints_the_problem_and_writes_nothing(tmp_path, municipalit
     assert nothing_written()
 
 
-@pytest.mark.parametrize("grade", [10**30, 0, 12])
-def test_the_command_refuses_a_grade_out_of_range(tmp_path, municipality, school_a, grade):
+@pytest.mark.parametrize(("grade", "shown"), [(10**30, "1e+30"), (0, "0"), (12, "12")])
+def test_a_grade_for_the_whole_file_out_of_range_is_refused(tmp_path, municipality, school_a, grade, shown):
+    from monitoring.services import ResultImportError, result_import_create
+
     path = tmp_path / "ege.csv"
     path.write_bytes(text_file([A_HEADER, pupil(school_a)]))
     with pytest.raises(
-        CommandError, match=r"Параллель «\d+» для всего файла вне диапазона: ожидается целое число от 1 до 11"
+        CommandError, match=re.escape(f"Параллель «{shown}» вне диапазона: ожидается целое число от 1 до 11")
     ):
         call_command("import_results", str(path), "--kind", "ege", "--year", "2024", "--grade", str(grade))
+    with pytest.raises(ResultImportError, match="для всего файла вне диапазона: ожидается целое число от 1 до 11"):
+        result_import_create(
+            municipality=municipality, data=path.read_bytes(), filename="ege.csv", kind="ege", year=2024, grade=grade
+        )
     assert ResultImport.objects.count() == 0 and nothing_written()
 
 
