@@ -117,7 +117,9 @@ def main() -> None:
                 for reader in READERS:
                     before = run(baseline, reader, path, name, args.timeout)
                     after = run(ROOT, reader, path, name, args.timeout)
-                    print(f"| {key} ({path.stat().st_size:,} Б) | {reader} | {cell(before)} | {cell(after)} |", flush=True)
+                    print(
+                        f"| {key} ({path.stat().st_size:,} Б) | {reader} | {cell(before)} | {cell(after)} |", flush=True
+                    )
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], check=False)
 

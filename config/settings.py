@@ -20,6 +20,7 @@ from config.lib.env import (
     env_redis_url,
     env_str,
 )
+from config.lib.export_formats import EXPORT_FORMATS as SAFE_EXPORT_FORMATS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -289,5 +290,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The admin's exports go through the one writer that keeps people's text from becoming formulas.
+EXPORT_FORMATS = SAFE_EXPORT_FORMATS
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -20,6 +20,7 @@ import zipfile
 from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
+from config.lib.xlsx import safe_row
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
 from schools.demo import MUNICIPALITY, REGION, SCHOOLS
@@ -167,7 +168,7 @@ def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
     sheet.append([])
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic(buffer.getvalue())

@@ -2,8 +2,9 @@
 
 from django import forms
 
+from config.lib.numbers import field_range
 from config.lib.untrusted.forms import UntrustedFileField
-from monitoring.models import Campaign, Colour, IndicatorDefinition, ZoningMethod
+from monitoring.models import Campaign, Colour, IndicatorDefinition, ReportedValue, ZoningMethod
 from monitoring.services_analysis import COLLECTION_LIMITS
 from roadmaps.models import Roadmap, Section
 from schools.models import Organization
@@ -120,13 +121,19 @@ class ReportedValuesForm(forms.Form):
                     coerce=lambda v: v == "1", initial=("1" if current.yes_no else "0") if current else "",
                 )  # fmt: skip
                 continue
+            numerators, denominators = (
+                field_range(ReportedValue, "numerator"),
+                field_range(ReportedValue, "denominator"),
+            )
             self.fields[f"num_{indicator.pk}"] = forms.IntegerField(
-                label=f"{indicator.name}: {indicator.numerator_label or 'число'}", min_value=0,
+                label=f"{indicator.name}: {indicator.numerator_label or 'число'}",
+                min_value=numerators.low, max_value=numerators.high,
                 initial=current.numerator if current else None,
             )  # fmt: skip
             if indicator.form_kind != IndicatorDefinition.FormKind.NUMBER:
                 self.fields[f"den_{indicator.pk}"] = forms.IntegerField(
-                    label=f"{indicator.name}: {indicator.denominator_label or 'всего'}", min_value=0,
+                    label=f"{indicator.name}: {indicator.denominator_label or 'всего'}",
+                    min_value=denominators.low, max_value=denominators.high,
                     initial=current.denominator if current else None,
                 )  # fmt: skip
 

@@ -1,9 +1,9 @@
 """Readers for assessment result files (ВПР, ОГЭ, ЕГЭ, КДР): format A (one row per participant)
 and format B (school statistics), as described in shared/formats/IMPORT_FORMATS.md.
 
-Pure Python, no Django: the import service calls these functions, shows the problems and writes
-the rows. Nothing here touches the database, so a dry run and a real import read a file the same
-way.
+Pure Python apart from Django's table of column ranges (config/lib/numbers.py): the import
+service calls these functions, shows the problems and writes the rows. Nothing here touches the
+database, so a dry run and a real import read a file the same way.
 
 How cell values are understood
 ------------------------------
@@ -18,6 +18,9 @@ How cell values are understood
   sheet (a two-row header is read too); sheets without one are skipped. Empty rows and the header
   repeated further down (printed exports repeat it on every page) are skipped silently.
 * A task score "Х" or "-" means the task was not attempted and is stored as no score.
+* Every number a row holds is checked against the range of the model field it is stored in,
+  narrowed by what the number means (:data:`NUMBERS`): a row the database would refuse is a
+  rejected row, so the preview never promises rows the import cannot write.
 
 Hostile input
 -------------
@@ -40,10 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from config.lib.numbers import Range, number_text, parse_number, refusal, type_range
 from config.lib.untrusted import DEFAULT, FileRefused, Table, open_table
+from config.lib.xlsx import unescape_text
 
 __all__ = [
     "LEVELS",
+    "NUMBERS",
+    "TEXTS",
     "Problem",
     "ReadResult",
     "ReaderError",
@@ -190,10 +197,12 @@ def _word_key(text: str) -> str:
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text: strings stripped, whole floats without ".0", dates in ISO form."""
+    """A cell as text: strings stripped, whole floats without ".0", dates in ISO form; the
+    apostrophe a CSV written by the product puts before "-", "=" … (config/lib/xlsx.py) dropped."""
     kind = type(value)
     if kind is str:
-        return value.strip()  # type: ignore[union-attr]
+        text = value.strip()  # type: ignore[union-attr]
+        return unescape_text(text) if text[:1] == "'" else text
     if kind is float:
         if value.is_integer():  # type: ignore[union-attr]
             return str(int(value))  # type: ignore[call-overload]
@@ -254,6 +263,105 @@ def _number(value: object) -> int | float | None | _Bad:
     if value is None:
         return None
     return _BAD
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers and the columns they are stored in
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNumber:
+    """A number of a row: the model fields it is stored in ("Model.field", all of one type) and
+    the numbers accepted, which are that column type's range narrowed by what the number means."""
+
+    stored_in: tuple[str, ...]
+    field_type: str
+    allowed: Range
+
+
+def _stored(stored_in: str | tuple[str, ...], field_type: str, low=None, high=None, *, whole=True) -> StoredNumber:
+    column = type_range(field_type)
+    allowed = column.within(low, high)
+    if not whole:
+        allowed = Range(allowed.low, allowed.high, whole=False)
+    return StoredNumber((stored_in,) if isinstance(stored_in, str) else stored_in, field_type, allowed)
+
+
+_COUNT_FIELDS = tuple(
+    f"SchoolStat.{name}" for name in ("mark_2", "mark_3", "mark_4", "mark_5", "lowered", "confirmed", "raised")
+)
+
+#: Every number the readers accept, and the model fields (monitoring/models/results.py) it ends up
+#: in; tests/monitoring/test_number_ranges.py holds the field types here to the models.
+NUMBERS: dict[str, StoredNumber] = {
+    "grade": _stored("Assessment.grade", "PositiveSmallIntegerField", 1, 11),
+    "variant": _stored("StudentResult.variant", "PositiveSmallIntegerField"),
+    # Task scores are kept as text, but each is a part of the primary score: no larger than it may be.
+    "task": _stored("StudentResult.primary_score", "PositiveSmallIntegerField"),
+    "primary_score": _stored("StudentResult.primary_score", "PositiveSmallIntegerField"),
+    "test_score": _stored("StudentResult.test_score", "PositiveSmallIntegerField", 0, 100),
+    "mark": _stored("StudentResult.mark", "PositiveSmallIntegerField", 2, 5),
+    "journal_mark": _stored("StudentResult.journal_mark", "PositiveSmallIntegerField", 2, 5),
+    "participants": _stored("SchoolStat.participants", "PositiveIntegerField", 1),
+    # Format B marks and journal comparison: counts, or percentages when fractional (made counts).
+    "count": _stored(_COUNT_FIELDS, "PositiveIntegerField", whole=False),
+    "percent": _stored(_COUNT_FIELDS, "PositiveIntegerField", 0, 100, whole=False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    """Text of a row kept in a column of limited length: the model field and its max_length."""
+
+    stored_in: str
+    max_length: int
+
+
+#: Text the readers accept into columns of limited length (tests hold them to the models): a
+#: class name not recognised is kept as written, so it may be longer than the column.
+TEXTS: dict[str, StoredText] = {
+    "subject": StoredText("Assessment.subject", 200),
+    "class_name": StoredText("StudentResult.class_name", 20),
+    "participant_code": StoredText("StudentResult.participant_code", 64),
+}
+_SUBJECT_MAX = TEXTS["subject"].max_length
+_CLASS_MAX = TEXTS["class_name"].max_length
+_CODE_MAX = TEXTS["participant_code"].max_length
+
+
+def _too_long(label: str, text: str, name: str) -> str:
+    limit = TEXTS[name].max_length
+    return f"{label} длиннее {limit} символов ({len(text)}): сократите до {limit}"
+
+
+_GRADE_LOW, _GRADE_HIGH = NUMBERS["grade"].allowed.low, NUMBERS["grade"].allowed.high
+_GRADES = f"{_GRADE_LOW}–{_GRADE_HIGH}"
+
+
+def _whole_in(allowed: Range) -> Callable[[object], int | None | _Bad]:
+    """A cell parser: a whole number inside ``allowed``, None when empty, _BAD otherwise."""
+    low, high = allowed.low, allowed.high
+
+    def parse(value: object) -> int | None | _Bad:
+        number = _number(value)
+        if number is None:
+            return None
+        if number.__class__ is int and low <= number <= high:  # type: ignore[operator]
+            return number  # type: ignore[return-value]
+        return _BAD
+
+    return parse
+
+
+def _number_refusal(label: str, name: str, raw: object) -> str:
+    """The reason a cell is not an acceptable ``NUMBERS[name]``: the value and the range named."""
+    allowed = NUMBERS[name].allowed
+    number = _number(raw)
+    if number is _BAD:  # not a number to the reader: text, a boolean, infinity, "nan", a thousand digits
+        number = None if raw.__class__ is bool else parse_number(_cell_text(raw).strip(_NUMBER_STRIP))
+    reason = refusal(label, raw, number, allowed)
+    return reason or f"{label} «{_cell_text(raw)}» — не число: ожидается {allowed.describe()}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -728,13 +836,7 @@ def _no_header_error(
 _MARK_REASON = "ожидается 2, 3, 4 или 5"
 
 
-def _parse_mark(value: object) -> int | None | _Bad:
-    number = _number(value)
-    if number is None:
-        return None
-    if type(number) is int and 2 <= number <= 5:
-        return number
-    return _BAD
+_parse_mark = _whole_in(NUMBERS["mark"].allowed)
 
 
 def _parse_nonnegative_int(value: object) -> int | None | _Bad:
@@ -747,6 +849,7 @@ def _parse_nonnegative_int(value: object) -> int | None | _Bad:
 
 
 _NOT_ATTEMPTED = frozenset({"х", "x", "-", "—", "–", "н"})
+_TASK_LOW, _TASK_HIGH = NUMBERS["task"].allowed.low, NUMBERS["task"].allowed.high
 
 
 def _task_text(value: object) -> str | _Bad:
@@ -754,7 +857,7 @@ def _task_text(value: object) -> str | _Bad:
     number = _number(value)
     if number is None:
         return ""
-    if type(number) is int and number >= 0:
+    if type(number) is int and _TASK_LOW <= number <= _TASK_HIGH:
         return str(number)
     if number is _BAD and _cell_text(value).casefold() in _NOT_ATTEMPTED:
         return ""
@@ -903,7 +1006,10 @@ class _StudentReader:
         self.marks = _CachedParser(_parse_mark)
         self.levels = _CachedParser(_parse_level)
         self.yes_no = _CachedParser(_parse_yes_no)
-        self.ints = _CachedParser(_parse_nonnegative_int)
+        self.ints = _CachedParser(_parse_nonnegative_int)  # grades, range-checked with their own reasons
+        self.variants = _CachedParser(_whole_in(NUMBERS["variant"].allowed))
+        self.primary_scores = _CachedParser(_whole_in(NUMBERS["primary_score"].allowed))
+        self.test_scores = _CachedParser(_whole_in(NUMBERS["test_score"].allowed))
         self.texts = _CachedParser(_cell_text)
         self.subjects = _CachedParser(normalize_subject)
         self.classes = _CachedParser(_class_with_name)
@@ -927,6 +1033,9 @@ class _StudentReader:
         levels = self.levels
         yes_no = self.yes_no
         ints = self.ints
+        variants = self.variants
+        primary_scores = self.primary_scores
+        test_scores = self.test_scores
         subjects = self.subjects
         classes = self.classes
         statuses = self.statuses
@@ -1000,6 +1109,10 @@ class _StudentReader:
             column = written.get(name) or _A_SYNONYMS[name][0]
             bad.append(Problem(sheet, row_number, column, _cell_text(raw), reason))
 
+        def reject_number(name: str, raw: object, label: str) -> None:
+            column = written.get(name) or _A_SYNONYMS[name][0]
+            bad.append(Problem(sheet, row_number, column, number_text(raw), _number_refusal(label, name, raw)))
+
         read = counter.read
         next_mark = counter.next_mark
         absent = result.absent
@@ -1049,6 +1162,8 @@ class _StudentReader:
                 row_subject = file_subject
             elif not row_subject:
                 reject("subject", "", "Не указан предмет")
+            elif len(row_subject) > _SUBJECT_MAX:
+                reject("subject", raw, _too_long("Предмет", row_subject, "subject"))
 
             # Class and grade: Параллель, else the class, else the file's grade (or 9 for ОГЭ,
             # 11 for ЕГЭ); a class contradicting its Параллель or the file's grade is an error.
@@ -1062,23 +1177,29 @@ class _StudentReader:
             if i_grade is not None:
                 raw = row[i_grade]
                 parsed = ints[raw]
-                if parsed.__class__ is int and 1 <= parsed <= 11:  # type: ignore[operator]
+                if parsed.__class__ is int and _GRADE_LOW <= parsed <= _GRADE_HIGH:  # type: ignore[operator]
                     column_grade = parsed  # type: ignore[assignment]
                 elif parsed is not None:
                     grade_bad = True
-                    text = _cell_text(raw)
+                    text = number_text(raw)
                     if parsed.__class__ is int:
-                        reject("grade", raw, f"Параллель {text} вне диапазона 1–11")
+                        reject("grade", raw, f"Параллель {text} вне диапазона {_GRADES}")
                     else:
-                        reject("grade", raw, f"Параллель «{text}» не распознана: ожидается число от 1 до 11")
+                        reject(
+                            "grade",
+                            raw,
+                            f"Параллель «{text}» не распознана: ожидается число от {_GRADE_LOW} до {_GRADE_HIGH}",
+                        )
             if class_grade is not None and not grade_bad:
                 if column_grade is not None and class_grade != column_grade:
                     grade_bad = True
                     reject("class_name", class_name, f"Класс «{class_name}» не соответствует параллели {column_grade}")
-                elif column_grade is None and not 1 <= class_grade <= 11:
+                elif column_grade is None and not _GRADE_LOW <= class_grade <= _GRADE_HIGH:
                     grade_bad = True
                     reject(
-                        "class_name", class_name, f"Параллель {class_grade} (класс «{class_name}») вне диапазона 1–11"
+                        "class_name",
+                        class_name,
+                        f"Параллель {class_grade} (класс «{class_name}») вне диапазона {_GRADES}",
                     )
             row_grade = column_grade if column_grade is not None else class_grade
             if grade_bad:
@@ -1110,11 +1231,15 @@ class _StudentReader:
                 if class_grade is None and letter and row_grade is not None:
                     # "Класс (литера)" holding the letter only, next to Параллель.
                     class_name = f"{row_grade}{letter}"
+                if len(class_name) > _CLASS_MAX and row_grade is not None:
+                    reject("class_name", class_name, _too_long("Класс", class_name, "class_name"))
 
             # Participant: the file's code, else a pseudonym made from the names.
             if i_code is not None:
                 raw = row[i_code]
                 code = raw.strip() if raw.__class__ is str else _cell_text(raw)
+                if len(code) > _CODE_MAX:
+                    reject("participant_code", code, _too_long("Код участника", code, "participant_code"))
             else:
                 code = ""
             if not code and has_names:
@@ -1123,9 +1248,9 @@ class _StudentReader:
             variant = None
             if i_variant is not None:
                 raw = row[i_variant]
-                variant = ints[raw]
+                variant = variants[raw]
                 if variant is _BAD:
-                    reject("variant", raw, f"Вариант «{_cell_text(raw)}» должен быть целым числом")
+                    reject_number("variant", raw, "Вариант")
 
             if get_tasks is not None:
                 values = get_tasks(row)
@@ -1145,27 +1270,15 @@ class _StudentReader:
             if scores.__class__ is list:
                 for k in scores:  # type: ignore[union-attr]
                     raw = row[task_columns[k]]
-                    bad.append(
-                        Problem(
-                            sheet,
-                            row_number,
-                            task_names[k],
-                            _cell_text(raw),
-                            f"Балл за задание «{task_names[k]}» должен быть целым неотрицательным числом, "
-                            f"указано «{_cell_text(raw)}»",
-                        )
-                    )
+                    reason = _number_refusal(f"Задание «{task_names[k]}»: балл", "task", raw)
+                    bad.append(Problem(sheet, row_number, task_names[k], number_text(raw), reason))
 
             primary = None
             if i_primary is not None:
                 raw = row[i_primary]
-                primary = ints[raw]
+                primary = primary_scores[raw]
                 if primary is _BAD:
-                    reject(
-                        "primary_score",
-                        raw,
-                        f"Первичный балл должен быть целым неотрицательным числом, указано «{_cell_text(raw)}»",
-                    )
+                    reject_number("primary_score", raw, "Первичный балл")
 
             mark = None
             if i_mark is not None:
@@ -1177,14 +1290,9 @@ class _StudentReader:
             test = None
             if i_test is not None:
                 raw = row[i_test]
-                test = ints[raw]
-                if test is _BAD or (test is not None and test > 100):  # type: ignore[operator]
-                    test = _BAD
-                    reject(
-                        "test_score",
-                        raw,
-                        f"Тестовый балл «{_cell_text(raw)}» вне диапазона: ожидается целое число от 0 до 100",
-                    )
+                test = test_scores[raw]
+                if test is _BAD:
+                    reject_number("test_score", raw, "Тестовый балл")
 
             level = ""
             parsed_level = None
@@ -1434,9 +1542,9 @@ def _read_stats_sheet(
     journal_present = [name for name in _JOURNAL_FIELDS if name in index]
     problems: list[Problem] = []
 
-    def problem(name: str, value: object, reason: str) -> None:
+    def problem(name: str, value: object, reason: str, *, shown: str | None = None) -> None:
         column = written.get(name) or {**_B_SYNONYMS, **_B_PREFIX_NAMES}[name][0]
-        problems.append(Problem(sheet, row_number, column, _cell_text(value), reason))
+        problems.append(Problem(sheet, row_number, column, _cell_text(value) if shown is None else shown, reason))
 
     school_header = written["school_code"]
     for row in rows:
@@ -1467,6 +1575,8 @@ def _read_stats_sheet(
             row_subject = file_subject
         elif not row_subject:
             problem("subject", "", "Не указан предмет")
+        elif len(row_subject) > _SUBJECT_MAX:
+            problem("subject", row[index["subject"]], _too_long("Предмет", row_subject, "subject"))
 
         row_grade: int | None = None
         if "grade" in index:
@@ -1474,10 +1584,14 @@ def _read_stats_sheet(
             if _cell_text(raw):
                 parsed, _ = parse_class(raw)
                 if parsed is None:
-                    problem("grade", raw, f"Параллель «{_cell_text(raw)}» не распознана: ожидается число от 1 до 11")
+                    problem(
+                        "grade",
+                        raw,
+                        f"Параллель «{_cell_text(raw)}» не распознана: ожидается число от {_GRADE_LOW} до {_GRADE_HIGH}",
+                    )
                     parsed = -1
-                elif not 1 <= parsed <= 11:
-                    problem("grade", raw, f"Параллель {parsed} вне диапазона 1–11")
+                elif not _GRADE_LOW <= parsed <= _GRADE_HIGH:
+                    problem("grade", raw, f"Параллель {parsed} вне диапазона {_GRADES}")
                     parsed = -1
                 row_grade = parsed
         if file_grade is not None:
@@ -1491,11 +1605,12 @@ def _read_stats_sheet(
         participants = _number(raw_participants)
         if participants is None:
             problem("participants", "", "Не указано количество участников")
-        elif participants.__class__ is not int or participants <= 0:  # type: ignore[operator]
+        elif participants.__class__ is not int or not NUMBERS["participants"].allowed.holds(participants):
             problem(
                 "participants",
                 raw_participants,
-                f"Количество участников «{_cell_text(raw_participants)}» должно быть целым числом больше 0",
+                _number_refusal("Количество участников", "participants", raw_participants),
+                shown=number_text(raw_participants),
             )
             participants = None
 
@@ -1571,10 +1686,12 @@ def _stats_group(
     for name in names:
         raw = row[index[name]]
         number = _number(raw)
+        # A count is stored as it is; a percentage becomes a count, but is one only up to 100.
+        kind = "percent" if header.percent.get(name) else "count"
         if number is None:
             values.append(0)
-        elif number is _BAD or number < 0:  # type: ignore[operator]
-            problem(name, raw, f"{title}: значение «{_cell_text(raw)}» должно быть неотрицательным числом")
+        elif number is _BAD or not NUMBERS[kind].allowed.holds(number):
+            problem(name, raw, _number_refusal(f"{title}: значение", kind, raw), shown=number_text(raw))
             fine = False
         else:
             values.append(number)  # type: ignore[arg-type]

@@ -3,8 +3,6 @@ Every read starts from a `for_user` queryset."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Min, Q
 from django.shortcuts import get_object_or_404
 
-from config.lib.xlsx import safe_row
+from config.lib.xlsx import csv_text, safe_row
 from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
 from roadmaps.models import Assignment, Recommendation, TargetedMeasure
 from schools.access import access_for
@@ -76,11 +74,9 @@ def zone_rows(zones) -> list[list]:
 
 
 def write_csv(stream, columns, rows, *, title: str = "") -> None:
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=";")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    stream.write(text.getvalue().encode("utf-8-sig"))  # with BOM: Excel opens Cyrillic correctly
+    # Names and explanations come from people: never a formula (config/lib/xlsx.py).
+    text = csv_text(columns, rows, delimiter=";")
+    stream.write(text.encode("utf-8-sig"))  # with BOM: Excel opens Cyrillic correctly
 
 
 def write_xlsx(stream, columns, rows, *, title: str = "Лист") -> None:

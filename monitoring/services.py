@@ -9,7 +9,6 @@ that dies halfway leaves the previous results untouched.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from collections import defaultdict
@@ -27,8 +26,9 @@ from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.audit.services import audit_record
+from config.lib.numbers import Range, parse_number
 from config.lib.untrusted import FileRefused, open_table
-from config.lib.xlsx import safe_row
+from config.lib.xlsx import csv_writer, safe_row
 from monitoring import readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 from schools.models import Municipality, Organization
@@ -47,6 +47,8 @@ SCALE_BY_KIND = {
     Assessment.Kind.KDR: Assessment.Scale.LEVELS,
 }
 READER_KINDS = {"vpr", "oge", "ege", "kdr"}
+#: Academic years (by the year they end in) results are loaded and computed for.
+ACADEMIC_YEARS = Range(2000, 2100)
 UNKNOWN_SCHOOL = "Неизвестный код ОО: организации с таким кодом нет в реестре муниципалитета «{municipality}»"
 NOT_SCHOOL = "Код ОО принадлежит организации, которая не является школой: «{name}»"
 NOTHING_TO_TAKE = "В файле нет ни одной строки с результатами (или все участники отсутствовали): ничего не записано"
@@ -109,8 +111,14 @@ def result_import_create(
     """Keep the uploaded file with its SHA-256 checksum; nothing is read or written yet."""
     if kind not in READER_KINDS:
         raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
-    if not 2000 <= int(year) <= 2100:
+    if not ACADEMIC_YEARS.holds(parse_number(year)):
         raise ResultImportError(f"Учебный год «{year}» вне допустимого диапазона (год окончания, например 2024)")
+    grades = readers.NUMBERS["grade"].allowed
+    if grade is not None and not grades.holds(grade):
+        raise ResultImportError(f"Параллель «{grade}» для всего файла вне диапазона: ожидается {grades.describe()}")
+    subject = readers.normalize_subject(subject) if subject else ""
+    if len(subject) > readers.TEXTS["subject"].max_length:
+        raise ResultImportError(f"Предмет для всего файла длиннее {readers.TEXTS['subject'].max_length} символов")
     result_import = ResultImport(
         municipality=municipality,
         original_name=Path(filename).name[:255],
@@ -118,7 +126,7 @@ def result_import_create(
         format=format,
         kind=kind,
         year=int(year),
-        subject=(readers.normalize_subject(subject) if subject else ""),
+        subject=subject,
         grade=grade,
         created_by=user if user is not None and user.is_authenticated else None,
     )
@@ -406,7 +414,7 @@ def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str
 
     workbook = Workbook(write_only=True)
     text = io.StringIO()
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(text, delimiter=";", lineterminator="\r\n")
     with _raw_rows(result_import) as opened:
         for sheet_name, rows in opened:
             sheet = None if csv_file else workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
@@ -421,7 +429,7 @@ def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str
                 if csv_file:
                     writer.writerow(row)
                 else:
-                    sheet.append([_cell(value) for value in row])
+                    sheet.append(safe_row(sheet, [_cell(value) for value in row]))
             if csv_file:
                 break
     if csv_file:

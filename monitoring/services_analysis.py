@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config.audit.services import audit_record
 from config.lib.fragments import ZONES, writes
+from config.lib.numbers import field_range, parse_number, refusal
 from config.lib.untrusted import DEFAULT, FileRefused, Table, open_table
 from monitoring.models import (
     Campaign,
@@ -265,28 +266,41 @@ def campaign_create(
     return campaign
 
 
-def _clean_reported(indicator: IndicatorDefinition, numerator, denominator, yes_no, where: str) -> tuple:
+#: What ReportedValue's columns hold: counts, so whole numbers within the column type's range.
+REPORTED_RANGES = {
+    "числитель": field_range(ReportedValue, "numerator"),
+    "знаменатель": field_range(ReportedValue, "denominator"),
+}
+
+
+def _clean_reported(
+    indicator: IndicatorDefinition, numerator, denominator, yes_no, where: str, columns: tuple[str, str] | None = None
+) -> tuple:
+    """The values to store, or a ValidationError naming ``where`` (and the file's ``columns``),
+    the value and what is allowed."""
     kind = indicator.form_kind
     if kind == IndicatorDefinition.FormKind.YES_NO:
         if yes_no is None:
             raise ValidationError(f"{where}: укажите «да» или «нет»")
         return None, None, yes_no
-    for label, number in (("числитель", numerator), ("знаменатель", denominator)):
-        if number is None:
-            continue
-        if isinstance(number, float) and not number.is_integer() or (not isinstance(number, int | float)):
-            raise ValidationError(f"{where}: {label} «{number}» должен быть целым числом")
-        if number < 0:
-            raise ValidationError(f"{where}: {label} «{number:g}» не может быть отрицательным")
+    parsed = []
+    for position, (label, value) in enumerate((("числитель", numerator), ("знаменатель", denominator))):
+        number = None if value is None else parse_number(value)
+        reason = None if value is None else refusal(label, value, number, REPORTED_RANGES[label])
+        if reason:
+            place = f"{where}, столбец «{columns[position]}»" if columns else where
+            raise ValidationError(f"{place}: {reason}")
+        parsed.append(None if number is None else int(number))
+    numerator, denominator = parsed
     if kind == IndicatorDefinition.FormKind.NUMBER:
         if numerator is None:
             raise ValidationError(f"{where}: укажите число")
-        return int(numerator), None, None
+        return numerator, None, None
     if numerator is None or denominator is None:
         raise ValidationError(f"{where}: укажите числитель и знаменатель")
     if numerator > denominator:
-        raise ValidationError(f"{where}: числитель {numerator:g} больше знаменателя {denominator:g}")
-    return int(numerator), int(denominator), None
+        raise ValidationError(f"{where}: числитель {numerator} больше знаменателя {denominator}")
+    return numerator, denominator, None
 
 
 @transaction.atomic
@@ -372,7 +386,7 @@ def reported_values_import(*, campaign: Campaign, file, by) -> int:
             continue
         yes_no = None
         value = cell(row, "Значение")
-        numerator = cell(row, "Числитель")
+        numerator, numerator_column = cell(row, "Числитель"), "Числитель"
         if indicator.form_kind == IndicatorDefinition.FormKind.YES_NO and value is not None:
             text = str(value).strip().lower()
             if text not in YES | NO:
@@ -380,10 +394,16 @@ def reported_values_import(*, campaign: Campaign, file, by) -> int:
                 continue
             yes_no = text in YES
         elif indicator.form_kind == IndicatorDefinition.FormKind.NUMBER and numerator is None:
-            numerator = value
+            numerator, numerator_column = value, "Значение"
         try:
-            numbers = [_as_number(x) for x in (numerator, cell(row, "Знаменатель"))]
-            cleaned = _clean_reported(indicator, numbers[0], numbers[1], yes_no, where)
+            cleaned = _clean_reported(
+                indicator,
+                numerator,
+                cell(row, "Знаменатель"),
+                yes_no,
+                where,
+                columns=(numerator_column, "Знаменатель"),
+            )
         except ValidationError as error:
             errors.extend(error.messages)
             continue
@@ -395,16 +415,6 @@ def reported_values_import(*, campaign: Campaign, file, by) -> int:
     if errors:
         raise ValidationError(errors)
     return count
-
-
-def _as_number(value):
-    if value is None or isinstance(value, int | float):
-        return value
-    text = str(value).strip().replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        return text  # reported as «не целое число» with the value by _clean_reported
 
 
 @transaction.atomic

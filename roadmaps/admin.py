@@ -62,6 +62,8 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__username", "text"]
     raw_id_fields = ["recipient", "assignment"]
     readonly_fields = ["dedupe_key", "created_at"]
+
+
 # Roadmaps are written only through roadmaps.services (pages); the admin shows them and their history.
 from simple_history.admin import SimpleHistoryAdmin as HistoryAdmin  # noqa: E402
 

@@ -25,6 +25,12 @@ KINDS = {
     "zip": ("zip", "application/zip", "ZIP"),
 }
 ALLOWED_LABEL = "PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPG/PNG, ZIP"
+#: Other extensions a name of a kind may end with (the kind's own one is first in KINDS).
+OTHER_EXTENSIONS = {"jpg": ("jpeg", "jpe"), "doc": ("dot",), "xls": ("xlt",)}
+KIND_BY_CONTENT_TYPE = {content_type: kind for kind, (_, content_type, _) in KINDS.items()}
+# What a desktop or a browser takes for an extension: a dot, a letter, up to seven more letters
+# or digits («.html», «.pdf»; «v1.2» has none).
+_EXTENSION_RE = re.compile(r"\.([A-Za-z][A-Za-z0-9]{0,7})$")
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -54,6 +60,26 @@ def clean_original_name(name: str) -> str:
     """The name shown and given back on download: normalised, without invisible characters."""
     name = unicodedata.normalize("NFC", name or "").strip()
     return "".join(char for char in name if char.isprintable())[:255]
+
+
+def name_for_kind(name: str, kind: str) -> str:
+    """The name a file of ``kind`` is kept and given back under: printable characters only, and an
+    extension of its kind whatever the name said, since a desktop opens a saved file by its
+    extension. «x\\0.pdf.html» whose content is a PDF arrives as «x.pdf.html» (Django drops the NUL)
+    and becomes «x.pdf»; «протокол» becomes «протокол.pdf»; «фото.JPEG» stays as it is."""
+    name = clean_original_name(name)
+    allowed = (KINDS[kind][0], *OTHER_EXTENSIONS.get(kind, ()))
+    match = _EXTENSION_RE.search(name)
+    if match and match.group(1).lower() in allowed:
+        return name
+    if match:
+        name = name[: match.start()]  # a wrong extension («.html», «.exe») is dropped, not kept inside
+        match = _EXTENSION_RE.search(name)
+        if match and match.group(1).lower() in allowed:
+            return name
+    extension = f".{KINDS[kind][0]}"
+    stem = name.rstrip(". ")[: 255 - len(extension)] or "файл"
+    return stem + extension
 
 
 def _check_name(name: str) -> str:
@@ -130,4 +156,6 @@ def validate_upload(upload) -> UploadInfo:
             f"({ALLOWED_LABEL}). Расширение в имени файла не учитывается"
         )
     extension, content_type, _label = KINDS[kind]
-    return UploadInfo(kind=kind, extension=extension, content_type=content_type, original_name=name, size=size)
+    return UploadInfo(
+        kind=kind, extension=extension, content_type=content_type, original_name=name_for_kind(name, kind), size=size
+    )

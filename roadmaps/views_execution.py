@@ -16,6 +16,7 @@ from roadmaps import selectors_execution as selectors
 from roadmaps import services_execution as services
 from roadmaps.forms_execution import AssignmentFilterForm, DecisionForm, EvidenceForm, ReopenForm, ReturnForm
 from roadmaps.models import Notification
+from roadmaps.uploads import KIND_BY_CONTENT_TYPE, clean_original_name, name_for_kind
 from schools.access import access_for
 
 
@@ -156,12 +157,16 @@ def evidence_download(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("Файл не найден в хранилище") from error
-    inline = evidence.content_type in ("application/pdf", "image/png", "image/jpeg") and request.GET.get("view")
+    # The type and the name's extension are those of the kind recognised by content when the file
+    # was taken (rows kept before names were made to agree with it are mended here too).
+    kind = KIND_BY_CONTENT_TYPE.get(evidence.content_type)
+    name = evidence.original_name or evidence.file.name.rsplit("/", 1)[-1]
+    inline = kind in ("pdf", "png", "jpg") and request.GET.get("view")
     response = FileResponse(
         handle,
         as_attachment=not inline,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
+        filename=name_for_kind(name, kind) if kind else clean_original_name(name),
+        content_type=evidence.content_type if kind else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

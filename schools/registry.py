@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from config.lib.numbers import number_text
+from config.lib.xlsx import workbook_bytes
 from schools.models import Municipality
-from schools.resources import OrganizationResource, dataset_from_file
+from schools.resources import CountWidget, OrganizationResource, dataset_from_file
 
 ACTION_LABELS = {
     "new": "будет создана",
@@ -121,10 +123,11 @@ def _outcome(resource, before, result, numbers: list[int]) -> RegistryOutcome:
         if validation is not None:
             for field_name, messages in getattr(validation, "message_dict", {"__all__": validation.messages}).items():
                 column = _column_name(field_name)
+                value = str(values.get(column, ""))
+                if isinstance(getattr(OrganizationResource.fields.get(field_name), "widget", None), CountWidget):
+                    value = number_text(value)  # 1e+308, not the 309 digits Excel's number came as
                 for message in messages:
-                    outcome.errors.append(
-                        {"row": number, "column": column, "value": str(values.get(column, "")), "reason": message}
-                    )
+                    outcome.errors.append({"row": number, "column": column, "value": value, "reason": message})
     outcome.errors.sort(key=lambda item: (item["row"] or 0, item["column"]))
     return outcome
 
@@ -135,5 +138,8 @@ def _column_name(field_name: str) -> str:
 
 
 def registry_export(*, municipality: Municipality | None) -> bytes:
+    """The registry as a workbook; names and addresses come from people, so no cell is a formula
+    (tablib's own xlsx writer would make «=HYPERLINK(…)» a live one)."""
     resource = OrganizationResource(municipality=municipality)
-    return resource.export(resource.get_queryset()).export("xlsx")
+    dataset = resource.export(resource.get_queryset())
+    return workbook_bytes(dataset.headers, dataset, title="Реестр организаций")

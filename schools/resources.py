@@ -13,7 +13,9 @@ import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from config.lib.numbers import Range, field_range, parse_number, refusal
 from config.lib.untrusted import FileRefused, open_table
+from config.lib.xlsx import unescape_text
 from schools.models import Municipality, Organization
 
 KIND_BY_LABEL = {
@@ -63,7 +65,7 @@ class CodeWidget(widgets.CharWidget):
     """Codes stay text: leading zeros kept, a whole float from Excel loses its ".0"."""
 
     def clean(self, value, row=None, **kwargs):
-        return _text(value)
+        return unescape_text(_text(value))
 
 
 class KindWidget(widgets.Widget):
@@ -91,13 +93,22 @@ class YesNoWidget(widgets.Widget):
 
 
 class CountWidget(widgets.Widget):
+    """A count kept in an integer column: a whole number within the column's range (10^30 would pass
+    the model's validators on SQLite, which store any 64-bit number, and fail on PostgreSQL)."""
+
+    def __init__(self, label: str, allowed: Range, **kwargs):
+        super().__init__(**kwargs)
+        self.label, self.allowed = label, allowed
+
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
         if not text:
             return None
-        if not text.isdigit():
-            raise ValueError(f"Численность «{text}» должна быть целым неотрицательным числом")
-        return int(text)
+        number = parse_number(text)
+        reason = refusal(self.label, text, number, self.allowed)
+        if reason:
+            raise ValueError(reason)
+        return int(number)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value
@@ -115,8 +126,10 @@ class MunicipalityWidget(widgets.ForeignKeyWidget):
 
 
 class TextWidget(widgets.CharWidget):
+    """Text as written; the apostrophe the product's CSV export puts before «+7 …» is dropped."""
+
     def clean(self, value, row=None, **kwargs):
-        return _text(value)
+        return unescape_text(_text(value))
 
 
 def _field(attribute, column, widget=None):
@@ -135,7 +148,11 @@ class OrganizationResource(resources.ModelResource):
     head_position = _field("head_position", "Должность руководителя")
     email = _field("email", "E-mail")
     phone = _field("phone", "Телефон")
-    enrolment = _field("enrolment", "Численность обучающихся", CountWidget())
+    enrolment = _field(
+        "enrolment",
+        "Численность обучающихся",
+        CountWidget("Численность обучающихся", field_range(Organization, "enrolment")),
+    )
     unfavourable_conditions = _field("unfavourable_conditions", "ШНСУ", YesNoWidget())
     low_results = _field("low_results", "ШНРО", YesNoWidget())
 

@@ -1,4 +1,10 @@
-"""/health/: whether the database, the cache/broker and the migrations are in order, as JSON."""
+"""/health/: whether the database, the cache/broker and the migrations are in order, as JSON.
+
+Anyone (a load balancer, the container's healthcheck) gets only {"status": "ok"} with 200 or
+{"status": "fail"} with 503. The details — database vendor, cache and broker backends, pending
+migrations, error messages — tell an attacker what runs behind the site, so they are shown to
+staff users (``is_staff``) only.
+"""
 
 import uuid
 
@@ -53,4 +59,8 @@ def health(request):
         except Exception as error:  # a health check reports failures, it does not raise them
             report[name] = {"ok": False, "error": str(error)[:300]}
     healthy = all(part["ok"] for part in report.values())
-    return JsonResponse({"status": "ok" if healthy else "fail", **report}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "fail"}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_active and user.is_staff:
+        body.update(report)
+    return JsonResponse(body, status=200 if healthy else 503)

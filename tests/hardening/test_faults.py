@@ -227,7 +227,7 @@ def redis_down(monkeypatch, settings, dead_redis_url):
         yield dead_redis_url
 
 
-def test_pages_render_and_login_works_while_redis_is_down(client, methodist, redis_down):
+def test_pages_render_and_login_works_while_redis_is_down(client, methodist, admin_user, redis_down):
     from django.core.cache import cache
 
     with pytest.raises(Exception, match="111|refused"):  # the cache really is that dead Redis
@@ -240,6 +240,9 @@ def test_pages_render_and_login_works_while_redis_is_down(client, methodist, red
     for name in ("home", "roadmaps:list", "monitoring:results", "execution:my"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
+    health = client.get(reverse("health"))
+    assert health.status_code == 503 and health.json() == {"status": "fail"}  # the causes are for staff
+    client.force_login(admin_user)
     health = client.get(reverse("health"))
     assert health.status_code == 503
     assert not health.json()["cache"]["ok"] and not health.json()["broker"]["ok"]

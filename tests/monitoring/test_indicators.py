@@ -144,7 +144,7 @@ def test_reported_values_validated_and_pooled(school_a, school_b, methodist, dir
         reported_values_submit(
             campaign=campaign, organization=school_a, by=director_a, values={diagnosed: (11, 10, None)}
         )
-    with pytest.raises(ValidationError, match="целым числом"):
+    with pytest.raises(ValidationError, match="числитель «2.5» — не целое число"):
         reported_values_submit(
             campaign=campaign, organization=school_a, by=director_a, values={diagnosed: (2.5, 10, None)}
         )

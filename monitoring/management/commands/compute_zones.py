@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from config.lib.cli import id_option
 from monitoring.models import Zone, ZoningMethod
 from monitoring.zoning import zones_compute
 
@@ -8,7 +9,9 @@ class Command(BaseCommand):
     help = "Рассчитать зоны организаций по методике и вывести код каждой организации и её зону"
 
     def add_arguments(self, parser):
-        parser.add_argument("--method", type=int, required=True, help="id методики зонирования")
+        parser.add_argument(
+            "--method", type=id_option(ZoningMethod, "id методики"), required=True, help="id методики зонирования"
+        )
 
     def handle(self, *args, method: int, **options):
         zoning_method = ZoningMethod.objects.filter(pk=method).first()

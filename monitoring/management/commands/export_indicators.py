@@ -1,18 +1,26 @@
+import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config.lib.cli import id_option, number_option, write_output
 from monitoring.models import IndicatorValue
 from monitoring.selectors_analysis import EXPORT_COLUMNS, export_rows, write_csv, write_xlsx
+from monitoring.services import ACADEMIC_YEARS
+from schools.models import Municipality
 
 
 class Command(BaseCommand):
     help = "Выгрузить значения показателей за учебный год в CSV или XLSX"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=number_option("Учебный год", ACADEMIC_YEARS), required=True)
         parser.add_argument("--out", required=True, help="FILE.csv или FILE.xlsx")
-        parser.add_argument("--municipality", type=int, help="id муниципалитета (по умолчанию все)")
+        parser.add_argument(
+            "--municipality",
+            type=id_option(Municipality, "id муниципалитета"),
+            help="id муниципалитета (по умолчанию все)",
+        )
 
     def handle(self, *args, year: int, out: str, municipality: int | None, **options):
         path = Path(out)
@@ -22,8 +30,7 @@ class Command(BaseCommand):
         if municipality:
             values = values.filter(municipality_id=municipality)
         rows = export_rows(values)
-        with path.open("wb") as stream:
-            (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(
-                stream, EXPORT_COLUMNS, rows, title="Показатели"
-            )
+        stream = io.BytesIO()
+        (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(stream, EXPORT_COLUMNS, rows, title="Показатели")
+        write_output(path, stream.getvalue())
         self.stdout.write(f"Записано строк: {len(rows)} в {path}")

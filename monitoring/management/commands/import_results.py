@@ -5,9 +5,18 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
+from config.lib.cli import number_option, read_input
 from monitoring.models import ResultImport
-from monitoring.services import ResultImportError, result_import_apply, result_import_create, result_import_preview
+from monitoring.readers import NUMBERS
+from monitoring.services import (
+    ACADEMIC_YEARS,
+    ResultImportError,
+    result_import_apply,
+    result_import_create,
+    result_import_preview,
+)
 from schools.models import Municipality
 
 
@@ -29,9 +38,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--kind", required=True, choices=["vpr", "oge", "ege", "kdr"])
-        parser.add_argument("--year", required=True, type=int, help="учебный год по году окончания: 2024 = 2023/2024")
+        parser.add_argument(
+            "--year",
+            required=True,
+            type=number_option("Учебный год", ACADEMIC_YEARS),
+            help="учебный год по году окончания: 2024 = 2023/2024",
+        )
         parser.add_argument("--subject", default="", help="предмет, если в файле нет такого столбца")
-        parser.add_argument("--grade", type=int, default=None, help="параллель, если в файле нет такого столбца")
+        parser.add_argument(
+            "--grade",
+            type=number_option("Параллель", NUMBERS["grade"].allowed),
+            default=None,
+            help="параллель, если в файле нет такого столбца",
+        )
         parser.add_argument("--municipality", default=None, help="наименование муниципалитета")
         parser.add_argument(
             "--format",
@@ -44,13 +63,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"Файл не найден: {path}")
+        data = read_input(path)
         municipality = municipality_by_name(options["municipality"])
         try:
             result_import = result_import_create(
                 municipality=municipality,
-                data=path.read_bytes(),
+                data=data,
                 filename=path.name,
                 kind=options["kind"],
                 year=options["year"],
@@ -60,10 +78,17 @@ class Command(BaseCommand):
             )
         except ResultImportError as error:
             raise CommandError(str(error)) from error
-        if options["dry_run"]:
-            outcome = result_import_preview(result_import=result_import)
-        else:
-            outcome = result_import_apply(result_import=result_import, accept_partial=options["accept_partial"])
+        try:
+            if options["dry_run"]:
+                outcome = result_import_preview(result_import=result_import)
+            else:
+                outcome = result_import_apply(result_import=result_import, accept_partial=options["accept_partial"])
+        except (DatabaseError, OverflowError) as error:
+            # The checks should have refused the row; if the database still does, the import is
+            # rolled back and recorded as failed, and the person reads why rather than a traceback.
+            raise CommandError(
+                f"Файл не импортирован: база данных не приняла данные ({error}). Прежние результаты не изменены"
+            ) from error
         if options["json"]:
             self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
         else:

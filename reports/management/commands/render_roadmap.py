@@ -1,7 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from config.lib.cli import id_option, write_output
 from reports.pdf import render_roadmap_pdf
 from reports.services import pdf_page_count
 from roadmaps.models import Roadmap
@@ -11,7 +10,7 @@ class Command(BaseCommand):
     help = "Печатная форма дорожной карты в PDF: render_roadmap ID --out file.pdf"
 
     def add_arguments(self, parser):
-        parser.add_argument("roadmap_id", type=int)
+        parser.add_argument("roadmap_id", type=id_option(Roadmap, "id дорожной карты"))
         parser.add_argument("--out", required=True, help="Куда записать PDF")
 
     def handle(self, *args, roadmap_id, out, **options):
@@ -19,5 +18,5 @@ class Command(BaseCommand):
         if roadmap is None:
             raise CommandError(f"Дорожная карта {roadmap_id} не найдена")
         data = render_roadmap_pdf(roadmap)
-        Path(out).write_bytes(data)
+        write_output(out, data)
         self.stdout.write(f"{out}: {pdf_page_count(data)} стр., {len(data)} байт")

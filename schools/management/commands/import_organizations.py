@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from config.lib.cli import read_input, text_option
 from schools.models import Municipality
 from schools.registry import RegistryImportError, registry_import
 
@@ -14,14 +15,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--municipality", required=True, help="наименование муниципалитета (создаётся, если нет)")
-        parser.add_argument("--region", default="", help="субъект РФ для нового муниципалитета")
+        parser.add_argument(
+            "--municipality",
+            required=True,
+            type=text_option(Municipality, "name", "Наименование муниципалитета"),
+            help="наименование муниципалитета (создаётся, если нет)",
+        )
+        parser.add_argument(
+            "--region",
+            default="",
+            type=text_option(Municipality, "region", "Субъект РФ"),
+            help="субъект РФ для нового муниципалитета",
+        )
         parser.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
 
     def handle(self, *args, file, municipality, region, dry_run, **options):
         path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Файл не найден: {path}")
+        data = read_input(path)
+        if not municipality:
+            raise CommandError("Укажите наименование муниципалитета: --municipality «Наименование»")
         found = list(Municipality.objects.filter(name__iexact=municipality.strip()))
         if region:
             found = [item for item in found if item.region.lower() == region.strip().lower()]
@@ -34,9 +46,7 @@ class Command(BaseCommand):
                 else:
                     target = Municipality.objects.create(name=municipality.strip(), region=region.strip() or "—")
                     self.stdout.write(f"Муниципалитет «{target.name}» {'будет создан' if dry_run else 'создан'}")
-                outcome = registry_import(
-                    data=path.read_bytes(), filename=path.name, municipality=target, dry_run=dry_run
-                )
+                outcome = registry_import(data=data, filename=path.name, municipality=target, dry_run=dry_run)
                 if dry_run or outcome.has_errors:
                     transaction.set_rollback(True)
         except RegistryImportError as error:
