@@ -83,7 +83,7 @@ def test_the_admin_import_refuses_it_too(client_for, admin_user, municipality):
     data = xlsx_with([[*HEADER, "Муниципалитет"], ["000777", "Школа", "Школа", "ОО", 10**30, municipality.name]])
     response = client_for(admin_user).post(
         reverse("admin:schools_organization_import"),
-        {"import_file": SimpleUploadedFile("r.xlsx", data), "format": "1", "resource": "0"},
+        {"import_file": SimpleUploadedFile("r.xlsx", data), "format": "0", "resource": "0"},
     )
     assert response.status_code == 200
     assert RANGE in response.content.decode()
