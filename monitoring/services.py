@@ -310,14 +310,19 @@ def result_import_preview(*, result_import: ResultImport, progress: Progress | N
     if previous is not None:
         outcome.duplicate_of = previous.pk
     status = ResultImport.Status.PREVIEWED if checked.result is not None else ResultImport.Status.REJECTED
-    _store_outcome(result_import, outcome, status)
+    _store_checked(result_import, checked, status, progress)
+    return outcome
+
+
+def _store_checked(result_import: ResultImport, checked: _Checked, status: str, progress: Progress | None) -> None:
+    """Record a check that wrote no results: the outcome, the rejected-rows workbook, and no
+    copy of a file refused as a whole (a bomb, a formula, not a table): nothing can be taken
+    from it, and what it holds is unknown."""
+    _store_outcome(result_import, checked.outcome, status)
     _store_rejected_rows(result_import, checked, progress)
     if checked.result is None and result_import.file:
-        # A file refused as a whole (a bomb, a formula, not a table) is not kept: nothing can be
-        # taken from it, and what it holds is unknown.
         result_import.file.delete(save=False)
     result_import.save()
-    return outcome
 
 
 def result_import_apply(
@@ -351,9 +356,7 @@ def result_import_apply(
     # A file with nothing to take (no rows, or every row rejected even with accept_partial) is
     # refused: importing nothing would only look like a success.
     if checked.result is None or not checked.keep or (outcome.rejected and not accept_partial):
-        _store_outcome(result_import, outcome, ResultImport.Status.REJECTED)
-        _store_rejected_rows(result_import, checked, progress)
-        result_import.save()
+        _store_checked(result_import, checked, ResultImport.Status.REJECTED, progress)
         return outcome
     if progress:
         progress(0, len(checked.keep), "Запись результатов")
