@@ -47,8 +47,14 @@ READERS = {
 }
 
 SCRIPT = """
-import json, resource, sys, time
+import json, re, sys, time
 import django
+
+def peak_mb():
+    # VmHWM: the peak of this program's own memory (ru_maxrss carries the parent's over exec).
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1)) / 1024
+
 django.setup()
 PATH, NAME = sys.argv[1], sys.argv[2]
 started = time.perf_counter()
@@ -58,7 +64,7 @@ try:
 except BaseException as error:
     outcome = "отказ: " + str(error).splitlines()[0][:160] if str(error) else type(error).__name__
 print(json.dumps({{"outcome": outcome, "seconds": time.perf_counter() - started,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}, ensure_ascii=False))
+                  "peak_mb": peak_mb()}}, ensure_ascii=False))
 """
 
 
