@@ -72,19 +72,32 @@ class CsvText:
                 "откройте его в Excel и сохраните как .xlsx"
             )
         self.delimiter = sniff_delimiter(text)
-        errors = "strict" if self.encoding.startswith("utf") else "replace"
-        self.text = io.TextIOWrapper(stream, encoding=self.encoding, errors=errors, newline="")
+        self.stream = stream
         self.notes: list[tuple[int, str]] = []
+
+    def _raw_lines(self) -> Iterator[str]:
+        """Lines decoded one by one (so a bad byte is named by its line); UTF-16 through a text
+        wrapper, since its line ends are two bytes."""
+        if self.encoding == "utf-16":
+            text = io.TextIOWrapper(self.stream, encoding="utf-16", errors="strict", newline="")
+            while line := text.readline(MAX_LINE):
+                yield line
+            return
+        encoding, errors = self.encoding, "strict" if self.encoding.startswith("utf") else "replace"
+        while raw := self.stream.readline(MAX_LINE):
+            yield raw.decode(encoding, errors)
+            encoding = "utf-8" if encoding == "utf-8-sig" else encoding
 
     def _lines(self) -> Iterator[str]:
         number = 0
+        lines = self._raw_lines()
         while True:
             try:
-                line = self.text.readline(MAX_LINE)
+                line = next(lines, "")
             except UnicodeDecodeError as exc:
                 raise FileRefused(
-                    f"Файл «{self.filename}» не в кодировке {ENCODING_NAMES[self.encoding]}: неверные байты после "
-                    f"строки {number}. Сохраните его в UTF-8 или Windows-1251 и загрузите снова"
+                    f"Файл «{self.filename}» не в кодировке {ENCODING_NAMES[self.encoding]}: неверные байты в "
+                    f"строке {number + 1}. Сохраните его в UTF-8 или Windows-1251 и загрузите снова"
                 ) from exc
             if not line:
                 return
