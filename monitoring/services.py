@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.audit.services import audit_record
 from config.lib.xlsx import safe_row
-from monitoring import readers
+from monitoring import personal_data, readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 from schools.models import Municipality, Organization
 
@@ -91,7 +92,6 @@ def file_checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@transaction.atomic
 def result_import_create(
     *,
     municipality: Municipality,
@@ -104,14 +104,25 @@ def result_import_create(
     format: str = ResultImport.Format.STUDENTS,
     user=None,
 ) -> ResultImport:
-    """Keep the uploaded file with its SHA-256 checksum; nothing is read or written yet."""
+    """Record an upload: the SHA-256 checksum of the bytes as uploaded (the same file again is
+    recognised by it) and the copy of the file without children's names, birth dates and
+    documents (`monitoring.personal_data`), made here, before anything is saved, so the uploaded
+    bytes never reach the disk. Nothing is imported yet."""
     if kind not in READER_KINDS:
         raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
     if not 2000 <= int(year) <= 2100:
         raise ResultImportError(f"Учебный год «{year}» вне допустимого диапазона (год окончания, например 2024)")
+    name = Path(filename).name
+    kept = personal_data.depersonalise(
+        data,
+        filename=name,
+        key=settings.PSEUDONYM_KEY.encode(),
+        students=format == ResultImport.Format.STUDENTS,
+        max_bytes=MAX_BYTES,
+    )
     result_import = ResultImport(
         municipality=municipality,
-        original_name=Path(filename).name[:255],
+        original_name=name[:255],
         checksum=file_checksum(data),
         format=format,
         kind=kind,
@@ -119,10 +130,64 @@ def result_import_create(
         subject=(readers.normalize_subject(subject) if subject else ""),
         grade=grade,
         created_by=user if user is not None and user.is_authenticated else None,
+        summary={
+            "kept": {
+                "rewritten": kept.rewritten,
+                "personal_columns": kept.personal_columns,
+                "notes": [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in kept.notes],
+                "error": None
+                if kept.error is None
+                else {
+                    "message": str(kept.error),
+                    "problems": [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in kept.error.problems],
+                },
+            }
+        },
     )
-    result_import.file.save(Path(filename).name, ContentFile(data), save=False)
-    result_import.save()
+    with transaction.atomic():
+        if kept.content is not None:
+            result_import.file.save(kept.name, ContentFile(kept.content), save=False)
+        result_import.save()
     return result_import
+
+
+def _kept(result_import: ResultImport) -> dict:
+    """What result_import_create recorded about the kept copy ({} for uploads made before it)."""
+    return result_import.summary.get("kept") or {}
+
+
+def result_import_discard(*, result_import: ResultImport) -> None:
+    """Delete an import record with its kept copy and rejected-rows workbook (a dry run of the
+    command, a preview never confirmed). A copy shared with another record (the same file
+    imported twice keeps one copy) stays for that record."""
+    for stored in (result_import.file, result_import.rejected_file):
+        if stored and not ResultImport.objects.exclude(pk=result_import.pk).filter(file=stored.name).exists():
+            stored.delete(save=False)
+    result_import.delete()
+
+
+def result_imports_expire(*, now=None) -> int:
+    """Delete the uploads never imported (checked, refused or failed, not being processed) that
+    are older than IMPORT_PREVIEW_HOURS: a preview left unconfirmed does not keep its file."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.IMPORT_PREVIEW_HOURS)
+    stale = (
+        ResultImport.objects.filter(
+            created_at__lt=cutoff,
+            status__in=[
+                ResultImport.Status.UPLOADED,
+                ResultImport.Status.PREVIEWED,
+                ResultImport.Status.REJECTED,
+                ResultImport.Status.FAILED,
+            ],
+        )
+        .exclude(job__status__in=["queued", "running"])
+        .order_by("pk")
+    )
+    expired = 0
+    for result_import in stale:
+        result_import_discard(result_import=result_import)
+        expired += 1
+    return expired
 
 
 # --------------------------------------------------------------------------- reading and checking
@@ -133,6 +198,12 @@ def ege_min_scores(year: int) -> dict[str, int]:
 
 
 def _read(result_import: ResultImport, progress: Progress | None):
+    error = _kept(result_import).get("error")
+    if error:
+        # The upload could not be opened, so nothing of it was kept: report why it was refused.
+        raise readers.ReaderError(
+            error["message"], [readers.Problem(**problem) for problem in error["problems"]] or None
+        )
     path = result_import.file.path
     common = {
         "filename": result_import.original_name,
@@ -198,6 +269,7 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
     code_column = result.columns.get("school_code", "Код ОО")
     municipality_name = result_import.municipality.name if result_import.municipality else ""
     problems = [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in result.problems]
+    problems += _kept(result_import).get("notes", [])  # about a part of the upload that was not kept
     rejected_rows = {(p["sheet"], p["row"]) for p in problems if p["row"] is not None}
 
     if result_import.format == ResultImport.Format.SCHOOL_STATS:
@@ -284,6 +356,7 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
         "duplicate_of": outcome.duplicate_of,
         "name_columns": outcome.name_columns,
         "problems_total": len(outcome.problems),
+        "kept": _kept(result_import),
     }
     result_import.status = status
 
@@ -355,7 +428,6 @@ def result_import_apply(
                 obj=result_import,
                 detail={"imported": outcome.imported, "rejected": outcome.rejected, "checksum": result_import.checksum},
             )
-        _depersonalise_kept_file(result_import, outcome.name_columns)
     except Exception as error:
         # The transaction is rolled back: the previous results stand. Record why, outside it.
         ResultImport.objects.filter(pk=result_import.pk).update(
@@ -367,7 +439,10 @@ def result_import_apply(
 
 # --------------------------------------------------------------------------- children's names
 
-NAME_FIELDS = ("full_name", "last_name", "first_name", "middle_name", "birth_date")
+# The kept copy holds no name (monitoring.personal_data), so neither do the rejected rows copied
+# from it; the columns the reader still knows as personal are blanked there all the same, for
+# copies kept before the copy was made at upload.
+NAME_FIELDS = tuple(sorted(readers.PERSONAL_FIELDS))
 
 
 def _header_text(value) -> str:
@@ -382,45 +457,6 @@ def _name_column_indexes(rows: list[list], name_columns: list[str]) -> tuple[int
         if indexes:
             return number, indexes
     return None, set()
-
-
-def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str]) -> None:
-    """Children's names are never kept: once a file with names is imported (the pseudonymous codes
-    are made), the kept copy is rewritten with the name and birth-date columns emptied. The
-    checksum stays that of the uploaded bytes, so the same upload is still recognised."""
-    if not name_columns:
-        return
-    sheets = _raw_rows(result_import)
-    cleaned: dict[str, list[list]] = {}
-    for sheet_name, rows in sheets.items():
-        header, indexes = _name_column_indexes(rows, name_columns)
-        if header is not None:
-            rows = [
-                row if number <= header else ["" if index in indexes else value for index, value in enumerate(row)]
-                for number, row in enumerate(rows)
-            ]
-        cleaned[sheet_name] = rows
-    stem = Path(result_import.original_name).stem
-    if result_import.original_name.lower().endswith(".csv"):
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(next(iter(cleaned.values()), []))
-        content, name = buffer.getvalue().encode("utf-8-sig"), f"{stem}.csv"
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        for sheet_name, rows in cleaned.items():
-            sheet = workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
-            for row in rows:
-                sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content, name = buffer.getvalue(), f"{stem}.xlsx"
-    result_import.file.delete(save=False)
-    result_import.file.save(name, ContentFile(content), save=False)
-    summary = {**result_import.summary, "depersonalised": True}
-    ResultImport.objects.filter(pk=result_import.pk).update(file=result_import.file.name, summary=summary)
-    result_import.summary = summary
 
 
 # --------------------------------------------------------------------------- writing
@@ -741,9 +777,8 @@ def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
 
 def _raw_rows(result_import: ResultImport) -> dict[str, list[list]]:
     """The file's cells by sheet, row 1 first (as Excel numbers them), for the rejected-rows workbook."""
-    name = result_import.original_name.lower()
     path = result_import.file.path
-    if name.endswith(".csv"):
+    if result_import.file.name.lower().endswith(".csv"):
         data = Path(path).read_bytes()
         try:
             text = data.decode("utf-8-sig")

@@ -7,7 +7,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import ResultImport
-from monitoring.services import ResultImportError, result_import_apply, result_import_create, result_import_preview
+from monitoring.services import (
+    ResultImportError,
+    result_import_apply,
+    result_import_create,
+    result_import_discard,
+    result_import_preview,
+)
 from schools.models import Municipality
 
 
@@ -62,6 +68,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["dry_run"]:
             outcome = result_import_preview(result_import=result_import)
+            # A check writes nothing: neither results nor the record and its files.
+            result_import_discard(result_import=result_import)
         else:
             outcome = result_import_apply(result_import=result_import, accept_partial=options["accept_partial"])
         if options["json"]:

@@ -1,0 +1,508 @@
+"""What in an uploaded results file can identify a person, and the copy of the file kept without it.
+
+Children's names never stay on disk (README, «ФИО детей не хранятся»): `result_import_create`
+calls :func:`depersonalise` on the uploaded bytes in the request, before anything is saved, and
+stores only what it returns.
+
+* A column is personal when its header names a person, a birth date or an identifier
+  (:func:`monitoring.readers.personal_field`: «ФИО», «Ф.И.О.», «ФИО обучающегося», «Фамилия,
+  имя», «Д.р.», «Серия», «Номер документа», «СНИЛС», …), or, whatever its header, when most of
+  its values look like Russian full names («Иванов Иван Иванович», «Иванов И.И.»), plausible
+  birth dates or document numbers. The importer's own columns (school code, class, marks, …)
+  are never judged by their content.
+* Personal columns are blanked below their header. A row without a participant code gets the
+  pseudonym the reader makes from the names (:func:`monitoring.readers.row_pseudonym`, the same
+  HMAC) in the participant code column: the file's own «Код участника», else the first name
+  column, renamed so. The preview and the import then read the same codes from the copy as they
+  would have made from the names.
+* A birth date the importer refuses (31.02.2026, out of range) stays, so that the preview can
+  name it: it is no one's birth date. A valid one is blanked.
+* A cell that plainly is a full name or a document number is blanked in any column the importer
+  does not read (a note, a title row); in the participant code column it becomes the pseudonym.
+
+Format: a CSV stays a CSV (UTF-8, «;»), a workbook becomes .xlsx (openpyxl cannot write .xls or
+.ods, and the readers take .xlsx whatever the upload was). A plain .xlsx or CSV in which nothing
+personal was found is kept as uploaded, byte for byte: openpyxl writes about 12 000 rows a second,
+so rewriting a region's coded export (a million rows, nothing to remove) would hold the upload
+request for minutes. Everything else is rewritten, so that only checked cells stay: an .xls or
+.ods, a workbook with parts the readers never look at (comments, drawings, embedded objects,
+macros, pivot caches), and a CSV whose end the readers did not read (after a long run of empty
+lines; their note is returned so the preview still shows it).
+
+A file the readers cannot open (damaged, password-protected, too large) is not kept at all: what
+it holds cannot be checked. Its ReaderError is returned for the preview to report.
+
+Pure Python, no Django, like the readers, whose synonyms, pseudonym and date rules it uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from config.lib.xlsx import safe_row
+from monitoring import readers
+
+CODE_HEADER = "Код участника"
+#: Written instead of a refused birth date that looks like a name or a document number.
+REMOVED = "[удалено]"
+
+# --------------------------------------------------------------------------- what a value looks like
+
+_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_SUFFIX = r"(?:\s+(?:оглы|кызы|улы|уулу))"
+_FULL_NAME_RE = re.compile(
+    rf"^{_WORD}\s+{_WORD}\s+[А-ЯЁ][а-яё]*(?:вич|вна|чна|ична){_SUFFIX}?$"  # Иванов Иван Иванович
+    rf"|^{_WORD}\s+{_WORD}\s+{_WORD}{_SUFFIX}$"  # Мамедов Али Гасан оглы
+    rf"|^{_WORD}\s+[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.)?$"  # Иванов И.И.
+    rf"|^[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.\s?)?{_WORD}$"  # И.И. Иванов
+)
+#: Two to four capitalised words: a name, or something else; counts only for a column's majority.
+_NAME_RE = re.compile(rf"^{_WORD}(?:\s+{_WORD}){{1,3}}$")
+_IDENTIFIER_RE = re.compile(
+    r"^\d{3}[- ]?\d{3}[- ]?\d{3}[- ]\d{2}$"  # СНИЛС 123-456-789 01
+    r"|^\d{2}\s?\d{2}\s+№?\s*\d{6}$"  # паспорт 45 10 123456
+    r"|^[IVXLCІ1УХЛС]{1,4}\s*[-–—]\s*[А-ЯЁ]{2}\s*№?\s*\d{6}$"  # свидетельство о рождении II-АБ 123456
+)
+
+PLAIN_NAME, NAME, BIRTH, IDENTIFIER = 1, 2, 4, 8
+#: A value that is a person's name or document whatever column it is in.
+STRONG = PLAIN_NAME | IDENTIFIER
+
+
+def _classify_text(text: str) -> int:
+    text = " ".join(text.split())
+    if not text:
+        return 0
+    probe = text.title() if text.isupper() else text  # ИВАНОВ ИВАН ИВАНОВИЧ
+    if _FULL_NAME_RE.match(probe):
+        return PLAIN_NAME | NAME
+    if _NAME_RE.match(probe):
+        return NAME
+    if _IDENTIFIER_RE.match(text.upper()):
+        return IDENTIFIER
+    if any(char.isdigit() for char in text) and readers.birth_date_problem(text) is None:
+        return BIRTH
+    return 0
+
+
+class _Classifier(dict):
+    """value → flags, computed once per distinct text (a column repeats its values a lot)."""
+
+    def __missing__(self, text: str) -> int:
+        flags = _classify_text(text)
+        if len(self) < 200_000:
+            self[text] = flags
+        return flags
+
+    def of(self, value: object) -> int:
+        kind = type(value)
+        if kind is str:
+            return self[value] if value else 0  # type: ignore[index]
+        if kind in (dt.date, dt.datetime):
+            return BIRTH if readers.birth_date_problem(value) is None else 0
+        return 0  # numbers, booleans, times: never a name; a birth date only under its header
+
+
+# --------------------------------------------------------------------------- the plan of a sheet
+
+
+@dataclass
+class _Plan:
+    """What to change in one sheet, found by reading it once."""
+
+    name: str
+    header: int | None = None  # 0-based row of the header, None when the sheet has none
+    first_data: int = 0  # rows before it are titles and headers
+    labels: dict[int, int] = field(default_factory=dict)  # column → row of its header label
+    texts: dict[int, str] = field(default_factory=dict)  # column → its header label
+    roles: dict[int, str] = field(default_factory=dict)  # personal column → why
+    code: int | None = None  # the file's participant code column
+    code_out: int | None = None  # where codes are written
+    sources: dict[str, int | None] = field(default_factory=dict)  # readers.row_pseudonym's columns
+    scrub: set[int] = field(default_factory=set)  # unread columns with a name or document here and there
+    titles_scrub: bool = False  # a name or document in the rows above the data
+    touched: bool = False
+
+    @property
+    def renamed(self) -> bool:
+        return self.code_out is not None and self.code_out != self.code
+
+
+def _blank_row(row: list) -> bool:
+    return all(value is None or value == "" or (type(value) is str and not value.strip()) for value in row)
+
+
+def _cell(rows: list[list], i: int, j: int) -> str:
+    return readers._cell_text(rows[i][j]) if 0 <= i < len(rows) and j < len(rows[i]) else ""
+
+
+def _header_row(top: list[list]) -> int | None:
+    """The row naming the most known columns among the first rows (a data row names none)."""
+    best, best_score = None, 0
+    for i, row in enumerate(top):
+        score = 0
+        for value in row:
+            text = readers._cell_text(value)
+            if text and any(char.isalpha() for char in text) and readers.header_field(text) not in (None, "task"):
+                score += 1
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _label(top: list[list], header: int, j: int) -> tuple[int, str | None] | None:
+    """Where the label of column ``j`` is and what it names. A label merged over two header rows
+    sits in the upper one; "ФИО" may stand over "Фамилия", "Имя", "Отчество" in the row below."""
+    text = _cell(top, header, j)
+    if text:
+        field_name = readers.header_field(text)
+        below = _cell(top, header + 1, j)
+        if field_name in readers.PERSONAL_FIELDS and readers.personal_field(below):
+            return header + 1, readers.personal_field(below)
+        return header, field_name
+    above = _cell(top, header - 1, j)
+    if above and not _blank_row(top[header - 1]):
+        return header - 1, readers.header_field(above)
+    below = _cell(top, header + 1, j)
+    if below and readers.personal_field(below):
+        return header + 1, readers.personal_field(below)
+    return None
+
+
+def _survey(name: str, rows: Iterable[list], *, students: bool, classify: _Classifier) -> _Plan:
+    plan = _Plan(name=name)
+    rows = iter(rows)
+    top: list[list] = []
+    seen = 0
+    for row in rows:
+        top.append(row)
+        if not _blank_row(row):
+            seen += 1
+            if seen >= readers.HEADER_SCAN_ROWS:
+                break
+    plan.header = _header_row(top)
+    watch: list[int] | None = None  # None: every column (a sheet without a header)
+    if plan.header is not None:
+        width = max((len(row) for row in top), default=0)
+        watch = []
+        for j in range(width):
+            found = _label(top, plan.header, j)
+            if found is None:
+                watch.append(j)
+                continue
+            plan.labels[j], field_name = found
+            plan.texts[j] = _cell(top, plan.labels[j], j)
+            if field_name in readers.PERSONAL_FIELDS:
+                plan.roles[j] = field_name
+                watch.append(j)
+            elif field_name == "participant_code" and plan.code is None:
+                plan.code = j
+                watch.append(j)
+            elif field_name is None:
+                watch.append(j)
+        plan.first_data = max([plan.header, *plan.labels.values()]) + 1
+
+    # One pass over the data: per column, how many values and how many look personal.
+    stats: dict[int, list[int]] = {}  # column → [values, names, birth dates, identifiers, strong]
+
+    def count(j: int, value: object) -> None:
+        if value is None or value == "":
+            return
+        flags = classify.of(value)
+        entry = stats.get(j)
+        if entry is None:
+            entry = stats[j] = [0, 0, 0, 0, 0]
+        entry[0] += 1
+        if flags & NAME:
+            entry[1] += 1
+        if flags & BIRTH:
+            entry[2] += 1
+        if flags & IDENTIFIER:
+            entry[3] += 1
+        if flags & STRONG:
+            entry[4] += 1
+
+    def all_rows() -> Iterator[list]:
+        yield from top
+        yield from rows
+
+    for i, row in enumerate(all_rows()):
+        if i < plan.first_data:
+            if not plan.titles_scrub and any(classify.of(value) & STRONG for value in row):
+                plan.titles_scrub = True
+            continue
+        if watch is None:
+            for j, value in enumerate(row):
+                count(j, value)
+        else:
+            width = len(row)
+            for j in watch:
+                if j < width:
+                    count(j, row[j])
+
+    plan.touched = plan.titles_scrub
+    for j, (values, names, births, identifiers, strong) in stats.items():
+        if j in plan.roles:
+            plan.touched = True
+            continue
+        role = None
+        if names * 2 > values:
+            role = "content_name"
+        elif births * 2 > values:
+            role = "content_birth"
+        elif identifiers * 2 > values:
+            role = "content_identifier"
+        if role is not None:
+            plan.roles[j] = role
+            plan.touched = True
+        elif strong:
+            plan.scrub.add(j)
+            plan.touched = True
+
+    if students and plan.touched:
+        _plan_codes(plan)
+    return plan
+
+
+def _plan_codes(plan: _Plan) -> None:
+    """Which columns make the pseudonym, and where it is written."""
+
+    def first(role: str) -> int | None:
+        return min((j for j, r in plan.roles.items() if r == role and j != plan.code), default=None)
+
+    sources = {
+        "full_name": first("full_name"),
+        "last_name": first("last_name"),
+        "first_name": first("first_name"),
+        "middle_name": first("middle_name"),
+        "birth_date": first("birth_date"),
+    }
+    if sources["full_name"] is None and sources["last_name"] is None and sources["first_name"] is None:
+        sources["full_name"] = first("content_name")
+    if sources["birth_date"] is None:
+        sources["birth_date"] = first("content_birth")
+    plan.sources = sources
+    names = [sources[key] for key in ("full_name", "last_name", "first_name") if sources[key] is not None]
+    if plan.code is not None:
+        plan.code_out = plan.code
+    elif names and plan.header is not None:
+        plan.code_out = min(names)
+
+
+# --------------------------------------------------------------------------- writing the copy
+
+
+def _blanked(role: str, value: object, *, students: bool, classify: _Classifier) -> object:
+    if role == "birth_date" and students and readers.birth_date_problem(value) is not None:
+        # Refused by the importer, so the preview names it; unless it is a name or a number
+        # written in the wrong column.
+        return REMOVED if classify.of(value) & (NAME | IDENTIFIER) else value
+    return ""
+
+
+def _code(plan: _Plan, row: list, key: bytes, classify: _Classifier) -> object:
+    """The participant code of a data row: the file's own, else the pseudonym of its names."""
+    existing = row[plan.code] if plan.code is not None and plan.code < len(row) else ""
+    flags = classify.of(existing) if existing != "" else 0
+    # In a column of names a two-word name counts; elsewhere only what is plainly a name.
+    name_here = flags & (NAME if plan.roles.get(plan.code) == "content_name" else STRONG)
+    if readers._cell_text(existing) and not name_here:
+        return existing
+    code = readers.row_pseudonym(key, row, **plan.sources) if plan.sources else ""
+    if not code and name_here:
+        code = readers.row_pseudonym(
+            key,
+            row,
+            full_name=plan.code,
+            last_name=None,
+            first_name=None,
+            middle_name=None,
+            birth_date=plan.sources.get("birth_date"),
+        )
+    return code
+
+
+def _rewrite(plan: _Plan, rows: Iterable[list], *, key: bytes, students: bool, classify: _Classifier) -> Iterator[list]:
+    for i, row in enumerate(rows):
+        if i < plan.first_data:
+            out = list(row)
+            if plan.titles_scrub:
+                out = ["" if classify.of(value) & STRONG else value for value in out]
+            if plan.renamed:
+                # Every header row naming the column a person names it «Код участника»: "ФИО" over
+                # "Фамилия" may be read as one header or as two, and both must find the codes.
+                j: int = plan.code_out  # type: ignore[assignment]
+                out += [""] * (j + 1 - len(out))
+                if i == plan.labels.get(j) or readers.personal_field(out[j]):
+                    out[j] = CODE_HEADER
+            yield out
+            continue
+        if not plan.roles and not plan.scrub:
+            yield row
+            continue
+        out = list(row)
+        code = _code(plan, row, key, classify) if plan.code_out is not None else None
+        width = len(out)
+        for j, role in plan.roles.items():
+            if j < width and j != plan.code_out:
+                out[j] = _blanked(role, out[j], students=students, classify=classify)
+        for j in plan.scrub:
+            if j < width and j != plan.code_out and classify.of(out[j]) & STRONG:
+                out[j] = ""
+        if plan.code_out is not None:
+            out += [""] * (plan.code_out + 1 - width)
+            out[plan.code_out] = code
+        yield out
+
+
+_BAD_TITLE_RE = re.compile(r"[\\/*?:\[\]]")
+
+
+def _escape_illegal(match: re.Match) -> str:
+    # The XML escape of a control character; calamine reads it back as the character itself.
+    return f"_x{ord(match.group()):04X}_"
+
+
+def _xlsx_value(value: object) -> object:
+    if value == "" or value is None:
+        return None
+    if type(value) is str and ILLEGAL_CHARACTERS_RE.search(value):  # type: ignore[arg-type]
+        return ILLEGAL_CHARACTERS_RE.sub(_escape_illegal, value)  # type: ignore[arg-type]
+    return value
+
+
+def _write_xlsx(sheets: Iterator[tuple[_Plan, Iterator[list]]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for plan, rows in sheets:
+        title = _BAD_TITLE_RE.sub("_", plan.name)[:31] or "Лист"
+        number = 1
+        while title.casefold() in used:
+            number += 1
+            title = f"{title[: 31 - len(str(number)) - 1]}_{number}"
+        used.add(title.casefold())
+        sheet = workbook.create_sheet(title=title)
+        for row in rows:
+            # Formula-like text stays text: written as a formula, the readers would see no value.
+            sheet.append(safe_row(sheet, [_xlsx_value(value) for value in row]))
+    if not used:
+        workbook.create_sheet(title="Лист1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_csv(sheets: Iterator[tuple[_Plan, Iterator[list]]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for _, rows in sheets:
+        writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------- the kept copy
+
+#: The parts of an .xlsx that hold only cells, styles and the workbook's frame.
+_PLAIN_XLSX_PART_RE = re.compile(
+    r"^(?:\[Content_Types\]\.xml|_rels/\.rels|docProps/(?:app|core)\.xml"
+    r"|xl/(?:workbook\.xml|_rels/workbook\.xml\.rels|styles\.xml|sharedStrings\.xml|calcChain\.xml"
+    r"|theme/theme\d+\.xml|worksheets/sheet\d+\.xml|printerSettings/printerSettings\d+\.bin))$"
+)
+
+
+def _plain(data: bytes, *, text: bool, notes: list) -> bool:
+    """Whether the upload holds nothing but what the readers read (then it may be kept as is)."""
+    if text:
+        return not notes
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return all(_PLAIN_XLSX_PART_RE.match(name) for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # an .xls: rewritten as .xlsx
+
+
+@dataclass
+class KeptCopy:
+    """What is kept of an upload: ``content`` (None when the file cannot be opened, with ``error``),
+    its file name, whether it was rewritten, which columns were found personal, and the readers'
+    notes about a part of the file that was not read (and so not kept)."""
+
+    content: bytes | None
+    name: str
+    rewritten: bool = False
+    personal_columns: list[str] = field(default_factory=list)
+    notes: list[readers.Problem] = field(default_factory=list)
+    error: readers.ReaderError | None = None
+
+
+@contextmanager
+def _opened(data: bytes, filename: str, max_bytes: int):
+    """The one place an upload is opened here: through the readers' own opener and limits."""
+    source = readers._open(io.BytesIO(data), filename, max_bytes)
+    try:
+        yield source
+    finally:
+        source.close()
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _described(plans: list[_Plan], *, text: bool) -> list[str]:
+    """The columns found personal, as the page lists them: «ФИО» (лист «Лист1»)."""
+    found = []
+    for plan in plans:
+        for j in sorted({*plan.roles, *plan.scrub}):
+            label = f"«{plan.texts[j]}»" if plan.texts.get(j) else f"столбец {_column_letters(j)}"
+            if plan.renamed and j == plan.code_out:
+                label = f"{label} (теперь «{CODE_HEADER}»)"
+            found.append(label if text else f"{label} на листе «{plan.name}»")
+    return found
+
+
+def depersonalise(data: bytes, *, filename: str, key: bytes, students: bool, max_bytes: int) -> KeptCopy:
+    """The copy of an uploaded results file that may be kept (see the module's docstring).
+
+    ``students``: a format A file (participants), whose rows without a participant code get the
+    pseudonym of their names; ``key`` is the installation's pseudonym key.
+    """
+    classify = _Classifier()
+    try:
+        with _opened(data, filename, max_bytes) as source:
+            plans = [_survey(name, rows, students=students, classify=classify) for name, rows in source.sheets]
+            text, notes = source.text, list(source.notes)
+        if not any(plan.touched for plan in plans) and _plain(data, text=text, notes=notes):
+            return KeptCopy(content=data, name=filename)
+        with _opened(data, filename, max_bytes) as source:
+            sheets = (
+                (plan, _rewrite(plan, rows, key=key, students=students, classify=classify))
+                for plan, (_, rows) in zip(plans, source.sheets, strict=True)
+            )
+            content = _write_csv(sheets) if text else _write_xlsx(sheets)
+    except readers.ReaderError as error:
+        return KeptCopy(content=None, name=filename, error=error)
+    stem = Path(filename).stem or "file"
+    return KeptCopy(
+        content=content,
+        name=f"{stem}.csv" if text else f"{stem}.xlsx",
+        rewritten=True,
+        personal_columns=_described(plans, text=text),
+        notes=notes,
+    )
