@@ -190,6 +190,51 @@ def result_imports_expire(*, now=None) -> int:
     return expired
 
 
+def result_imports_depersonalise_legacy(*, limit: int = 50) -> int:
+    """Copies kept before uploads were de-personalised at upload (their record has no "kept"
+    summary) may still hold names under headers the import did not know: make the same copy of
+    them as an upload gets now, for every record sharing the file. A file that can no longer be
+    opened cannot be checked, so it is deleted. Returns how many files were looked at."""
+    legacy = ResultImport.objects.exclude(file="").exclude(summary__has_key="kept").order_by("pk")
+    done: set[str] = set()
+    for result_import in legacy[:limit]:
+        old_name = result_import.file.name
+        if old_name in done:
+            continue  # shared with a record already handled
+        done.add(old_name)
+        sharing = ResultImport.objects.filter(file=old_name)
+        try:
+            with result_import.file.open("rb") as stored:
+                data = stored.read()
+        except FileNotFoundError:
+            data = b""
+        kept = personal_data.depersonalise(
+            data,
+            filename=result_import.original_name,
+            key=settings.PSEUDONYM_KEY.encode(),
+            students=result_import.format == ResultImport.Format.STUDENTS,
+            max_bytes=MAX_BYTES,
+        )
+        new_name = old_name
+        if kept.content is None or not data:
+            new_name = ""
+        elif kept.rewritten:
+            new_name = result_import.file.storage.save(
+                str(Path(old_name).with_name(kept.name)), ContentFile(kept.content)
+            )
+        record = {
+            "rewritten": kept.rewritten,
+            "personal_columns": kept.personal_columns,
+            "notes": [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in kept.notes],
+            "error": None if kept.error is None else {"message": str(kept.error), "problems": []},
+        }
+        for other in sharing:
+            ResultImport.objects.filter(pk=other.pk).update(file=new_name, summary={**other.summary, "kept": record})
+        if new_name != old_name:
+            result_import.file.storage.delete(old_name)
+    return len(done)
+
+
 # --------------------------------------------------------------------------- reading and checking
 
 
@@ -347,6 +392,7 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
     # Every problem goes to the page's first screen, the command and the rejected-rows workbook;
     # the record keeps the first PROBLEMS_KEPT of them (a wrong file can have one per row).
     result_import.problems = outcome.problems[:PROBLEMS_KEPT]
+    kept = _kept(result_import)
     result_import.summary = {
         "to_take": max(outcome.to_take, 0),
         "unknown_schools": outcome.unknown_schools,
@@ -356,8 +402,9 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
         "duplicate_of": outcome.duplicate_of,
         "name_columns": outcome.name_columns,
         "problems_total": len(outcome.problems),
-        "kept": _kept(result_import),
     }
+    if kept:  # absent for copies kept before uploads were de-personalised
+        result_import.summary["kept"] = kept
     result_import.status = status
 
 
