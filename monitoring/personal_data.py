@@ -45,6 +45,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -54,15 +55,17 @@ from config.lib.xlsx import safe_row
 from monitoring import readers
 
 CODE_HEADER = "Код участника"
-#: Written instead of a refused birth date that looks like a name or a document number.
-REMOVED = "[удалено]"
+#: Written instead of a name, a birth date or a document number found where the importer reads
+#: something else (a mark, a class, a school code, a subject), or under «Дата рождения» where it
+#: is refused: the row is still refused, without the value.
+REMOVED = readers.REMOVED
 
 # --------------------------------------------------------------------------- what a value looks like
 
 _WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
 _SUFFIX = r"(?:\s+(?:оглы|кызы|улы|уулу))"
 _FULL_NAME_RE = re.compile(
-    rf"^{_WORD}\s+{_WORD}\s+[А-ЯЁ][а-яё]*(?:вич|вна|чна|ична){_SUFFIX}?$"  # Иванов Иван Иванович
+    rf"^{_WORD}\s+{_WORD}\s+[А-ЯЁ][а-яё]*(?:ич|вна|чна|ична){_SUFFIX}?$"  # Иванов Иван Иванович
     rf"|^{_WORD}\s+{_WORD}\s+{_WORD}{_SUFFIX}$"  # Мамедов Али Гасан оглы
     rf"|^{_WORD}\s+[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.)?$"  # Иванов И.И.
     rf"|^[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.\s?)?{_WORD}$"  # И.И. Иванов
@@ -75,9 +78,30 @@ _IDENTIFIER_RE = re.compile(
     r"|^[IVXLCІ1УХЛС]{1,4}\s*[-–—]\s*[А-ЯЁ]{2}\s*№?\s*\d{6}$"  # свидетельство о рождении II-АБ 123456
 )
 
-PLAIN_NAME, NAME, BIRTH, IDENTIFIER = 1, 2, 4, 8
-#: A value that is a person's name or document whatever column it is in.
-STRONG = PLAIN_NAME | IDENTIFIER
+#: The same inside a longer text: «руководитель Иванова Мария Петровна», a whole CSV line read as
+#: one cell, «родился 07.08.2013».
+_NOT_LETTER = r"(?<![А-Яа-яЁё])"
+_NAME_IN_TEXT_RE = re.compile(
+    rf"{_NOT_LETTER}{_WORD}\s+{_WORD}\s+[А-ЯЁ][а-яё]*(?:ич|вна|чна|ична)(?![А-Яа-яЁё])"
+    rf"|{_NOT_LETTER}{_WORD}\s+{_WORD}\s+{_WORD}{_SUFFIX}(?![А-Яа-яЁё])"
+    rf"|{_NOT_LETTER}{_WORD}\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.|{_NOT_LETTER}[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?{_WORD}"
+)
+_IDENTIFIER_IN_TEXT_RE = re.compile(
+    r"(?<!\d)\d{3}-\d{3}-\d{3}[- ]\d{2}(?!\d)|(?<![A-ZА-Я])[IVXLC]{1,4}\s*[-–—]\s*[А-ЯЁ]{2}\s*№?\s*\d{6}(?!\d)"
+)
+_DATE_IN_TEXT_RE = re.compile(r"(?<![\d.])\d{2}\.\d{2}\.\d{4}(?![\d.])")
+
+PLAIN_NAME, NAME, BIRTH, IDENTIFIER, DATE, CONTAINS = 1, 2, 4, 8, 16, 32
+_DATE_SHAPE_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+#: A value that is, or holds, a person's name, birth date or document, whatever column it is in.
+STRONG = PLAIN_NAME | IDENTIFIER | CONTAINS
+
+
+def _holds_personal(text: str) -> bool:
+    probe = text.title() if text.isupper() else text
+    if _NAME_IN_TEXT_RE.search(probe) or _IDENTIFIER_IN_TEXT_RE.search(text.upper()):
+        return True
+    return any(readers.birth_date_problem(date) is None for date in _DATE_IN_TEXT_RE.findall(text))
 
 
 def _classify_text(text: str) -> int:
@@ -92,8 +116,10 @@ def _classify_text(text: str) -> int:
     if _IDENTIFIER_RE.match(text.upper()):
         return IDENTIFIER
     if any(char.isdigit() for char in text) and readers.birth_date_problem(text) is None:
-        return BIRTH
-    return 0
+        return BIRTH | DATE
+    if _DATE_SHAPE_RE.match(text):
+        return DATE  # a date, or what was meant as one (31.02.2026)
+    return CONTAINS if len(text) > 8 and _holds_personal(text) else 0
 
 
 class _Classifier(dict):
@@ -110,7 +136,7 @@ class _Classifier(dict):
         if kind is str:
             return self[value] if value else 0  # type: ignore[index]
         if kind in (dt.date, dt.datetime):
-            return BIRTH if readers.birth_date_problem(value) is None else 0
+            return BIRTH | DATE if readers.birth_date_problem(value) is None else DATE
         return 0  # numbers, booleans, times: never a name; a birth date only under its header
 
 
@@ -130,7 +156,8 @@ class _Plan:
     code: int | None = None  # the file's participant code column
     code_out: int | None = None  # where codes are written
     sources: dict[str, int | None] = field(default_factory=dict)  # readers.row_pseudonym's columns
-    scrub: set[int] = field(default_factory=set)  # unread columns with a name or document here and there
+    scrub: set[int] = field(default_factory=set)  # unread columns with a name, date or document here and there
+    guard: dict[int, int] = field(default_factory=dict)  # read columns: which values become REMOVED
     titles_scrub: bool = False  # a name or document in the rows above the data
     touched: bool = False
 
@@ -161,23 +188,35 @@ def _header_row(top: list[list]) -> int | None:
     return best
 
 
+def _sub_header(top: list[list], i: int) -> bool:
+    """Whether row ``i`` is the lower row of a two-row header: every value in it is a header (a data
+    row has a school code, and a first row «Эксперт» under «ФИО» is a value, not a label)."""
+    if not 0 <= i < len(top) or _blank_row(top[i]):
+        return False
+    return all(readers.header_field(value) is not None for value in top[i] if readers._cell_text(value))
+
+
 def _label(top: list[list], header: int, j: int) -> tuple[int, str | None] | None:
     """Where the label of column ``j`` is and what it names. A label merged over two header rows
     sits in the upper one; "ФИО" may stand over "Фамилия", "Имя", "Отчество" in the row below."""
+    below = _cell(top, header + 1, j) if _sub_header(top, header + 1) else ""
     text = _cell(top, header, j)
     if text:
         field_name = readers.header_field(text)
-        below = _cell(top, header + 1, j)
         if field_name in readers.PERSONAL_FIELDS and readers.personal_field(below):
             return header + 1, readers.personal_field(below)
         return header, field_name
     above = _cell(top, header - 1, j)
     if above and not _blank_row(top[header - 1]):
         return header - 1, readers.header_field(above)
-    below = _cell(top, header + 1, j)
     if below and readers.personal_field(below):
         return header + 1, readers.personal_field(below)
     return None
+
+
+#: Columns the importer reads as free text: a two-word value there may be legitimate («Русский
+#: Язык», «Не Участвовал»), so only a plain full name or a document number is taken out.
+_TEXT_FIELDS = frozenset({"subject", "level", "status", "absent", "school_name"})
 
 
 def _survey(name: str, rows: Iterable[list], *, students: bool, classify: _Classifier) -> _Plan:
@@ -192,87 +231,94 @@ def _survey(name: str, rows: Iterable[list], *, students: bool, classify: _Class
             if seen >= readers.HEADER_SCAN_ROWS:
                 break
     plan.header = _header_row(top)
-    watch: list[int] | None = None  # None: every column (a sheet without a header)
+    fields: dict[int, str | None] = {}  # column → what its header names (missing: nothing known)
     if plan.header is not None:
-        width = max((len(row) for row in top), default=0)
-        watch = []
-        for j in range(width):
+        for j in range(max((len(row) for row in top), default=0)):
             found = _label(top, plan.header, j)
             if found is None:
-                watch.append(j)
                 continue
-            plan.labels[j], field_name = found
+            plan.labels[j], fields[j] = found
             plan.texts[j] = _cell(top, plan.labels[j], j)
-            if field_name in readers.PERSONAL_FIELDS:
-                plan.roles[j] = field_name
-                watch.append(j)
-            elif field_name == "participant_code" and plan.code is None:
+            if fields[j] in readers.PERSONAL_FIELDS:
+                plan.roles[j] = fields[j]  # type: ignore[assignment]
+            elif fields[j] == "participant_code" and plan.code is None and students:
                 plan.code = j
-                watch.append(j)
-            elif field_name is None:
-                watch.append(j)
         plan.first_data = max([plan.header, *plan.labels.values()]) + 1
 
-    # One pass over the data: per column, how many values and how many look personal.
-    stats: dict[int, list[int]] = {}  # column → [values, names, birth dates, identifiers, strong]
-
-    def count(j: int, value: object) -> None:
-        if value is None or value == "":
-            return
-        flags = classify.of(value)
-        entry = stats.get(j)
-        if entry is None:
-            entry = stats[j] = [0, 0, 0, 0, 0]
-        entry[0] += 1
-        if flags & NAME:
-            entry[1] += 1
-        if flags & BIRTH:
-            entry[2] += 1
-        if flags & IDENTIFIER:
-            entry[3] += 1
-        if flags & STRONG:
-            entry[4] += 1
-
-    def all_rows() -> Iterator[list]:
-        yield from top
-        yield from rows
-
-    for i, row in enumerate(all_rows()):
+    # One pass over the data: per column, how many values and how many look personal:
+    # [values, names, birth dates, identifiers, plain names or documents, anything personal, dates]
+    stats: dict[int, list[int]] = {}
+    of = classify.of
+    for i, row in enumerate(chain(top, rows)):
         if i < plan.first_data:
-            if not plan.titles_scrub and any(classify.of(value) & STRONG for value in row):
-                plan.titles_scrub = True
+            if not plan.titles_scrub:
+                plan.titles_scrub = any(_personal_above_data(plan, j, value, classify) for j, value in enumerate(row))
             continue
-        if watch is None:
-            for j, value in enumerate(row):
-                count(j, value)
-        else:
-            width = len(row)
-            for j in watch:
-                if j < width:
-                    count(j, row[j])
+        for j, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            entry = stats.get(j)
+            if entry is None:
+                entry = stats[j] = [0, 0, 0, 0, 0, 0, 0]
+            entry[0] += 1
+            flags = of(value)
+            if flags:
+                if flags & DATE:
+                    entry[6] += 1
+                if flags & ~DATE:
+                    entry[5] += 1
+                if flags & NAME:
+                    entry[1] += 1
+                if flags & BIRTH:
+                    entry[2] += 1
+                if flags & IDENTIFIER:
+                    entry[3] += 1
+                if flags & STRONG:
+                    entry[4] += 1
 
     plan.touched = plan.titles_scrub
-    for j, (values, names, births, identifiers, strong) in stats.items():
+    for j, (values, names, births, identifiers, strong, personal, dates) in stats.items():
         if j in plan.roles:
             plan.touched = True
             continue
-        role = None
-        if names * 2 > values:
-            role = "content_name"
-        elif births * 2 > values:
-            role = "content_birth"
-        elif identifiers * 2 > values:
-            role = "content_identifier"
-        if role is not None:
-            plan.roles[j] = role
-            plan.touched = True
-        elif strong:
-            plan.scrub.add(j)
-            plan.touched = True
+        field_name = fields.get(j)
+        if field_name is None or j == plan.code:
+            role = None
+            if names * 2 > values:
+                role = "content_name"
+            elif dates * 2 > values and births:
+                role = "content_birth"  # mostly dates, some of them a child's (others mistyped)
+            elif identifiers * 2 > values and j != plan.code:
+                role = "content_identifier"
+            if role is not None:
+                plan.roles[j] = role
+                plan.touched = True
+            elif strong or births:
+                plan.touched = True  # in the code column, _code makes names into codes
+                if j != plan.code:
+                    plan.scrub.add(j)
+        else:
+            # A column the importer reads: a name, a birth date or a document there is an error it
+            # reports with the value, so the value is replaced and the row still refused.
+            text = field_name in _TEXT_FIELDS
+            if (strong or births) if text else personal:
+                plan.guard[j] = STRONG | BIRTH if text else NAME | BIRTH | IDENTIFIER | CONTAINS
+                plan.touched = True
 
     if students and plan.touched:
         _plan_codes(plan)
     return plan
+
+
+def _personal_above_data(plan: _Plan, j: int, value: object, classify: _Classifier) -> bool:
+    """A cell of a title or header row that names someone: a plain full name, a document or a birth
+    date anywhere; anything personal-looking in a personal column (a data row above the header),
+    but never a header label."""
+    if value is None or value == "":
+        return False
+    flags = classify.of(value)
+    mask = NAME | BIRTH | IDENTIFIER if j in plan.roles else STRONG | BIRTH
+    return bool(flags & mask) and readers.header_field(value) is None
 
 
 def _plan_codes(plan: _Plan) -> None:
@@ -315,9 +361,10 @@ def _code(plan: _Plan, row: list, key: bytes, classify: _Classifier) -> object:
     """The participant code of a data row: the file's own, else the pseudonym of its names."""
     existing = row[plan.code] if plan.code is not None and plan.code < len(row) else ""
     flags = classify.of(existing) if existing != "" else 0
-    # In a column of names a two-word name counts; elsewhere only what is plainly a name.
-    name_here = flags & (NAME if plan.roles.get(plan.code) == "content_name" else STRONG)
-    if readers._cell_text(existing) and not name_here:
+    # In a column of names a two-word name counts; elsewhere only what is plainly a name. A code
+    # is never a date; a document-like code («4510 123456») may be a real code and stays.
+    name_here = flags & (NAME if plan.roles.get(plan.code) == "content_name" else PLAIN_NAME)
+    if readers._cell_text(existing) and not name_here and not flags & (BIRTH | CONTAINS):
         return existing
     code = readers.row_pseudonym(key, row, **plan.sources) if plan.sources else ""
     if not code and name_here:
@@ -338,7 +385,7 @@ def _rewrite(plan: _Plan, rows: Iterable[list], *, key: bytes, students: bool, c
         if i < plan.first_data:
             out = list(row)
             if plan.titles_scrub:
-                out = ["" if classify.of(value) & STRONG else value for value in out]
+                out = ["" if _personal_above_data(plan, j, value, classify) else value for j, value in enumerate(out)]
             if plan.renamed:
                 # Every header row naming the column a person names it «Код участника»: "ФИО" over
                 # "Фамилия" may be read as one header or as two, and both must find the codes.
@@ -348,7 +395,7 @@ def _rewrite(plan: _Plan, rows: Iterable[list], *, key: bytes, students: bool, c
                     out[j] = CODE_HEADER
             yield out
             continue
-        if not plan.roles and not plan.scrub:
+        if not plan.roles and not plan.scrub and not plan.guard and plan.code_out is None:
             yield row
             continue
         out = list(row)
@@ -358,8 +405,11 @@ def _rewrite(plan: _Plan, rows: Iterable[list], *, key: bytes, students: bool, c
             if j < width and j != plan.code_out:
                 out[j] = _blanked(role, out[j], students=students, classify=classify)
         for j in plan.scrub:
-            if j < width and j != plan.code_out and classify.of(out[j]) & STRONG:
+            if j < width and j != plan.code_out and classify.of(out[j]) & (STRONG | BIRTH):
                 out[j] = ""
+        for j, mask in plan.guard.items():
+            if j < width and classify.of(out[j]) & mask:
+                out[j] = REMOVED
         if plan.code_out is not None:
             out += [""] * (plan.code_out + 1 - width)
             out[plan.code_out] = code

@@ -56,6 +56,7 @@ __all__ = [
     "MAX_SHEET_CELLS",
     "LEVELS",
     "PERSONAL_FIELDS",
+    "REMOVED",
     "Problem",
     "ReadResult",
     "ReaderError",
@@ -1325,6 +1326,13 @@ _PERSONAL_HEADERS: dict[str, tuple[str, ...]] = {
     "other_person": ("Учитель", "Педагог", "Эксперт", "Классный руководитель", "Организатор", "Родитель"),
 }
 _LOOSE_JUNK_RE = re.compile(r"[\W_]+")
+#: What the kept copy of a file (monitoring.personal_data) holds where a name, a birth date or a
+#: document number stood in a column read as something else; as a subject it is refused.
+REMOVED = "[удалено]"
+_REMOVED_SUBJECT = (
+    "Вместо предмета в ячейке было ФИО, дата рождения или номер документа "
+    f"(в сохранённой копии файла — «{REMOVED}»): укажите предмет"
+)
 
 
 def _loose_key(text: str) -> str:
@@ -1909,7 +1917,10 @@ class _StudentReader:
             # Subject: the file's choice wins, a row naming another subject is an error.
             raw = row[i_subject] if i_subject is not None else ""
             row_subject = subjects[raw] if raw != "" else ""
-            if file_subject:
+            if row_subject == REMOVED:
+                reject("subject", raw, _REMOVED_SUBJECT)
+                row_subject = file_subject or row_subject
+            elif file_subject:
                 if row_subject and row_subject != file_subject:
                     reject(
                         "subject",
@@ -2335,7 +2346,10 @@ def _read_stats_sheet(
         school_name = _cell_text(row[index["school_name"]]) if "school_name" in index else ""
 
         row_subject = normalize_subject(row[index["subject"]]) if "subject" in index else ""
-        if file_subject:
+        if row_subject == REMOVED:
+            problem("subject", row[index["subject"]], _REMOVED_SUBJECT)
+            row_subject = file_subject or row_subject
+        elif file_subject:
             if row_subject and row_subject != file_subject:
                 problem(
                     "subject",

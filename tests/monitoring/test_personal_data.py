@@ -5,16 +5,21 @@ have; impossible birth dates refused; what is kept as uploaded and what is rewri
 import dataclasses
 import datetime as dt
 import io
+import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 
 from monitoring.models import ResultImport, StudentResult
-from monitoring.personal_data import CODE_HEADER, depersonalise
-from monitoring.readers import EMPTY_RUN_LIMIT, personal_field, pseudonym, read_student_results
+from monitoring.personal_data import CODE_HEADER, REMOVED, depersonalise
+from monitoring.readers import EMPTY_RUN_LIMIT, ReaderError, personal_field, pseudonym, read_student_results
+from tests.monitoring.test_import_fuzz import FUZZ, broken_bytes, mutated_rows, serialised
 
 KEY = b"test-key"
 CHILD = ("Пупкинсон", "Аристарх", "Евлампиевич", "07.08.2013")
@@ -43,7 +48,11 @@ def kept_of(data: bytes, filename: str, students: bool = True):
 def cells(kept=None, *, content: bytes = b"", name: str = "x.xlsx") -> list[str]:
     content, name = (kept.content, kept.name) if kept is not None else (content, name)
     if name.endswith(".csv"):
-        return content.decode("utf-8-sig").replace("\r\n", ";").split(";")
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:  # kept as uploaded
+            text = content.decode("cp1251")
+        return text.replace("\r\n", ";").split(";")
     workbook = load_workbook(io.BytesIO(content))
     return [str(value) for sheet in workbook for row in sheet.values for value in row if value is not None]
 
@@ -269,3 +278,88 @@ def test_the_page_names_the_cleaned_columns_and_serves_the_copy(xlsx, run_import
     assert response["Content-Disposition"].endswith(".xlsx")  # ВПР.xls rewritten is an .xlsx
     content = b"".join(response.streaming_content)
     assert school_a.code in cells(content=content) and full(CHILD) not in cells(content=content)
+
+
+def test_a_name_where_the_importer_reads_something_else_is_refused_without_the_name(xlsx, run_import, school_a):
+    """Columns shifted by one: names under «Отметка», a birth date under «Класс». The rows are
+    refused as before, but the problems (stored in the database) and the copy name no one."""
+    rows = [
+        ["Результаты ВПР 2024, классный руководитель Иванова М.П."],  # a name inside a title
+        [full(OTHER)],  # a title row that is a name
+        ["Результаты ВПР 2024"],
+        ["Код ОО", "Класс", "Предмет", "Код участника", "Отметка"],
+        [school_a.code, "5А", "Математика", "1", 4],
+        [school_a.code, CHILD[3], "Математика", "2", full(CHILD)],
+        [school_a.code, "5А", "Пупкинсон Аристарх Евлампиевич", "3", 5],
+    ]
+    result_import, outcome = run_import(xlsx(rows), kind="vpr", apply=False)
+    assert (outcome.read, outcome.rejected) == (3, 2)
+    stored = json.dumps(result_import.problems, ensure_ascii=False)
+    assert "[удалено]" in stored and CHILD[0] not in stored and CHILD[3] not in stored
+    text = "\n".join(cells(content=Path(result_import.file.path).read_bytes()))
+    assert CHILD[0] not in text and OTHER[0] not in text and CHILD[3] not in text and "Иванова" not in text
+    assert "Результаты ВПР 2024" in text  # a title naming no one stays
+
+
+# --------------------------------------------------------------------------- any file
+
+
+def named_rows() -> list[list]:
+    return [
+        ["Результаты ВПР 2024"],
+        ["Код ОО", "Класс", "Предмет", "Код участника", "ФИО", "Дата рождения", "1", "Отметка"],
+        ["sch1", "5А", "Математика", "", full(CHILD), CHILD[3], 1, 4],
+        ["sch1", "5А", "Математика", "x2", full(OTHER), OTHER[3], 2, 5],
+        ["sch1", "5Б", "Математика", "", "Дюжев Пётр Ильич", "12.12.2013", 0, 3],
+        ["sch2", "5Б", "Математика", "", "Мамедов Али Гасан оглы", "31.02.2026", 1, 2],
+    ]
+
+
+NAME_WORDS = ["Пупкинсон", "Аристарх", "Кондратенко", "Ферапонт", "Дюжев", "Ильич", "Мамедов", "Гасан"]
+BIRTH_DATES = [CHILD[3], OTHER[3], "12.12.2013"]
+
+
+def outcome(data: bytes, filename: str):
+    try:
+        rows, problems = read(data, filename)
+    except ReaderError as error:
+        return "refused", str(error)
+    return rows, problems
+
+
+def test_whatever_the_file_the_copy_reads_as_the_upload_did_and_holds_no_name(xlsx, csv_file):
+    """Mutated cells, rows, columns and headers, junk bytes, CSV and .xlsx: the copy is refused
+    when the upload is, and otherwise gives the same rows and refuses the same rows for the same
+    reasons (a value in a column read as something else shows as «[удалено]»); it never holds
+    a name or a birth date of the file, whatever became of its headers."""
+
+    @FUZZ
+    @given(data=st.data())
+    def run(data):
+        rows = data.draw(mutated_rows(named_rows(), header=1))
+        upload, filename = data.draw(serialised(rows, xlsx, csv_file))
+        junk = data.draw(st.integers(0, 4)) == 0
+        if junk:
+            upload = data.draw(broken_bytes(upload))
+        kept = kept_of(upload, filename)
+        original = outcome(upload, filename)
+        if kept.content is None:
+            assert original == ("refused", str(kept.error))
+            return
+        copy = outcome(kept.content, filename)
+        names_read = not junk and original[0] != "refused" and "ФИО" in [str(cell) for cell in rows[1]]
+        if original[0] == "refused" or names_read:
+            assert (copy[0] == "refused") == (original[0] == "refused"), (original, copy)
+        if names_read and "Дата рождения" in [str(cell) for cell in rows[1]]:
+            assert copy[0] == original[0]
+            assert len(copy[1]) == len(original[1]), (original[1], copy[1])
+            for (sheet, row, value, reason), (sheet_0, row_0, value_0, reason_0) in zip(
+                copy[1], original[1], strict=True
+            ):
+                assert (sheet, row) == (sheet_0, row_0)
+                assert (value, reason) == (value_0, reason_0) or REMOVED in value + reason
+        if not junk:
+            text = "\n".join(cells(kept))
+            assert not [word for word in NAME_WORDS + BIRTH_DATES if word in text]
+
+    run()
