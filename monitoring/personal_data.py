@@ -596,7 +596,10 @@ def _write_csv(sheets: Iterator[tuple[_Plan, Iterator[list]]]) -> bytes:
 _PLAIN_XLSX_PART_RE = re.compile(
     r"^(?:\[Content_Types\]\.xml|_rels/\.rels|docProps/(?:app|core)\.xml"
     r"|xl/(?:workbook\.xml|_rels/workbook\.xml\.rels|styles\.xml|sharedStrings\.xml|calcChain\.xml"
-    r"|theme/theme\d+\.xml|worksheets/sheet\d+\.xml|printerSettings/printerSettings\d+\.bin))$"
+    r"|theme/theme\d+\.xml|worksheets/sheet\d+\.xml|printerSettings/printerSettings\d+\.bin"
+    # A sheet's relationships: its printer settings (allowed above) or parts that are not (then
+    # present as members themselves, and the workbook is rewritten).
+    r"|worksheets/_rels/sheet\d+\.xml\.rels))$"
 )
 
 
@@ -639,10 +642,12 @@ def _described(plans: list[_Plan], *, text: bool) -> list[str]:
     """The columns found personal, as the page lists them: «ФИО» (лист «Лист1»)."""
     found = []
     for plan in plans:
-        for j in sorted({*plan.roles, *plan.scrub}):
+        for j in sorted({*plan.roles, *plan.scrub, *plan.guard}):
             label = f"«{plan.texts[j]}»" if plan.texts.get(j) else f"столбец {_column_letters(j)}"
             if plan.renamed and j == plan.code_out:
                 label = f"{label} (теперь «{CODE_HEADER}»)"
+            elif j in plan.guard:
+                label = f"{label} (отдельные значения — «{REMOVED}»)"
             found.append(label if text else f"{label} на листе «{plan.name}»")
     return found
 
