@@ -9,7 +9,7 @@ stores only what it returns.
   имя», «Д.р.», «Серия», «Номер документа», «СНИЛС», …), or, whatever its header, when most of
   its values look like Russian full names («Иванов Иван Иванович», «Иванов И.И.»), plausible
   birth dates or document numbers. The importer's own columns (school code, class, marks, …)
-  are never judged by their content.
+  are not blanked for their content.
 * Personal columns are blanked below their header. A row without a participant code gets the
   pseudonym the reader makes from the names (:func:`monitoring.readers.row_pseudonym`, the same
   HMAC) in the participant code column: the file's own «Код участника», else the first name
@@ -17,8 +17,10 @@ stores only what it returns.
   would have made from the names.
 * A birth date the importer refuses (31.02.2026, out of range) stays, so that the preview can
   name it: it is no one's birth date. A valid one is blanked.
-* A cell that plainly is a full name or a document number is blanked in any column the importer
-  does not read (a note, a title row); in the participant code column it becomes the pseudonym.
+* A cell that is, or holds, a plain full name, a birth date or a document number is blanked in
+  any column the importer does not read (a note, a title row); in the participant code column it
+  becomes the pseudonym; in a column the importer reads as something else (columns shifted by one:
+  names under «Отметка») it becomes «[удалено]», so the row is refused as before, without it.
 
 Format: a CSV stays a CSV (UTF-8, «;»), a workbook becomes .xlsx (.xls and .ods cannot be
 written, and the readers take .xlsx whatever the upload was; the sheets keep their names, so the
