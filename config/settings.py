@@ -47,6 +47,9 @@ try:
     UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 25, minimum=1)
     IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 200, minimum=1)
     IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+    # An uploaded results file never imported (checked only, refused, failed) is deleted with its
+    # kept copy after this many hours (monitoring.imports_housekeeping, hourly).
+    IMPORT_PREVIEW_HOURS = env_int("IMPORT_PREVIEW_HOURS", 72, minimum=1)
     # Fragments need one cache shared by every web process: without Redis only the one-process
     # development server (DEBUG) keeps them.
     FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL or DEBUG else 0, minimum=0)
@@ -227,6 +230,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Fail jobs whose worker died and resend the ones the broker missed while it was down.
     "jobs-housekeeping": {"task": "jobs.housekeeping", "schedule": 300.0},
 }
+# Uploads of results never imported expire (IMPORT_PREVIEW_HOURS) and their files go with them.
+CELERY_BEAT_SCHEDULE["imports-housekeeping"] = {"task": "monitoring.imports_housekeeping", "schedule": 3600.0}
 # Execution reminders: once a day in the morning; running it again sends nothing twice.
 CELERY_BEAT_SCHEDULE["execution-reminders"] = {
     "task": "roadmaps.send_reminders",

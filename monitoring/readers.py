@@ -51,16 +51,22 @@ __all__ = [
     "LEVELS",
     "NUMBERS",
     "TEXTS",
+    "PERSONAL_FIELDS",
+    "REMOVED",
     "Problem",
     "ReadResult",
     "ReaderError",
     "SchoolStatRow",
     "StudentRows",
+    "birth_date_problem",
+    "header_field",
     "normalize_subject",
     "parse_class",
+    "personal_field",
     "pseudonym",
     "read_school_stats",
     "read_student_results",
+    "row_pseudonym",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -561,6 +567,90 @@ def pseudonym(key: bytes, *, last_name: object, first_name: object, middle_name:
     return "p" + hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
 
+def row_pseudonym(
+    key: bytes,
+    row: list,
+    *,
+    full_name: int | None,
+    last_name: int | None,
+    first_name: int | None,
+    middle_name: int | None,
+    birth_date: int | None,
+) -> str:
+    """The pseudonym of one row from its name and birth-date columns (indexes into ``row``), or ""
+    when the row does not name a child well enough (a surname alone is too weak to tell children
+    apart: no code rather than a wrong one). The reader and the kept copy
+    (:mod:`monitoring.personal_data`) both make codes here, so they always agree."""
+
+    def text(j: int | None) -> str:
+        return _cell_text(row[j]) if j is not None and j < len(row) else ""
+
+    last, first, middle = text(last_name), text(first_name), text(middle_name)
+    if full_name is not None and not (last or first):
+        parts = text(full_name).split()
+        if parts:
+            last, first, middle = parts[0], " ".join(parts[1:2]), " ".join(parts[2:])
+    if not (last and first):
+        return ""
+    birth = row[birth_date] if birth_date is not None and birth_date < len(row) else ""
+    return pseudonym(key, last_name=last, first_name=first, middle_name=middle, birth_date=birth)
+
+
+#: A participant's age on the day the file is checked: ВПР and КДР start in the first grades
+#: (6-7 years old), ЕГЭ is also taken by adults of any age; outside this a date is a typo.
+BIRTH_AGE_MIN = 5
+BIRTH_AGE_MAX = 100
+_DATE_LIKE_RE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?:\s.*)?$")
+#: What files write for "not known" instead of a date.
+_NO_DATE = frozenset({"-", "—", "–", "нет", "н/д", "нд"})
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def birth_date_problem(value: object, *, today: dt.date | None = None) -> str | None:
+    """Why a cell cannot be a participant's date of birth (Russian, naming the value), or None
+    for a plausible date and for an empty cell. An impossible date (31.02.2026), one that is
+    not a date, or one that makes the participant younger than :data:`BIRTH_AGE_MIN` or older
+    than :data:`BIRTH_AGE_MAX` years is refused rather than hashed into a code silently."""
+    shown = _cell_text(value)
+    if not shown or shown.casefold() in _NO_DATE:
+        return None
+    if isinstance(value, dt.datetime):
+        day: dt.date | None = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif type(value) in (int, float) and 1 <= value < 100_000:  # type: ignore[operator]
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(value))  # type: ignore[call-overload]
+    elif type(value) is str:
+        text = _SPACES_RE.sub(" ", shown)
+        day = None
+        for fmt in _DATE_FORMATS:
+            try:
+                day = dt.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        if day is None:
+            if _DATE_LIKE_RE.match(text):
+                return f"Дата рождения «{shown}» невозможна: такого дня нет в календаре"
+            return f"Дата рождения «{shown}» не распознана: ожидается дата вида ДД.ММ.ГГГГ"
+    else:
+        return f"Дата рождения «{shown}» не распознана: ожидается дата вида ДД.ММ.ГГГГ"
+    today = today or dt.date.today()
+    earliest, latest = _years_before(today, BIRTH_AGE_MAX), _years_before(today, BIRTH_AGE_MIN)
+    if not earliest <= day <= latest:
+        return (
+            f"Дата рождения «{shown}» вне допустимого диапазона: участнику должно быть от {BIRTH_AGE_MIN} "
+            f"до {BIRTH_AGE_MAX} лет (дата с {earliest:%d.%m.%Y} по {latest:%d.%m.%Y})"
+        )
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Sources: every file is opened by config.lib.untrusted, the one guarded way
 # --------------------------------------------------------------------------------------------
@@ -655,6 +745,149 @@ def _synonym_map(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _A_KEYS = _synonym_map(_A_SYNONYMS)
 _B_KEYS = _synonym_map(_B_SYNONYMS)
 
+# ---- personal data headers -------------------------------------------------------------------
+# Columns that can name a person. The reader uses the child's names and birth date only to make
+# a pseudonym; the kept copy of the file (monitoring.personal_data) blanks all of them. Matched
+# without regard to case, ё/е, punctuation and spaces ("Ф.И.О.", "Фамилия, имя", "Д/р").
+
+#: Canonical fields of personal columns: a child's names and birth date (pseudonym sources),
+#: identifiers (documents, СНИЛС, birth year and place) and the names of adults (a teacher, a
+#: parent), which are blanked but never taken for the child's.
+PERSONAL_FIELDS = frozenset(
+    {"full_name", "last_name", "first_name", "middle_name", "birth_date", "identifier", "other_person"}
+)
+_PERSONAL_HEADERS: dict[str, tuple[str, ...]] = {
+    "full_name": (
+        "ФИО",
+        "ФИО обучающегося",
+        "ФИО участника",
+        "ФИО ученика",
+        "ФИО учащегося",
+        "ФИО ребёнка",
+        "ФИО полностью",
+        "Фамилия, имя",
+        "Фамилия и имя",
+        "Фамилия, имя, отчество",
+        "Фамилия, имя, отчество (при наличии)",
+        "Фамилия и инициалы",
+        "Фамилия, инициалы",
+        "Обучающийся",
+        "Обучающаяся",
+        "Ученик",
+        "Ученица",
+        "Учащийся",
+        "Ребёнок",
+    ),
+    "last_name": ("Фамилия", "Фамилия обучающегося", "Фамилия участника", "Фамилия ученика"),
+    "first_name": ("Имя", "Имя обучающегося", "Имя участника", "Имя ученика"),
+    "middle_name": (
+        "Отчество",
+        "Отчество (при наличии)",
+        "Отчество обучающегося",
+        "Отчество участника",
+        "Отчество ученика",
+    ),
+    "birth_date": ("Дата рождения", "Д.р.", "Д/р", "ДР", "Дата рожд."),
+    "identifier": (
+        "Серия",
+        "Номер документа",
+        "Документ",
+        "Паспорт",
+        "СНИЛС",
+        "Страховой номер",
+        "ИНН",
+        "Полис",
+        "Свидетельство о рождении",
+        "Год рождения",
+        "Место рождения",
+    ),
+    "other_person": ("Учитель", "Педагог", "Эксперт", "Классный руководитель", "Организатор", "Родитель"),
+}
+_LOOSE_JUNK_RE = re.compile(r"[\W_]+")
+#: What the kept copy of a file (monitoring.personal_data) holds where a name, a birth date or a
+#: document number stood in a column read as something else; as a subject it is refused.
+REMOVED = "[удалено]"
+_REMOVED_SUBJECT = (
+    "Вместо предмета в ячейке было ФИО, дата рождения или номер документа "
+    f"(в сохранённой копии файла — «{REMOVED}»): укажите предмет"
+)
+
+
+def _loose_key(text: str) -> str:
+    return _LOOSE_JUNK_RE.sub("", text.casefold().replace("ё", "е"))
+
+
+_PERSONAL_KEYS = {_loose_key(name): field for field, names in _PERSONAL_HEADERS.items() for name in names}
+#: Beginnings: "Дата рождения (ДД.ММ.ГГГГ)", "Серия и номер свидетельства", "ФИО участника ВПР".
+_PERSONAL_PREFIXES = (
+    ("датарожд", "birth_date"),
+    ("годрожд", "identifier"),
+    ("месторожд", "identifier"),
+    ("серия", "identifier"),
+    ("номердокумент", "identifier"),
+    ("номерпаспорт", "identifier"),
+    ("номерсвидетельств", "identifier"),
+    ("документ", "identifier"),
+    ("паспорт", "identifier"),
+    ("свидетельствоорожд", "identifier"),
+    ("снилс", "identifier"),
+    ("страховойномер", "identifier"),
+    ("полис", "identifier"),
+    ("фио", "full_name"),
+    ("фамилияимя", "full_name"),
+    ("фамилияиимя", "full_name"),
+    ("фамилияинициал", "full_name"),
+    ("фамилияиинициал", "full_name"),
+    ("фамилия", "last_name"),
+    ("имя", "first_name"),
+    ("отчество", "middle_name"),
+)
+#: A name column about an adult ("ФИО учителя", "Фамилия родителя") is not the child's.
+_ADULT_MARKERS = (
+    "учител",
+    "педагог",
+    "эксперт",
+    "руководител",
+    "директор",
+    "организатор",
+    "родител",
+    "представител",
+    "проверяющ",
+    "ответствен",
+)
+
+
+def personal_field(text: object) -> str | None:
+    """The personal field (one of :data:`PERSONAL_FIELDS`) a header names, or None."""
+    key = _loose_key(_cell_text(text))
+    if not key:
+        return None
+    field_name = _PERSONAL_KEYS.get(key) or next(
+        (name for prefix, name in _PERSONAL_PREFIXES if key.startswith(prefix)), None
+    )
+    if field_name in ("full_name", "last_name", "first_name", "middle_name") and any(
+        marker in key for marker in _ADULT_MARKERS
+    ):
+        return "other_person"
+    return field_name
+
+
+def header_field(text: object) -> str | None:
+    """What a header cell names for the readers of either format: a canonical field (format A or
+    B, personal fields included), "task" for a task column, or None for a column they ignore."""
+    cell = _cell_text(text)
+    if not cell:
+        return None
+    key = _header_key(cell)
+    canonical = _A_KEYS.get(key) or _B_KEYS.get(key)
+    if canonical is None:
+        canonical = next((name for prefix, name in _B_PREFIXES.items() if key.startswith(prefix)), None)
+    if canonical is None:
+        canonical = personal_field(cell)
+    if canonical is None and _task_label(cell) is not None:
+        canonical = "task"
+    return canonical
+
 
 @dataclass
 class _Header:
@@ -670,7 +903,14 @@ class _Header:
 
 
 def _match_header(
-    cells: list, above: list | None, row_number: int, keys: dict[str, str], *, tasks: bool, prefixes: dict[str, str]
+    cells: list,
+    above: list | None,
+    row_number: int,
+    keys: dict[str, str],
+    *,
+    tasks: bool,
+    prefixes: dict[str, str],
+    personal: bool = False,
 ) -> _Header:
     header = _Header(row=row_number, index={}, written={}, tasks=[], percent={}, width=len(cells))
     seen_tasks: set[str] = set()
@@ -685,6 +925,8 @@ def _match_header(
         canonical = keys.get(key)
         if canonical is None:
             canonical = next((name for prefix, name in prefixes.items() if key.startswith(prefix)), None)
+        if canonical is None and personal:
+            canonical = personal_field(text)
         if canonical is not None:
             if canonical not in header.index:
                 header.index[canonical] = j
@@ -760,6 +1002,7 @@ def _find_header(
     *,
     tasks: bool,
     prefixes: dict[str, str],
+    personal: bool = False,
 ) -> tuple[_Header | None, _Header | None, int]:
     """Consume rows up to the header. Returns (header or None, best partial match, rows used)."""
     best: _Header | None = None
@@ -777,14 +1020,14 @@ def _find_header(
             continue
         empty_run = 0
         non_empty += 1
-        single = _match_header(row, None, number, keys, tasks=tasks, prefixes=prefixes)
+        single = _match_header(row, None, number, keys, tasks=tasks, prefixes=prefixes, personal=personal)
         if not single.missing(required):
             if previous is not None:
                 _group_percent(single, previous)
             return single, single, number
         candidates = [single]
         if previous is not None:
-            combined = _match_header(row, previous, number, keys, tasks=tasks, prefixes=prefixes)
+            combined = _match_header(row, previous, number, keys, tasks=tasks, prefixes=prefixes, personal=personal)
             if not combined.missing(required):
                 return combined, combined, number
             candidates.append(combined)
@@ -952,7 +1195,7 @@ def read_student_results(
         found = False
         for sheet_name, sheet_rows in opened.sheets:
             rows = iter(sheet_rows)
-            header, partial, used = _find_header(rows, _A_KEYS, required, tasks=True, prefixes={})
+            header, partial, used = _find_header(rows, _A_KEYS, required, tasks=True, prefixes={}, personal=True)
             if header is None:
                 if partial is not None and (best is None or len(partial.index) > len(best[1].index)):
                     best = (sheet_name, partial)
@@ -1015,6 +1258,7 @@ class _StudentReader:
         self.classes = _CachedParser(_class_with_name)
         self.statuses = _CachedParser(_status_absent)
         self.task_cells = _CachedParser(_task_text)
+        self.births = _CachedParser(birth_date_problem)
 
     def read_sheet(self, sheet: str, rows: Iterator[list], header: _Header, row_number: int, *, pad: bool) -> None:
         """Read the data rows of one sheet; ``row_number`` is the header's row number."""
@@ -1076,6 +1320,7 @@ class _StudentReader:
         i_full_name = index.get("full_name")
         i_birth = index.get("birth_date")
         has_names = i_full_name is not None or any(j is not None for j in name_columns)
+        births = self.births
         width = header.width
 
         # Columns appended one by one: a tuple per row would be kept alive until the end and
@@ -1152,7 +1397,10 @@ class _StudentReader:
             # Subject: the file's choice wins, a row naming another subject is an error.
             raw = row[i_subject] if i_subject is not None else ""
             row_subject = subjects[raw] if raw != "" else ""
-            if file_subject:
+            if row_subject == REMOVED:
+                reject("subject", raw, _REMOVED_SUBJECT)
+                row_subject = file_subject or row_subject
+            elif file_subject:
                 if row_subject and row_subject != file_subject:
                     reject(
                         "subject",
@@ -1233,6 +1481,12 @@ class _StudentReader:
                     class_name = f"{row_grade}{letter}"
                 if len(class_name) > _CLASS_MAX and row_grade is not None:
                     reject("class_name", class_name, _too_long("Класс", class_name, "class_name"))
+
+            if i_birth is not None:
+                raw = row[i_birth]
+                birth_problem = births[raw]
+                if birth_problem is not None:
+                    reject("birth_date", raw, birth_problem)
 
             # Participant: the file's code, else a pseudonym made from the names.
             if i_code is not None:
@@ -1407,16 +1661,16 @@ class _StudentReader:
     def _pseudonym(
         self, row: list, i_full_name: int | None, name_columns: list[int | None], i_birth: int | None
     ) -> str:
-        last, first, middle = (_cell_text(row[j]) if j is not None else "" for j in name_columns)
-        if i_full_name is not None and not (last or first):
-            parts = _cell_text(row[i_full_name]).split()
-            if parts:
-                last, first, middle = parts[0], " ".join(parts[1:2]), " ".join(parts[2:])
-        if not (last and first):
-            # A surname alone is too weak to tell children apart: no code rather than a wrong one.
-            return ""
-        birth = row[i_birth] if i_birth is not None else ""
-        return pseudonym(self.key, last_name=last, first_name=first, middle_name=middle, birth_date=birth)
+        last, first, middle = name_columns
+        return row_pseudonym(
+            self.key,
+            row,
+            full_name=i_full_name,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            birth_date=i_birth,
+        )
 
 
 _YES_NO_REASON = "ожидается да/нет, 1/0 или +/пусто"
@@ -1564,7 +1818,10 @@ def _read_stats_sheet(
         school_name = _cell_text(row[index["school_name"]]) if "school_name" in index else ""
 
         row_subject = normalize_subject(row[index["subject"]]) if "subject" in index else ""
-        if file_subject:
+        if row_subject == REMOVED:
+            problem("subject", row[index["subject"]], _REMOVED_SUBJECT)
+            row_subject = file_subject or row_subject
+        elif file_subject:
             if row_subject and row_subject != file_subject:
                 problem(
                     "subject",

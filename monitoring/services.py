@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -28,8 +29,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from config.audit.services import audit_record
 from config.lib.numbers import Range, parse_number
 from config.lib.untrusted import FileRefused, open_table
-from config.lib.xlsx import csv_writer, safe_row
-from monitoring import readers
+from config.lib.xlsx import safe_row
+from monitoring import personal_data, readers
 from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
 from schools.models import Municipality, Organization
 
@@ -95,7 +96,6 @@ def file_checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@transaction.atomic
 def result_import_create(
     *,
     municipality: Municipality,
@@ -108,7 +108,10 @@ def result_import_create(
     format: str = ResultImport.Format.STUDENTS,
     user=None,
 ) -> ResultImport:
-    """Keep the uploaded file with its SHA-256 checksum; nothing is read or written yet."""
+    """Record an upload: the SHA-256 checksum of the bytes as uploaded (the same file again is
+    recognised by it) and the copy of the file without children's names, birth dates and
+    documents (`monitoring.personal_data`), made here, before anything is saved, so the uploaded
+    bytes never reach the disk. Nothing is imported yet."""
     if kind not in READER_KINDS:
         raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
     if not ACADEMIC_YEARS.holds(parse_number(year)):
@@ -119,9 +122,17 @@ def result_import_create(
     subject = readers.normalize_subject(subject) if subject else ""
     if len(subject) > readers.TEXTS["subject"].max_length:
         raise ResultImportError(f"Предмет для всего файла длиннее {readers.TEXTS['subject'].max_length} символов")
+    name = Path(filename).name
+    kept = personal_data.depersonalise(
+        data,
+        filename=name,
+        key=settings.PSEUDONYM_KEY.encode(),
+        students=format == ResultImport.Format.STUDENTS,
+        max_bytes=MAX_BYTES,
+    )
     result_import = ResultImport(
         municipality=municipality,
-        original_name=Path(filename).name[:255],
+        original_name=name[:255],
         checksum=file_checksum(data),
         format=format,
         kind=kind,
@@ -129,10 +140,109 @@ def result_import_create(
         subject=subject,
         grade=grade,
         created_by=user if user is not None and user.is_authenticated else None,
+        summary={
+            "kept": {
+                "rewritten": kept.rewritten,
+                "personal_columns": kept.personal_columns,
+                "notes": [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in kept.notes],
+                "error": None
+                if kept.error is None
+                else {
+                    "message": str(kept.error),
+                    "problems": [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in kept.error.problems],
+                },
+            }
+        },
     )
-    result_import.file.save(Path(filename).name, ContentFile(data), save=False)
-    result_import.save()
+    with transaction.atomic():
+        if kept.content is not None:
+            result_import.file.save(kept.name, ContentFile(kept.content), save=False)
+        result_import.save()
     return result_import
+
+
+def _kept(result_import: ResultImport) -> dict:
+    """What result_import_create recorded about the kept copy ({} for uploads made before it)."""
+    return result_import.summary.get("kept") or {}
+
+
+def result_import_discard(*, result_import: ResultImport) -> None:
+    """Delete an import record with its kept copy and rejected-rows workbook (a dry run of the
+    command, a preview never confirmed). A copy shared with another record (the same file
+    imported twice keeps one copy) stays for that record."""
+    for stored in (result_import.file, result_import.rejected_file):
+        if stored and not ResultImport.objects.exclude(pk=result_import.pk).filter(file=stored.name).exists():
+            stored.delete(save=False)
+    result_import.delete()
+
+
+def result_imports_expire(*, now=None) -> int:
+    """Delete the uploads never imported (checked, refused or failed, not being processed) that
+    are older than IMPORT_PREVIEW_HOURS: a preview left unconfirmed does not keep its file."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.IMPORT_PREVIEW_HOURS)
+    stale = (
+        ResultImport.objects.filter(
+            created_at__lt=cutoff,
+            status__in=[
+                ResultImport.Status.UPLOADED,
+                ResultImport.Status.PREVIEWED,
+                ResultImport.Status.REJECTED,
+                ResultImport.Status.FAILED,
+            ],
+        )
+        .exclude(job__status__in=["queued", "running"])
+        .order_by("pk")
+    )
+    expired = 0
+    for result_import in stale:
+        result_import_discard(result_import=result_import)
+        expired += 1
+    return expired
+
+
+def result_imports_depersonalise_legacy(*, limit: int = 50) -> int:
+    """Copies kept before uploads were de-personalised at upload (their record has no "kept"
+    summary) may still hold names under headers the import did not know: make the same copy of
+    them as an upload gets now, for every record sharing the file. A file that can no longer be
+    opened cannot be checked, so it is deleted. Returns how many files were looked at."""
+    legacy = ResultImport.objects.exclude(file="").exclude(summary__has_key="kept").order_by("pk")
+    done: set[str] = set()
+    for result_import in legacy[:limit]:
+        old_name = result_import.file.name
+        if old_name in done:
+            continue  # shared with a record already handled
+        done.add(old_name)
+        sharing = ResultImport.objects.filter(file=old_name)
+        try:
+            with result_import.file.open("rb") as stored:
+                data = stored.read()
+        except FileNotFoundError:
+            data = b""
+        kept = personal_data.depersonalise(
+            data,
+            filename=result_import.original_name,
+            key=settings.PSEUDONYM_KEY.encode(),
+            students=result_import.format == ResultImport.Format.STUDENTS,
+            max_bytes=MAX_BYTES,
+        )
+        new_name = old_name
+        if kept.content is None or not data:
+            new_name = ""
+        elif kept.rewritten:
+            new_name = result_import.file.storage.save(
+                str(Path(old_name).with_name(kept.name)), ContentFile(kept.content)
+            )
+        record = {
+            "rewritten": kept.rewritten,
+            "personal_columns": kept.personal_columns,
+            "notes": [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in kept.notes],
+            "error": None if kept.error is None else {"message": str(kept.error), "problems": []},
+        }
+        for other in sharing:
+            ResultImport.objects.filter(pk=other.pk).update(file=new_name, summary={**other.summary, "kept": record})
+        if new_name != old_name:
+            result_import.file.storage.delete(old_name)
+    return len(done)
 
 
 # --------------------------------------------------------------------------- reading and checking
@@ -143,6 +253,12 @@ def ege_min_scores(year: int) -> dict[str, int]:
 
 
 def _read(result_import: ResultImport, progress: Progress | None):
+    error = _kept(result_import).get("error")
+    if error:
+        # The upload could not be opened, so nothing of it was kept: report why it was refused.
+        raise readers.ReaderError(
+            error["message"], [readers.Problem(**problem) for problem in error["problems"]] or None
+        )
     if not result_import.file:
         raise readers.ReaderError(
             f"Файл «{result_import.original_name}» не сохранён, потому что был отклонён целиком: загрузите исправленный файл"
@@ -212,6 +328,7 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
     code_column = result.columns.get("school_code", "Код ОО")
     municipality_name = result_import.municipality.name if result_import.municipality else ""
     problems = [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in result.problems]
+    problems += _kept(result_import).get("notes", [])  # about a part of the upload that was not kept
     rejected_rows = {(p["sheet"], p["row"]) for p in problems if p["row"] is not None}
 
     if result_import.format == ResultImport.Format.SCHOOL_STATS:
@@ -289,6 +406,7 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
     # Every problem goes to the page's first screen, the command and the rejected-rows workbook;
     # the record keeps the first PROBLEMS_KEPT of them (a wrong file can have one per row).
     result_import.problems = outcome.problems[:PROBLEMS_KEPT]
+    kept = _kept(result_import)
     result_import.summary = {
         "to_take": max(outcome.to_take, 0),
         "unknown_schools": outcome.unknown_schools,
@@ -299,6 +417,8 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
         "name_columns": outcome.name_columns,
         "problems_total": len(outcome.problems),
     }
+    if kept:  # absent for copies kept before uploads were de-personalised
+        result_import.summary["kept"] = kept
     result_import.status = status
 
 
@@ -376,7 +496,6 @@ def result_import_apply(
                 obj=result_import,
                 detail={"imported": outcome.imported, "rejected": outcome.rejected, "checksum": result_import.checksum},
             )
-        _depersonalise_kept_file(result_import, outcome.name_columns)
     except Exception as error:
         # The transaction is rolled back: the previous results stand. Record why, outside it.
         ResultImport.objects.filter(pk=result_import.pk).update(
@@ -388,7 +507,10 @@ def result_import_apply(
 
 # --------------------------------------------------------------------------- children's names
 
-NAME_FIELDS = ("full_name", "last_name", "first_name", "middle_name", "birth_date")
+# The kept copy holds no name (monitoring.personal_data), so neither do the rejected rows copied
+# from it; the columns the reader still knows as personal are blanked there all the same, for
+# copies kept before the copy was made at upload.
+NAME_FIELDS = tuple(sorted(readers.PERSONAL_FIELDS))
 
 
 def _header_text(value) -> str:
@@ -403,49 +525,6 @@ def _name_column_indexes(rows: list[list], name_columns: list[str]) -> tuple[int
         if indexes:
             return number, indexes
     return None, set()
-
-
-def _depersonalise_kept_file(result_import: ResultImport, name_columns: list[str]) -> None:
-    """Children's names are never kept: once a file with names is imported (the pseudonymous codes
-    are made), the kept copy is rewritten with the name and birth-date columns emptied. The
-    checksum stays that of the uploaded bytes, so the same upload is still recognised."""
-    if not name_columns:
-        return
-    stem = Path(result_import.original_name).stem
-    csv_file = result_import.original_name.lower().endswith(".csv")
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    text = io.StringIO()
-    writer = csv_writer(text, delimiter=";", lineterminator="\r\n")
-    with _raw_rows(result_import) as opened:
-        for sheet_name, rows in opened:
-            sheet = None if csv_file else workbook.create_sheet(title=(sheet_name or "Лист1")[:31])
-            head: list[list] = []
-            header, indexes = None, set()
-            for number, row in enumerate(rows):
-                if header is None and number < readers.HEADER_SCAN_ROWS:
-                    head.append(row)
-                    header, indexes = _name_column_indexes(head, name_columns)
-                if header is not None and number > header:
-                    row = ["" if index in indexes else value for index, value in enumerate(row)]
-                if csv_file:
-                    writer.writerow(row)
-                else:
-                    sheet.append(safe_row(sheet, [_cell(value) for value in row]))
-            if csv_file:
-                break
-    if csv_file:
-        content, name = text.getvalue().encode("utf-8-sig"), f"{stem}.csv"
-    else:
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content, name = buffer.getvalue(), f"{stem}.xlsx"
-    result_import.file.delete(save=False)
-    result_import.file.save(name, ContentFile(content), save=False)
-    summary = {**result_import.summary, "depersonalised": True}
-    ResultImport.objects.filter(pk=result_import.pk).update(file=result_import.file.name, summary=summary)
-    result_import.summary = summary
 
 
 # --------------------------------------------------------------------------- writing

@@ -5,7 +5,12 @@ from celery import shared_task
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue, job_running, job_set_result, job_withdraw
 from monitoring.models import ResultImport
-from monitoring.services import result_import_apply, result_import_preview
+from monitoring.services import (
+    result_import_apply,
+    result_import_preview,
+    result_imports_depersonalise_legacy,
+    result_imports_expire,
+)
 
 PREVIEW_TASK = "monitoring.tasks.result_import_preview_task"
 APPLY_TASK = "monitoring.tasks.result_import_apply_task"
@@ -29,6 +34,13 @@ def result_import_apply_task(job_id: int, import_id: int, accept_partial: bool =
         result_import = ResultImport.objects.get(pk=import_id)
         outcome = result_import_apply(result_import=result_import, accept_partial=accept_partial, progress=progress)
         job_set_result(job_id=job_id, result=_summary(outcome), message="Импорт завершён")
+
+
+@shared_task(name="monitoring.imports_housekeeping")
+def imports_housekeeping() -> dict:
+    """Hourly (beat): delete the uploads never imported, older than IMPORT_PREVIEW_HOURS, with their
+    files; then de-personalise a batch of the copies kept before uploads were de-personalised."""
+    return {"expired": result_imports_expire(), "depersonalised": result_imports_depersonalise_legacy()}
 
 
 def result_import_job_start(*, result_import: ResultImport, task_name: str, user, **kwargs) -> Job:

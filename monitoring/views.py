@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -98,13 +100,21 @@ def import_recheck(request, pk: int):
 
 @login_required
 def import_file(request, pk: int):
+    """The kept copy of the upload: without children's names, birth dates and documents."""
     result_import = result_import_get(user=request.user, pk=pk)
     if not result_import.file:
-        raise Http404("Файл был отклонён целиком и не сохранён")
+        raise Http404("Файл не сохранён: его не удалось прочитать или он отклонён целиком")
+    rewritten = bool((result_import.summary.get("kept") or {}).get("rewritten"))
     audit_record(
-        action="export_personal", user=request.user, obj=result_import, request=request, detail={"file": "original"}
+        action="export_personal",
+        user=request.user,
+        obj=result_import,
+        request=request,
+        detail={"file": "depersonalised" if rewritten else "original"},
     )
-    return FileResponse(result_import.file.open("rb"), as_attachment=True, filename=result_import.original_name)
+    # A workbook rewritten without names is an .xlsx whatever was uploaded (.xls, .ods).
+    filename = Path(result_import.original_name).stem + Path(result_import.file.name).suffix
+    return FileResponse(result_import.file.open("rb"), as_attachment=True, filename=filename)
 
 
 @login_required

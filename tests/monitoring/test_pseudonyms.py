@@ -85,7 +85,11 @@ def test_no_name_in_the_kept_file_or_rejected_rows(xlsx, run_import, school_a):
     ]
     for part in [*NAME_PARTS, *bad_row[2:5]]:
         assert part not in kept and part not in rejected
-    assert "Фамилия" in kept and school_a.code in kept  # the rest of the file is kept
+    assert school_a.code in kept and "Имя" in kept  # the rest of the file is kept
+    # The surname column now carries the codes the import made from the names.
+    assert "Код участника" in kept
+    codes = set(StudentResult.objects.values_list("participant_code", flat=True))
+    assert len(codes) == 2 and codes <= set(kept)
     assert any("Отметка «9»" in text for text in rejected)
     # The kept copy is depersonalised, but the same upload is still recognised by its checksum.
     again, outcome = run_import(data, kind="vpr", subject="Математика", accept_partial=True)

@@ -15,6 +15,7 @@ from monitoring.services import (
     ResultImportError,
     result_import_apply,
     result_import_create,
+    result_import_discard,
     result_import_preview,
 )
 from schools.models import Municipality
@@ -81,6 +82,8 @@ class Command(BaseCommand):
         try:
             if options["dry_run"]:
                 outcome = result_import_preview(result_import=result_import)
+                # A check writes nothing: neither results nor the record and its files.
+                result_import_discard(result_import=result_import)
             else:
                 outcome = result_import_apply(result_import=result_import, accept_partial=options["accept_partial"])
         except (DatabaseError, OverflowError) as error:
