@@ -40,7 +40,6 @@ Pure Python, no Django, like the readers, whose synonyms, pseudonym and date rul
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -50,6 +49,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
+from config.lib.xlsx import csv_writer
 from monitoring import readers
 
 CODE_HEADER = "Код участника"
@@ -585,7 +585,8 @@ def _write_xlsx(sheets: Iterator[tuple[_Plan, Iterator[list]]]) -> bytes:
 
 def _write_csv(sheets: Iterator[tuple[_Plan, Iterator[list]]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    # The product's one CSV writer: a formula-like field gets the apostrophe the readers drop again.
+    writer = csv_writer(buffer, delimiter=";", lineterminator="\r\n")
     for _, rows in sheets:
         writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")

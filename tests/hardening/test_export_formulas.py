@@ -132,7 +132,7 @@ def world(municipality, authority, school_a, school_b, methodist, official):
         )
         result_import_apply(result_import=result_import, accept_partial=True)
         result_import.refresh_from_db()
-        assert result_import.status == ResultImport.Status.IMPORTED and result_import.summary.get("depersonalised")
+        assert result_import.status == ResultImport.Status.IMPORTED and result_import.summary["kept"]["rewritten"]
         imports[name] = result_import
     return {"roadmap": roadmap, "method": method, "imports": imports}
 
