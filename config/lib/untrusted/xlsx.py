@@ -375,9 +375,12 @@ class _SheetState:
         row = self.row
         append = row.append
         produced = 0
+        written = 0
         for letters, number, attrs, value, inline in cells:
             if number != current:
                 current = number
+                self.written += written  # counted before a jump is judged
+                written = 0
                 yield from self._start_row(int(number))
                 row = self.row
                 append = row.append
@@ -393,6 +396,7 @@ class _SheetState:
                 row.extend([""] * gap)
                 produced += gap
             produced += 1
+            written += 1
             described = kinds.get(attrs)
             if described is None:
                 described = kinds[attrs] = self._cell_kind(attrs)
@@ -416,7 +420,7 @@ class _SheetState:
             else:
                 append(self._typed(kind, value))
         self.cells += produced
-        self.written += len(cells)
+        self.written += written
         self._check_size()
 
     def _general(self, data: bytes) -> Iterator[list]:
