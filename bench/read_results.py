@@ -1,4 +1,4 @@
-"""Benchmark of the format A reader (monitoring/readers.py) on a generated ВПР workbook.
+"""Benchmark of the format A reader (monitoring/readers/) on a generated ВПР workbook.
 
     .venv/bin/python bench/read_results.py [--rows 200000] [--kind vpr]
 

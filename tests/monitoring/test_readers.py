@@ -1,4 +1,4 @@
-"""Readers of assessment result files (monitoring/readers.py): formats A and B of
+"""Readers of assessment result files (monitoring/readers/): formats A and B of
 shared/formats/IMPORT_FORMATS.md. Fixtures are generated into tmp_path with openpyxl and csv."""
 
 import csv
