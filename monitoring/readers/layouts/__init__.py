@@ -1,0 +1,32 @@
+"""Layouts of result files as authorities receive them, one module each, and the registry that
+recognises them. A sheet that no layout recognises is one block read as it stands (the product's
+own formats A and B)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain, islice
+
+from config.lib.untrusted import Table
+from monitoring.readers.layouts.base import Block, Format, Layout, TaskInfo
+
+#: Rows of a sheet a layout sees to recognise it.
+HEAD_ROWS = 40
+
+#: The registry, most specific first. Each layout module adds itself here.
+LAYOUTS: list[Layout] = []
+
+__all__ = ["HEAD_ROWS", "LAYOUTS", "Block", "Layout", "TaskInfo", "blocks"]
+
+
+def blocks(table: Table, *, format: Format) -> Iterator[Block]:
+    """The blocks of every sheet of an opened table, each by the layout that recognises it."""
+    for sheet, rows in table.sheets:
+        rows = iter(rows)
+        head = list(islice(rows, HEAD_ROWS))
+        layout = next((lay for lay in LAYOUTS if format in lay.formats and lay.recognises(sheet, head)), None)
+        rows = chain(head, rows)
+        if layout is None:
+            yield Block(sheet=sheet, rows=rows)
+        else:
+            yield from layout.blocks(sheet, rows)
