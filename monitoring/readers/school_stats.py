@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from config.lib.numbers import number_text
+from monitoring.readers import layouts
 from monitoring.readers.headers import (
     _B_KEYS,
     _B_PREFIXES,
@@ -80,11 +81,7 @@ def read_school_stats(
     Percentages become counts by the participant number with largest-remainder rounding.
     """
     file_subject = normalize_subject(subject) if subject else ""
-    required: list[tuple[str, ...]] = [("school_code",), ("participants",), *((name,) for name in _MARK_FIELDS)]
-    if not file_subject:
-        required.append(("subject",))
-    if grade is None:
-        required.append(("grade",))
+    required = _required(subject_known=bool(file_subject), grade_known=grade is not None)
     counter = _Counter(max_rows, progress)
     rows_out: list[SchoolStatRow] = []
     result = ReadResult(
@@ -103,8 +100,13 @@ def read_school_stats(
     with _opened(source, filename, max_bytes) as opened:
         best: tuple[str, _Header] | None = None
         found = False
-        for sheet_name, sheet_rows in opened.sheets:
-            rows = iter(sheet_rows)
+        for block in layouts.blocks(opened, format="school_stats"):
+            sheet_name = block.sheet
+            rows = iter(block.rows)
+            # A report's header block («Предмет: …», «N класс») stands unless chosen otherwise.
+            block_subject = file_subject or (normalize_subject(block.subject) if block.subject else "")
+            block_grade = grade if grade is not None else block.grade
+            required = _required(subject_known=bool(block_subject), grade_known=block_grade is not None)
             header, partial, used = _find_header(rows, _B_KEYS, required, tasks=False, prefixes=_B_PREFIXES)
             if header is None:
                 if partial is not None and (best is None or len(partial.index) > len(best[1].index)):
@@ -115,13 +117,33 @@ def read_school_stats(
                 result.columns = dict(header.written)
                 found = True
             _read_stats_sheet(
-                sheet_name, rows, header, used, result, rows_out, seen, file_subject, grade, counter, opened.ragged
+                sheet_name,
+                rows,
+                header,
+                used,
+                result,
+                rows_out,
+                seen,
+                block_subject,
+                block_grade,
+                counter,
+                opened.ragged or bool(block.layout),
             )
+            layouts.note_block(result, block)
         if not found:
             raise _no_header_error(best, required, {**_B_SYNONYMS, **_B_PREFIX_NAMES}, filename)
         result.problems.extend(_notes(opened))
     result.read = counter.read
     return result
+
+
+def _required(*, subject_known: bool, grade_known: bool) -> list[tuple[str, ...]]:
+    required: list[tuple[str, ...]] = [("school_code",), ("participants",), *((name,) for name in _MARK_FIELDS)]
+    if not subject_known:
+        required.append(("subject",))
+    if not grade_known:
+        required.append(("grade",))
+    return required
 
 
 _B_PREFIX_NAMES = {"lowered": ("Понизили",), "confirmed": ("Подтвердили",), "raised": ("Повысили",)}

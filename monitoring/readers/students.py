@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from config.lib.numbers import number_text
+from monitoring.readers import layouts
 from monitoring.readers.headers import (
     _A_KEYS,
     _A_SYNONYMS,
@@ -128,17 +129,9 @@ def read_student_results(
         default_grade: int | None = 9 if kind == "oge" else 11
     else:
         default_grade = None
-    required: list[tuple[str, ...]] = [("school_code",)]
-    if not file_subject:
-        required.append(("subject",))
-    if kind in ("vpr", "oge"):
-        required.append(("mark",))
-    elif kind == "ege":
-        required.append(("test_score", "mark"))
-    else:
-        required.append(("level",))
-    if grade is None and default_grade is None:
-        required.append(("class_name", "grade"))
+    required = _required(
+        kind, subject_known=bool(file_subject), grade_known=grade is not None or default_grade is not None
+    )
 
     counter = _Counter(max_rows, progress)
     result = ReadResult(
@@ -166,8 +159,18 @@ def read_student_results(
     with _opened(source, filename, max_bytes) as opened:
         best: tuple[str, _Header] | None = None
         found = False
-        for sheet_name, sheet_rows in opened.sheets:
-            rows = iter(sheet_rows)
+        for block in layouts.blocks(opened, format="students"):
+            sheet_name = block.sheet
+            rows = iter(block.rows)
+            # What the file says (a title «ВПР 2026 Русский язык 4 класс», a block «02 - Математика
+            # 2026.06.02») stands for this block unless the person chose otherwise for the file.
+            block_subject = file_subject or (normalize_subject(block.subject) if block.subject else "")
+            block_grade = grade if grade is not None else block.grade
+            required = _required(
+                kind,
+                subject_known=bool(block_subject),
+                grade_known=block_grade is not None or default_grade is not None,
+            )
             header, partial, used = _find_header(rows, _A_KEYS, required, tasks=True, prefixes={}, personal=True)
             if header is None:
                 if partial is not None and (best is None or len(partial.index) > len(best[1].index)):
@@ -178,7 +181,11 @@ def read_student_results(
                 result.columns = dict(header.written)
                 result.columns.update({f"task:{label}": text for label, _, text in header.tasks})
                 found = True
-            reader.read_sheet(sheet_name, rows, header, used, pad=opened.ragged)
+            reader.file_subject, reader.file_grade = block_subject, block_grade
+            reader.task_max = {label: info.max_score for label, info in block.tasks.items()}
+            reader.read_sheet(sheet_name, rows, header, used, pad=opened.ragged or bool(block.layout))
+            reader.file_subject, reader.file_grade, reader.task_max = file_subject, grade, {}
+            layouts.note_block(result, block)
         if not found:
             raise _no_header_error(best, required, _A_SYNONYMS, filename)
         result.problems.extend(_notes(opened))
@@ -189,6 +196,22 @@ def read_student_results(
     result.subjects = set(rows.subject)
     result.grades = {g for g in set(rows.grade) if g is not None}
     return result
+
+
+def _required(kind: str, *, subject_known: bool, grade_known: bool) -> list[tuple[str, ...]]:
+    """The columns a format A table must have, some of them alternatives."""
+    required: list[tuple[str, ...]] = [("school_code",)]
+    if not subject_known:
+        required.append(("subject",))
+    if kind in ("vpr", "oge"):
+        required.append(("mark",))
+    elif kind == "ege":
+        required.append(("test_score", "mark"))
+    else:
+        required.append(("level",))
+    if not grade_known:
+        required.append(("class_name", "grade"))
+    return required
 
 
 class _StudentReader:
@@ -215,6 +238,8 @@ class _StudentReader:
         self.ege_min_scores = ege_min_scores
         self.counter = counter
         self.task_labels: list[str] = []
+        #: Task label → the most it scores, as the block being read says (a layout's files).
+        self.task_max: dict[str, int | None] = {}
         # (school, subject, grade) → participant code → index into the columnar lists
         self.works: dict[tuple[str, str, int | None], dict[str, int]] = {}
         # Parsers cached per distinct raw cell value: a file has few distinct marks, classes,
@@ -267,6 +292,12 @@ class _StudentReader:
         task_columns = [j for _, j, _ in header.tasks]
         task_slots = [positions[label] for label, _, _ in header.tasks]
         task_names = [text for _, _, text in header.tasks]
+        # (position among this sheet's task columns, maximum) of the tasks whose maximum is known.
+        task_maxima = [
+            (k, self.task_max[label])
+            for k, (label, _, _) in enumerate(header.tasks)
+            if self.task_max.get(label) is not None
+        ]
         # Common case: this sheet's tasks are the file's first tasks in the same order, so a
         # row's scores are its task cells joined as they stand.
         in_order = task_slots == list(range(len(task_slots)))
@@ -499,6 +530,20 @@ class _StudentReader:
                     raw = row[task_columns[k]]
                     reason = _number_refusal(f"Задание «{task_names[k]}»: балл", "task", raw)
                     bad.append(Problem(sheet, row_number, task_names[k], number_text(raw), reason))
+            elif task_maxima and scores:
+                for k, top in task_maxima:
+                    raw = row[task_columns[k]] if task_columns[k] < len(row) else ""
+                    score = task_text(raw)
+                    if score and float(score) > top:
+                        bad.append(
+                            Problem(
+                                sheet,
+                                row_number,
+                                task_names[k],
+                                score,
+                                f"Задание «{task_names[k]}»: балл {score} больше наибольшего за задание ({top})",
+                            )
+                        )
 
             primary = None
             if i_primary is not None:

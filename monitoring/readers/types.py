@@ -116,3 +116,10 @@ class ReadResult:
     header_row: int
     columns: dict[str, str]
     tasks: list[str] = field(default_factory=list)
+    #: What the file says about itself, a dict per block read: sheet, layout, subject, grade,
+    #: date, kind (layouts fill them; the product's own format leaves them empty).
+    found: list[dict] = field(default_factory=list)
+    #: Rows a layout left out (group lines, footers), named for the preview: not rejected.
+    skipped: list[Problem] = field(default_factory=list)
+    #: Task label → {"max": most it scores or None, "difficulty": "Б"/"П"/"В" or ""}.
+    task_info: dict[str, dict] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from itertools import chain, islice
 
 from config.lib.untrusted import Table
 from monitoring.readers.layouts.base import Block, Format, Layout, TaskInfo
+from monitoring.readers.types import Problem, ReadResult
 
 #: Rows of a sheet a layout sees to recognise it.
 HEAD_ROWS = 40
@@ -16,7 +17,7 @@ HEAD_ROWS = 40
 #: The registry, most specific first. Each layout module adds itself here.
 LAYOUTS: list[Layout] = []
 
-__all__ = ["HEAD_ROWS", "LAYOUTS", "Block", "Layout", "TaskInfo", "blocks"]
+__all__ = ["HEAD_ROWS", "LAYOUTS", "Block", "Layout", "TaskInfo", "blocks", "note_block"]
 
 
 def blocks(table: Table, *, format: Format) -> Iterator[Block]:
@@ -30,3 +31,21 @@ def blocks(table: Table, *, format: Format) -> Iterator[Block]:
             yield Block(sheet=sheet, rows=rows)
         else:
             yield from layout.blocks(sheet, rows)
+
+
+def note_block(result: ReadResult, block: Block) -> None:
+    """What a layout found in a block, once its rows are read (tasks and skipped rows fill then)."""
+    if block.layout:
+        result.found.append(
+            {
+                "sheet": block.sheet,
+                "layout": block.layout,
+                "subject": block.subject,
+                "grade": block.grade,
+                "date": block.date.isoformat() if block.date else "",
+                "kind": block.kind,
+            }
+        )
+    result.skipped.extend(Problem(block.sheet, row, "", "", reason) for row, reason in block.skipped)
+    for label, info in block.tasks.items():
+        result.task_info[label] = {"max": info.max_score, "difficulty": info.difficulty}
