@@ -74,6 +74,12 @@ class Outcome:
     grades: list[int] = field(default_factory=list)
     duplicate_of: int | None = None
     name_columns: list[str] = field(default_factory=list)
+    #: What the file says about itself, a dict per block a layout recognised (ФИС ОКО, РЦОИ).
+    found: list[dict] = field(default_factory=list)
+    #: Rows a layout left out (group lines, footers): named, not rejected.
+    skipped: list[dict] = field(default_factory=list)
+    #: The tasks in the order of task_scores: [{"label", "max", "difficulty"}].
+    tasks: list[dict] = field(default_factory=list)
 
     @property
     def to_take(self) -> int:
@@ -86,6 +92,8 @@ class Outcome:
             "absent": self.absent,
             "rejected": self.rejected,
             "problems": self.problems,
+            "found": self.found,
+            "skipped": self.skipped,
         }
 
 
@@ -377,6 +385,9 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
     outcome.subjects = sorted(result.subjects)
     outcome.grades = sorted(grade for grade in result.grades if grade is not None)
     outcome.name_columns = sorted({result.columns[key] for key in NAME_FIELDS if key in result.columns})
+    outcome.found = result.found
+    outcome.skipped = [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in result.skipped]
+    outcome.tasks = [{"label": label, **result.task_info.get(label, {})} for label in result.tasks]
     return _Checked(outcome, result, keep, organization_ids)
 
 
@@ -416,6 +427,10 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
         "duplicate_of": outcome.duplicate_of,
         "name_columns": outcome.name_columns,
         "problems_total": len(outcome.problems),
+        "found": outcome.found,
+        "skipped": outcome.skipped[:PROBLEMS_KEPT],
+        "skipped_total": len(outcome.skipped),
+        "tasks": outcome.tasks,
     }
     if kept:  # absent for copies kept before uploads were de-personalised
         result_import.summary["kept"] = kept
@@ -548,6 +563,23 @@ def _assessments(result_import: ResultImport, pairs) -> dict[tuple[str, int | No
     return found
 
 
+def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:
+    """Keep on each assessment the tasks its scores follow (labels, maxima, difficulty) and the
+    date the file gives, so that analysis can say «задание 9.1 (Б): выполнили 34 %»."""
+    dates = {(block["subject"], block["grade"]): block["date"] for block in found if block.get("date")}
+    for assessment in assessments:
+        changed = []
+        if tasks and assessment.tasks != tasks:
+            assessment.tasks = tasks
+            changed.append("tasks")
+        day = dates.get((assessment.subject, assessment.grade))
+        if day and not assessment.date:
+            assessment.date = day
+            changed.append("date")
+        if changed:
+            assessment.save(update_fields=changed)
+
+
 def _task_scores_text(value) -> str:
     if value is None:
         return ""
@@ -579,6 +611,7 @@ def _write_student_results(result_import: ResultImport, checked: _Checked, progr
     keep = checked.keep
     subjects, grades = rows.subject, rows.grade
     assessments = _assessments(result_import, {(subjects[i], grades[i]) for i in keep})
+    _describe_tasks(assessments.values(), checked.outcome.tasks, checked.outcome.found)
     assessment_ids = [assessments[(subjects[i], grades[i])].pk for i in keep]
     organization_ids = [checked.organization_ids[i] for i in keep]
 

@@ -33,6 +33,9 @@ class Assessment(models.Model):
     grade = models.PositiveSmallIntegerField("параллель", null=True, blank=True)
     date = models.DateField("дата проведения", null=True, blank=True)
     scale = models.CharField("шкала", max_length=20, choices=Scale.choices, default=Scale.MARKS)
+    #: The work's tasks in the order of StudentResult.task_scores, as the last imported file described
+    #: them: [{"label": "9.1", "max": 1, "difficulty": "Б"}, …] (max and difficulty when the file says).
+    tasks = models.JSONField("задания", default=list, blank=True)
 
     class Meta:
         verbose_name = "оценочная процедура"

@@ -53,7 +53,15 @@ def test_imports_and_prints_the_summary(good_file, municipality):
 def test_json_output(good_file, municipality):
     code, out = run(good_file, "--kind", "vpr", "--year", 2024, "--json")
     assert code == 0
-    assert json.loads(out) == {"read": 2, "imported": 2, "absent": 0, "rejected": 0, "problems": []}
+    assert json.loads(out) == {
+        "read": 2,
+        "imported": 2,
+        "absent": 0,
+        "rejected": 0,
+        "problems": [],
+        "found": [],
+        "skipped": [],
+    }
 
 
 def test_rejected_rows_exit_non_zero_and_write_nothing(bad_file, municipality):

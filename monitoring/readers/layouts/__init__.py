@@ -10,6 +10,7 @@ from itertools import chain, islice
 from config.lib.untrusted import Table
 from monitoring.readers.layouts.base import Block, Format, Layout, TaskInfo
 from monitoring.readers.types import Problem, ReadResult
+from monitoring.readers.values import normalize_subject
 
 #: Rows of a sheet a layout sees to recognise it.
 HEAD_ROWS = 40
@@ -30,7 +31,9 @@ def blocks(table: Table, *, format: Format) -> Iterator[Block]:
         if layout is None:
             yield Block(sheet=sheet, rows=rows)
         else:
-            yield from layout.blocks(sheet, rows)
+            for block in layout.blocks(sheet, rows):
+                block.title = block.title or layout.title
+                yield block
 
 
 def note_block(result: ReadResult, block: Block) -> None:
@@ -40,7 +43,8 @@ def note_block(result: ReadResult, block: Block) -> None:
             {
                 "sheet": block.sheet,
                 "layout": block.layout,
-                "subject": block.subject,
+                "title": block.title,
+                "subject": normalize_subject(block.subject) if block.subject else "",
                 "grade": block.grade,
                 "date": block.date.isoformat() if block.date else "",
                 "kind": block.kind,

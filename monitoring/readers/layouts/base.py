@@ -41,6 +41,8 @@ class Block:
     sheet: str
     rows: Iterator[list]
     layout: str = ""
+    #: The layout's title for the preview (set by the registry from the layout).
+    title: str = ""
     subject: str = ""
     grade: int | None = None
     date: dt.date | None = None
