@@ -345,6 +345,8 @@ def _plan_codes(plan: _Plan) -> None:
         "first_name": first("first_name"),
         "middle_name": first("middle_name"),
         "birth_date": first("birth_date"),
+        # Documents make namesakes two participants (readers.pseudonym).
+        "identifiers": tuple(sorted(j for j, role in plan.roles.items() if role == "identifier" and j != plan.code)),
     }
     if sources["full_name"] is None and sources["last_name"] is None and sources["first_name"] is None:
         sources["full_name"] = first("content_name")

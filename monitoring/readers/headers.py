@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitoring.readers.sources import _too_many_rows
 from monitoring.readers.types import EMPTY_RUN_LIMIT, HEADER_SCAN_ROWS, PROGRESS_EVERY, Problem, ReaderError
@@ -232,6 +232,9 @@ class _Header:
     tasks: list[tuple[str, int, str]]
     percent: dict[str, bool]
     width: int
+    #: Every column naming a document or another identifier (Серия, Номер, СНИЛС): with the name
+    #: and birth date they make the pseudonym, so that namesakes stay two participants.
+    identifiers: list[int] = field(default_factory=list)
 
     def missing(self, required: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         return [group for group in required if not any(name in self.index for name in group)]
@@ -263,6 +266,8 @@ def _match_header(
         if canonical is None and personal:
             canonical = personal_field(text)
         if canonical is not None:
+            if canonical == "identifier":
+                header.identifiers.append(j)
             if canonical not in header.index:
                 header.index[canonical] = j
                 header.written[canonical] = text

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 
 from monitoring.readers.values import _SPACES_RE, _cell_text
 
@@ -40,9 +41,20 @@ def _normalize_birth_date(value: object) -> str:
     return text.casefold()
 
 
-def pseudonym(key: bytes, *, last_name: object, first_name: object, middle_name: object, birth_date: object) -> str:
+def pseudonym(
+    key: bytes,
+    *,
+    last_name: object,
+    first_name: object,
+    middle_name: object,
+    birth_date: object,
+    document: object = "",
+) -> str:
     """A stable pseudonymous participant code: "p" + 20 hex digits of HMAC-SHA256 over the
-    normalized name (casefolded, ё → е, spaces collapsed) and the ISO birth date.
+    normalized name (casefolded, ё → е, spaces collapsed), the ISO birth date and, when the file
+    has them, the identifying documents (series and number, letters and digits only): two
+    namesakes of one school, whose protocol carries no birth date, stay two participants. A file
+    without documents makes the same codes as before documents were taken.
 
     The key is a setting of the installation: with it the same child gets the same code next
     year, without the product keeping the name (ФИО are never stored).
@@ -55,7 +67,14 @@ def pseudonym(key: bytes, *, last_name: object, first_name: object, middle_name:
             _normalize_birth_date(birth_date),
         )
     )
+    document = _normalize_document(document)
+    if document:
+        message += "\x1f" + document
     return "p" + hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+
+
+def _normalize_document(value: object) -> str:
+    return "".join(char for char in _cell_text(value).upper() if char.isalnum())
 
 
 def row_pseudonym(
@@ -67,6 +86,7 @@ def row_pseudonym(
     first_name: int | None,
     middle_name: int | None,
     birth_date: int | None,
+    identifiers: Sequence[int] = (),
 ) -> str:
     """The pseudonym of one row from its name and birth-date columns (indexes into ``row``), or ""
     when the row does not name a child well enough (a surname alone is too weak to tell children
@@ -84,7 +104,8 @@ def row_pseudonym(
     if not (last and first):
         return ""
     birth = row[birth_date] if birth_date is not None and birth_date < len(row) else ""
-    return pseudonym(key, last_name=last, first_name=first, middle_name=middle, birth_date=birth)
+    document = "".join(text(j) for j in identifiers)
+    return pseudonym(key, last_name=last, first_name=first, middle_name=middle, birth_date=birth, document=document)
 
 
 #: A participant's age on the day the file is checked: ВПР and КДР start in the first grades

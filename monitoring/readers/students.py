@@ -501,7 +501,7 @@ class _StudentReader:
             else:
                 code = ""
             if not code and has_names:
-                code = self._pseudonym(row, i_full_name, name_columns, i_birth)
+                code = self._pseudonym(row, i_full_name, name_columns, i_birth, header.identifiers)
 
             variant = None
             if i_variant is not None:
@@ -677,7 +677,12 @@ class _StudentReader:
         result.absent = absent
 
     def _pseudonym(
-        self, row: list, i_full_name: int | None, name_columns: list[int | None], i_birth: int | None
+        self,
+        row: list,
+        i_full_name: int | None,
+        name_columns: list[int | None],
+        i_birth: int | None,
+        identifiers: list[int],
     ) -> str:
         last, first, middle = name_columns
         return row_pseudonym(
@@ -688,6 +693,7 @@ class _StudentReader:
             first_name=first,
             middle_name=middle,
             birth_date=i_birth,
+            identifiers=identifiers,
         )
 
 

@@ -146,7 +146,7 @@ def taken(variant: int) -> int:
 
 
 def expected_codes(variant: int, people: list[Child], key: bytes) -> set[str]:
-    names = VARIANTS[variant][0]
+    names, _, documents = VARIANTS[variant]
     return {
         pseudonym(
             key,
@@ -154,6 +154,8 @@ def expected_codes(variant: int, people: list[Child], key: bytes) -> set[str]:
             first_name=person.first,
             middle_name="" if names == ["Фамилия, имя"] else person.middle,
             birth_date=person.birth,
+            # Documents under a header that names them make the code too (namesakes stay apart).
+            document="" if variant == UNRECOGNISED else "".join(document_cells(documents, person)),
         )
         for person in people[: taken(variant)]
     }

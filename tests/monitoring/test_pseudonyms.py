@@ -101,3 +101,29 @@ def test_given_participant_codes_are_kept_as_written(xlsx, run_import, school_a)
     run_import(xlsx(rows), kind="vpr", subject="Математика")
     assert list(StudentResult.objects.values_list("participant_code", flat=True)) == ["000777"]
     assert "Петров" not in "\n".join(all_text_in_database())
+
+
+def test_namesakes_with_different_documents_stay_two_participants(xlsx, run_import, school_a):
+    """A protocol carries no birth date: two Ивановы Иваны Ивановичи of one school are told apart
+    by their documents, and neither the names nor the documents are stored."""
+    rows = [
+        ["Код ОО", "Класс", "Предмет", "Фамилия", "Имя", "Отчество", "Серия", "Номер", "Отметка"],
+        [school_a.code, "9А", "Математика", "Иванов", "Иван", "Иванович", "4510", "123456", 4],
+        [school_a.code, "9Б", "Математика", "Иванов", "Иван", "Иванович", "4511", "654321", 3],
+    ]
+    result_import, outcome = run_import(xlsx(rows), "ОГЭ.xlsx", kind="oge", year=2026)
+    assert outcome.rejected == 0 and outcome.imported == 2
+    codes = set(StudentResult.objects.values_list("participant_code", flat=True))
+    assert len(codes) == 2
+    dump = " ".join(str(v) for v in StudentResult.objects.values_list("participant_code", "class_name"))
+    assert "Иванов" not in dump and "123456" not in dump
+
+
+def test_the_same_names_and_document_are_one_participant(xlsx, run_import, school_a):
+    rows = [
+        ["Код ОО", "Класс", "Предмет", "ФИО", "Документ", "Отметка"],
+        [school_a.code, "9А", "Математика", "Петров Пётр Петрович", "4510 123456", 4],
+        [school_a.code, "9А", "Математика", "Петров Пётр Петрович", "4510 123456", 5],
+    ]
+    _, outcome = run_import(xlsx(rows), "ОГЭ.xlsx", kind="oge", year=2026, apply=False)
+    assert outcome.rejected == 1  # the same child twice in one work
