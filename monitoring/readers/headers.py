@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from monitoring.readers.sources import _too_many_rows
@@ -77,8 +77,22 @@ def _synonym_map(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {_header_key(name): canonical for canonical, names in synonyms.items() for name in names}
 
 
-_A_KEYS = _synonym_map(_A_SYNONYMS)
-_B_KEYS = _synonym_map(_B_SYNONYMS)
+#: Columns of real exports that hold nothing the product keeps (a row number, a name of a school
+#: whose code is in another column, where the exam was written): known, and left alone.
+_IGNORED_HEADERS = (
+    "№",
+    "№ п/п",
+    "Название ОО",
+    "Наименование ОО",
+    "Муниципалитет",
+    "Код МСУ",
+    "Код ППЭ",
+    "Аудитория",
+    "Регион",
+    "Пол",
+)
+_A_KEYS = {**{_header_key(text): "" for text in _IGNORED_HEADERS}, **_synonym_map(_A_SYNONYMS)}
+_B_KEYS = {**{_header_key(text): "" for text in _IGNORED_HEADERS}, **_synonym_map(_B_SYNONYMS)}
 
 # ---- personal data headers -------------------------------------------------------------------
 # Columns that can name a person. The reader uses the child's names and birth date only to make
@@ -235,6 +249,8 @@ class _Header:
     #: Every column naming a document or another identifier (Серия, Номер, СНИЛС): with the name
     #: and birth date they make the pseudonym, so that namesakes stay two participants.
     identifiers: list[int] = field(default_factory=list)
+    #: Header cells no field, task or personal column answers to: (column, text as written).
+    unknown: list[tuple[int, str]] = field(default_factory=list)
 
     def missing(self, required: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         return [group for group in required if not any(name in self.index for name in group)]
@@ -260,7 +276,7 @@ def _match_header(
         if not text:
             continue
         key = _header_key(text)
-        canonical = keys.get(key)
+        canonical = keys.get(key) or None
         if canonical is None:
             canonical = next((name for prefix, name in prefixes.items() if key.startswith(prefix)), None)
         if canonical is None and personal:
@@ -273,11 +289,15 @@ def _match_header(
                 header.written[canonical] = text
                 header.percent[canonical] = "%" in text or "процент" in key
             continue
-        if tasks:
-            label = _task_label(text)
-            if label is not None and label not in seen_tasks:
+        if key in keys:
+            continue  # mapped by a methodist to «не использовать»
+        label = _task_label(text) if tasks else None
+        if label is not None:
+            if label not in seen_tasks:
                 seen_tasks.add(label)
                 header.tasks.append((label, j, text))
+            continue
+        header.unknown.append((j, text))
     if above is not None:
         _group_percent(header, above)
     return header
@@ -405,8 +425,19 @@ def _no_header_error(
         for group in missing
     ]
     names = ", ".join(_required_display(group, synonyms) for group in missing)
-    return ReaderError(
+    error = ReaderError(
         f"В файле «{filename}» не найдена строка заголовков: в первых {HEADER_SCAN_ROWS} строках "
         f"ни одного листа нет столбцов {names}",
         problems,
     )
+    # The columns of the nearest header that nothing answers to: a methodist may map them.
+    error.unknown_columns = [text for _, text in header.unknown] if header is not None and header.index else []
+    return error
+
+
+def mapped_keys(keys: dict[str, str], mapping: Mapping[str, str] | None) -> dict[str, str]:
+    """The header keys of a format with a municipality's own mapping added: header text → field,
+    or "" for a column to leave alone («не использовать»)."""
+    if not mapping:
+        return keys
+    return {**keys, **{_header_key(text): field for text, field in mapping.items()}}

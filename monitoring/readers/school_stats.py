@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +20,7 @@ from monitoring.readers.headers import (
     _Header,
     _is_empty,
     _no_header_error,
+    mapped_keys,
 )
 from monitoring.readers.sources import _notes, _opened
 from monitoring.readers.types import Problem, ReadResult, SchoolStatRow
@@ -72,6 +73,7 @@ def read_school_stats(
     max_rows: int = 2_000_000,
     max_bytes: int = 200 * 1024 * 1024,
     progress: Callable[[int], None] | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ReadResult:
     """Read a format B file (one row per school, subject and grade: mark distribution).
 
@@ -97,6 +99,7 @@ def read_school_stats(
         columns={},
     )
     seen: dict[tuple[str, str, int], tuple[int, str]] = {}
+    keys = mapped_keys(_B_KEYS, mapping)
     with _opened(source, filename, max_bytes) as opened:
         best: tuple[str, _Header] | None = None
         found = False
@@ -107,11 +110,12 @@ def read_school_stats(
             block_subject = file_subject or (normalize_subject(block.subject) if block.subject else "")
             block_grade = grade if grade is not None else block.grade
             required = _required(subject_known=bool(block_subject), grade_known=block_grade is not None)
-            header, partial, used = _find_header(rows, _B_KEYS, required, tasks=False, prefixes=_B_PREFIXES)
+            header, partial, used = _find_header(rows, keys, required, tasks=False, prefixes=_B_PREFIXES)
             if header is None:
                 if partial is not None and (best is None or len(partial.index) > len(best[1].index)):
                     best = (sheet_name, partial)
                 continue
+            result.unknown_columns += [text for _, text in header.unknown if text not in result.unknown_columns]
             if not found:
                 result.header_row = header.row
                 result.columns = dict(header.written)

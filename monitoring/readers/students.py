@@ -19,6 +19,7 @@ from monitoring.readers.headers import (
     _Header,
     _is_empty,
     _no_header_error,
+    mapped_keys,
 )
 from monitoring.readers.pseudonyms import birth_date_problem, row_pseudonym
 from monitoring.readers.sources import _notes, _opened
@@ -109,6 +110,7 @@ def read_student_results(
     max_rows: int = 2_000_000,
     max_bytes: int = 200 * 1024 * 1024,
     progress: Callable[[int], None] | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ReadResult:
     """Read a format A file (one row per participant and work).
 
@@ -156,6 +158,7 @@ def read_student_results(
         ege_min_scores={normalize_subject(k): v for k, v in (ege_min_scores or {}).items()},
         counter=counter,
     )
+    keys = mapped_keys(_A_KEYS, mapping)
     with _opened(source, filename, max_bytes) as opened:
         best: tuple[str, _Header] | None = None
         found = False
@@ -171,11 +174,12 @@ def read_student_results(
                 subject_known=bool(block_subject),
                 grade_known=block_grade is not None or default_grade is not None,
             )
-            header, partial, used = _find_header(rows, _A_KEYS, required, tasks=True, prefixes={}, personal=True)
+            header, partial, used = _find_header(rows, keys, required, tasks=True, prefixes={}, personal=True)
             if header is None:
                 if partial is not None and (best is None or len(partial.index) > len(best[1].index)):
                     best = (sheet_name, partial)
                 continue
+            result.unknown_columns += [text for _, text in header.unknown if text not in result.unknown_columns]
             if not found:
                 result.header_row = header.row
                 result.columns = dict(header.written)

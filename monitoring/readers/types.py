@@ -37,10 +37,12 @@ class Problem:
 
 
 class ReaderError(Exception):
-    """The file as a whole cannot be read; the message is Russian and ``problems`` says why."""
+    """The file as a whole cannot be read; the message is Russian and ``problems`` says why;
+    ``unknown_columns``: header cells of the nearest header that nothing answers to."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
+        self.unknown_columns: list[str] = []
         self.problems: list[Problem] = (
             problems if problems is not None else [Problem(sheet="", row=None, column="", value="", reason=message)]
         )
@@ -121,5 +123,7 @@ class ReadResult:
     found: list[dict] = field(default_factory=list)
     #: Rows a layout left out (group lines, footers), named for the preview: not rejected.
     skipped: list[Problem] = field(default_factory=list)
+    #: Header cells of the tables read that no field answers to, as written (a methodist maps them).
+    unknown_columns: list[str] = field(default_factory=list)
     #: Task label → {"max": most it scores or None, "difficulty": "Б"/"П"/"В" or ""}.
     task_info: dict[str, dict] = field(default_factory=dict)
