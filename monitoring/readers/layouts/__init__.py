@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from itertools import chain, islice
 
 from config.lib.untrusted import Table
+from monitoring.readers.layouts import fisoko
 from monitoring.readers.layouts.base import Block, Format, Layout, TaskInfo
 
 #: Rows of a sheet a layout sees to recognise it.
 HEAD_ROWS = 40
 
 #: The registry, most specific first. Each layout module adds itself here.
-LAYOUTS: list[Layout] = []
+LAYOUTS: list[Layout] = [fisoko.FIS_OKO_F1]
 
 __all__ = ["HEAD_ROWS", "LAYOUTS", "Block", "Layout", "TaskInfo", "blocks"]
 
