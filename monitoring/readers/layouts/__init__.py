@@ -15,7 +15,7 @@ from monitoring.readers.layouts.base import Block, Format, Layout, TaskInfo
 HEAD_ROWS = 40
 
 #: The registry, most specific first. Each layout module adds itself here.
-LAYOUTS: list[Layout] = [fisoko.FIS_OKO_F1]
+LAYOUTS: list[Layout] = [fisoko.FIS_OKO_F1, fisoko.FIS_OKO_STATISTICS]
 
 __all__ = ["HEAD_ROWS", "LAYOUTS", "Block", "Layout", "TaskInfo", "blocks"]
 

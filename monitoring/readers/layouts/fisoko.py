@@ -300,3 +300,176 @@ def _chained(head: list[list], rest: Iterator[list]) -> Iterator[list]:
 
 
 FIS_OKO_F1 = FisOkoIndividualResults()
+
+
+# ---- statistics reports -----------------------------------------------------------------------
+
+_GROUPS_KEY = _header_key("Группы участников")
+_PARTICIPANTS_KEY = _header_key("Кол-во участников")
+_MARK_KEYS = ("2", "3", "4", "5")
+#: A school row of a report: «(sch710201) МБОУ СОШ № 4», the login first.
+_SCHOOL_ROW_RE = re.compile(r"^\(\s*([a-z]+\d+)\s*\)\s*(.*)$", re.IGNORECASE)
+_REPORT_WORDS = ("статистика по отметкам", "сравнение отметок", "впр", "всероссийские проверочные работы")
+#: Rows of a block of «Сравнение отметок с отметками по журналу», by their first word.
+_JOURNAL_ROWS = {"понизили": "lowered", "подтвердили": "confirmed", "повысили": "raised"}
+_JOURNAL_HEADER = ["Код ОО", "Наименование ОО", "Кол-во участников", "Понизили, %", "Подтвердили, %", "Повысили, %"]
+
+
+def _stats_header_at(rows: list[list]) -> int | None:
+    """Index of the row holding «Группы участников» and «Кол-во участников»."""
+    for i, row in enumerate(rows[:_HEADER_SEARCH]):
+        keys = _keys(row)
+        if _GROUPS_KEY in keys and _PARTICIPANTS_KEY in keys:
+            return i
+    return None
+
+
+def _first_text(texts: list[str]) -> str:
+    return next((text for text in texts if text), "")
+
+
+class FisOkoStatistics:
+    """ФИС ОКО, ВПР, the reports «Статистика по отметкам» (a row per group: «Вся выборка», region,
+    municipality, school «(sch710201) МБОУ …», with the shares of marks 2–5 in % under a merged
+    «Распределение групп баллов в %») and «Сравнение отметок с отметками по журналу» (per group,
+    a name line and four lines «Понизили / Подтвердили / Повысили / Всего» with counts and %).
+    Only school rows are kept; each becomes a format B row with the login as «Код ОО»."""
+
+    title = "ФИС ОКО, статистика ВПР («Статистика по отметкам», «Сравнение отметок с отметками по журналу»)"
+    formats: tuple[Format, ...] = ("school_stats",)
+
+    def recognises(self, sheet: str, head: list[list]) -> bool:
+        at = _stats_header_at(head)
+        if at is None:
+            return False
+        above = " ".join(" ".join(_texts(row)) for row in head[:at]).casefold()
+        return any(word in above for word in _REPORT_WORDS)
+
+    def blocks(self, sheet: str, rows: Iterator[list]) -> Iterator[Block]:
+        rows = iter(rows)
+        head: list[list] = []
+        for row in rows:
+            head.append(row)
+            if len(head) >= _HEADER_SEARCH:
+                break
+        at = _stats_header_at(head)
+        if at is None:
+            yield Block(sheet=sheet, rows=_chained(head, rows))
+            return
+        about = _about(head[:at])
+        keys = _keys(head[at])
+        below = _keys(head[at + 1]) if at + 1 < len(head) else []
+        marks_here = all(key in keys for key in _MARK_KEYS)
+        marks_below = all(key in below for key in _MARK_KEYS)
+        block = Block(
+            sheet=sheet,
+            rows=iter(()),
+            layout="fisoko_marks" if marks_here or marks_below else "fisoko_journal",
+            subject=about.subject,
+            grade=about.grade,
+            date=about.date,
+            kind="vpr",
+        )
+        if block.layout == "fisoko_marks":
+            block.rows = self._marks(block, head, at, at + 1 if marks_below else at, rows)
+        else:
+            block.rows = self._journal(block, head, at, rows)
+        yield block
+
+    def _marks(self, block: Block, head: list[list], at: int, last: int, rest: Iterator[list]) -> Iterator[list]:
+        """«Статистика по отметкам»: the group column becomes «Код ОО» and «Наименование ОО»."""
+        i_group = _keys(head[at]).index(_GROUPS_KEY)
+
+        def split(row: list, code: object, name: object) -> list:
+            row = list(row) + [""] * (i_group + 1 - len(row))
+            row[i_group] = code
+            row.insert(i_group + 1, name)
+            return row
+
+        yield from head[:at]
+        header_rows = head[at : last + 1]
+        yield split(header_rows[0], "Код ОО", "Наименование ОО")
+        for row in header_rows[1:]:
+            yield split(row, "", "")
+        lower_keys = _keys(head[last])
+        mark_columns = [lower_keys.index(key) for key in _MARK_KEYS]
+        i_participants = _keys(head[at]).index(_PARTICIPANTS_KEY)
+        for number, row in enumerate(_chained(head[last + 1 :], rest), start=last + 2):
+            texts = _texts(row)
+            if not any(texts):
+                yield row
+                continue
+            group = texts[i_group] if i_group < len(texts) else ""
+            school = _SCHOOL_ROW_RE.match(group)
+            if school is None:
+                block.skipped.append((number, f"строка «{group or _first_text(texts)}» (не ОО)"))
+                yield []
+                continue
+            cells = [texts[j] if j < len(texts) else "" for j in (i_participants, *mark_columns)]
+            if cells[0] in ("", "0") and not any(cells[1:]):
+                block.skipped.append((number, f"строка ОО {school.group(1)} без участников"))
+                yield []
+                continue
+            yield split(row, school.group(1), school.group(2).strip())
+
+    def _journal(self, block: Block, head: list[list], at: int, rest: Iterator[list]) -> Iterator[list]:
+        """«Сравнение отметок с отметками по журналу»: the four lines of a school become one row,
+        put where its «Всего» line stands; the lines of other groups are left out."""
+        keys = _keys(head[at])
+        texts_at = _texts(head[at])
+        i_participants = keys.index(_PARTICIPANTS_KEY)
+        i_percent = next(
+            (j for j, text in enumerate(texts_at) if text.startswith("%") or "процент" in text.casefold()), None
+        )
+        yield from head[:at]
+        yield list(_JOURNAL_HEADER)
+        group = ""  # the group the lines below belong to
+        login: re.Match | None = None
+        shares: dict[str, object] = {}
+        lines: list[int] = []
+        for number, row in enumerate(_chained(head[at + 1 :], rest), start=at + 2):
+            texts = _texts(row)
+            first = _first_text(texts)
+            if not first:
+                yield row
+                continue
+            word = first.casefold().split()[0].strip("(:")
+            if word in _JOURNAL_ROWS or word == "всего":
+                if login is None:
+                    block.skipped.append((number, f"строка «{first}» группы «{group}» (не ОО)"))
+                    yield []
+                    continue
+                if word != "всего":
+                    shares[_JOURNAL_ROWS[word]] = (
+                        row[i_percent] if i_percent is not None and i_percent < len(row) else ""
+                    )
+                    lines.append(number)
+                    yield []
+                    continue
+                total = row[i_participants] if i_participants < len(row) else ""
+                for line in lines:
+                    block.skipped.append((line, f"строка ОО {login.group(1)}: сведена в строку {number}"))
+                yield [
+                    login.group(1),
+                    login.group(2).strip(),
+                    total,
+                    shares.get("lowered", ""),
+                    shares.get("confirmed", ""),
+                    shares.get("raised", ""),
+                ]
+                login, shares, lines = None, {}, []
+                continue
+            if login is not None:  # a school's lines ended without «Всего»
+                block.skipped.append((lines[0], f"у ОО {login.group(1)} нет строки «Всего»: строки не прочитаны"))
+            group = first
+            login = _SCHOOL_ROW_RE.match(first)
+            shares = {}
+            lines = [number]
+            if login is None:
+                block.skipped.append((number, f"строка «{first}» (не ОО)"))
+            yield []
+        if login is not None:
+            block.skipped.append((lines[0], f"у ОО {login.group(1)} нет строки «Всего»: строки не прочитаны"))
+
+
+FIS_OKO_STATISTICS = FisOkoStatistics()
