@@ -15,13 +15,15 @@ from monitoring.readers.values import _cell_text, _header_key
 # --------------------------------------------------------------------------------------------
 
 _TASK_RE = re.compile(
-    r"^(?:№|n|no|задание|зад|з)?\s*(\d{1,3})(?:\s*\(\s*(\d{1,2})\s*\)|\.(\d{1,2})|\s*([a-zа-я]))?$",
+    r"^(?:№|n|no|задание|зад|з)?\s*(\d{1,3})"
+    r"(?:\s*\(\s*(\d{1,2})\s*\)|\.(\d{1,2})|\s*([a-zа-я])|\s*[кk]\s*(\d{1,2}))?$",
     re.IGNORECASE,
 )
 
 
 def _task_label(text: str) -> str | None:
-    """ "1" → "1", "№ 4(1)" / "Задание 4.1" → "4(1)", "5а" → "5а"; None when not a task header."""
+    """ "1" → "1", "№ 4(1)" / "Задание 4.1" → "4(1)", "5а" → "5а", "12К1" / "12k1" → "12К1" (criterion 1
+    of task 12, as ФИС ОКО writes it, with a Cyrillic or Latin К); None when not a task header."""
     compact = text.strip().rstrip(".").strip()
     match = _TASK_RE.match(compact)
     if not match:
@@ -32,6 +34,8 @@ def _task_label(text: str) -> str | None:
         return f"{number}({int(sub)})"
     if match.group(4):
         return number + match.group(4).lower()
+    if match.group(5):
+        return f"{number}К{int(match.group(5))}"
     return number
 
 
