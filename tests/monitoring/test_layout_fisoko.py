@@ -274,7 +274,6 @@ def test_f1_without_oo_column_is_read_by_the_format_a_reader(tmp_path):
     assert result.school_codes == {"sch710201", "sch710202"}
 
 
-@pytest.mark.xfail(reason="needs per-block subject wiring", strict=False)
 def test_f1_end_to_end_through_read_student_results(tmp_path):
     path = tmp_path / "f1.xlsx"
     path.write_bytes(xlsx_bytes({"Инструкция": [["Как читать отчёт"]], "Индивидуальные результаты": canonical_f1()}))
