@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery
@@ -31,7 +32,8 @@ from config.lib.numbers import Range, parse_number
 from config.lib.untrusted import FileRefused, open_table
 from config.lib.xlsx import safe_row
 from monitoring import personal_data, readers
-from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
+from monitoring.models import Assessment, EgeMinScore, HeaderMapping, ResultImport, SchoolStat, StudentResult
+from schools.access import access_for
 from schools.models import Municipality, Organization
 
 Progress = Callable[..., None]
@@ -80,6 +82,8 @@ class Outcome:
     skipped: list[dict] = field(default_factory=list)
     #: The tasks in the order of task_scores: [{"label", "max", "difficulty"}].
     tasks: list[dict] = field(default_factory=list)
+    #: Header cells nothing answers to: the preview offers to map them.
+    unknown_columns: list[str] = field(default_factory=list)
 
     @property
     def to_take(self) -> int:
@@ -278,6 +282,7 @@ def _read(result_import: ResultImport, progress: Progress | None):
         "grade": result_import.grade,
         "max_rows": MAX_ROWS,
         "max_bytes": MAX_BYTES,
+        "mapping": header_mappings_of(result_import.municipality, result_import.format),
     }
     if result_import.format == ResultImport.Format.SCHOOL_STATS:
         return readers.read_school_stats(
@@ -330,6 +335,7 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
             _problem("", None, "", "", str(error))
         ]
         outcome.rejected = 0
+        outcome.unknown_columns = error.unknown_columns
         return _Checked(outcome, None, [], [])
 
     registry = _registry(result_import.municipality)
@@ -386,6 +392,7 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
     outcome.grades = sorted(grade for grade in result.grades if grade is not None)
     outcome.name_columns = sorted({result.columns[key] for key in NAME_FIELDS if key in result.columns})
     outcome.found = result.found
+    outcome.unknown_columns = result.unknown_columns
     outcome.skipped = [_problem(p.sheet, p.row, p.column, p.value, p.reason) for p in result.skipped]
     outcome.tasks = [{"label": label, **result.task_info.get(label, {})} for label in result.tasks]
     return _Checked(outcome, result, keep, organization_ids)
@@ -431,6 +438,7 @@ def _store_outcome(result_import: ResultImport, outcome: Outcome, status: str) -
         "skipped": outcome.skipped[:PROBLEMS_KEPT],
         "skipped_total": len(outcome.skipped),
         "tasks": outcome.tasks,
+        "unknown_columns": outcome.unknown_columns,
     }
     if kept:  # absent for copies kept before uploads were de-personalised
         result_import.summary["kept"] = kept
@@ -561,6 +569,45 @@ def _assessments(result_import: ResultImport, pairs) -> dict[tuple[str, int | No
     # waits here until the first has committed (rows locked in id order, so no deadlock).
     list(Assessment.objects.select_for_update().filter(pk__in=[a.pk for a in found.values()]).order_by("pk"))
     return found
+
+
+# --------------------------------------------------------------------------- header mappings
+
+
+def header_mappings_of(municipality: Municipality | None, format: str) -> dict[str, str]:
+    """The municipality's mapping of column headings to fields (or "" to leave a column alone)."""
+    if municipality is None:
+        return {}
+    return dict(HeaderMapping.objects.filter(municipality=municipality, format=format).values_list("header", "field"))
+
+
+@transaction.atomic
+def header_mappings_save(*, result_import: ResultImport, mapping: dict[str, str | None], by) -> int:
+    """Save what a methodist chose for the unknown columns of an upload: a field, "" for «не
+    использовать», None for «не решено» (nothing saved). The next check of this file, and every
+    later file of the municipality with the same headings, reads them so. Returns how many were saved."""
+    if not access_for(by).can_edit_municipality(result_import.municipality_id):
+        raise PermissionDenied("Сопоставлять столбцы может методист или руководитель УО муниципалитета")
+    allowed = readers.field_labels(result_import.format)
+    unknown = set(result_import.summary.get("unknown_columns") or [])
+    saved = 0
+    for header, chosen in mapping.items():
+        if chosen is None:
+            continue
+        if header not in unknown:
+            raise ResultImportError(f"Столбца «{header}» нет среди нераспознанных столбцов файла")
+        if chosen and chosen not in allowed:
+            raise ResultImportError(f"Поле «{chosen}» не существует: выберите поле из списка")
+        HeaderMapping.objects.update_or_create(
+            municipality=result_import.municipality,
+            format=result_import.format,
+            header=header[:200],
+            defaults={"field": chosen, "created_by": by},
+        )
+        saved += 1
+    if saved:
+        audit_record(action="other", user=by, obj=result_import, detail={"header_mapping": mapping})
+    return saved
 
 
 def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:

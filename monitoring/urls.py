@@ -8,6 +8,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/recheck/", views.import_recheck, name="import_recheck"),
+    path("imports/<int:pk>/columns/", views.import_columns, name="import_columns"),
     path("imports/<int:pk>/file/", views.import_file, name="import_file"),
     path("imports/<int:pk>/rejected.xlsx", views.import_rejected, name="import_rejected"),
 ]

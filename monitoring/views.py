@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from config.audit.services import audit_record
 from monitoring.forms import ConfirmForm, ResultUploadForm
 from monitoring.models import ResultImport
+from monitoring.readers import field_labels
 from monitoring.selectors import import_municipalities, result_import_get, result_imports_for, school_stats_for
-from monitoring.services import ResultImportError, result_import_create
+from monitoring.services import ResultImportError, header_mappings_save, result_import_create
 from monitoring.tasks import APPLY_TASK, PREVIEW_TASK, result_import_job_start
 
 PROBLEMS_SHOWN = 500
@@ -55,6 +56,7 @@ def import_detail(request, pk: int):
         "problems_total": result_import.summary.get("problems_total", len(problems)),
         "problems_hidden": max(result_import.summary.get("problems_total", len(problems)) - PROBLEMS_SHOWN, 0),
         "confirm_form": ConfirmForm(),
+        "column_fields": field_labels(result_import.format),
         "stats": school_stats_for(request.user, result_import=result_import)
         if result_import.status == ResultImport.Status.IMPORTED
         else None,
@@ -94,6 +96,32 @@ def import_recheck(request, pk: int):
     elif result_import.status == ResultImport.Status.IMPORTED:
         messages.warning(request, "Этот файл уже импортирован; загрузите новый файл, чтобы заменить результаты")
     else:
+        result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
+    return redirect("monitoring:import_detail", pk=result_import.pk)
+
+
+@login_required
+@require_POST
+def import_columns(request, pk: int):
+    """Map the columns the check did not recognise, then check the file again with the mapping
+    (which the municipality's later files get too)."""
+    result_import = result_import_get(user=request.user, pk=pk)
+    unknown = result_import.summary.get("unknown_columns") or []
+    mapping = {}
+    for number, header in enumerate(unknown):
+        chosen = request.POST.get(f"field_{number}", "?")
+        mapping[header] = None if chosen == "?" else chosen
+    try:
+        saved = header_mappings_save(result_import=result_import, mapping=mapping, by=request.user)
+    except ResultImportError as error:
+        messages.error(request, str(error))
+        return redirect("monitoring:import_detail", pk=result_import.pk)
+    if not saved:
+        messages.warning(request, "Ни один столбец не сопоставлен: выберите поле или «не использовать»")
+    elif result_import.is_busy or result_import.status == ResultImport.Status.IMPORTED:
+        messages.success(request, f"Сопоставлено столбцов: {saved}; они будут учтены при следующей загрузке")
+    else:
+        messages.success(request, f"Сопоставлено столбцов: {saved}; файл проверяется снова")
         result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
     return redirect("monitoring:import_detail", pk=result_import.pk)
 

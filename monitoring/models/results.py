@@ -86,6 +86,37 @@ class ResultImportQuerySet(models.QuerySet):
         return self.filter(municipality_id__in=access.municipality_ids)
 
 
+class HeaderMapping(models.Model):
+    """Сопоставление заголовка: a column heading of the files a municipality receives, mapped by a
+    methodist to a field of a format (or to «не использовать»), applied to every later file."""
+
+    class Format(models.TextChoices):
+        STUDENTS = "students", "Результаты участников (формат A)"
+        SCHOOL_STATS = "school_stats", "Статистика по ОО (формат B)"
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="header_mappings", verbose_name="муниципалитет"
+    )
+    format = models.CharField("формат", max_length=20, choices=Format.choices)
+    header = models.CharField("заголовок в файле", max_length=200)
+    #: A field of the format's reader, or "" for a column to leave alone.
+    field = models.CharField("поле", max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="кто сопоставил"
+    )
+    created_at = models.DateTimeField("когда", auto_now=True)
+
+    class Meta:
+        verbose_name = "сопоставление заголовка"
+        verbose_name_plural = "сопоставления заголовков"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "format", "header"], name="header_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.field or 'не использовать'}"
+
+
 class ResultImport(models.Model):
     """Загрузка книги результатов: the kept original file, its checksum, counts and every problem."""
 

@@ -38,7 +38,7 @@ is read whole, and sheets are streamed row by row. Its refusals become :class:`R
 
 from __future__ import annotations
 
-from monitoring.readers.headers import PERSONAL_FIELDS, REMOVED, header_field, personal_field
+from monitoring.readers.headers import PERSONAL_FIELDS, REMOVED, field_labels, header_field, personal_field
 from monitoring.readers.pseudonyms import birth_date_problem, pseudonym, row_pseudonym
 from monitoring.readers.school_stats import read_school_stats
 from monitoring.readers.sources import _notes, _opened
@@ -69,6 +69,7 @@ __all__ = [
     "StudentRows",
     "TEXTS",
     "birth_date_problem",
+    "field_labels",
     "header_field",
     "normalize_subject",
     "parse_class",

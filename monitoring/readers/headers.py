@@ -81,6 +81,13 @@ def _synonym_map(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {_header_key(name): canonical for canonical, names in synonyms.items() for name in names}
 
 
+def field_labels(format: str) -> dict[str, str]:
+    """The fields a methodist may map a column to, with the name the product's own format gives
+    them (names and birth dates are not among them: they never reach a mapped column)."""
+    synonyms = _A_SYNONYMS if format == "students" else _B_SYNONYMS
+    return {field: names[0] for field, names in synonyms.items() if field not in PERSONAL_FIELDS}
+
+
 #: Columns of real exports that hold nothing the product keeps (a row number, a name of a school
 #: whose code is in another column, where the exam was written): known, and left alone.
 _IGNORED_HEADERS = (
