@@ -247,9 +247,10 @@ class _Pending:
             block.rows = _empty_rows(self.start - 1 + len(self.entries))
             return block
         participants = [entry for entry in self.entries if entry is not None]
-        grades = {parse_class(values[columns.class_index])[0] for values, _ in participants} - {None}
-        if columns.class_index is not None and len(grades) == 1:
-            block.grade = grades.pop()
+        if columns.class_index is not None:
+            grades = {parse_class(values[columns.class_index])[0] for values, _ in participants} - {None}
+            if len(grades) == 1:
+                block.grade = grades.pop()
         block.kind, score_header = _decide_kind(columns, participants, block.subject, block.grade)
 
         # Tasks: as many as the longest string of each part shows, numbered on across the parts.
