@@ -484,3 +484,23 @@ def test_codes_stored_as_excel_numbers_become_text():
     assert out[2][1:4] == ["111", "111002", "11"]
     result = read(xls_bytes({"П": RUSSIAN_EGE}), "p.xls", "ege")
     assert result.rows.school_code == ["111002", "111002"]
+
+
+def test_a_block_without_its_own_header_takes_the_one_above_and_a_repeated_header_is_dropped():
+    rows = [
+        *OGE_TWO_BLOCKS[:4],
+        OGE_HEADER,  # repeated on a printed page
+        split("3;;111002;;111;;9А;;2001;;1;;Котов;Лев;Ильич;;1111;;100003;;++++;;2(2)3(3);;9;;5;"),
+        split("02 - Математика 2025.06.06;;;;;;;;;;;;;;;;;;;;;;;;;;;"),
+        split("1;;111002;;111;;9А;;2002;;3;;Орлов;Глеб;Ильич;;1111;;100001;;+1+-+;;2(2);;6;;5;"),
+    ]
+    [(first, rows1), (second, rows2)] = read_blocks(csv_bytes(rows), "oge.csv")
+
+    assert rows1[4] == [] and len(rows1) == 6
+    assert first.skipped == []
+    assert second.subject == "Математика"
+    assert rows2[6] == rows1[1][:-6] + ["1", "2", "3", "4", "5", "6"]  # the header, in the title's row
+    result = read(csv_bytes(rows), "oge.csv", "oge")
+    assert result.problems == []
+    assert result.rows.subject == ["Русский язык", "Русский язык", "Русский язык", "Математика"]
+    assert result.rows.source_row == [3, 4, 6, 8]
