@@ -25,6 +25,7 @@ A block is buffered whole (its kind and task count are known only at its end); a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -182,14 +183,16 @@ _SHORT_SCORES = {"+": "1", "-": "0"}
 _EXTENDED_TOKEN_RE = re.compile(r"\s*([^()\s]*)\s*\(\s*(\d+)\s*\)")
 
 
-def _short_tasks(text: str) -> list[str]:
-    """«++-+1» → ["1", "1", "0", "1", "1"]. A character that is neither +, - nor a digit is kept
+@functools.lru_cache(maxsize=8192)
+def _short_tasks(text: str) -> tuple[str, ...]:
+    """«++-+1» → ("1", "1", "0", "1", "1"). A character that is neither +, - nor a digit is kept
     as it is: «Х» is a task not done to the generic reader, anything else a rejected score."""
-    return [_SHORT_SCORES.get(char, char) for char in text.replace(" ", "")]
+    return tuple(_SHORT_SCORES.get(char, char) for char in text.replace(" ", ""))
 
 
-def _extended_tasks(text: str) -> tuple[list[str], list[int | None]]:
-    """«2(2)1(3)» → (["2", "1"], [2, 3]); «10(12)» → (["10"], [12]). A string that is not
+@functools.lru_cache(maxsize=8192)
+def _extended_tasks(text: str) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """«2(2)1(3)» → (("2", "1"), (2, 3)); «10(12)» → (("10",), (12,)). A string that is not
     score(maximum) repeated comes back whole as one score, which the generic reader rejects with
     the value shown, rather than being cut into tasks at a guess."""
     scores: list[str] = []
@@ -199,11 +202,11 @@ def _extended_tasks(text: str) -> tuple[list[str], list[int | None]]:
     while position < len(text):
         match = _EXTENDED_TOKEN_RE.match(text, position)
         if match is None:
-            return [text], [None]
+            return (text,), (None,)
         scores.append(match.group(1))
         maxima.append(int(match.group(2)))
         position = match.end()
-    return scores, maxima
+    return tuple(scores), tuple(maxima)
 
 
 # ---- blocks ----------------------------------------------------------------------------------
@@ -264,7 +267,7 @@ class _Pending:
         maxima: list[int | None] = [1] * widths["short"]
         expanded: list[list[str]] = []
         for _, parts in participants:
-            cells = _short_tasks(parts.get("short", ""))
+            cells = list(_short_tasks(parts.get("short", "")))
             cells += [""] * (widths["short"] - len(cells))
             for k, cell in enumerate(cells):
                 if cell.isdigit() and int(cell) > (maxima[k] or 0):
@@ -275,7 +278,8 @@ class _Pending:
             maxima += [None] * widths[part]
             for cells, (_, parts) in zip(expanded, participants, strict=True):
                 scores, tops = _extended_tasks(parts.get(part, ""))
-                cells += scores + [""] * (widths[part] - len(scores))
+                cells += scores
+                cells += [""] * (widths[part] - len(scores))
                 for k, top in enumerate(tops):
                     if top is not None and (maxima[offset + k] is None or top > maxima[offset + k]):  # type: ignore[operator]
                         maxima[offset + k] = top
