@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from itertools import chain, islice
 
 from config.lib.untrusted import Table
-from monitoring.readers.layouts import fisoko
+from monitoring.readers.layouts import fisoko, rcoi
 from monitoring.readers.layouts.base import Block, Format, Layout, TaskInfo
 from monitoring.readers.types import Problem, ReadResult
 from monitoring.readers.values import normalize_subject
@@ -17,7 +17,7 @@ from monitoring.readers.values import normalize_subject
 HEAD_ROWS = 40
 
 #: The registry, most specific first. Each layout module adds itself here.
-LAYOUTS: list[Layout] = [fisoko.FIS_OKO_F1, fisoko.FIS_OKO_STATISTICS]
+LAYOUTS: list[Layout] = [fisoko.FIS_OKO_F1, fisoko.FIS_OKO_STATISTICS, rcoi.RCOI]
 
 __all__ = ["HEAD_ROWS", "LAYOUTS", "Block", "Layout", "TaskInfo", "blocks", "note_block"]
 
