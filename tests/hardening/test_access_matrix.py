@@ -107,7 +107,7 @@ for _name in ["order", "order_edit", "order_pdf", "order_pdf_job", "order_sign"]
 KWARGS["reports:zoning_pdf"] = lambda w: {"pk": w["method"].pk}
 for _name in ["method", "method_approve", "method_compute"]:
     KWARGS[f"analysis:{_name}"] = lambda w: {"pk": w["method"].pk}
-for _name in ["import_detail", "import_confirm", "import_recheck", "import_file", "import_rejected"]:
+for _name in ["import_detail", "import_confirm", "import_recheck", "import_columns", "import_file", "import_rejected"]:
     KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["import"].pk}
 
 
@@ -270,6 +270,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "monitoring:import_rejected": (IMPORT_OBJECT, {}),
     "monitoring:import_confirm": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "monitoring:import_recheck": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    "monitoring:import_columns": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
 }
 
 
