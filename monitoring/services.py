@@ -460,10 +460,12 @@ def result_import_preview(*, result_import: ResultImport, progress: Progress | N
 def _store_checked(result_import: ResultImport, checked: _Checked, status: str, progress: Progress | None) -> None:
     """Record a check that wrote no results: the outcome, the rejected-rows workbook, and no
     copy of a file refused as a whole (a bomb, a formula, not a table): nothing can be taken
-    from it, and what it holds is unknown."""
+    from it, and what it holds is unknown. A file refused only for columns it names in a way the
+    product does not know is kept, so that they can be mapped and the file checked again."""
     _store_outcome(result_import, checked.outcome, status)
     _store_rejected_rows(result_import, checked, progress)
-    if checked.result is None and result_import.file:
+    if checked.result is None and result_import.file and not checked.outcome.unknown_columns:
+        # Kept while a methodist can still map its unknown columns and check it again.
         result_import.file.delete(save=False)
     result_import.save()
 
