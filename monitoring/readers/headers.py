@@ -150,6 +150,8 @@ _PERSONAL_HEADERS: dict[str, tuple[str, ...]] = {
     "birth_date": ("Дата рождения", "Д.р.", "Д/р", "ДР", "Дата рожд."),
     "identifier": (
         "Серия",
+        # In a protocol of РЦОИ «Номер» is the number of the participant's document.
+        "Номер",
         "Номер документа",
         "Документ",
         "Паспорт",

@@ -50,7 +50,9 @@ _CLASS_KEY = "класс"
 _SCORE_KEY = "балл"
 _TEST_SCORE_KEY = "тестовыйбалл"
 _MARK_KEY = "оценка"
-_NAME_KEYS = frozenset({"фамилия", "фио"})
+# Who the row is: the names as the centre sends them, or, in the kept copy of the upload (whose
+# names were replaced by pseudonymous codes before anything was saved), «Код участника».
+_NAME_KEYS = frozenset({"фамилия", "фио", "кодучастника"})
 #: Task string columns, in the order their tasks are numbered.
 _PARTS = ("short", "extended", "oral")
 _FOOTER_PREFIXES = ("средн", "минимальн", "всего", "итог")
