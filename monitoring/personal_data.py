@@ -95,6 +95,16 @@ _DATE_SHAPE_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 STRONG = PLAIN_NAME | IDENTIFIER | CONTAINS
 
 
+#: Words of the values exports write (a journal mark «НЕТ ОТМЕТКИ», «Отсутствовал», a footer
+#: «Всего участников», a subject): two capitalised words of them are not a person.
+_NOT_NAME_WORDS = frozenset(
+    "нет не отметки отметка отметок отсутствовал отсутствовала отсутствует неявка явился явилась "
+    "болел болела освобожден освобождена освобождён освобождёна участвовал участвовала средние "
+    "средний всего итого итог минимальная граница участников язык математика литература предмет "
+    "класс балл баллы".split()
+)
+
+
 def _holds_personal(text: str) -> bool:
     probe = text.title() if text.isupper() else text
     if _NAME_IN_TEXT_RE.search(probe) or _IDENTIFIER_IN_TEXT_RE.search(text.upper()):
@@ -109,6 +119,8 @@ def _classify_text(text: str) -> int:
     if not text:
         return 0
     probe = text.title() if text.isupper() else text  # ИВАНОВ ИВАН ИВАНОВИЧ
+    if any(word in _NOT_NAME_WORDS for word in text.casefold().split()):
+        return CONTAINS if len(text) > 8 and _holds_personal(text) else 0
     if _FULL_NAME_RE.match(probe):
         return PLAIN_NAME | NAME
     if _NAME_RE.match(probe):

@@ -365,3 +365,13 @@ def test_whatever_the_file_the_copy_reads_as_the_upload_did_and_holds_no_name(xl
             assert not [word for word in NAME_WORDS + BIRTH_DATES if word in text]
 
     run()
+
+
+def test_export_words_in_a_read_column_are_not_taken_for_names():
+    """«НЕТ ОТМЕТКИ» (ФИС ОКО's journal mark) and «Всего участников» look like two capitalised
+    words, but they are what the exports write, not people."""
+    from monitoring.personal_data import NAME, PLAIN_NAME, _classify_text
+
+    for text in ("НЕТ ОТМЕТКИ", "Нет отметки", "Всего участников", "Русский язык", "Не явился"):
+        assert not _classify_text(text) & (NAME | PLAIN_NAME), text
+    assert _classify_text("ИВАНОВ ИВАН ИВАНОВИЧ") & PLAIN_NAME
