@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from config.lib.untrusted.admin_formats import GuardedImportMixin
-from monitoring.models import Assessment, EgeMinScore, ResultImport, SchoolStat, StudentResult
+from monitoring.models import Assessment, EgeMinScore, HeaderMapping, ResultImport, SchoolStat, StudentResult
 from monitoring.resources import EgeMinScoreResource, SchoolStatResource
 
 
@@ -62,3 +62,10 @@ class StudentResultAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(HeaderMapping)
+class HeaderMappingAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "format", "header", "field", "created_by", "created_at"]
+    list_filter = ["format", "municipality"]
+    search_fields = ["header"]
