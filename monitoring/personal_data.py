@@ -440,9 +440,23 @@ def _code(plan: _Plan, row: list, key: bytes, classify: _Classifier) -> object:
     return code
 
 
+def _repeats_a_header(row: list, classify: _Classifier) -> bool:
+    """A header row again below the data: a protocol of several blocks heads each of its blocks,
+    printed exports repeat the header on every page. Three cells that are column labels («№»,
+    «Код ОО», «Фамилия», «Первичный балл») are a header: a participant's row has values there."""
+    labels = 0
+    for value in row:
+        if classify.of(value) & (STRONG | NAME | BIRTH):
+            return False  # whatever else it holds, a row with a name or a date is treated as data
+        text = readers._cell_text(value)
+        if text and (readers.header_field(text) or readers.personal_field(text)):
+            labels += 1
+    return labels >= 3
+
+
 def _rewrite(plan: _Plan, rows: Iterable[list], *, key: bytes, students: bool, classify: _Classifier) -> Iterator[list]:
     for i, row in enumerate(rows):
-        if i < plan.first_data:
+        if i < plan.first_data or (i > plan.first_data and _repeats_a_header(row, classify)):
             out = list(row)
             if plan.titles_scrub:
                 out = ["" if _personal_above_data(plan, j, value, classify) else value for j, value in enumerate(out)]
@@ -451,7 +465,7 @@ def _rewrite(plan: _Plan, rows: Iterable[list], *, key: bytes, students: bool, c
                 # "Фамилия" may be read as one header or as two, and both must find the codes.
                 j: int = plan.code_out  # type: ignore[assignment]
                 out += [""] * (j + 1 - len(out))
-                if i == plan.labels.get(j) or readers.personal_field(out[j]):
+                if i == plan.labels.get(j) or readers.personal_field(out[j]) or i > plan.first_data:
                     out[j] = CODE_HEADER
             yield out
             continue

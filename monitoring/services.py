@@ -614,19 +614,39 @@ def header_mappings_save(*, result_import: ResultImport, mapping: dict[str, str 
 
 def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:
     """Keep on each assessment the tasks its scores follow (labels, maxima, difficulty) and the
-    date the file gives, so that analysis can say «задание 9.1 (Б): выполнили 34 %»."""
-    dates = {(block["subject"], block["grade"]): block["date"] for block in found if block.get("date")}
+    date the file gives, so that analysis can say «задание 9.1 (Б): выполнили 34 %».
+
+    Scores are positional over the file's task list, so an assessment gets that list up to its
+    last task, each with the maximum and difficulty its own block gives (two subjects of one
+    protocol both have a task «1», with different maxima)."""
+    labels = [task["label"] for task in tasks]
     for assessment in assessments:
+        block = _block_of(found, assessment)
+        described = tasks
+        if block is not None and block.get("tasks"):
+            own = block["tasks"]
+            last = max((labels.index(label) for label in own if label in labels), default=-1)
+            described = [{"label": label, **own.get(label, {})} for label in labels[: last + 1]]
         changed = []
-        if tasks and assessment.tasks != tasks:
-            assessment.tasks = tasks
+        if described and assessment.tasks != described:
+            assessment.tasks = described
             changed.append("tasks")
-        day = dates.get((assessment.subject, assessment.grade))
+        day = block.get("date") if block is not None else ""
         if day and not assessment.date:
             assessment.date = day
             changed.append("date")
         if changed:
             assessment.save(update_fields=changed)
+
+
+def _block_of(found: list[dict], assessment: Assessment) -> dict | None:
+    """The block of the file that holds this assessment: same subject and grade, else the only
+    block of its subject."""
+    same = [block for block in found if block["subject"] == assessment.subject]
+    exact = [block for block in same if block.get("grade") == assessment.grade]
+    if exact:
+        return exact[0]
+    return same[0] if len(same) == 1 else None
 
 
 def _task_scores_text(value) -> str:

@@ -23,7 +23,7 @@ from monitoring.readers.headers import (
 )
 from monitoring.readers.pseudonyms import birth_date_problem, row_pseudonym
 from monitoring.readers.sources import _notes, _opened
-from monitoring.readers.types import Problem, ReadResult, StudentRows
+from monitoring.readers.types import Problem, ReaderError, ReadResult, StudentRows
 from monitoring.readers.values import (
     _BAD,
     _CLASS_MAX,
@@ -167,6 +167,11 @@ def read_student_results(
             rows = iter(block.rows)
             # What the file says (a title «ВПР 2026 Русский язык 4 класс», a block «02 - Математика
             # 2026.06.02») stands for this block unless the person chose otherwise for the file.
+            if block.kind and block.kind != kind:
+                raise ReaderError(
+                    f"Лист «{sheet_name}» файла «{filename}» — результаты {_KIND_NAMES[block.kind]}, а при загрузке "
+                    f"выбрано {_KIND_NAMES[kind]}: выберите вид процедуры, который указан в файле, и загрузите его снова"
+                )
             block_subject = file_subject or (normalize_subject(block.subject) if block.subject else "")
             block_grade = grade if grade is not None else block.grade
             required = _required(
@@ -200,6 +205,9 @@ def read_student_results(
     result.subjects = set(rows.subject)
     result.grades = {g for g in set(rows.grade) if g is not None}
     return result
+
+
+_KIND_NAMES = {"vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ", "kdr": "КДР"}
 
 
 def _required(kind: str, *, subject_known: bool, grade_known: bool) -> list[tuple[str, ...]]:

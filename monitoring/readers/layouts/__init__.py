@@ -49,6 +49,8 @@ def note_block(result: ReadResult, block: Block) -> None:
                 "grade": block.grade,
                 "date": block.date.isoformat() if block.date else "",
                 "kind": block.kind,
+                # The block's own tasks: two subjects of one file share the labels «1», «2», …
+                "tasks": {label: {"max": i.max_score, "difficulty": i.difficulty} for label, i in block.tasks.items()},
             }
         )
     result.skipped.extend(Problem(block.sheet, row, "", "", reason) for row, reason in block.skipped)

@@ -1,0 +1,48 @@
+"""Layout files through the import service: each assessment keeps its own tasks, and a file whose
+kind differs from the one chosen is refused."""
+
+from monitoring.models import Assessment, ResultImport, StudentResult
+
+
+def protocol(school_code: str) -> bytes:
+    lines = [
+        "01 - Русский язык 2026.06.03;;;;;;;;;;;;;;;;",
+        "№;;Код ОО;;Класс;;Фамилия;Имя;Отчество;;Задания с кратким ответом;;Задания с развёрнутым ответом;;Первичный балл;;Балл",
+        f"1;;{school_code};;9А;;Иванов;Иван;Иванович;;++;;2(3);;4;;4",
+        f"2;;{school_code};;9А;;Петрова;Анна;Ильинична;;+-;;3(3);;4;;3",
+        "02 - Математика 2026.06.06;;;;;;;;;;;;;;;;",
+        "№;;Код ОО;;Класс;;Фамилия;Имя;Отчество;;Задания с кратким ответом;;Задания с развёрнутым ответом;;Первичный балл;;Балл",
+        f"1;;{school_code};;9А;;Иванов;Иван;Иванович;;+++;;1(2)2(2);;6;;5",
+        "Всего участников;;;;;;;;;;;;;;;;3",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
+def test_two_subjects_of_one_protocol_keep_their_own_tasks_and_dates(run_import, school_a):
+    result_import, outcome = run_import(protocol(school_a.code), "ОГЭ.csv", kind="oge", year=2026)
+    assert result_import.status == ResultImport.Status.IMPORTED, outcome.problems
+    russian = Assessment.objects.get(kind="oge", year=2026, subject="Русский язык")
+    maths = Assessment.objects.get(kind="oge", year=2026, subject="Математика")
+    assert russian.tasks == [
+        {"label": "1", "max": 1, "difficulty": ""},
+        {"label": "2", "max": 1, "difficulty": ""},
+        {"label": "3", "max": 3, "difficulty": ""},
+    ]
+    assert [task["max"] for task in maths.tasks] == [1, 1, 1, 2, 2]
+    assert (str(russian.date), str(maths.date)) == ("2026-06-03", "2026-06-06")
+    assert StudentResult.objects.filter(assessment=maths).get().task_scores == "1,1,1,1,2"
+    assert [row["reason"] for row in outcome.skipped] == ["итоговая строка «Всего участников»"]
+
+
+def test_a_score_above_its_tasks_maximum_is_a_rejected_row(run_import, school_a):
+    data = protocol(school_a.code).replace("2(3);;4;;4".encode("cp1251"), "5(3);;7;;4".encode("cp1251"))
+    result_import, outcome = run_import(data, "ОГЭ.csv", kind="oge", year=2026, apply=False)
+    assert outcome.rejected == 1
+    (problem,) = [p for p in outcome.problems if p["row"] == 3]
+    assert "балл 5 больше наибольшего за задание (3)" in problem["reason"]
+
+
+def test_a_protocol_of_another_kind_than_chosen_is_refused(run_import, school_a):
+    result_import, outcome = run_import(protocol(school_a.code), "ОГЭ.csv", kind="ege", year=2026, apply=False)
+    assert result_import.status == ResultImport.Status.REJECTED
+    assert "результаты ОГЭ, а при загрузке выбрано ЕГЭ" in outcome.problems[0]["reason"]
