@@ -309,12 +309,15 @@ def _problem(sheet, row, column, value, reason) -> dict:
 
 
 def _registry(municipality: Municipality | None) -> dict[str, Organization]:
-    """Organisations by code, in memory: one query per file, never one per row."""
+    """Organisations by code, in memory: one query per file, never one per row. A school is found
+    by its ФИС ОКО login and by its РЦОИ code (protocols of ОГЭ and ЕГЭ use the latter)."""
     queryset = Organization.objects.filter(municipality=municipality, is_active=True)
-    return {
-        organization.code.strip().lower(): organization
-        for organization in queryset.only("id", "code", "kind", "short_name")
-    }
+    found: dict[str, Organization] = {}
+    for organization in queryset.only("id", "code", "rcoi_code", "kind", "short_name"):
+        if organization.rcoi_code.strip():
+            found.setdefault(organization.rcoi_code.strip().lower(), organization)
+        found[organization.code.strip().lower()] = organization
+    return found
 
 
 @dataclass

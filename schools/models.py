@@ -74,6 +74,11 @@ class Organization(models.Model):
     code = models.CharField(
         "код ОО", max_length=50, help_text="Логин/код в федеральных системах результатов, например sch123456"
     )
+    #: РЦОИ protocols name a school by its code in the regional information system (111002), not
+    #: by its ФИС ОКО login: the results import matches either.
+    rcoi_code = models.CharField(
+        "код в РЦОИ", max_length=50, blank=True, help_text="Код ОО в протоколах РЦОИ (ОГЭ, ЕГЭ), например 111002"
+    )
     full_name = models.CharField("полное наименование", max_length=500)
     short_name = models.CharField("краткое наименование", max_length=200)
     address = models.CharField("адрес", max_length=500, blank=True)
@@ -98,6 +103,12 @@ class Organization(models.Model):
         ordering = ["municipality", "kind", "short_name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "code"], name="organization_unique_code"),
+            models.UniqueConstraint(
+                fields=["municipality", "rcoi_code"],
+                condition=~Q(rcoi_code=""),
+                name="organization_unique_rcoi_code",
+                violation_error_message="Такой код РЦОИ уже есть у другой организации муниципалитета",
+            ),
             models.CheckConstraint(
                 condition=Q(municipality__isnull=False) | Q(kind="regional"),
                 name="organization_municipality_required",

@@ -138,6 +138,7 @@ def _field(attribute, column, widget=None):
 
 class OrganizationResource(resources.ModelResource):
     code = _field("code", "Код ОО", CodeWidget())
+    rcoi_code = _field("rcoi_code", "Код РЦОИ", CodeWidget())
     full_name = _field("full_name", "Полное наименование")
     short_name = _field("short_name", "Краткое наименование")
     kind = _field("kind", "Тип", KindWidget())
@@ -174,6 +175,7 @@ class OrganizationResource(resources.ModelResource):
             "enrolment",
             "unfavourable_conditions",
             "low_results",
+            "rcoi_code",
         ]
         export_order = fields
         clean_model_instances = True

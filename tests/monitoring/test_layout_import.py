@@ -46,3 +46,20 @@ def test_a_protocol_of_another_kind_than_chosen_is_refused(run_import, school_a)
     result_import, outcome = run_import(protocol(school_a.code), "ОГЭ.csv", kind="ege", year=2026, apply=False)
     assert result_import.status == ResultImport.Status.REJECTED
     assert "результаты ОГЭ, а при загрузке выбрано ЕГЭ" in outcome.problems[0]["reason"]
+
+
+def test_a_protocol_names_schools_by_their_rcoi_code(run_import, school_a):
+    school_a.rcoi_code = "111002"
+    school_a.save()
+    result_import, outcome = run_import(protocol("111002"), "ОГЭ.csv", kind="oge", year=2026)
+    assert result_import.status == ResultImport.Status.IMPORTED, outcome.problems
+    assert set(StudentResult.objects.values_list("organization_id", flat=True)) == {school_a.pk}
+
+
+def test_the_registry_takes_the_rcoi_code(municipality):
+    from schools.models import Organization
+    from schools.registry import registry_import
+
+    rows = "Код ОО;Код РЦОИ;Полное наименование;Краткое наименование;Тип\r\nsch640777;111777;Школа № 7;СОШ № 7;ОО\r\n"
+    registry_import(data=rows.encode("utf-8"), filename="реестр.csv", municipality=municipality, dry_run=False)
+    assert Organization.objects.get(code="sch640777").rcoi_code == "111777"
