@@ -380,6 +380,8 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
                 reason = NOT_SCHOOL.format(name=organization.short_name)
             problems.append(_problem(sheets[index], source_rows[index], code_column, code, reason))
             rejected_rows.add((sheets[index] or "", source_rows[index]))
+    if result_import.format == ResultImport.Format.SCHOOL_STATS:
+        keep = _journal_rows_with_marks(result_import, result.rows, keep, organization_ids, problems, rejected_rows)
     if not keep and not rejected_rows:
         problems.append(_problem("", None, "", "", NOTHING_TO_TAKE))
 
@@ -911,13 +913,53 @@ STAT_AGGREGATES = [
 ]
 
 
+JOURNAL_WITHOUT_MARKS = (
+    "Нет статистики отметок этой ОО за {work}: сравнение с журналом дополняет её — загрузите сначала "
+    "«Статистику по отметкам»"
+)
+
+
+def _journal_rows_with_marks(result_import, rows, keep, organization_ids, problems, rejected_rows) -> list[int]:
+    """A row of a comparison with the journal alone completes the statistics of marks already
+    imported for its school and work; without them it is refused (nothing to complete)."""
+    journal_only = [i for i in keep if rows[i].marks is None]
+    if not journal_only:
+        return keep
+    existing = set(
+        SchoolStat.objects.filter(
+            assessment__kind=result_import.kind,
+            assessment__year=result_import.year,
+            organization_id__in={organization_ids[i] for i in journal_only},
+        ).values_list("assessment__subject", "assessment__grade", "organization_id")
+    )
+    refused = set()
+    for i in journal_only:
+        row = rows[i]
+        if (row.subject, row.grade, organization_ids[i]) not in existing:
+            work = f"«{row.subject}», {row.grade} класс"
+            problems.append(
+                _problem(row.sheet, row.source_row, "Код ОО", row.school_code, JOURNAL_WITHOUT_MARKS.format(work=work))
+            )
+            rejected_rows.add((row.sheet or "", row.source_row))
+            refused.add(i)
+    return [i for i in keep if i not in refused]
+
+
 def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
     rows = checked.result.rows
     keep = checked.keep
     assessments = _assessments(result_import, {(rows[i].subject, rows[i].grade) for i in keep})
     stats = []
+    completed = 0
     for index in keep:
         row = rows[index]
+        if row.marks is None:
+            # Only the comparison with the journal: it completes the school's imported marks.
+            lowered, confirmed, raised = (row.lowered or 0), (row.confirmed or 0), (row.raised or 0)
+            completed += SchoolStat.objects.filter(
+                assessment=assessments[(row.subject, row.grade)], organization_id=checked.organization_ids[index]
+            ).update(lowered=lowered, confirmed=confirmed, raised=raised, with_journal=lowered + confirmed + raised)
+            continue
         marks = row.marks or {}
         with_journal = sum(value or 0 for value in (row.lowered, row.confirmed, row.raised))
         stats.append(
@@ -942,7 +984,7 @@ def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
     for assessment_id, organization_set in covered.items():
         SchoolStat.objects.filter(assessment_id=assessment_id, organization_id__in=organization_set).delete()
     SchoolStat.objects.bulk_create(stats)
-    return len(stats)
+    return len(stats) + completed
 
 
 # --------------------------------------------------------------------------- rejected rows workbook

@@ -142,7 +142,13 @@ def read_school_stats(
 
 
 def _required(*, subject_known: bool, grade_known: bool) -> list[tuple[str, ...]]:
-    required: list[tuple[str, ...]] = [("school_code",), ("participants",), *((name,) for name in _MARK_FIELDS)]
+    # Marks 2–5, or (a ФИС ОКО «Сравнение отметок с отметками по журналу» alone) the three columns
+    # compared with the journal: each group pairs a mark column with a journal one.
+    required: list[tuple[str, ...]] = [
+        ("school_code",),
+        ("participants",),
+        *zip(_MARK_FIELDS, (*_JOURNAL_FIELDS, _JOURNAL_FIELDS[0]), strict=True),
+    ]
     if not subject_known:
         required.append(("subject",))
     if not grade_known:
@@ -170,6 +176,8 @@ def _read_stats_sheet(
     written = header.written
     width = header.width
     journal_present = [name for name in _JOURNAL_FIELDS if name in index]
+    # Without the mark columns the row only completes the school's statistics with the journal.
+    marks_present = all(name in index for name in _MARK_FIELDS)
     problems: list[Problem] = []
 
     def problem(name: str, value: object, reason: str, *, shown: str | None = None) -> None:
@@ -247,8 +255,12 @@ def _read_stats_sheet(
             )
             participants = None
 
-        marks = _stats_group(
-            row, index, header, _MARK_FIELDS, participants, problem, "Распределение отметок", required=True
+        marks = (
+            _stats_group(
+                row, index, header, _MARK_FIELDS, participants, problem, "Распределение отметок", required=True
+            )
+            if marks_present
+            else None
         )
         journal = (
             _stats_group(
@@ -259,7 +271,7 @@ def _read_stats_sheet(
                 participants,
                 problem,
                 "Сравнение с журналом",
-                required=False,
+                required=not marks_present,
             )
             if journal_present
             else None
@@ -277,7 +289,12 @@ def _read_stats_sheet(
             else:
                 seen[key] = (row_number, sheet)
 
-        if problems or marks is None or participants is None or row_grade is None:
+        if (
+            problems
+            or (marks is None and (marks_present or journal is None))
+            or participants is None
+            or row_grade is None
+        ):
             result.problems.extend(problems)
             problems.clear()
             continue
@@ -289,7 +306,7 @@ def _read_stats_sheet(
                 subject=row_subject,
                 grade=row_grade,
                 participants=participants,  # type: ignore[arg-type]
-                marks={2: marks[0], 3: marks[1], 4: marks[2], 5: marks[3]},
+                marks={2: marks[0], 3: marks[1], 4: marks[2], 5: marks[3]} if marks is not None else None,
                 lowered=by_name.get("lowered"),
                 confirmed=by_name.get("confirmed"),
                 raised=by_name.get("raised"),

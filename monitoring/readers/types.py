@@ -86,14 +86,15 @@ class StudentRows:
 
 @dataclass(frozen=True, slots=True)
 class SchoolStatRow:
-    """One format B row: the mark distribution of one school, subject and grade (counts)."""
+    """One format B row: the mark distribution of one school, subject and grade (counts);
+    ``marks`` is None for a row of a comparison with the journal alone."""
 
     school_code: str
     school_name: str
     subject: str
     grade: int
     participants: int
-    marks: dict[int, int]
+    marks: dict[int, int] | None
     lowered: int | None
     confirmed: int | None
     raised: int | None

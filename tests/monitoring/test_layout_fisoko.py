@@ -394,7 +394,6 @@ def test_journal_report_one_row_per_school():
     assert (16, "у ОО sch710202 нет строки «Всего»: строки не прочитаны") in block.skipped
 
 
-@pytest.mark.xfail(reason="format B requires marks 2–5; a journal-only report needs them optional", strict=False)
 def test_journal_report_rows_are_read_by_the_format_b_reader(tmp_path):
     from monitoring.readers import read_school_stats
 

@@ -63,3 +63,29 @@ def test_the_registry_takes_the_rcoi_code(municipality):
     rows = "Код ОО;Код РЦОИ;Полное наименование;Краткое наименование;Тип\r\nsch640777;111777;Школа № 7;СОШ № 7;ОО\r\n"
     registry_import(data=rows.encode("utf-8"), filename="реестр.csv", municipality=municipality, dry_run=False)
     assert Organization.objects.get(code="sch640777").rcoi_code == "111777"
+
+
+def stats_csv(header: list[str], row: list) -> bytes:
+    return ("\r\n".join(";".join(map(str, line)) for line in (header, row)) + "\r\n").encode("cp1251")
+
+
+def test_a_comparison_with_the_journal_alone_completes_imported_marks(run_import, school_a):
+    from monitoring.models import SchoolStat
+
+    journal = stats_csv(
+        ["Код ОО", "Предмет", "Параллель", "Кол-во участников", "Понизили", "Подтвердили", "Повысили"],
+        [school_a.code, "Математика", 5, 20, 4, 14, 2],
+    )
+    refused, outcome = run_import(journal, "сравнение.csv", format="school_stats", year=2026)
+    assert refused.status == ResultImport.Status.REJECTED
+    assert "загрузите сначала «Статистику по отметкам»" in outcome.problems[0]["reason"]
+
+    marks = stats_csv(
+        ["Код ОО", "Предмет", "Параллель", "Кол-во участников", "2", "3", "4", "5"],
+        [school_a.code, "Математика", 5, 20, 2, 8, 7, 3],
+    )
+    run_import(marks, "отметки.csv", format="school_stats", year=2026)
+    completed, outcome = run_import(journal, "сравнение.csv", format="school_stats", year=2026)
+    assert completed.status == ResultImport.Status.IMPORTED and outcome.imported == 1
+    stat = SchoolStat.objects.get(organization=school_a)
+    assert (stat.mark_2, stat.mark_5, stat.lowered, stat.confirmed, stat.raised) == (2, 3, 4, 14, 2)
