@@ -173,12 +173,7 @@ class FisOkoIndividualResults:
         return "индивидуальн" in sheet.casefold() or _has_title(head[:at])
 
     def blocks(self, sheet: str, rows: Iterator[list]) -> Iterator[Block]:
-        rows = iter(rows)
-        head: list[list] = []
-        for row in rows:
-            head.append(row)
-            if len(head) >= _HEADER_SEARCH:
-                break
+        rows, head = _head(rows)
         at = _f1_header_at(head)
         if at is None:  # not this layout after all: the sheet as it stands
             yield Block(sheet=sheet, rows=_chained(head, rows))
@@ -294,6 +289,17 @@ class FisOkoIndividualResults:
             )
 
 
+def _head(rows: Iterator[list]) -> tuple[Iterator[list], list[list]]:
+    """The rows a header is searched for among, taken off the sheet's iterator."""
+    rows = iter(rows)
+    head: list[list] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= _HEADER_SEARCH:
+            break
+    return rows, head
+
+
 def _chained(head: list[list], rest: Iterator[list]) -> Iterator[list]:
     yield from head
     yield from rest
@@ -346,12 +352,7 @@ class FisOkoStatistics:
         return any(word in above for word in _REPORT_WORDS)
 
     def blocks(self, sheet: str, rows: Iterator[list]) -> Iterator[Block]:
-        rows = iter(rows)
-        head: list[list] = []
-        for row in rows:
-            head.append(row)
-            if len(head) >= _HEADER_SEARCH:
-                break
+        rows, head = _head(rows)
         at = _stats_header_at(head)
         if at is None:
             yield Block(sheet=sheet, rows=_chained(head, rows))
