@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "hardening"))
+sys.path.insert(0, str(ROOT))
 
-from hostile_files import HOSTILE  # noqa: E402
+from tests.hardening.hostile_files import HOSTILE  # noqa: E402
 
 READERS = {
     "results": (

@@ -4,8 +4,9 @@
 
 The workbook (N rows over 1000 school codes, written with openpyxl in write-only mode) is cached
 in the temp folder by its row count, since writing it takes longer than reading it. The script
-prints the whole read (pre-checks, calamine, Python), calamine alone (load and row iteration),
-the difference as "Python processing", and the peak resident memory of the process.
+prints the whole read (the guarded opener streams the sheet, then the reader checks the rows),
+calamine alone (load and row iteration) as the baseline of reading the same cells, the
+difference as "Python processing", and the peak resident memory of the process.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def main() -> None:
     print(
         f"Python part: {python:6.2f} s wall {rows / python:10,.0f} rows/s | {python_cpu:6.2f} s CPU {rows / python_cpu:10,.0f} rows/s"
     )
-    print("             (Python part = whole read - calamine: zip/sheet pre-checks and row processing)")
+    print("             (Python part = whole read - calamine: streamed XML parsing and row checks)")
     print(f"peak memory: {peak:6.0f} MB resident (whole process, calamine included)")
 
 

@@ -23,9 +23,7 @@ from django.urls import reverse
 
 from monitoring.models import ResultImport, StudentResult
 from schools.models import Organization
-
-sys.path.insert(0, str(Path(__file__).parent))
-from hostile_files import HOSTILE
+from tests.hardening.hostile_files import HOSTILE
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Peak resident memory of a process reading any upload.

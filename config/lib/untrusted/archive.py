@@ -84,9 +84,6 @@ class GuardedZip:
     def names(self) -> set[str]:
         return set(self.infos)
 
-    def size(self, name: str) -> int:
-        return self.infos[name].file_size
-
     def iter_member(self, name: str, *, limit: int, what: str = "") -> Iterator[bytes]:
         """The member's bytes in chunks; FileRefused once more than ``limit`` bytes came out."""
         info = self.infos[name]

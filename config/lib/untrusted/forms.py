@@ -21,6 +21,6 @@ class UntrustedFileField(forms.FileField):
                 f"Файл «{upload.name}» слишком большой: {mb(upload.size)} МБ (допускается не более "
                 f"{mb(self.max_bytes)} МБ)"
             )
-        if upload is not None and upload is not False and not upload.size:
+        if upload and not upload.size:
             raise ValidationError(f"Файл «{upload.name}» пуст")
         return upload

@@ -44,8 +44,6 @@ class Limits:
     max_shared_strings: int = 64 << 20
     #: Bytes of XML that one row (or one string) may take.
     max_element_bytes: int = 16 << 20
-    #: Rows a reader takes at most (None: no limit).
-    max_rows: int | None = None
 
     def but(self, **changes) -> Limits:
         return replace(self, **changes)

@@ -556,14 +556,10 @@ class _SheetState:
             # Excel's 1900 calendar has a 29 February 1900 that never was: serials before it
             # count from 31 December 1899.
             serial += 1
-        moment = self.epoch + dt.timedelta(days=serial)
-        if moment.microsecond:
-            moment = (moment + dt.timedelta(microseconds=500)).replace(
-                microsecond=(moment.microsecond + 500) // 1000 * 1000 % 1_000_000
-            )
-        if moment.hour == moment.minute == moment.second == moment.microsecond == 0 and serial == int(serial):
-            return moment.date() if isinstance(moment, dt.datetime) else moment
-        return moment
+        if serial == int(serial):
+            return (self.epoch + dt.timedelta(days=serial)).date()
+        # A time of day to the millisecond, as Excel shows it (a float serial carries noise below).
+        return self.epoch + dt.timedelta(milliseconds=round(serial * 86_400_000))
 
     def _typed(self, kind: bytes, value: bytes):
         if kind == b"b":
