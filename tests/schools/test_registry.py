@@ -204,3 +204,17 @@ def test_admin_imports_a_regional_file_with_preview(client_for, admin_user, muni
     assert sorted(Organization.objects.filter(code="sch1").values_list("municipality__name", "code")) == sorted(
         [(municipality.name, "sch1"), (other_municipality.name, "sch1")]
     )
+
+
+def test_a_registry_file_over_the_row_limit_is_refused_before_the_check(client_for, methodist):
+    from schools.resources import REGISTRY_MAX_ROWS
+
+    rows = "Код ОО;Полное наименование;Краткое наименование;Тип\r\n" + "".join(
+        f"s{n};Школа {n};Ш{n};ОО\r\n" for n in range(REGISTRY_MAX_ROWS + 1)
+    )
+    response = client_for(methodist).post(
+        reverse("registry:organizations"), {"file": SimpleUploadedFile("реестр.csv", rows.encode("utf-8"))}
+    )
+    assert response.status_code == 200
+    assert "больше 2 000 организаций" in response.content.decode()
+    assert not Organization.objects.filter(code="s0").exists()
