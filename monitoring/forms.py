@@ -25,9 +25,18 @@ class ResultUploadForm(forms.Form):
         max_value=2100,
         help_text="2024 — это 2023/2024 учебный год",
     )
-    subject = forms.CharField(label="Предмет", required=False, help_text="если в файле нет столбца «Предмет»")
+    subject = forms.CharField(
+        label="Предмет",
+        required=False,
+        help_text="пусто — как в файле (заголовок «ВПР 2026 Математика 5 класс», строка «Предмет», блок "
+        "«02 - Математика …», столбец «Предмет»); указанный здесь заменяет найденный",
+    )
     grade = forms.IntegerField(
-        label="Параллель", required=False, min_value=1, max_value=11, help_text="если в файле нет класса/параллели"
+        label="Параллель",
+        required=False,
+        min_value=1,
+        max_value=11,
+        help_text="пусто — как в файле (заголовок, столбец «Класс»); указанная здесь заменяет найденную",
     )
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
 

@@ -25,13 +25,15 @@ class Table:
     """An opened table. ``sheets`` yields (sheet name, rows) lazily; a row is a list of cell
     values (str, float, bool, date/datetime, "" for empty). ``ragged``: rows may be shorter than
     the widest (CSV and streamed .xlsx; calamine pads). ``notes``: (sheet, row, message) of what
-    the read noticed without refusing the file."""
+    the read noticed without refusing the file. ``book``: the streamed workbook of an .xlsx, for
+    a caller that looks at its parts (`XlsxBook.plain_below`)."""
 
     kind: str
     sheets: Iterator[tuple[str, Iterator[list]]]
     ragged: bool
     notes: list[tuple[str, int, str]] = field(default_factory=list)
     close: Callable[[], None] = lambda: None
+    book: XlsxBook | None = None
 
     def __enter__(self) -> Table:
         return self
@@ -114,7 +116,7 @@ def _open_zip(stream: BinaryIO, filename: str, limits: Limits) -> Table:
         names = archive.names()
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
             book = XlsxBook(archive, filename=filename, limits=limits)
-            return Table(kind="xlsx", sheets=book.sheets(), ragged=True, close=archive.close)
+            return Table(kind="xlsx", sheets=book.sheets(), ragged=True, close=archive.close, book=book)
         if ods.is_ods(archive):
             ods.check_ods(archive, filename=filename, limits=limits)
             archive.close()

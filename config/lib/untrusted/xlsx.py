@@ -57,6 +57,13 @@ _REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?0*(\d{1,7})$")
 _ROW_END = re.compile(rb"</(?:[\w.\-]+:)?row>")
 _CELL_END = re.compile(rb"</(?:[\w.\-]+:)?c>|/>")
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# What `XlsxBook.plain_below` looks for: a row start with its number, an element with a namespace
+# prefix, a cell type other than shared string, number or boolean, a value that is not a number.
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_PREFIXED = (b":c ", b":c>", b":f", b":v>", b":is", b":row")
+_TEXT_TYPE = re.compile(rb' t="(?!s"|n"|b"|inlineStr")')
+_PLAIN_INLINE = re.compile(rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
+_NOT_NUMBER = re.compile(rb"<v>[^<]*[^0-9.eE+\-<]")
 
 _SI_FAST = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<&_]*)</t></si>')
 _SI = re.compile(rb"<(?:[\w.\-]+:)?si(?:\s[^>]*)?(?:/>|>(.*?)</(?:[\w.\-]+:)?si>)", re.DOTALL)
@@ -139,6 +146,11 @@ class SharedStrings:
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
+
+    def __iter__(self) -> Iterator[str]:
+        data, offsets = self.data, self.offsets
+        for index in range(len(self)):
+            yield bytes(data[offsets[index] : offsets[index + 1]]).decode("utf-8")
 
     def __getitem__(self, index: int) -> str:
         text = self.cache.get(index)
@@ -281,6 +293,51 @@ class XlsxBook:
         )
 
     # ---- sheets --------------------------------------------------------------------------------
+    def texts_below(self, part: str, row: int) -> set[str] | None:
+        """The distinct inline texts below Excel row ``row`` of the sheet in ``part``, when every
+        cell there is empty, a shared or plain inline string, a boolean or a number not formatted
+        as a date or time, written the usual way (no formula, no namespace prefix). With the
+        shared-strings table these are then all the texts of those rows, and a caller may judge
+        them without reading the rows. None means "read them": unusual markup, rows without
+        numbers, dates or other cell types."""
+        styles = self.date_styles | self.duration_styles
+        dated = re.compile(rb' s="(?:' + b"|".join(str(style).encode() for style in sorted(styles)) + rb')"')
+        started = False
+        texts: set[bytes] = set()
+
+        def plain(data: bytes) -> bool:
+            nonlocal started
+            if not started:
+                numbered = list(_ROW_NUMBER.finditer(data))
+                if len(numbered) != data.count(b"<row"):
+                    return False  # rows without numbers (or written otherwise): where row N starts is unknown
+                below = next((found for found in numbered if int(found.group(1)) > row), None)
+                if below is None:
+                    return True
+                started = True
+                data = data[below.start() :]
+            if not _plain_cells(data, dated if styles else None):
+                return False
+            inline = _PLAIN_INLINE.findall(data)
+            if len(inline) != data.count(b"<is"):
+                return False
+            texts.update(inline)
+            return True
+
+        carry = b""
+        for chunk in self.archive.iter_member(part, limit=self.limits.max_uncompressed):
+            data = carry + chunk
+            cut = _last_end(_ROW_END, data)
+            if cut < 0:
+                if len(data) > self.limits.max_element_bytes:
+                    return None
+                carry = data
+                continue
+            carry = data[cut:]
+            if not plain(data[:cut]):
+                return None
+        return {_text(raw) for raw in texts} if plain(carry) else None
+
     def sheets(self) -> Iterator[tuple[str, Iterator[list]]]:
         for name, part in self.sheet_parts:
             yield name, self.rows(name, part)
@@ -305,6 +362,19 @@ class XlsxBook:
         if carry:
             yield from state.feed(carry)
         yield from state.finish()
+
+
+def _plain_cells(data: bytes, dated: re.Pattern[bytes] | None) -> bool:
+    # Plain substring tests first: a regular expression that may start at every "<" is slow.
+    return not (
+        (b"<!" in data and _DTD.search(data))
+        or (b"<f" in data and _FORMULA.search(data))
+        or any(prefixed in data for prefixed in _PREFIXED)
+        or _ODD_CELL_START.search(data)
+        or _TEXT_TYPE.search(data)
+        or _NOT_NUMBER.search(data)
+        or (dated is not None and dated.search(data))
+    )
 
 
 def _last_end(pattern: re.Pattern[bytes], data: bytes) -> int:

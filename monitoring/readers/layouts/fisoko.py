@@ -221,12 +221,14 @@ class FisOkoIndividualResults:
         yield header
         group: _Group | None = None
         for number, row in enumerate(_chained(head[at + 1 :], rest), start=at + 2):
-            texts = _texts(row)
-            code = texts[i_code] if i_code < len(texts) else ""
+            # A participant's row is judged by its code; the other cells are looked at only
+            # where a mark or a task may say «Х» or «НЕТ ОТМЕТКИ» (text, never a number).
+            code = _cell_text(row[i_code]) if i_code < len(row) else ""
             if code == header_code:  # the header repeated on every page of a printed export
                 yield header
                 continue
             if not _DIGIT_RE.search(code):
+                texts = _texts(row)
                 if not any(texts):
                     yield row
                     continue
@@ -260,18 +262,19 @@ class FisOkoIndividualResults:
             if group is not None:
                 group.found += 1
             for j in task_columns:
-                if j < len(row) and texts[j].casefold() in _NOT_DONE:
+                if j < len(row) and type(row[j]) is str and _cell_text(row[j]).casefold() in _NOT_DONE:
                     row[j] = ""
             if (
                 i_journal is not None
                 and i_journal < len(row)
-                and " ".join(texts[i_journal].casefold().split()) == ("нет отметки")
+                and type(row[i_journal]) is str
+                and " ".join(row[i_journal].casefold().split()) == "нет отметки"
             ):
                 row[i_journal] = ""
             login = group.login if group is not None else ""
             if added_school:
                 row = row[:width] + [""] * (width - len(row)) + [login]
-            elif login and (i_school >= len(row) or not texts[i_school]):
+            elif login and (i_school >= len(row) or not _cell_text(row[i_school])):
                 row = row + [""] * (i_school + 1 - len(row))
                 row[i_school] = login
             yield row
