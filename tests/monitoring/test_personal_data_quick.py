@@ -114,7 +114,11 @@ def test_unusual_markup_below_the_first_rows_is_read_in_full(monkeypatch):
         for item in archive.infolist():
             content = archive.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ', 1)
+                content = content.replace(
+                    b"<worksheet ",
+                    b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ',
+                    1,
+                )
                 content = content.replace(f'<c r="A{BELOW}"'.encode(), f'<x:c r="A{BELOW}"'.encode())
                 content = content.replace(f'</c><c r="B{BELOW}"'.encode(), f'</x:c><c r="B{BELOW}"'.encode())
             copy.writestr(item, content)
