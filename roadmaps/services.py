@@ -183,7 +183,7 @@ def roadmap_update(*, roadmap: Roadmap, by: User, **fields) -> Roadmap:
             measure._history_user = by
             measure.save(update_fields=["deadline"])
             if measure.assignments.exists():
-                _sync_assignments(measure, roadmap)
+                _sync_assignments(measure, roadmap, by)
     return roadmap
 
 
@@ -503,7 +503,7 @@ def measures_build(*, roadmap: Roadmap, by: User, specs: Iterable[MeasureSpec]) 
         .values_list("section_id", "m")
     )
     cache: dict[str, dict] = {}
-    measures = []
+    measures, executors, assignments = [], [], []
     for spec in specs:
         if spec.section.roadmap_id != roadmap.pk:
             raise ValueError(f"section {spec.section.pk} is not in roadmap {roadmap.pk}")
@@ -533,13 +533,15 @@ def measures_build(*, roadmap: Roadmap, by: User, specs: Iterable[MeasureSpec]) 
             measure.deadline = _parsed(measure.deadline_text, roadmap, cache)
         _check_assignees(spec.organizations, roadmap)
         measures.append(measure)
-
-    Measure.objects.bulk_create(measures)
-    executors, assignments, links = [], [], []
-    through = Measure.evidence_kinds.through
-    for spec, measure in zip(specs, measures, strict=True):
+        # Built before anything is written, so that a refused row leaves nothing; bulk_create
+        # takes the measure's id from the saved instance.
         executors += _executor_rows(measure, spec.executors, municipality_id)
         assignments += _assignment_rows(measure, roadmap, list(dict.fromkeys(o.pk for o in spec.organizations)))
+
+    Measure.objects.bulk_create(measures)
+    links = []
+    through = Measure.evidence_kinds.through
+    for spec, measure in zip(specs, measures, strict=True):
         links += [
             through(measure_id=measure.pk, evidencekind_id=kind.pk) for kind in dict.fromkeys(spec.evidence_kinds)
         ]
@@ -552,7 +554,7 @@ def measures_build(*, roadmap: Roadmap, by: User, specs: Iterable[MeasureSpec]) 
 
 def _history_created(measures: list[Measure], links: list, by: User) -> None:
     """The «created» history record of each measure with its evidence kinds, as `measure.save()`
-    followed by `evidence_kinds.set()` would have written them, in three queries."""
+    followed by `evidence_kinds.set()` would have written them, in two queries."""
     records = Measure.history.bulk_history_create(measures, default_user=by)
     if not records or not links:
         return
@@ -663,7 +665,7 @@ def measure_update(*, measure: Measure, by: User, lock_version: int, **fields) -
     if executors is not None:
         _set_executors(measure, executors, by)
     if measure.assignments.exists():
-        _sync_assignments(measure, roadmap)
+        _sync_assignments(measure, roadmap, by)
     return measure
 
 
@@ -720,34 +722,26 @@ def occurrence_windows(measure: Measure, roadmap: Roadmap) -> list[tuple[date | 
     return [(roadmap.period_start, roadmap.period_end, None)]
 
 
-def _sync_assignments(measure: Measure, roadmap: Roadmap) -> None:
+def _sync_assignments(measure: Measure, roadmap: Roadmap, by: User) -> None:
     """After a deadline change in a draft: planned occurrences follow the new dates; extra planned
-    occurrences go; missing ones are added for every organisation already assigned."""
+    occurrences go; missing ones are added (as `measures_build` adds them) for every organisation
+    already assigned."""
     windows = occurrence_windows(measure, roadmap)
-    organization_ids = set(measure.assignments.values_list("organization_id", flat=True))
-    existing = {(a.organization_id, a.occurrence): a for a in measure.assignments.all()}
-    for organization_id in organization_ids:
-        for number, (start, end, due) in enumerate(windows, start=1):
-            row = existing.pop((organization_id, number), None)
-            if row is None:
-                Assignment.objects.create(
-                    measure=measure,
-                    organization_id=organization_id,
-                    occurrence=number,
-                    window_start=start,
-                    window_end=end,
-                    due_date=due,
-                )
-            elif row.status == Assignment.Status.PLANNED and (row.window_start, row.window_end, row.due_date) != (
-                start,
-                end,
-                due,
-            ):
-                row.window_start, row.window_end, row.due_date = start, end, due
-                row.save(update_fields=["window_start", "window_end", "due_date"])
-    for row in existing.values():
-        if row.status == Assignment.Status.PLANNED:
+    rows = list(measure.assignments.all())
+    for row in rows:
+        if row.status != Assignment.Status.PLANNED:
+            continue
+        row._history_user = by
+        if row.occurrence > len(windows):
             row.delete()
+        elif (row.window_start, row.window_end, row.due_date) != windows[row.occurrence - 1]:
+            row.window_start, row.window_end, row.due_date = windows[row.occurrence - 1]
+            row.save(update_fields=["window_start", "window_end", "due_date"])
+    organization_ids = sorted({row.organization_id for row in rows})
+    existing = {(row.organization_id, row.occurrence) for row in rows}
+    bulk_create_with_history(
+        _assignment_rows(measure, roadmap, organization_ids, existing), Assignment, default_user=by
+    )
 
 
 @writes(ROADMAPS, EXECUTION)
