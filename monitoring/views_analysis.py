@@ -36,6 +36,7 @@ from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorVa
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from monitoring.svg_analysis import heatmap, sparkline, stacked_bar
 from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
+from roadmaps.services import RoadmapStateError
 from roadmaps.targeting import targeted_measure_create
 from schools.access import access_for
 from schools.models import Municipality, Organization
@@ -411,6 +412,9 @@ def target(request):
                 )  # fmt: skip
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    except RoadmapStateError as error:  # the measure builder refused (not a draft, empty text, other municipality)
+        messages.error(request, str(error))
         return redirect(back)
     names = ", ".join(o.short_name for o in organizations[:5]) + (" …" if len(organizations) > 5 else "")
     messages.success(request, f"Адресные меры созданы для {len(organizations)} организаций: {names}")

@@ -28,6 +28,7 @@ from reports.services import (
     roadmap_import_xlsx,
     roadmap_pdf_enqueue,
 )
+from roadmaps import services as roadmap_services
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.xlsx import RoadmapImportError, roadmap_xlsx_bytes
 from schools.access import access_for
@@ -183,7 +184,8 @@ def roadmap_import_confirm(request):
     owner = get_object_or_404(Organization, pk=entry["owner_id"])
     try:
         outcome = roadmap_import_xlsx(data=data, by=request.user, roadmap=target, owner=owner)
-    except (RoadmapImportError, RoadmapStateError) as error:
+    # the measures are built by roadmaps.services.measures_build, which refuses with its own error
+    except (RoadmapImportError, RoadmapStateError, roadmap_services.RoadmapStateError) as error:
         messages.error(request, f"Файл не загружен: {error}")
         return redirect("reports:roadmap", pk=target.pk) if target else redirect("reports:roadmap_import_new")
     if outcome.unchanged:

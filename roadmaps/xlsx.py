@@ -42,11 +42,10 @@ from roadmaps.models import (
     EvidenceKind,
     ExecutorKind,
     FunctionType,
-    Measure,
-    MeasureExecutor,
     Roadmap,
     Section,
 )
+from roadmaps.services import MeasureSpec, measures_build
 from schools.models import Organization
 
 SHEET_PLAN = "Дорожная карта"
@@ -466,11 +465,11 @@ class _Parser:
         if len(deadline) > LENGTHS["deadline"]:
             self.problem(SHEET_PLAN, row_number, labels["deadline"], deadline, "срок не длиннее 500 знаков")
         measure = ParsedMeasure(row=row_number, number=number, description=description, deadline_text=deadline)
-        for order, line in enumerate(s.strip() for s in values.get("executors", "").split("\n") if s.strip()):
+        for line in (s.strip() for s in values.get("executors", "").split("\n") if s.strip()):
             is_lead = line.endswith(LEAD_MARK)
             if is_lead:
                 line = line[: -len(LEAD_MARK)].strip()
-            executor = {"is_lead": is_lead, "order": order, "qualifier": line}
+            executor = {"is_lead": is_lead, "qualifier": line}
             for name, target in executors:
                 if line == name or line.startswith(name + " "):
                     executor.update(target, qualifier=line[len(name) :].strip())
@@ -548,14 +547,17 @@ def parse_roadmap_workbook(data: bytes, *, owner: Organization) -> ParsedRoadmap
 
 
 @writes(ROADMAPS, EXECUTION)
-def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap) -> Roadmap:
-    """Replace the draft's parameters and contents by the parsed ones (the caller holds a transaction)."""
+def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap, by) -> Roadmap:
+    """Replace the draft's parameters and contents by the parsed ones (the caller holds a
+    transaction); the measures are built by `measures_build`, as typed ones are."""
     for key, value in parsed.params.items():
         setattr(roadmap, key, value if value is not None or key in DATE_PARAMS else "")
+    roadmap._history_user = by
     roadmap.save()
     roadmap.sections.all().delete()
+    specs = []
     for s_order, parsed_section in enumerate(parsed.sections, start=1):
-        section = Section.objects.create(
+        section = Section(
             roadmap=roadmap,
             order=s_order,
             kind=parsed_section.kind,
@@ -564,23 +566,27 @@ def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap) -> Roadmap:
             number=parsed_section.number,
             heading=parsed_section.heading,
         )
+        section._history_user = by
+        section.save()
         if parsed_section.tracks:
             section.tracks.set(parsed_section.tracks)
-        for m_order, parsed_measure in enumerate(parsed_section.measures, start=1):
-            measure = Measure.objects.create(
+        specs += [
+            MeasureSpec(
                 section=section,
                 order=m_order,
                 number=parsed_measure.number,
                 description=parsed_measure.description,
                 deadline_text=parsed_measure.deadline_text,
-                actions=parsed_measure.actions,
-                expected_result=parsed_measure.expected_result,
-                target_text=parsed_measure.target_text,
-                note=parsed_measure.note,
+                fields={
+                    "actions": parsed_measure.actions,
+                    "expected_result": parsed_measure.expected_result,
+                    "target_text": parsed_measure.target_text,
+                    "note": parsed_measure.note,
+                },
+                executors=parsed_measure.executors,
+                evidence_kinds=parsed_measure.evidence_kinds,
             )
-            if parsed_measure.evidence_kinds:
-                measure.evidence_kinds.set(parsed_measure.evidence_kinds)
-            MeasureExecutor.objects.bulk_create(
-                MeasureExecutor(measure=measure, **executor) for executor in parsed_measure.executors
-            )
+            for m_order, parsed_measure in enumerate(parsed_section.measures, start=1)
+        ]
+    measures_build(roadmap=roadmap, by=by, specs=specs)
     return roadmap
