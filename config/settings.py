@@ -160,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.access",
             ],
+            "libraries": {"lists": "config.lib.lists"},
         },
     },
 ]
