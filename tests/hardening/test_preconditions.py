@@ -53,7 +53,9 @@ def no_catalogues(db):
 
 @pytest.fixture
 def method(no_catalogues, municipality, methodist):
-    return ZoningMethod.objects.create(municipality=municipality, year=2024, title="Методика 2024", created_by=methodist)
+    return ZoningMethod.objects.create(
+        municipality=municipality, year=2024, title="Методика 2024", created_by=methodist
+    )
 
 
 def _rule(method):
@@ -221,7 +223,9 @@ def test_a_roadmap_workbook_without_the_catalogue_answers_409(no_catalogues, aut
     with pytest.raises(PreconditionError, match=NO_CATALOGUE):
         parse_roadmap_workbook(workbook, owner=authority)
     upload = SimpleUploadedFile("карта.xlsx", workbook)
-    response = client_for(methodist).post(reverse("reports:roadmap_import_new"), {"owner": authority.pk, "file": upload})
+    response = client_for(methodist).post(
+        reverse("reports:roadmap_import_new"), {"owner": authority.pk, "file": upload}
+    )
     _refused(response, NO_CATALOGUE, LOAD_CATALOGUE)
 
 
