@@ -112,6 +112,3 @@ class AssignmentFilterForm(forms.Form):
             )
         else:
             del self.fields["organization"]
-        for f in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
-            f.widget.attrs["class"] = css

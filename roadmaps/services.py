@@ -23,6 +23,8 @@ from simple_history.utils import bulk_create_with_history
 
 from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from config.lib.preconditions import require
+from roadmaps import preconditions
 from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
 from roadmaps.models import (
     Assignment,
@@ -317,6 +319,7 @@ def section_generate_steps(*, section: Section, by: User, confirm_existing: bool
     _editable(roadmap, by)
     if section.function_type_id is None:
         raise RoadmapStateError("У раздела не выбран тип функции: стандартные шаги взять неоткуда")
+    require(preconditions.function_type_steps(section.function_type))
     existing = section.measures.count()
     if existing and not confirm_existing:
         raise RoadmapStateError(

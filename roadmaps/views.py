@@ -12,7 +12,8 @@ from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from config.lib.fragments import ORGANIZATIONS, ROADMAPS, fragment
-from roadmaps import services
+from config.lib.preconditions import unmet
+from roadmaps import preconditions, services
 from roadmaps.deadlines import parse_deadline
 from roadmaps.filters import RoadmapFilter
 from roadmaps.forms import (
@@ -61,6 +62,7 @@ def catalogue(request):
             "stages": CycleStage.objects.for_user(user),
             "evidence_kinds": EvidenceKind.objects.for_user(user),
             "executor_kinds": ExecutorKind.objects.for_user(user),
+            "preconditions": unmet(preconditions.roadmap_catalogue()),
         },
     )
 
@@ -186,7 +188,8 @@ def roadmap_create(request):
         roadmap = services.roadmap_create(by=request.user, **data)
         messages.success(request, "Дорожная карта создана. Добавьте разделы и мероприятия.")
         return redirect("roadmaps:detail", pk=roadmap.pk)
-    return render(request, "roadmaps/roadmap_form.html", {"form": form, "roadmap": None})
+    context = {"form": form, "roadmap": None, "preconditions": unmet(preconditions.roadmap_catalogue())}
+    return render(request, "roadmaps/roadmap_form.html", context)
 
 
 @login_required
@@ -270,6 +273,8 @@ def roadmap_detail(request, pk: int):
         "approve_form": ApproveForm(),
         "return_form": ReturnForm(),
         "copy_form": CopyForm(),
+        # the editor's direction and function sections, their steps and executors come from it
+        "preconditions": unmet(preconditions.roadmap_catalogue()) if editable else [],
     }
     return render(request, "roadmaps/roadmap_detail.html", context)
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from config.lib.preconditions import require
 from config.lib.untrusted import DEFAULT, FileRefused, open_table
 from config.lib.xlsx import put_text
 from roadmaps.document import (
@@ -45,6 +46,7 @@ from roadmaps.models import (
     Roadmap,
     Section,
 )
+from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import MeasureSpec, measures_build
 from schools.models import Organization
 
@@ -533,7 +535,10 @@ def _read_sheets(data: bytes) -> dict[str, list[list]]:
 
 
 def parse_roadmap_workbook(data: bytes, *, owner: Organization) -> ParsedRoadmap:
-    """Read and check the whole workbook; raise RoadmapImportError listing every problem."""
+    """Read and check the whole workbook; raise RoadmapImportError listing every problem.
+    PreconditionError without the catalogue: directions, functions, executor and evidence kinds are
+    recognised by their titles in it, and without it would pass as plain headings and text."""
+    require(roadmap_catalogue())
     try:
         workbook = _read_sheets(data)
     except FileRefused as error:
