@@ -15,6 +15,7 @@ from django.utils import timezone
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
 from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap, Section
 from roadmaps.services_execution import AUTHORITY_KINDS
+from roadmaps.table import number_measures
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -131,6 +132,7 @@ def month_calendar(user, year: int, month: int, filters: AssignmentFilters | Non
     filters = filters or AssignmentFilters()
     filters.month = f"{year:04d}-{month:02d}"
     items = list(my_assignments(user, filters))
+    number_measures(item.measure for item in items)
     by_day: dict[date, list] = {}
     for item in items:
         by_day.setdefault(item.due_date, []).append(item)
@@ -332,6 +334,7 @@ def _dashboard(
     overdue = list(
         _list_related(with_state(queryset, today).filter(overdue_q(today))).order_by("due_date", "pk")[:OVERDUE_SHOWN]
     )
+    number_measures(a.measure for a in overdue)
     return Dashboard(
         title=title,
         total=Progress(label=title, **_named(totals)),
