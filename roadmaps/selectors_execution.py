@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
-from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap, Section
+from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
 from roadmaps.services_execution import AUTHORITY_KINDS
-from roadmaps.table import number_measures
+from roadmaps.table import number_measures, section_labels
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -355,10 +355,8 @@ def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
         key=("roadmap", roadmap.pk),
         title=str(roadmap),
         groups_key="measure__section_id",
-        group_names=lambda pks: {
-            section.pk: str(section)
-            for section in Section.objects.filter(pk__in=pks).select_related("direction").order_by("order")
-        },
+        # the sections named and ordered as the roadmap's table shows them
+        group_names=lambda pks: {pk: label for pk, label in section_labels(roadmap).items() if pk in pks},
         groups_title="По разделам",
     )
     return roadmap, dashboard

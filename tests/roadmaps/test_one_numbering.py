@@ -215,6 +215,9 @@ def test_the_execution_pages_and_report_show_the_tables_number(plan, methodist, 
     services.roadmap_approve(roadmap=plan, by=official, order_number="12", order_date=date(2026, 8, 30))
     numbers = assert_one_number(client_for(official), plan, rows=False)
     assert_execution_numbers(client_for, methodist, plan, numbers)
+    dashboard = client_for(methodist).get(reverse("execution:dashboard_roadmap", args=[plan.pk])).content.decode()
+    labels = [block.label for block in roadmap_table(plan)]
+    assert [label for label in labels if html.escape(label) in dashboard] == labels
 
 
 def test_a_copy_for_the_next_period_keeps_the_numbers_and_names_them_in_its_flags(plan, methodist, client_for):
