@@ -86,7 +86,7 @@ PARAMS = [
     ("basis_date", "Основание: дата"),
 ]
 DATE_PARAMS = {"period_start", "period_end", "basis_date"}
-# Workbooks exported before the print marked every lead as the page does.
+# « (отв.)»: how workbooks exported before the print followed the page marked a lead executor.
 LEAD_MARKS = (LEAD_MARK, " (отв.)")
 LENGTHS = {"number": 20, "deadline": 500, "code": 20, "appendix_number": 20, "approver_position": 300}
 
