@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
-from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap, Section
+from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
 from roadmaps.services_execution import AUTHORITY_KINDS
+from roadmaps.table import number_measures, section_labels
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -131,6 +132,7 @@ def month_calendar(user, year: int, month: int, filters: AssignmentFilters | Non
     filters = filters or AssignmentFilters()
     filters.month = f"{year:04d}-{month:02d}"
     items = list(my_assignments(user, filters))
+    number_measures(item.measure for item in items)
     by_day: dict[date, list] = {}
     for item in items:
         by_day.setdefault(item.due_date, []).append(item)
@@ -332,6 +334,7 @@ def _dashboard(
     overdue = list(
         _list_related(with_state(queryset, today).filter(overdue_q(today))).order_by("due_date", "pk")[:OVERDUE_SHOWN]
     )
+    number_measures(a.measure for a in overdue)
     return Dashboard(
         title=title,
         total=Progress(label=title, **_named(totals)),
@@ -352,10 +355,8 @@ def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
         key=("roadmap", roadmap.pk),
         title=str(roadmap),
         groups_key="measure__section_id",
-        group_names=lambda pks: {
-            section.pk: str(section)
-            for section in Section.objects.filter(pk__in=pks).select_related("direction").order_by("order")
-        },
+        # the sections named and ordered as the roadmap's table shows them
+        group_names=lambda pks: {pk: label for pk, label in section_labels(roadmap).items() if pk in pks},
         groups_title="По разделам",
     )
     return roadmap, dashboard

@@ -38,6 +38,7 @@ from roadmaps.models import (
     Section,
     Track,
 )
+from roadmaps.table import measure_numbers
 from schools.access import access_for
 from schools.models import Organization
 
@@ -1015,7 +1016,9 @@ def roadmap_copy_to_period(
         "note": "примечание",
         "target_text": "показатель",
     }
-    for position, measure in enumerate(_copy_structure(roadmap, copy, by, amendment=False), start=1):
+    copied = _copy_structure(roadmap, copy, by, amendment=False)
+    numbers = measure_numbers(roadmap_ids=[copy.pk])  # the copy's table: numbered as the page shows it
+    for measure in copied:
         own = []
         for name, label in texts.items():
             for fragment in stale_years(getattr(measure, name), period_start, period_end):
@@ -1026,8 +1029,7 @@ def roadmap_copy_to_period(
         if own:
             measure.review_flags = own
             measure.save(update_fields=["review_flags"])
-            label = measure.number or f"№ {position} по порядку"
-            flags.extend(f"Мероприятие {label} ({measure.description[:40]}…), {item}" for item in own)
+            flags.extend(f"Мероприятие {numbers[measure.pk]} ({measure.description[:40]}…), {item}" for item in own)
     if flags != copy.review_flags:
         copy.review_flags = flags
         copy.save(update_fields=["review_flags"])

@@ -35,15 +35,8 @@ from roadmaps.models import (
     Roadmap,
     Section,
 )
-from roadmaps.selectors import (
-    deadline_summary,
-    measure_row,
-    roadmap_diff,
-    roadmap_get,
-    roadmap_history,
-    roadmap_table,
-    roadmap_versions,
-)
+from roadmaps.selectors import roadmap_diff, roadmap_get, roadmap_history, roadmap_versions
+from roadmaps.table import deadline_summary, roadmap_table, table_row
 from schools.access import access_for
 from schools.models import Organization
 
@@ -606,7 +599,7 @@ def measure_edit(request, measure_pk: int):
                 return render(
                     request,
                     "roadmaps/partials/measure_row.html",
-                    {"row": measure_row(measure), "editable": True, "measure_urls": measure_urls()},
+                    {"row": table_row(measure), "editable": True, "measure_urls": measure_urls()},
                 )
             return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
     if request.htmx:
@@ -625,7 +618,7 @@ def measure_row_view(request, measure_pk: int):
         request,
         "roadmaps/partials/measure_row.html",
         {
-            "row": measure_row(measure),
+            "row": table_row(measure),
             "editable": can_edit(request.user, measure.section.roadmap),
             "measure_urls": measure_urls(),
         },
@@ -694,6 +687,6 @@ def measure_assign(request, measure_pk: int):
             "roadmap": roadmap,
             "form": form,
             "assignments": assignments,
-            "row": measure_row(measure),
+            "row": table_row(measure),
         },
     )

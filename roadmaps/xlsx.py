@@ -27,17 +27,7 @@ from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from config.lib.preconditions import require
 from config.lib.untrusted import DEFAULT, FileRefused, open_table
 from config.lib.xlsx import put_text
-from roadmaps.document import (
-    COLUMNS,
-    EVIDENCE_PREFIX,
-    FUNCTION_PREFIX,
-    LEAD_MARK,
-    TARGET_PREFIX,
-    TRACK_PREFIX,
-    RoadmapDocument,
-    format_date,
-    roadmap_document,
-)
+from roadmaps.document import COLUMNS, RoadmapDocument, format_date, roadmap_document
 from roadmaps.models import (
     Direction,
     EvidenceKind,
@@ -48,6 +38,15 @@ from roadmaps.models import (
 )
 from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import MeasureSpec, measures_build
+from roadmaps.table import (
+    EVIDENCE_PREFIX,
+    FUNCTION_PREFIX,
+    LEAD_MARK,
+    TARGET_PREFIX,
+    TRACK_PREFIX,
+    automatic_numbers,
+    printed,
+)
 from schools.models import Organization
 
 SHEET_PLAN = "Дорожная карта"
@@ -88,6 +87,8 @@ PARAMS = [
     ("basis_date", "Основание: дата"),
 ]
 DATE_PARAMS = {"period_start", "period_end", "basis_date"}
+# « (отв.)»: how workbooks exported before the print followed the page marked a lead executor.
+LEAD_MARKS = (LEAD_MARK, " (отв.)")
 LENGTHS = {"number": 20, "deadline": 500, "code": 20, "appendix_number": 20, "approver_position": 300}
 
 
@@ -383,6 +384,12 @@ class _Parser:
             sections[-1].measures.append(self._measure(row_number, values, executors, evidence))
         if not any(s.measures for s in sections) and not self.problems:
             self.problem(SHEET_PLAN, header_row, "", "", "в таблице нет ни одного мероприятия")
+        # A number the table would give anyway is not kept as typed: the measure is renumbered
+        # when it is moved, like one added in the editor. A number that differs stays.
+        for section, numbers in zip(sections, automatic_numbers(sections), strict=True):
+            for measure, number in zip(section.measures, numbers, strict=True):
+                if printed(measure.number) == number:
+                    measure.number = ""
         return sections
 
     def _header(self, sheet):
@@ -467,11 +474,12 @@ class _Parser:
         if len(deadline) > LENGTHS["deadline"]:
             self.problem(SHEET_PLAN, row_number, labels["deadline"], deadline, "срок не длиннее 500 знаков")
         measure = ParsedMeasure(row=row_number, number=number, description=description, deadline_text=deadline)
-        for line in (s.strip() for s in values.get("executors", "").split("\n") if s.strip()):
-            is_lead = line.endswith(LEAD_MARK)
+        for order, line in enumerate(s.strip() for s in values.get("executors", "").split("\n") if s.strip()):
+            mark = next((mark for mark in LEAD_MARKS if line.endswith(mark)), "")
+            is_lead = bool(mark)
             if is_lead:
-                line = line[: -len(LEAD_MARK)].strip()
-            executor = {"is_lead": is_lead, "qualifier": line}
+                line = line[: -len(mark)].strip()
+            executor = {"is_lead": is_lead, "order": order, "qualifier": line}
             for name, target in executors:
                 if line == name or line.startswith(name + " "):
                     executor.update(target, qualifier=line[len(name) :].strip())

@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 
 from roadmaps.rendering import progress_bar_html, progress_table_html
 from roadmaps.selectors_execution import STATE_LABELS, my_assignments, my_summary
+from roadmaps.table import number_measures
 from schools.access import access_for
 
 register = template.Library()
@@ -35,6 +36,7 @@ def my_assignments_block(context, limit: int = 10):
     access = access_for(user)
     show = access.is_director or access.is_staff_of_authority
     items = list(my_assignments(user)[:limit]) if show else []
+    number_measures(a.measure for a in items)
     return {"show": show, "items": items, "summary": my_summary(user) if show else {}, "request": context["request"]}
 
 
