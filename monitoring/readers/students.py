@@ -507,7 +507,7 @@ class _StudentReader:
             # Participant: the file's code, else a pseudonym made from the names.
             if i_code is not None:
                 raw = row[i_code]
-                code = raw.strip() if raw.__class__ is str else _cell_text(raw)
+                code = raw.strip() if raw.__class__ is str and raw[:1] != "'" else _cell_text(raw)
                 if len(code) > _CODE_MAX:
                     reject("participant_code", code, _too_long("Код участника", code, "participant_code"))
             else:

@@ -11,6 +11,7 @@ and the command do. Whatever comes in:
 Each example runs in a savepoint that is rolled back, so every example starts from the same data.
 """
 
+import os
 import re
 from collections import Counter
 from contextlib import contextmanager
@@ -79,7 +80,7 @@ CELL = st.one_of(
 # database=None: no .hypothesis folder in the project tree. Function-scoped fixtures are fine:
 # every example rolls back to the data they set up.
 FUZZ = settings(
-    max_examples=30,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
