@@ -236,12 +236,18 @@ def document_digest(*, kind: str, roadmap: Roadmap | None = None, order: Order |
     of an occurrence or its evidence makes another. An execution report is cut to its author's sight,
     so the author is part of it."""
     params = params or {}
-    parts: list = [DOCUMENT_FORMAT, kind, sorted(params.items())]
+    parts: list = [DOCUMENT_FORMAT, str(kind), sorted(params.items())]
     if kind in (Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX):
         parts.append(content_digest(roadmap))
     elif kind == Kind.ORDER_PDF:
         organization = order.organization
-        parts += [order.pk, order.status, order.updated_at.isoformat(), organization.full_name, organization.short_name]
+        parts += [
+            order.pk,
+            str(order.status),
+            order.updated_at.timestamp(),
+            organization.full_name,
+            organization.short_name,
+        ]
         for link in order.approved.select_related("roadmap__owner").order_by("appendix_number"):
             parts.append((link.appendix_number, content_digest(link.roadmap)))
     elif kind in EXECUTION_KINDS:

@@ -692,7 +692,8 @@ def roadmap_approve(
     from the roadmap and signing from the order are one action. Returns the approved roadmap; its
     `approval_order` is the signed order.
 
-    The signatory defaults to the roadmap's «УТВЕРЖДАЮ» approver (the same official, by design)."""
+    The signatory defaults to the draft order's, then to the roadmap's «УТВЕРЖДАЮ» approver (the same
+    official, by design)."""
     roadmap = Roadmap.objects.select_related("owner").get(pk=roadmap.pk)
     _require_approver(roadmap, by)
     _require_on_approval(roadmap)
@@ -708,11 +709,11 @@ def roadmap_approve(
     )
     if order is None:
         order = Order(organization=roadmap.owner, title=ORDER_TITLE, created_by=by)
-        signatory_position = signatory_position.strip() or " ".join(roadmap.approver_position.split())
-        signatory_name = signatory_name.strip() or roadmap.approver_name.strip()
-    else:
-        signatory_position = signatory_position.strip() or order.signatory_position
-        signatory_name = signatory_name.strip() or order.signatory_name
+    # typed in the form, else as prepared in the draft order, else the roadmap's «УТВЕРЖДАЮ» approver
+    signatory_name = signatory_name.strip() or order.signatory_name or roadmap.approver_name.strip()
+    signatory_position = (
+        signatory_position.strip() or order.signatory_position or " ".join(roadmap.approver_position.split())
+    )
     if not signatory_name:
         raise RoadmapStateError("Укажите, кто подписал приказ об утверждении (должность и ФИО)")
     order.number, order.date = order_number.strip(), order_date
