@@ -111,3 +111,34 @@ def test_old_download_urls_are_gone(client_for, methodist, roadmap):
     client = client_for(methodist)
     assert client.get(f"/reports/roadmap/{roadmap.pk}/pdf/job/").status_code == 404
     assert client.get(reverse("reports:roadmap_pdf", args=[roadmap.pk])).status_code == 405
+
+
+def test_jobs_of_the_old_render_tasks_are_rewritten_to_the_one_task(
+    methodist, roadmap, django_capture_on_commit_callbacks
+):
+    import importlib
+
+    from django.apps import apps
+
+    from config.jobs.services import job_retry
+
+    migration = importlib.import_module("reports.migrations.0002_jobs_of_the_one_render_task")
+    old = Job.objects.create(
+        kind="report.execution",
+        title="Отчёт",
+        status=Job.Status.FAILED,
+        task_name="reports.render_execution_report",
+        task_kwargs={"roadmap_id": roadmap.pk, "user_id": methodist.pk, "date_from": "2022-09-01",
+                     "date_to": "2023-08-31", "as_of": "2023-09-01", "format": "xlsx"},
+    )  # fmt: skip
+    migration.to_one_task(apps, None)
+    old.refresh_from_db()
+    assert old.task_name == "reports.render_document" and old.task_kwargs["kind"] == "execution_xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = job_retry(job=old, user=methodist)  # «Повторить» of the old job renders the document
+    retried.refresh_from_db()
+    assert retried.status == Job.Status.SUCCEEDED
+    assert ReportFile.objects.get(kind=Kind.EXECUTION_XLSX).params["as_of"] == "2023-09-01"
+    migration.to_three_tasks(apps, None)
+    old.refresh_from_db()
+    assert old.task_name == "reports.render_execution_report" and old.task_kwargs["format"] == "xlsx"
