@@ -117,7 +117,14 @@ def scale_region(*, schools: int, results: int, measures: int) -> None:
                 if m_index % 3 == 0:  # a third of the measures are carried out by every school
                     services.measure_assign(measure=measure, organizations=school_list, by=methodist)
         services.roadmap_submit(roadmap=roadmap, by=methodist)
-        services.roadmap_approve(roadmap=roadmap, by=official, order_number="нагр-1", order_date=date(2026, 8, 28))
+        services.roadmap_approve(
+            roadmap=roadmap,
+            by=official,
+            order_number="нагр-1",
+            order_date=date(2026, 8, 28),
+            signatory_position="Начальник управления образования",
+            signatory_name="Т.В. Разуваева",
+        )
 
     have = connection.cursor()
     have.execute("SELECT count(*) FROM monitoring_studentresult")

@@ -1,5 +1,6 @@
-"""The demo order (приказ) of the demo municipality: it approves the municipality's approved
-roadmaps (whatever the roadmaps' demo loader created) and names the persons of seed 002's kind.
+"""The demo draft order (приказ) of the demo municipality: it will approve the municipality's roadmaps
+still in preparation (whatever the roadmaps' demo loader created; the approved ones have their own
+signed order already) and names the persons of seed 002's kind. Signing it approves them.
 
 Idempotent: the order is found by its organisation and number and created only when missing.
 """
@@ -30,9 +31,9 @@ def load_demo_reports() -> dict[str, int]:
     if official is None:  # the schools' demo loader creates the official; nothing to sign without one
         return {"приказов": 0}
     roadmaps = list(
-        Roadmap.objects.filter(owner__municipality=authority.municipality, status=Roadmap.Status.APPROVED).order_by(
-            "code", "title"
-        )
+        Roadmap.objects.filter(
+            owner__municipality=authority.municipality, status__in=[Roadmap.Status.DRAFT, Roadmap.Status.ON_APPROVAL]
+        ).order_by("code", "title")
     )
     order_save(
         by=official,

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from reports.services import PersonInput
 from roadmaps.models import Order, Roadmap
@@ -47,9 +48,6 @@ class ExecutionReportForm(forms.Form):
     date_from = forms.DateField(label="С", widget=DateInput())
     date_to = forms.DateField(label="По", widget=DateInput())
     format = forms.ChoiceField(label="Формат", choices=FORMATS, initial="pdf")
-    background = forms.BooleanField(
-        label="Сформировать в фоне", required=False, help_text="Файл сохранится и будет доступен на этой странице"
-    )
 
     def clean(self):
         data = super().clean()
@@ -93,6 +91,7 @@ class OrderForm(forms.Form):
     )
     roadmaps = forms.ModelMultipleChoiceField(
         label="Утверждаемые дорожные карты (приложения по порядку шифров)",
+        help_text="Черновики и карты на утверждении; подписание приказа утверждает те, что на утверждении",
         queryset=Roadmap.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -129,7 +128,11 @@ class OrderForm(forms.Form):
         if not self.is_bound and not self.initial.get("organization"):
             first = organizations.order_by("kind", "pk").first()
             self.initial["organization"] = first.pk if first else None
-        self.fields["roadmaps"].queryset = roadmaps.exclude(status=Roadmap.Status.ARCHIVED)
+        # an order approves roadmaps still in preparation; those it already lists stay listed when edited
+        listed = [getattr(r, "pk", r) for r in self.initial.get("roadmaps") or []]
+        self.fields["roadmaps"].queryset = roadmaps.filter(
+            Q(status__in=[Roadmap.Status.DRAFT, Roadmap.Status.ON_APPROVAL]) | Q(pk__in=listed)
+        )
 
     def clean_responsible(self):
         return _parse_person_lines(self.cleaned_data["responsible"], "Ответственные")

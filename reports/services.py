@@ -1,5 +1,5 @@
-"""Writes of the reports app: kept files, orders, the Excel import into a draft roadmap, and
-the background renders (enqueued as jobs)."""
+"""Writes of the reports app: kept files, orders, the Excel import into a draft roadmap, and the
+documents (every print form and export is rendered by a job and kept as a file)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,21 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from reports.excel import execution_xlsx_bytes
 from reports.models import ReportFile
+from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf
+from reports.selectors import execution_report
 from roadmaps.document import roadmap_document
-from roadmaps.models import Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
-from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, write_parsed_roadmap
+from roadmaps.models import Assignment, Evidence, Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
+from roadmaps.services import RoadmapStateError
+from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
 from schools.access import access_for
 from schools.models import Organization
-
-
-class RoadmapStateError(Exception):
-    """The roadmap is not in a state that allows the change (a Russian message)."""
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -213,56 +214,142 @@ def order_save(
     return order
 
 
-@transaction.atomic
-def order_sign(*, order: Order, by) -> Order:
-    _check_can_edit(by, order.organization)
-    if not order.number:
-        raise RoadmapStateError("Укажите номер приказа перед отметкой о подписании")
-    order.status = Order.Status.SIGNED
-    order.save(update_fields=["status", "updated_at"])
-    return order
+# ------------------------------------------------------------------------------------------------
+# Documents: one way to get each of them
+# ------------------------------------------------------------------------------------------------
+
+# Bump when a print form changes, so that files kept before are not served as the current document.
+DOCUMENT_FORMAT = 1
+Kind = ReportFile.Kind
+DOCUMENT_KINDS = {Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX, Kind.ORDER_PDF, Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
+EXECUTION_KINDS = {Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
+RENDER_TASK = "reports.render_document"
 
 
-def roadmap_pdf_enqueue(*, roadmap: Roadmap, by) -> Job:
-    from reports.tasks import render_roadmap_pdf_task
+def _execution_period(params: dict) -> tuple[date, date, date]:
+    return tuple(date.fromisoformat(params[name]) for name in ("date_from", "date_to", "as_of"))
 
-    return job_enqueue(
-        kind="report.roadmap_pdf",
-        title=f"PDF дорожной карты «{roadmap}»",
-        task_name=render_roadmap_pdf_task.name,
-        task_kwargs={"roadmap_id": roadmap.pk, "user_id": by.pk},
-        user=by,
-        total=2,
+
+def document_digest(*, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, params=None, by=None):
+    """A fingerprint of what the document prints now. A kept file with the same one is that document;
+    any change of the roadmap, the order (its fields, status, appendices) or, for an execution report,
+    of an occurrence or its evidence makes another. An execution report is cut to its author's sight,
+    so the author is part of it."""
+    params = params or {}
+    parts: list = [DOCUMENT_FORMAT, str(kind), sorted(params.items())]
+    if kind in (Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX):
+        parts.append(content_digest(roadmap))
+    elif kind == Kind.ORDER_PDF:
+        organization = order.organization
+        parts += [
+            order.pk,
+            str(order.status),
+            order.updated_at.timestamp(),
+            organization.full_name,
+            organization.short_name,
+        ]
+        for link in order.approved.select_related("roadmap__owner").order_by("appendix_number"):
+            parts.append((link.appendix_number, content_digest(link.roadmap)))
+    elif kind in EXECUTION_KINDS:
+        occurrences = Assignment.history.filter(measure__section__roadmap=roadmap)
+        evidence = Evidence.history.filter(assignment__measure__section__roadmap=roadmap)
+        parts += [
+            content_digest(roadmap),
+            by.pk if by is not None else None,
+            str(occurrences.aggregate(last=Max("history_date"))["last"]),
+            str(evidence.aggregate(last=Max("history_date"))["last"]),
+        ]
+    else:
+        raise ValueError(f"unknown document kind {kind!r}")
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _document_bytes(*, kind: str, roadmap, order, params: dict, by, progress) -> tuple[str, bytes]:
+    if kind == Kind.ROADMAP_PDF:
+        return f"roadmap-{roadmap.pk}.pdf", render_roadmap_pdf(roadmap, progress=progress)
+    if kind == Kind.ROADMAP_XLSX:
+        data = roadmap_xlsx_bytes(roadmap)
+        if progress:
+            progress(1, 1)
+        return f"roadmap-{roadmap.pk}.xlsx", data
+    if kind == Kind.ORDER_PDF:
+        return f"order-{order.pk}.pdf", render_order_pdf(order, progress=progress)
+    start, end, as_of = _execution_period(params)
+    if progress:
+        progress(0, 2)
+    report = execution_report(roadmap, date_from=start, date_to=end, as_of=as_of, user=by)
+    if progress:
+        progress(1, 2)
+    extension = "xlsx" if kind == Kind.EXECUTION_XLSX else "pdf"
+    data = execution_xlsx_bytes(report) if extension == "xlsx" else render_execution_pdf(report)
+    if progress:
+        progress(2, 2)
+    return f"execution-{roadmap.pk}-{start:%Y%m%d}-{end:%Y%m%d}.{extension}", data
+
+
+def document_render(
+    *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, params=None, by=None, progress=None
+) -> ReportFile:
+    """Render the document and keep it as a file. The one renderer: the background job and the
+    management commands call it."""
+    params = dict(params or {})
+    digest = document_digest(kind=kind, roadmap=roadmap, order=order, params=params, by=by)
+    filename, data = _document_bytes(kind=kind, roadmap=roadmap, order=order, params=params, by=by, progress=progress)
+    return report_file_save(
+        kind=kind,
+        filename=filename,
+        content=data,
+        roadmap=roadmap,
+        order=order,
+        by=by,
+        params={**params, "digest": digest},
     )
 
 
-def order_pdf_enqueue(*, order: Order, by) -> Job:
-    from reports.tasks import render_order_pdf_task
+def _document_title(kind: str, roadmap, order, params: dict) -> str:
+    if kind == Kind.ORDER_PDF:
+        return f"PDF приказа {order}"
+    if kind in EXECUTION_KINDS:
+        start, end, _ = _execution_period(params)
+        return f"Отчёт об исполнении «{roadmap}» ({start:%d.%m.%Y}–{end:%d.%m.%Y})"
+    return f"{'Excel' if kind == Kind.ROADMAP_XLSX else 'PDF'} дорожной карты «{roadmap}»"
 
+
+def document_request(
+    *, kind: str, by, roadmap: Roadmap | None = None, order: Order | None = None, params=None
+) -> ReportFile | Job:
+    """The one way to get a document: the kept file when it still is the document (nothing it prints
+    has changed since), else the person's job already rendering it, else a new job. The caller has
+    checked that the person may read the roadmap or the order."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    params = dict(params or {})
+    digest = document_digest(kind=kind, roadmap=roadmap, order=order, params=params, by=by)
+    kept = ReportFile.objects.filter(kind=kind, roadmap=roadmap, order=order, params__digest=digest)
+    if kind in EXECUTION_KINDS:
+        kept = kept.filter(created_by=by)
+    kept = kept.order_by("-created_at", "-pk").first()
+    if kept is not None:
+        return kept
+    pending = Job.objects.filter(
+        kind=f"report.{kind}",
+        created_by=by,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        task_kwargs__digest=digest,
+    ).first()
+    if pending is not None:
+        return pending
     return job_enqueue(
-        kind="report.order_pdf",
-        title=f"PDF приказа {order}",
-        task_name=render_order_pdf_task.name,
-        task_kwargs={"order_id": order.pk, "user_id": by.pk},
-        user=by,
-        total=order.approved.count() + 1,
-    )
-
-
-def execution_report_enqueue(*, roadmap: Roadmap, by, date_from: date, date_to: date, as_of: date, format: str) -> Job:
-    from reports.tasks import render_execution_report_task
-
-    return job_enqueue(
-        kind="report.execution",
-        title=f"Отчёт об исполнении «{roadmap}» ({date_from:%d.%m.%Y}–{date_to:%d.%m.%Y})",
-        task_name=render_execution_report_task.name,
+        kind=f"report.{kind}",
+        title=_document_title(kind, roadmap, order, params),
+        task_name=RENDER_TASK,
         task_kwargs={
-            "roadmap_id": roadmap.pk,
+            "kind": kind,
+            "roadmap_id": roadmap.pk if roadmap else None,
+            "order_id": order.pk if order else None,
             "user_id": by.pk,
-            "date_from": date_from.isoformat(),
-            "date_to": date_to.isoformat(),
-            "as_of": as_of.isoformat(),
-            "format": format,
+            "params": params,
+            "digest": digest,
         },
         user=by,
         total=2,

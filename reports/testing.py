@@ -6,7 +6,18 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from roadmaps.models import Direction, EvidenceKind, ExecutorKind, Measure, MeasureExecutor, Roadmap, Section
+from roadmaps.models import (
+    Direction,
+    EvidenceKind,
+    ExecutorKind,
+    Measure,
+    MeasureExecutor,
+    Order,
+    OrderRoadmap,
+    Roadmap,
+    Section,
+)
+from roadmaps.services import ORDER_TITLE
 
 LONG_DESCRIPTION = (
     "Проведение совещания для руководителей общеобразовательных организаций по итогам проведения "
@@ -14,6 +25,30 @@ LONG_DESCRIPTION = (
     "регионального анализа результатов мониторинга и адресных рекомендаций, разработка плана муниципальных "
     "мер с учетом муниципальных особенностей и проблем, выявленных в рамках регионального управленческого цикла"
 )
+
+
+PUBLISHED = (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED)
+
+
+def create_roadmap(*, order_number: str = "158", order_date: date = date(2022, 8, 27), **fields) -> Roadmap:
+    """`Roadmap.objects.create` for tests and the benchmark. An approved or archived roadmap gets the
+    signed order that approved it (the database requires one), with the roadmap as its appendix."""
+    if fields.get("status") in PUBLISHED and "approval_order" not in fields:
+        fields["approval_order"] = Order.objects.create(
+            organization=fields["owner"],
+            number=order_number,
+            date=order_date,
+            title=ORDER_TITLE,
+            status=Order.Status.SIGNED,
+            signatory_position="Начальник управления образования",
+            signatory_name="Т.В. Разуваева",
+        )
+    roadmap = Roadmap.objects.create(**fields)
+    if roadmap.approval_order_id:
+        OrderRoadmap.objects.get_or_create(
+            order_id=roadmap.approval_order_id, roadmap=roadmap, defaults={"appendix_number": 1}
+        )
+    return roadmap
 
 
 def build_roadmap(
@@ -29,7 +64,7 @@ def build_roadmap(
     numbered=True,
     with_direction=False,
 ) -> Roadmap:
-    roadmap = Roadmap.objects.create(
+    roadmap = create_roadmap(
         owner=owner,
         code=code,
         title=title,

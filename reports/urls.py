@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("roadmap/<int:pk>/", views.roadmap_print, name="roadmap"),
     path("roadmap/<int:pk>/pdf/", views.roadmap_pdf, name="roadmap_pdf"),
-    path("roadmap/<int:pk>/pdf/job/", views.roadmap_pdf_job, name="roadmap_pdf_job"),
     path("roadmap/<int:pk>/xlsx/", views.roadmap_xlsx, name="roadmap_xlsx"),
     path("roadmap/<int:pk>/import/", views.roadmap_import, name="roadmap_import"),
     path("roadmap/<int:pk>/execution/", views.roadmap_execution, name="roadmap_execution"),
@@ -20,6 +19,5 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order_edit"),
     path("orders/<int:pk>/pdf/", views.order_pdf, name="order_pdf"),
-    path("orders/<int:pk>/pdf/job/", views.order_pdf_job, name="order_pdf_job"),
     path("orders/<int:pk>/sign/", views.order_sign_view, name="order_sign"),
 ]

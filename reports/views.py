@@ -13,33 +13,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.jobs.models import Job
 from config.lib.preconditions import unmet
-from reports.excel import execution_xlsx_bytes
 from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, RoadmapImportNewForm
 from reports.models import ReportFile
-from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf, render_zoning_pdf
-from reports.selectors import execution_report, order_for_user_or_404, order_items, roadmap_for_user_or_404
-from reports.services import (
-    RoadmapStateError,
-    execution_report_enqueue,
-    order_pdf_enqueue,
-    order_save,
-    order_sign,
-    roadmap_import_check,
-    roadmap_import_xlsx,
-    roadmap_pdf_enqueue,
-)
-from roadmaps import services as roadmap_services
+from reports.pdf import render_zoning_pdf
+from reports.selectors import order_for_user_or_404, order_items, roadmap_for_user_or_404
+from reports.services import document_request, order_save, roadmap_import_check, roadmap_import_xlsx
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
-from roadmaps.xlsx import RoadmapImportError, roadmap_xlsx_bytes
+from roadmaps.services import RoadmapStateError, order_sign
+from roadmaps.xlsx import RoadmapImportError
 from schools.access import access_for
 from schools.models import Organization
 
-# From this size on the page recommends the background render (about 10 s of work on a busy server)
-BIG_ROADMAP_MEASURES = 150
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Kind = ReportFile.Kind
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -49,12 +39,22 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _job_response(request, job):
-    """htmx: the progress bar in place (it polls itself); otherwise the job's own page."""
+def _document_response(request, outcome: ReportFile | Job):
+    """The answer to a document request: the kept file, or the job rendering it. htmx gets the
+    progress bar in place (it polls itself and offers the file when done) or the file's link; a plain
+    request goes to the job's page or straight to the file. A job that already finished (inline, in
+    the embedded set-up) serves its file at once."""
+    if isinstance(outcome, Job):
+        outcome.refresh_from_db()
+        file_id = outcome.result.get("report_file_id") if outcome.status == Job.Status.SUCCEEDED else None
+        if file_id is None:
+            if request.htmx:
+                return render(request, "jobs/partials/job_status.html", {"job": outcome})
+            return redirect("jobs:detail", pk=outcome.pk)
+        outcome = ReportFile.objects.get(pk=file_id)
     if request.htmx:
-        job.refresh_from_db()
-        return render(request, "jobs/partials/job_status.html", {"job": job})
-    return redirect("jobs:detail", pk=job.pk)
+        return render(request, "reports/partials/document_ready.html", {"file": outcome})
+    return redirect("reports:file", pk=outcome.pk)
 
 
 def _can_edit_roadmap(user, roadmap: Roadmap) -> bool:
@@ -84,29 +84,22 @@ def roadmap_print(request, pk: int, *, import_form=None, problems=None, executio
         "execution_form": execution_form or ExecutionReportForm(initial=_default_period(roadmap)),
         "files": ReportFile.objects.for_user(request.user).filter(roadmap=roadmap)[:10],
         "measure_count": Measure.objects.filter(section__roadmap=roadmap).count(),
-        "big_roadmap": BIG_ROADMAP_MEASURES,
     }
     return render(request, "reports/roadmap_print.html", context, status=status)
 
 
 @login_required
+@require_POST
 def roadmap_pdf(request, pk: int):
     roadmap = roadmap_for_user_or_404(request.user, pk)
-    return _download(render_roadmap_pdf(roadmap), f"roadmap-{roadmap.pk}.pdf", PDF)
+    return _document_response(request, document_request(kind=Kind.ROADMAP_PDF, roadmap=roadmap, by=request.user))
 
 
 @login_required
 @require_POST
-def roadmap_pdf_job(request, pk: int):
-    roadmap = roadmap_for_user_or_404(request.user, pk)
-    job = roadmap_pdf_enqueue(roadmap=roadmap, by=request.user)
-    return _job_response(request, job)
-
-
-@login_required
 def roadmap_xlsx(request, pk: int):
     roadmap = roadmap_for_user_or_404(request.user, pk)
-    return _download(roadmap_xlsx_bytes(roadmap), f"roadmap-{roadmap.pk}.xlsx", XLSX)
+    return _document_response(request, document_request(kind=Kind.ROADMAP_XLSX, roadmap=roadmap, by=request.user))
 
 
 IMPORT_SESSION_KEY = "reports_roadmap_imports"
@@ -188,7 +181,7 @@ def roadmap_import_confirm(request):
     try:
         outcome = roadmap_import_xlsx(data=data, by=request.user, roadmap=target, owner=owner)
     # the measures are built by roadmaps.services.measures_build, which refuses with its own error
-    except (RoadmapImportError, RoadmapStateError, roadmap_services.RoadmapStateError) as error:
+    except (RoadmapImportError, RoadmapStateError) as error:
         messages.error(request, f"Файл не загружен: {error}")
         return redirect("reports:roadmap", pk=target.pk) if target else redirect("reports:roadmap_import_new")
     if outcome.unchanged:
@@ -202,31 +195,20 @@ def roadmap_import_confirm(request):
 
 
 @login_required
+@require_POST
 def roadmap_execution(request, pk: int):
     roadmap = roadmap_for_user_or_404(request.user, pk)
-    form = ExecutionReportForm(request.GET or None, initial=_default_period(roadmap))
+    form = ExecutionReportForm(request.POST)
     if not form.is_valid():
-        if not request.GET:
-            return redirect("reports:roadmap", pk=pk)
         return roadmap_print(request, pk, execution_form=form, status=400)
     data = form.cleaned_data
-    if data["background"]:
-        job = execution_report_enqueue(
-            roadmap=roadmap,
-            by=request.user,
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            as_of=timezone.localdate(),
-            format=data["format"],
-        )
-        return redirect("jobs:detail", pk=job.pk)
-    report = execution_report(
-        roadmap, date_from=data["date_from"], date_to=data["date_to"], as_of=timezone.localdate(), user=request.user
-    )
-    name = f"execution-{roadmap.pk}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
-    if data["format"] == "xlsx":
-        return _download(execution_xlsx_bytes(report), f"{name}.xlsx", XLSX)
-    return _download(render_execution_pdf(report), f"{name}.pdf", PDF)
+    params = {
+        "date_from": data["date_from"].isoformat(),
+        "date_to": data["date_to"].isoformat(),
+        "as_of": timezone.localdate().isoformat(),
+    }
+    kind = Kind.EXECUTION_XLSX if data["format"] == "xlsx" else Kind.EXECUTION_PDF
+    return _document_response(request, document_request(kind=kind, roadmap=roadmap, params=params, by=request.user))
 
 
 @login_required
@@ -302,17 +284,10 @@ def order_detail(request, pk: int):
 
 
 @login_required
+@require_POST
 def order_pdf(request, pk: int):
     order = order_for_user_or_404(request.user, pk)
-    return _download(render_order_pdf(order), f"order-{order.pk}.pdf", PDF)
-
-
-@login_required
-@require_POST
-def order_pdf_job(request, pk: int):
-    order = order_for_user_or_404(request.user, pk)
-    job = order_pdf_enqueue(order=order, by=request.user)
-    return _job_response(request, job)
+    return _document_response(request, document_request(kind=Kind.ORDER_PDF, order=order, by=request.user))
 
 
 @login_required
@@ -324,7 +299,13 @@ def order_sign_view(request, pk: int):
     except RoadmapStateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Приказ отмечен как подписанный.")
+        approved = order.approved.count()
+        messages.success(
+            request,
+            f"Приказ отмечен как подписанный; утверждено дорожных карт: {approved}."
+            if approved
+            else "Приказ отмечен как подписанный.",
+        )
     return redirect("reports:order", pk=order.pk)
 
 

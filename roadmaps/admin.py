@@ -72,10 +72,10 @@ from roadmaps.models import Roadmap  # noqa: E402
 
 @admin.register(Roadmap)
 class RoadmapAdmin(HistoryAdmin):
-    list_display = ["title", "owner", "period_start", "period_end", "version", "status", "order_number"]
+    list_display = ["title", "owner", "period_start", "period_end", "version", "status", "approval_order"]
     list_filter = ["status", "level"]
     search_fields = ["title", "owner__short_name"]
-    list_select_related = ["owner"]
+    list_select_related = ["owner", "approval_order"]
 
     def has_add_permission(self, request):
         return False

@@ -72,18 +72,25 @@ def organisation_genitive(organization) -> str:
 
 
 def stamp_lines(roadmap: Roadmap, *, appendix_number=None, order: Order | None = None) -> tuple[str, list[str]]:
+    """The stamp over the title. An approved roadmap reads it from its approving order (number, date,
+    appendix); a draft printed as an appendix shows blanks to be filled in by hand."""
+    if order is None and roadmap.approval_order_id and roadmap.stamp == Roadmap.Stamp.APPENDIX:
+        order = roadmap.approval_order
+        if appendix_number is None:
+            link = order.approved.filter(roadmap=roadmap).first()
+            appendix_number = link.appendix_number if link else None
     if order is not None or roadmap.stamp == Roadmap.Stamp.APPENDIX:
         number = appendix_number if appendix_number is not None else roadmap.appendix_number
         organisation = order.organization if order is not None else roadmap.owner
-        order_date = order.date if order is not None else roadmap.order_date
-        order_number = order.number if order is not None else roadmap.order_number
+        order_date = order.date if order is not None else None
+        order_number = order.number if order is not None else ""
         head = f"Приложение {number}".strip() if number else "Приложение"
         return "appendix", [
             head,
             f"к приказу {organisation_genitive(organisation)}",
             f"от {format_date(order_date) or '__.__.____'} № {order_number or '____'}",
         ]
-    approved_on = roadmap.order_date or (roadmap.approved_at.date() if roadmap.approved_at else None)
+    approved_on = roadmap.approval_order.date if roadmap.approval_order_id else None
     return "approval", [
         "«УТВЕРЖДАЮ»",
         *[line for line in roadmap.approver_position.splitlines() if line.strip()],

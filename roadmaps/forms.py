@@ -322,8 +322,27 @@ class MeasureForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    """The approving order (приказ): its number, date and signatory. It is the Order document itself."""
+
     order_number = forms.CharField(label="Номер приказа", max_length=100)
     order_date = forms.DateField(label="Дата приказа", widget=DateInput())
+    signatory_position = forms.CharField(label="Подписал: должность", max_length=300, required=False)
+    signatory_name = forms.CharField(label="Подписал: ФИО", max_length=200)
+
+    @classmethod
+    def initial_for(cls, roadmap, draft_order=None) -> dict:
+        """The draft order that includes the roadmap, if any, else the roadmap's «УТВЕРЖДАЮ» approver."""
+        if draft_order is not None:
+            return {
+                "order_number": draft_order.number,
+                "order_date": draft_order.date,
+                "signatory_position": draft_order.signatory_position,
+                "signatory_name": draft_order.signatory_name,
+            }
+        return {
+            "signatory_position": " ".join(roadmap.approver_position.split()),
+            "signatory_name": roadmap.approver_name,
+        }
 
 
 class ReturnForm(forms.Form):

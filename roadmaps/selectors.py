@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
-from roadmaps.models import EvidenceKind, Measure, Roadmap, Section
+from roadmaps.models import EvidenceKind, Measure, Order, Roadmap, Section
 from roadmaps.services import MEASURE_FIELD_LABELS
 
 
 def roadmap_get(*, user, pk: int) -> Roadmap:
     """The roadmap if the person may see it; 404 otherwise."""
     return get_object_or_404(
-        Roadmap.objects.for_user(user).select_related("owner__municipality", "approved_by", "amends", "copied_from"),
+        Roadmap.objects.for_user(user).select_related("owner__municipality", "approval_order", "amends", "copied_from"),
         pk=pk,
     )
 
@@ -153,14 +153,13 @@ ROADMAP_LABELS = {
     "title": "наименование",
     "period_start": "начало периода",
     "period_end": "окончание периода",
-    "order_number": "номер приказа",
-    "order_date": "дата приказа",
+    "approval_order": "приказ об утверждении",
     "return_comment": "замечания",
     "approver_position": "утверждает: должность",
     "approver_name": "утверждает: ФИО",
     "basis_title": "основание",
 }
-SKIPPED = {"lock_version", "updated_at", "created_at", "approved_at", "deadline", "key", "review_flags"}
+SKIPPED = {"lock_version", "updated_at", "created_at", "deadline", "key", "review_flags"}
 
 
 def _record_changes(record, previous, labels) -> list[Change]:
@@ -175,6 +174,8 @@ def _record_changes(record, previous, labels) -> list[Change]:
         if change.field == "evidence_kinds":  # m2m: rows of the through table → the kinds' titles
             titles = dict(EvidenceKind.objects.values_list("pk", "title"))
             old, new = ([titles.get(row.get("evidencekind"), "?") for row in rows or []] for rows in (old, new))
+        if change.field == "approval_order":  # the order's name, not its key
+            old, new = (str(Order.objects.filter(pk=pk).first() or "") if pk else None for pk in (old, new))
         changes.append(Change(labels.get(change.field, change.field), _as_text(old), _as_text(new)))
     return changes
 

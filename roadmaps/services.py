@@ -34,6 +34,8 @@ from roadmaps.models import (
     FunctionType,
     Measure,
     MeasureExecutor,
+    Order,
+    OrderRoadmap,
     Roadmap,
     Section,
     Track,
@@ -801,34 +803,111 @@ def roadmap_submit(*, roadmap: Roadmap, by: User) -> Roadmap:
     return roadmap
 
 
-@writes(ROADMAPS, EXECUTION)
-def roadmap_approve(*, roadmap: Roadmap, by: User, order_number: str, order_date: date) -> Roadmap:
-    roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
+ORDER_TITLE = "Об утверждении плана мероприятий («дорожной карты»)"
+
+
+def _require_approver(roadmap: Roadmap, by: User) -> None:
     if not access_for(by).can_approve_in(_municipality_id(roadmap)):
         raise PermissionDenied("Утверждать дорожные карты может только руководитель (специалист) органа управления")
+
+
+def _require_on_approval(roadmap: Roadmap) -> None:
     if roadmap.status != Roadmap.Status.ON_APPROVAL:
         raise RoadmapStateError(
-            f"Утвердить можно только дорожную карту на утверждении; эта карта — «{roadmap.get_status_display()}»"
+            f"Утвердить можно только дорожную карту на утверждении; карта «{roadmap}» — «{roadmap.get_status_display()}»"
         )
+
+
+@writes(ROADMAPS, EXECUTION)
+def roadmap_approve(
+    *,
+    roadmap: Roadmap,
+    by: User,
+    order_number: str,
+    order_date: date,
+    signatory_position: str = "",
+    signatory_name: str = "",
+) -> Roadmap:
+    """Approve the roadmap by its order (приказ): the draft order that already includes the roadmap
+    gets this number, date and signatory and is signed; otherwise an order with the roadmap as its
+    only appendix is created and signed. Either way `order_sign` does the approving, so approving
+    from the roadmap and signing from the order are one action. Returns the approved roadmap; its
+    `approval_order` is the signed order.
+
+    The signatory defaults to the draft order's, then to the roadmap's «УТВЕРЖДАЮ» approver (the same
+    official, by design)."""
+    roadmap = Roadmap.objects.select_related("owner").get(pk=roadmap.pk)
+    _require_approver(roadmap, by)
+    _require_on_approval(roadmap)
     if not (order_number or "").strip():
         raise RoadmapStateError("Укажите номер приказа об утверждении")
     if not order_date:
         raise RoadmapStateError("Укажите дату приказа об утверждении")
-    roadmap.status = Roadmap.Status.APPROVED
-    roadmap.order_number, roadmap.order_date = order_number.strip(), order_date
-    roadmap.approved_by, roadmap.approved_at = by, timezone.now()
-    roadmap.return_comment = ""
-    roadmap.lock_version += 1
-    roadmap._history_user = by
-    roadmap.save()
-    if roadmap.amends_id:
-        previous = Roadmap.objects.select_for_update().get(pk=roadmap.amends_id)
-        if previous.status == Roadmap.Status.APPROVED:
-            previous.status = Roadmap.Status.ARCHIVED
-            previous._history_user = by
-            previous.save(update_fields=["status", "updated_at"])
-    audit_record(action="approval", user=by, obj=roadmap, detail={"order_number": roadmap.order_number})
-    return roadmap
+    order = (
+        Order.objects.select_for_update()
+        .filter(status=Order.Status.DRAFT, approved__roadmap=roadmap)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    if order is None:
+        order = Order(organization=roadmap.owner, title=ORDER_TITLE, created_by=by)
+    # typed in the form, else as prepared in the draft order, else the roadmap's «УТВЕРЖДАЮ» approver
+    signatory_name = signatory_name.strip() or order.signatory_name or roadmap.approver_name.strip()
+    signatory_position = (
+        signatory_position.strip() or order.signatory_position or " ".join(roadmap.approver_position.split())
+    )
+    if not signatory_name:
+        raise RoadmapStateError("Укажите, кто подписал приказ об утверждении (должность и ФИО)")
+    order.number, order.date = order_number.strip(), order_date
+    order.signatory_position, order.signatory_name = signatory_position, signatory_name
+    order.save()
+    if not order.approved.exists():  # a new order: the roadmap is its appendix, numbered as typed on it
+        typed = roadmap.appendix_number.strip()
+        OrderRoadmap.objects.create(
+            order=order, roadmap=roadmap, appendix_number=int(typed) if typed.isdecimal() and len(typed) <= 4 else 1
+        )
+    order_sign(order=order, by=by)
+    return Roadmap.objects.select_related("owner", "approval_order").get(pk=roadmap.pk)
+
+
+@writes(ROADMAPS, EXECUTION)
+def order_sign(*, order: Order, by: User) -> Order:
+    """Mark the order signed. Every roadmap it includes (its appendices) is approved by it: frozen,
+    its approval (number, date, signatory) read from this order from now on, and the version it
+    amends archived. Refused whole when any of them is not on approval."""
+    order = Order.objects.select_for_update().select_related("organization").get(pk=order.pk)
+    access = access_for(by)
+    if not access.can_edit_municipality(order.organization.municipality_id):
+        raise PermissionDenied("Изменять приказ может методист или руководитель УО его муниципалитета")
+    if order.status == Order.Status.SIGNED:
+        raise RoadmapStateError(f"{order} уже отмечен подписанным")
+    if not order.number.strip():
+        raise RoadmapStateError("Укажите номер приказа перед отметкой о подписании")
+    links = list(OrderRoadmap.objects.filter(order=order).select_related("roadmap__owner").order_by("appendix_number"))
+    roadmaps = [Roadmap.objects.select_for_update().select_related("owner").get(pk=link.roadmap_id) for link in links]
+    for roadmap in roadmaps:
+        _require_approver(roadmap, by)
+        _require_on_approval(roadmap)
+    now = timezone.now()
+    order.status, order.signed_by, order.signed_at = Order.Status.SIGNED, by, now
+    order.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    for roadmap in roadmaps:
+        roadmap.status = Roadmap.Status.APPROVED
+        roadmap.approval_order = order
+        roadmap.return_comment = ""
+        roadmap.lock_version += 1
+        roadmap._history_user = by
+        roadmap.save(update_fields=["status", "approval_order", "return_comment", "lock_version", "updated_at"])
+        if roadmap.amends_id:
+            previous = Roadmap.objects.select_for_update().get(pk=roadmap.amends_id)
+            if previous.status == Roadmap.Status.APPROVED:
+                previous.status = Roadmap.Status.ARCHIVED
+                previous._history_user = by
+                previous.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action="approval", user=by, obj=roadmap, detail={"order_id": order.pk, "order_number": order.number}
+        )
+    return order
 
 
 @writes(ROADMAPS, EXECUTION)

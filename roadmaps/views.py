@@ -15,6 +15,7 @@ from config.lib.fragments import ORGANIZATIONS, ROADMAPS, fragment
 from config.lib.preconditions import unmet
 from roadmaps import preconditions, services
 from roadmaps.deadlines import parse_deadline
+from roadmaps.document import stamp_lines
 from roadmaps.filters import RoadmapFilter
 from roadmaps.forms import (
     ApproveForm,
@@ -32,6 +33,7 @@ from roadmaps.models import (
     ExecutorKind,
     FunctionType,
     Measure,
+    Order,
     Roadmap,
     Section,
 )
@@ -154,7 +156,7 @@ def measure_urls() -> str:
 
 @login_required
 def roadmap_list(request):
-    queryset = Roadmap.objects.for_user(request.user).select_related("owner__municipality")
+    queryset = Roadmap.objects.for_user(request.user).select_related("owner__municipality", "approval_order")
     filterset = RoadmapFilter(request.GET or None, queryset=queryset)
     roadmaps = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     page = Paginator(roadmaps.order_by("-period_start", "title", "-version"), 30).get_page(request.GET.get("page"))
@@ -248,6 +250,11 @@ def roadmap_detail(request, pk: int):
     # The editor's table carries their CSRF token: rendered by the page itself, never cached. The
     # «dates not recognised» warning is for editors only.
     blocks = roadmap_table(roadmap) if editable else ()
+    can_decide = access.can_approve_in(municipality_id) and roadmap.status == Roadmap.Status.ON_APPROVAL
+    # approving signs the draft order that already includes the roadmap, if there is one
+    draft_order = (
+        roadmap.orders.filter(status=Order.Status.DRAFT).order_by("-date", "-pk").first() if can_decide else None
+    )
     context = {
         "roadmap": roadmap,
         "blocks": blocks,
@@ -256,14 +263,16 @@ def roadmap_detail(request, pk: int):
         "measure_urls": measure_urls(),
         "editable": editable,
         "can_submit": is_editor and roadmap.status == Roadmap.Status.DRAFT,
-        "can_decide": access.can_approve_in(municipality_id) and roadmap.status == Roadmap.Status.ON_APPROVAL,
+        "can_decide": can_decide,
         "can_amend": is_editor and roadmap.status == Roadmap.Status.APPROVED,
         "can_copy": is_editor,
         "can_assign": can_assign,
         "section_form": SectionForm() if editable else None,
         "directions": Direction.objects.prefetch_related("tracks") if editable else (),
         "function_types": FunctionType.objects.all() if editable else (),
-        "approve_form": ApproveForm(),
+        "approve_form": ApproveForm(initial=ApproveForm.initial_for(roadmap, draft_order)) if can_decide else None,
+        "draft_order": draft_order,
+        "stamp_lines": stamp_lines(roadmap)[1],
         "return_form": ReturnForm(),
         "copy_form": CopyForm(),
         # the editor's direction and function sections, their steps and executors come from it
@@ -335,8 +344,10 @@ def roadmap_approve(request, pk: int):
     if not form.is_valid():
         errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
         raise services.RoadmapStateError(f"Утверждение не выполнено — {errors}")
-    services.roadmap_approve(roadmap=roadmap, by=request.user, **form.cleaned_data)
-    messages.success(request, f"Дорожная карта утверждена приказом № {form.cleaned_data['order_number']}")
+    order = services.roadmap_approve(roadmap=roadmap, by=request.user, **form.cleaned_data).approval_order
+    others = order.approved.exclude(roadmap=roadmap).count()
+    also = f"; тем же приказом утверждено ещё дорожных карт: {others}" if others else ""
+    messages.success(request, f"Дорожная карта утверждена: {order}{also}")
     return redirect("roadmaps:detail", pk=pk)
 
 

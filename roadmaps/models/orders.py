@@ -57,6 +57,15 @@ class Order(models.Model):
     signatory_position = models.CharField("подписывает: должность", max_length=300, blank=True)
     signatory_name = models.CharField("подписывает: ФИО", max_length=200, blank=True)
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отметил подписание",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField("отмечен подписанным", null=True, blank=True)
     roadmaps = models.ManyToManyField(
         Roadmap, verbose_name="утверждаемые дорожные карты", through="OrderRoadmap", related_name="orders"
     )
@@ -72,6 +81,9 @@ class Order(models.Model):
         verbose_name = "приказ"
         verbose_name_plural = "приказы"
         ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="signed") | ~Q(number=""), name="order_signed_has_number"),
+        ]
 
     def __str__(self) -> str:
         return f"Приказ от {self.date:%d.%m.%Y} № {self.number or '—'}"

@@ -70,17 +70,16 @@ class Roadmap(models.Model):
     stamp = models.CharField("гриф при печати", max_length=20, choices=Stamp.choices, default=Stamp.APPROVAL)
     appendix_number = models.CharField("номер приложения", max_length=20, blank=True)
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
-    order_number = models.CharField("номер приказа об утверждении", max_length=100, blank=True)
-    order_date = models.DateField("дата приказа об утверждении", null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="утвердил",
+    # The approval is the order (приказ) itself: its number, date and signatory are read from it,
+    # never typed a second time on the roadmap (issue 19, part 4).
+    approval_order = models.ForeignKey(
+        "roadmaps.Order",
+        verbose_name="утверждена приказом",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        on_delete=models.PROTECT,
+        related_name="approved_roadmaps",
     )
-    approved_at = models.DateTimeField("утверждена", null=True, blank=True)
     return_comment = models.TextField("замечания при возврате", blank=True)
     version = models.PositiveIntegerField("версия", default=1)
     amends = models.ForeignKey(
@@ -118,6 +117,10 @@ class Roadmap(models.Model):
         ordering = ["-period_start", "code", "title"]
         constraints = [
             models.CheckConstraint(condition=Q(period_start__lt=models.F("period_end")), name="roadmap_period_order"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "archived"]) | Q(approval_order__isnull=False),
+                name="roadmap_approved_has_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +129,12 @@ class Roadmap(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def approval_line(self) -> str:
+        """«приказ № 215-о от 28.08.2026» — the approving order as the pages name it; empty before approval."""
+        order = self.approval_order
+        return f"приказ № {order.number} от {order.date:%d.%m.%Y}" if order else ""
 
     @property
     def period_label(self) -> str:

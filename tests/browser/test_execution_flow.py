@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reports.testing import create_roadmap
 from roadmaps.demo_execution import tiny_pdf
 from roadmaps.models import Assignment, Direction, EvidenceKind, Measure, Roadmap, Section
 from schools.models import Organization
@@ -15,7 +16,7 @@ from tests.browser.conftest import login
 def approved_assignment() -> Assignment:
     authority = Organization.objects.get(code="uo6401")
     school = Organization.objects.get(code="sch640101")
-    roadmap = Roadmap.objects.create(
+    roadmap = create_roadmap(
         owner=authority,
         code="1.1",
         title="План мероприятий по обеспечению объективности оценочных процедур (браузерный тест)",

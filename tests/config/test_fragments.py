@@ -193,10 +193,8 @@ NOT_IN_FRAGMENTS = {
     "explain_rule",  # pure: builds a dict
     "report_file_save",  # generated files, orders and jobs: never part of a cached fragment
     "order_save",
-    "order_sign",
-    "roadmap_pdf_enqueue",
-    "order_pdf_enqueue",
-    "execution_report_enqueue",
+    "document_render",
+    "document_request",
     "roadmap_import_check",  # a dry run
     "roadmap_xlsx_bytes",  # an export
 }

@@ -100,9 +100,9 @@ for _name in ["assignment", "evidence_add", "submit"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["assignment"].pk}
 for _name in ["evidence_delete", "evidence_download"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["evidence"].pk}
-for _name in ["roadmap", "roadmap_pdf", "roadmap_pdf_job", "roadmap_xlsx", "roadmap_execution"]:
+for _name in ["roadmap", "roadmap_pdf", "roadmap_xlsx", "roadmap_execution"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["approved"].pk}
-for _name in ["order", "order_edit", "order_pdf", "order_pdf_job", "order_sign"]:
+for _name in ["order", "order_edit", "order_pdf", "order_sign"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
 KWARGS["reports:zoning_pdf"] = lambda w: {"pk": w["method"].pk}
 for _name in ["method", "method_approve", "method_compute"]:
@@ -228,20 +228,19 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "reports:index": (expect(), {}),
     "reports:orders": (expect(), {}),
     "reports:roadmap": (expect(outsider=404), {}),
-    "reports:roadmap_pdf": (expect(outsider=404), {}),
-    "reports:roadmap_xlsx": (expect(outsider=404), {}),
+    # Documents are asked for with POST (a job renders and keeps them): whoever reads the roadmap.
+    "reports:roadmap_pdf": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
+    "reports:roadmap_xlsx": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
     "reports:file": (expect(outsider=404), {}),
-    "reports:roadmap_execution": (expect(302, outsider=404), {}),
-    "reports:roadmap_pdf_job": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
+    "reports:roadmap_execution": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
     "reports:roadmap_import": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
     "reports:roadmap_import_new": (expect(**DIRECTORS_403, viewer=403), {}),
     "reports:roadmap_import_confirm": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
     "reports:zoning_pdf": (expect(**DIRECTORS_403, outsider=404), {}),
     "reports:order": (expect(**DIRECTORS_404, outsider=404), {}),
-    "reports:order_pdf": (expect(**DIRECTORS_404, outsider=404), {}),
+    "reports:order_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
     "reports:order_create": (expect(**DIRECTORS_403, viewer=403), {}),
     "reports:order_edit": (expect(**DIRECTORS_404, viewer=403, outsider=404), {}),
-    "reports:order_pdf_job": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
     "reports:order_sign": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
     # Analysis: a director sees their own card; methods belong to the authority; only officials approve.
     "analysis:overview": (expect(director_a=302, director_b=302), {}),  # directors are sent to their card

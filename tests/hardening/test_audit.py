@@ -20,7 +20,9 @@ def test_roadmap_approval_and_return_are_audited(authority, methodist, official)
     services.roadmap_submit(roadmap=roadmap, by=methodist)
     services.roadmap_return(roadmap=roadmap, by=official, comment="Добавьте сроки")
     services.roadmap_submit(roadmap=roadmap, by=methodist)
-    services.roadmap_approve(roadmap=roadmap, by=official, order_number="12", order_date=date(2026, 8, 30))
+    services.roadmap_approve(
+        roadmap=roadmap, by=official, order_number="12", order_date=date(2026, 8, 30), signatory_name="Т.В. Разуваева"
+    )
     events = list(AuditEvent.objects.order_by("at").values_list("action", "username", "object_id"))
     assert events == [("return", "official", str(roadmap.pk)), ("approval", "official", str(roadmap.pk))]
 

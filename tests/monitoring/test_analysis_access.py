@@ -11,7 +11,7 @@ from django.urls import reverse
 from monitoring.indicators import indicators_compute
 from monitoring.services_analysis import campaign_create, example_method_load, indicators_load, method_approve
 from monitoring.zoning import zones_compute
-from roadmaps.models import Assignment, Roadmap, Section
+from roadmaps.models import Assignment, Order, Roadmap, Section
 from roadmaps.targeting import targeted_measure_create
 
 spec = importlib.util.spec_from_file_location("analysis_fixtures", Path(__file__).with_name("analysis_fixtures.py"))
@@ -204,6 +204,9 @@ def test_measure_refused_in_approved_roadmap(world, school_a, methodist):
 
     roadmap = world["section"].roadmap
     roadmap.status = Roadmap.Status.APPROVED
+    roadmap.approval_order = Order.objects.create(
+        organization=roadmap.owner, number="1", date=date(2024, 9, 1), title="Об утверждении", status="signed"
+    )
     roadmap.save()
     with pytest.raises(RoadmapStateError, match="изменять можно только черновик"):
         targeted_measure_create(section=world["section"], organizations=[school_a], by=methodist, description="X")

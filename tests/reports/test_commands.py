@@ -19,7 +19,9 @@ def test_export_roadmap_command_writes_the_workbook(roadmap, tmp_path):
 
 
 def test_render_order_command_writes_order_and_appendix(roadmap, authority, tmp_path):
-    order = Order.objects.create(organization=authority, number="7", date=roadmap.order_date, title="Об утверждении")
+    order = Order.objects.create(
+        organization=authority, number="7", date=roadmap.approval_order.date, title="Об утверждении"
+    )
     order.approved.create(roadmap=roadmap, appendix_number=1)
     out = tmp_path / "order.pdf"
     call_command("render_order", str(order.pk), "--out", str(out))

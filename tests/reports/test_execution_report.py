@@ -101,9 +101,9 @@ def test_background_report_is_kept_for_its_author_and_staff_only(
 
     make_assignments(roadmap, school_a, school_b)
     url = reverse("reports:roadmap_execution", args=[roadmap.pk])
-    params = {"date_from": "2022-09-01", "date_to": "2023-08-31", "format": "xlsx", "background": "on"}
+    params = {"date_from": "2022-09-01", "date_to": "2023-08-31", "format": "xlsx"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(methodist).get(url, params)
+        response = client_for(methodist).post(url, params)
     assert response.status_code == 302 and Job.objects.get().status == Job.Status.SUCCEEDED
     kept = ReportFile.objects.get(kind=ReportFile.Kind.EXECUTION_XLSX)
     book = load_workbook(io.BytesIO(kept.file.read()))

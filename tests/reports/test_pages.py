@@ -5,6 +5,8 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from config.jobs.models import Job
+from reports.models import ReportFile
 from reports.testing import build_roadmap, flat, pdf_pages
 from roadmaps.models import Roadmap
 
@@ -12,7 +14,7 @@ from roadmaps.models import Roadmap
 def test_print_page_offers_the_downloads(client_for, methodist, roadmap):
     page = client_for(methodist).get(reverse("reports:roadmap", args=[roadmap.pk])).content.decode()
     assert "Печать и выгрузка" in page
-    for name in ("reports:roadmap_pdf", "reports:roadmap_xlsx", "reports:roadmap_pdf_job", "reports:roadmap_import"):
+    for name in ("reports:roadmap_pdf", "reports:roadmap_xlsx", "reports:roadmap_import"):
         assert reverse(name, args=[roadmap.pk]) in page
     assert reverse("reports:roadmap_execution", args=[roadmap.pk]) in page
 
@@ -28,19 +30,30 @@ def test_nav_has_reports(client_for, director_a):
     assert "Отчёты" in page
 
 
-def test_execution_report_downloads(client_for, methodist, roadmap):
+def _kept(client, response) -> bytes:
+    """Follow a document request to the kept file (through its finished job) and read it."""
+    location = response["Location"]
+    if location.startswith("/jobs/"):
+        location = Job.objects.get(pk=int(location.strip("/").split("/")[-1])).result_url
+    return b"".join(client.get(location).streaming_content)
+
+
+def test_execution_report_downloads(client_for, methodist, roadmap, django_capture_on_commit_callbacks):
     client = client_for(methodist)
     url = reverse("reports:roadmap_execution", args=[roadmap.pk])
-    pdf = client.get(url, {"date_from": "2022-09-01", "date_to": "2023-08-31", "format": "pdf"})
-    assert pdf.status_code == 200 and "Сводка по организациям" in flat(" ".join(pdf_pages(pdf.content)))
-    xlsx = client.get(url, {"date_from": "2022-09-01", "date_to": "2023-08-31", "format": "xlsx"})
-    assert xlsx.status_code == 200 and "Сводка" in load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = client.post(url, {"date_from": "2022-09-01", "date_to": "2023-08-31", "format": "pdf"})
+        xlsx = client.post(url, {"date_from": "2022-09-01", "date_to": "2023-08-31", "format": "xlsx"})
+    assert "Сводка по организациям" in flat(" ".join(pdf_pages(_kept(client, pdf))))
+    assert "Сводка" in load_workbook(io.BytesIO(_kept(client, xlsx))).sheetnames
+    kinds = set(ReportFile.objects.filter(roadmap=roadmap).values_list("kind", flat=True))
+    assert kinds == {ReportFile.Kind.EXECUTION_PDF, ReportFile.Kind.EXECUTION_XLSX}
 
 
 def test_execution_report_rejects_a_reversed_period(client_for, methodist, roadmap):
     url = reverse("reports:roadmap_execution", args=[roadmap.pk])
-    response = client_for(methodist).get(url, {"date_from": "2023-09-01", "date_to": "2022-08-31", "format": "pdf"})
-    assert response.status_code == 400
+    response = client_for(methodist).post(url, {"date_from": "2023-09-01", "date_to": "2022-08-31", "format": "pdf"})
+    assert response.status_code == 400 and not Job.objects.exists()
     assert "Начало периода позже его окончания" in response.content.decode()
 
 
@@ -77,10 +90,12 @@ def test_big_roadmap_job_for_an_order(client_for, methodist, authority, django_c
     from reports.services import order_save
 
     roadmap = build_roadmap(authority)
-    order = order_save(by=methodist, organization=authority, date=roadmap.order_date, title="Т", roadmaps=[roadmap])
+    order = order_save(
+        by=methodist, organization=authority, date=roadmap.approval_order.date, title="Т", roadmaps=[roadmap]
+    )
     client = client_for(methodist)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:order_pdf_job", args=[order.pk]))
+        response = client.post(reverse("reports:order_pdf", args=[order.pk]))
     job_page = client.get(response["Location"]).content.decode()
     assert "Готово" in job_page
     detail = client.get(reverse("reports:order", args=[order.pk])).content.decode()
@@ -91,7 +106,7 @@ def test_htmx_background_render_returns_the_progress_bar(
     client_for, methodist, roadmap, django_capture_on_commit_callbacks
 ):
     client = client_for(methodist)
-    url = reverse("reports:roadmap_pdf_job", args=[roadmap.pk])
+    url = reverse("reports:roadmap_pdf", args=[roadmap.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200

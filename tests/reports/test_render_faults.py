@@ -19,7 +19,7 @@ def _files() -> list[Path]:
 
 def _start(client, roadmap, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:roadmap_pdf_job", args=[roadmap.pk]))
+        client.post(reverse("reports:roadmap_pdf", args=[roadmap.pk]))
     return Job.objects.get(kind="report.roadmap_pdf")
 
 
@@ -34,7 +34,7 @@ def test_render_dying_midway_leaves_nothing_and_offers_a_retry(
             progress(1, 2, "Вёрстка")
         raise MemoryError("не хватило памяти при вёрстке")
 
-    monkeypatch.setattr("reports.tasks.render_roadmap_pdf", dies_after_the_first_step)
+    monkeypatch.setattr("reports.services.render_roadmap_pdf", dies_after_the_first_step)
     client = client_for(methodist)
     job = _start(client, roadmap, django_capture_on_commit_callbacks)
     job.refresh_from_db()
@@ -44,7 +44,7 @@ def test_render_dying_midway_leaves_nothing_and_offers_a_retry(
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "Повторить" in page
 
-    monkeypatch.setattr("reports.tasks.render_roadmap_pdf", real)
+    monkeypatch.setattr("reports.services.render_roadmap_pdf", real)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("jobs:retry", args=[job.pk]))
     retried = Job.objects.exclude(pk=job.pk).get()

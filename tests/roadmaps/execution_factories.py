@@ -8,12 +8,13 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from reports.testing import create_roadmap
 from roadmaps.demo_execution import tiny_pdf
 from roadmaps.models import Assignment, Direction, EvidenceKind, Measure, Roadmap, Section
 
 
 def make_roadmap(owner, *, status=Roadmap.Status.APPROVED, title="Дорожная карта по объективности ВПР") -> Roadmap:
-    return Roadmap.objects.create(
+    return create_roadmap(
         owner=owner,
         title=title,
         code="1.1",

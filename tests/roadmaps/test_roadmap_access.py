@@ -48,7 +48,9 @@ def build(authority, methodist, official, *, status: str) -> Roadmap:
     services.roadmap_submit(roadmap=roadmap, by=methodist)
     if status == "on_approval":
         return roadmap
-    services.roadmap_approve(roadmap=roadmap, by=official, order_number="7", order_date=date(2022, 8, 29))
+    services.roadmap_approve(
+        roadmap=roadmap, by=official, order_number="7", order_date=date(2022, 8, 29), signatory_name="Т.В. Разуваева"
+    )
     roadmap.refresh_from_db()
     return roadmap
 
@@ -284,7 +286,13 @@ def test_only_official_approves(who, people, roadmaps, client_for):
     roadmap = roadmaps["on_approval"]
     url = reverse("roadmaps:approve", args=[roadmap.pk])
     assert (
-        status_of(client_for, people[who], "post", url, {"order_number": "12", "order_date": "2022-09-01"})
+        status_of(
+            client_for,
+            people[who],
+            "post",
+            url,
+            {"order_number": "12", "order_date": "2022-09-01", "signatory_name": "Т.В. Разуваева"},
+        )
         == DECIDE[who]
     )
     roadmap.refresh_from_db()

@@ -19,7 +19,7 @@ def demo(db):
 def test_demo_builds_approved_and_draft_roadmaps(demo):
     approved = Roadmap.objects.get(status=Roadmap.Status.APPROVED)
     draft = Roadmap.objects.get(status=Roadmap.Status.DRAFT)
-    assert approved.approved_by.username == "official" and approved.order_number == "412"
+    assert approved.approval_order.signed_by.username == "official" and approved.approval_order.number == "412"
     assert (approved.period_start.isoformat(), approved.period_end.isoformat()) == ("2026-08-01", "2027-07-31")
     for roadmap in (approved, draft):
         assert Measure.objects.filter(section__roadmap=roadmap).count() >= 60

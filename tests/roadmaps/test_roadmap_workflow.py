@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from roadmaps import services
-from roadmaps.models import Assignment, Direction, FunctionType, Measure, Roadmap, Section, Track
+from roadmaps.models import Assignment, Direction, FunctionType, Measure, Order, Roadmap, Section, Track
 from roadmaps.selectors import roadmap_diff, roadmap_history
 from roadmaps.services import MeasureConflictError, RoadmapStateError
 from roadmaps.table import roadmap_table
@@ -40,7 +40,13 @@ def on_approval(roadmap, section, methodist):
 
 @pytest.fixture
 def approved(on_approval, official):
-    return services.roadmap_approve(roadmap=on_approval, by=official, order_number="125", order_date=date(2022, 8, 30))
+    return services.roadmap_approve(
+        roadmap=on_approval,
+        by=official,
+        order_number="125",
+        order_date=date(2022, 8, 30),
+        signatory_name="Т.В. Разуваева",
+    )
 
 
 def test_generate_steps_creates_the_five_standard_steps(section, methodist):
@@ -109,9 +115,10 @@ def test_empty_description_is_refused_in_russian(section, methodist):
 def test_workflow_draft_to_approved(approved, official):
     approved.refresh_from_db()
     assert approved.status == Roadmap.Status.APPROVED
-    assert approved.order_number == "125"
-    assert approved.approved_by == official
-    assert approved.approved_at is not None
+    order = approved.approval_order
+    assert (order.number, order.date, order.status) == ("125", date(2022, 8, 30), Order.Status.SIGNED)
+    assert order.signed_by == official and order.signed_at is not None
+    assert list(order.roadmaps.all()) == [approved]
 
 
 @pytest.mark.parametrize(
@@ -128,7 +135,7 @@ def test_workflow_draft_to_approved(approved, official):
 def test_forbidden_transitions_have_russian_messages(action, message, roadmap, section, methodist, official):
     if action == "approve_draft":
         call = lambda: services.roadmap_approve(  # noqa: E731
-            roadmap=roadmap, by=official, order_number="1", order_date=date(2022, 9, 1)
+            roadmap=roadmap, by=official, order_number="1", order_date=date(2022, 9, 1), signatory_name="Т.В. Разуваева"
         )
     elif action == "return_draft":
         call = lambda: services.roadmap_return(roadmap=roadmap, by=official, comment="нет")  # noqa: E731
@@ -140,7 +147,11 @@ def test_forbidden_transitions_have_russian_messages(action, message, roadmap, s
         call = {
             "submit_twice": lambda: services.roadmap_submit(roadmap=roadmap, by=methodist),
             "approve_without_number": lambda: services.roadmap_approve(
-                roadmap=roadmap, by=official, order_number=" ", order_date=date(2022, 9, 1)
+                roadmap=roadmap,
+                by=official,
+                order_number=" ",
+                order_date=date(2022, 9, 1),
+                signatory_name="Т.В. Разуваева",
             ),
             "return_without_comment": lambda: services.roadmap_return(roadmap=roadmap, by=official, comment=""),
         }[action]
@@ -150,7 +161,13 @@ def test_forbidden_transitions_have_russian_messages(action, message, roadmap, s
 
 def test_only_officials_approve(on_approval, methodist):
     with pytest.raises(PermissionDenied):
-        services.roadmap_approve(roadmap=on_approval, by=methodist, order_number="1", order_date=date(2022, 9, 1))
+        services.roadmap_approve(
+            roadmap=on_approval,
+            by=methodist,
+            order_number="1",
+            order_date=date(2022, 9, 1),
+            signatory_name="Т.В. Разуваева",
+        )
 
 
 def test_return_sends_back_to_draft_with_comment(on_approval, official):
@@ -204,7 +221,13 @@ def test_amendment_approval_archives_previous_and_diff_lists_changes(approved, m
     assert (diff.changed[0].changes[0].before, diff.changed[0].changes[0].after) == ("Август", "Сентябрь")
 
     services.roadmap_submit(roadmap=amendment, by=methodist)
-    services.roadmap_approve(roadmap=amendment, by=official, order_number="140", order_date=date(2022, 10, 3))
+    services.roadmap_approve(
+        roadmap=amendment,
+        by=official,
+        order_number="140",
+        order_date=date(2022, 10, 3),
+        signatory_name="Т.В. Разуваева",
+    )
     approved.refresh_from_db()
     assert approved.status == Roadmap.Status.ARCHIVED
     with pytest.raises(RoadmapStateError):

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.lib.cli import id_option, write_output
+from reports.models import ReportFile
+from reports.services import document_render
 from roadmaps.models import Roadmap
-from roadmaps.xlsx import roadmap_xlsx_bytes
 
 
 class Command(BaseCommand):
@@ -16,6 +17,10 @@ class Command(BaseCommand):
         roadmap = Roadmap.objects.select_related("owner").filter(pk=roadmap_id).first()
         if roadmap is None:
             raise CommandError(f"Дорожная карта {roadmap_id} не найдена")
-        data = roadmap_xlsx_bytes(roadmap)
+        # the same renderer as the page's job: the file is kept (its row names no author) and written to --out
+        report = document_render(kind=ReportFile.Kind.ROADMAP_XLSX, roadmap=roadmap)
+        with report.file.open("rb") as kept:
+            data = kept.read()
         write_output(out, data)
-        self.stdout.write(f"{out}: {len(data)} байт")
+        pages = f"{report.pages} стр., " if report.pages else ""
+        self.stdout.write(f"{out}: {pages}{len(data)} байт")

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.lib.cli import id_option, write_output
-from reports.pdf import render_order_pdf
-from reports.services import pdf_page_count
+from reports.models import ReportFile
+from reports.services import document_render
 from roadmaps.models import Order
 
 
@@ -17,6 +17,10 @@ class Command(BaseCommand):
         order = Order.objects.select_related("organization").filter(pk=order_id).first()
         if order is None:
             raise CommandError(f"Приказ {order_id} не найден")
-        data = render_order_pdf(order)
+        # the same renderer as the page's job: the file is kept (its row names no author) and written to --out
+        report = document_render(kind=ReportFile.Kind.ORDER_PDF, order=order)
+        with report.file.open("rb") as kept:
+            data = kept.read()
         write_output(out, data)
-        self.stdout.write(f"{out}: {pdf_page_count(data)} стр., {len(data)} байт")
+        pages = f"{report.pages} стр., " if report.pages else ""
+        self.stdout.write(f"{out}: {pages}{len(data)} байт")
