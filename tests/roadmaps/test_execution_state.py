@@ -66,7 +66,10 @@ def test_draft_and_archived_roadmaps_count_nowhere_but_on_their_own_page(
     _, dashboard = municipality_dashboard(user=methodist, pk=municipality.pk)
     assert dashboard.total.overdue == dashboard.total.total == 1
     page = client_for(methodist).get(reverse("analysis:organization", args=[school_a.pk])).content.decode()
-    assert counters(page, "assignment-counters")["overdue"] == (1, f"/execution/all/?state=overdue&organization={school_a.pk}")
+    assert counters(page, "assignment-counters")["overdue"] == (
+        1,
+        f"/execution/all/?state=overdue&organization={school_a.pk}",
+    )
     archived = Roadmap.objects.get(status=Roadmap.Status.ARCHIVED)
     page = client_for(methodist).get(reverse("execution:dashboard_roadmap", args=[archived.pk])).content.decode()
     assert "Дорожная карта в архиве" in page
@@ -119,7 +122,9 @@ def test_director_home_puts_action_first(authority, school_a, director_a, client
     assert groups == ["returned", "overdue", "due_soon", "planned"]
     assert "Принятое мероприятие" not in block  # accepted ones are behind their counter
     # The roadmap is named once per group, above its rows, not under each row.
-    overdue_group = block[block.index('group mt-3" data-state="overdue"') : block.index('group mt-3" data-state="due_soon"')]
+    overdue_group = block[
+        block.index('group mt-3" data-state="overdue"') : block.index('group mt-3" data-state="due_soon"')
+    ]
     assert overdue_group.count("Функциональная грамотность") == 1
     assert overdue_group.count('class="assignment-row"') == 2
     shown = counters(block, "home-counters")
