@@ -101,12 +101,6 @@ class Assignment(models.Model):
         # `with_state` sets the annotation on each row it loads.
         self.__dict__["_annotated_state"] = value
 
-    @property
-    def state_label(self) -> str:
-        from roadmaps.execution_state import STATE_LABELS
-
-        return STATE_LABELS[self.state]
-
 
 class Evidence(models.Model):
     """Подтверждающий документ исполнения: приказ, протокол, справка … — файл и/или ссылка."""
