@@ -137,10 +137,13 @@ def progress_table_html(rows, *, caption: str, link=None) -> SafeString:
     for p in rows:
         label = f'<a href="{_e(link(p.pk))}">{_e(p.label)}</a>' if link else _e(p.label)
         overdue = " text-danger fw-semibold" if p.overdue else ""
+        # A row with a list behind it (`p.url`): its total and overdue numbers lead there.
+        total = f'<a href="{_e(p.url)}">{p.total}</a>' if p.url else p.total
+        late = f'<a href="{_e(p.url)}&amp;state=overdue">{p.overdue}</a>' if p.url and p.overdue else p.overdue
         body.append(
-            f'<tr><td>{label}</td><td class="text-end">{p.total}</td><td class="text-end">{p.in_work}</td>'
+            f'<tr><td>{label}</td><td class="text-end">{total}</td><td class="text-end">{p.in_work}</td>'
             f'<td class="text-end">{p.submitted}</td><td class="text-end">{p.accepted}</td>'
-            f'<td class="text-end{overdue}">{p.overdue}</td>'
+            f'<td class="text-end{overdue}">{late}</td>'
             f'<td>{progress_bar_html(p)} <span class="small text-muted">{p.percent}%</span></td></tr>'
         )
     if not body:

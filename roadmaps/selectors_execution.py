@@ -402,7 +402,15 @@ def _dashboard(
                 target[i] += n
     names = dict(Organization.objects.filter(pk__in=list(by_organization)).values_list("pk", "short_name"))
     organizations = sorted(
-        (Progress(label=names.get(pk) or "—", pk=pk, **_named(n)) for pk, n in by_organization.items()),
+        (
+            Progress(
+                label=names.get(pk) or "—",
+                pk=pk,
+                url=list_url("execution:list", **filters, organization=pk),
+                **_named(n),
+            )
+            for pk, n in by_organization.items()
+        ),
         key=lambda p: p.label,
     )
     labels = group_names(list(by_group))

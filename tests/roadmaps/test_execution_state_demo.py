@@ -99,6 +99,11 @@ def test_every_place_counts_the_same_states_on_the_demo(demo, client_for):
     assert listed(client, shown[""][1])[0] == shown[""][0]
     assert report_numbers(approved, methodist) == municipal
     assert page.count('href="/execution/occurrence/') == min(municipal[State.OVERDUE], OVERDUE_SHOWN)
+    # The organisations' rows: their overdue numbers lead to the lists of those occurrences.
+    late_rows = re.findall(r'<a href="(/execution/all/\?[^"]*organization=\d+&amp;state=overdue)">(\d+)</a>', page)
+    assert sum(int(n) for _, n in late_rows) == municipal[State.OVERDUE]
+    for href, count in late_rows[:5]:
+        assert listed(client, href.replace("&amp;", "&"))[0] == int(count)
 
     # Each roadmap's tiles, their lists and that roadmap's report.
     for roadmap in approved:
