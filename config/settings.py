@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.lib.busy.DatabaseBusyMiddleware",
+    "config.lib.preconditions.PreconditionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the Russian lockout page.
@@ -159,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.access",
             ],
+            "libraries": {"lists": "config.lib.lists"},
         },
     },
 ]

@@ -25,6 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from config.lib.preconditions import require
+from monitoring import preconditions
 from monitoring.models import (
     Assessment,
     EgeMinScore,
@@ -286,7 +288,10 @@ class ComputeSummary:
 def indicators_compute(*, year: int, municipality=None, progress: Callable | None = None) -> ComputeSummary:
     """Compute every indicator for the academic year (2024 = 2023/2024) for one municipality or
     for all, replacing the values stored before. Called by the import after each import (as a
-    Celery job), by the page «Пересчитать» and by `manage.py compute_indicators --year`."""
+    Celery job), by the page «Пересчитать» and by `manage.py compute_indicators --year`.
+    Refused with PreconditionError while the indicator catalogue (or a ЕГЭ year's minimum scores)
+    is missing: the SQL is built from the catalogue."""
+    require(preconditions.indicator_catalogue(), preconditions.ege_min_scores(year))
     report = progress or (lambda *args, **kwargs: None)
     definitions = {d.code: d for d in IndicatorDefinition.objects.all()}
     municipality_id = getattr(municipality, "pk", municipality)

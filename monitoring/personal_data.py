@@ -440,24 +440,29 @@ def _code(plan: _Plan, row: list, key: bytes, classify: _Classifier) -> object:
     return code
 
 
-def _repeats_a_header(row: list, classify: _Classifier) -> bool:
+def _repeats_a_header(row: list, plan: _Plan, classify: _Classifier) -> bool:
     """A header row again below the data: a protocol of several blocks heads each of its blocks,
-    printed exports repeat the header on every page. Three cells that are column labels in words
-    («Код ОО», «Фамилия», «Первичный балл») are a header: a participant's row has values there. A
-    number is never counted: «1», «2», «5» name tasks in a header, and are scores in a row."""
-    labels = 0
+    printed exports repeat the header on every page. Three cells that say, in words, what three
+    of the sheet's header labels say («Код ОО», «Фамилия», «Первичный балл») are a header; a
+    participant's row has values there. Numbers never count: «1», «2», «5» name tasks in a header
+    and are scores in a row; nor does a value that merely holds a label's word («Фамилия1»)."""
+    labels = {text.casefold() for text in plan.texts.values() if any(char.isalpha() for char in text)}
+    if len(labels) < 3:
+        return False
+    found = 0
     for value in row:
+        if type(value) is not str or not value:
+            continue
         if classify.of(value) & (STRONG | NAME | BIRTH):
             return False  # whatever else it holds, a row with a name or a date is treated as data
-        text = readers._cell_text(value) if type(value) is str else ""
-        if any(char.isalpha() for char in text) and (readers.header_field(text) or readers.personal_field(text)):
-            labels += 1
-    return labels >= 3
+        if readers._cell_text(value).casefold() in labels:
+            found += 1
+    return found >= 3
 
 
 def _rewrite(plan: _Plan, rows: Iterable[list], *, key: bytes, students: bool, classify: _Classifier) -> Iterator[list]:
     for i, row in enumerate(rows):
-        if i < plan.first_data or (i > plan.first_data and _repeats_a_header(row, classify)):
+        if i < plan.first_data or (i > plan.first_data and _repeats_a_header(row, plan, classify)):
             out = list(row)
             if plan.titles_scrub:
                 out = ["" if _personal_above_data(plan, j, value, classify) else value for j, value in enumerate(out)]

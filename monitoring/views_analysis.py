@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from config.jobs.models import Job
 from config.lib.fragments import ORGANIZATIONS, ZONES, fragment
+from config.lib.preconditions import require, unmet
+from monitoring import preconditions
 from monitoring import selectors_analysis as selectors
 from monitoring import services_analysis as services
 from monitoring.forms_analysis import (
@@ -36,6 +38,7 @@ from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorVa
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from monitoring.svg_analysis import heatmap, sparkline, stacked_bar
 from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
+from roadmaps.services import RoadmapStateError
 from roadmaps.targeting import targeted_measure_create
 from schools.access import access_for
 from schools.models import Municipality, Organization
@@ -122,6 +125,9 @@ def overview(request):
         "compute_form": ComputeIndicatorsForm(initial={"year": method.year if method else None}),
         # the zones job just started from this page: its progress bar polls until it is done
         "job": Job.objects.for_user(request.user).filter(pk=_int(request.GET.get("job"))).first(),
+        "preconditions": unmet(
+            preconditions.indicator_catalogue(), preconditions.indicator_values(method) if method else None
+        ),
     }
     if can_edit:
         context["target_form"] = TargetForm(
@@ -177,7 +183,14 @@ def objectivity(request):
     return render(
         request,
         "monitoring/analysis/objectivity.html",
-        {"municipality": municipality, "year": year, "years": years, "rows": rows, "gaps": gaps},
+        {
+            "municipality": municipality,
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "gaps": gaps,
+            "preconditions": unmet(preconditions.indicator_catalogue()),
+        },  # fmt: skip
     )
 
 
@@ -190,7 +203,13 @@ def effectiveness(request):
     return render(
         request,
         "monitoring/analysis/effectiveness.html",
-        {"municipality": municipality, "rows": rows, "directions": directions, "direction": direction},
+        {
+            "municipality": municipality,
+            "rows": rows,
+            "directions": directions,
+            "direction": direction,
+            "preconditions": unmet(preconditions.indicator_catalogue()),
+        },  # fmt: skip
     )
 
 
@@ -211,7 +230,11 @@ def indicator_list(request):
             else:
                 messages.success(request, "Показатель добавлен")
                 return redirect("analysis:indicators")
-    return render(request, "monitoring/analysis/indicators.html", {"indicators": indicators, "form": form})
+    return render(
+        request,
+        "monitoring/analysis/indicators.html",
+        {"indicators": indicators, "form": form, "preconditions": unmet(preconditions.indicator_catalogue())},
+    )
 
 
 @login_required
@@ -224,7 +247,10 @@ def compute_indicators(request):
     if not form.is_valid():
         messages.error(request, "Укажите учебный год числом, например 2024")
         return redirect("analysis:overview")
-    job = indicators_compute_enqueue(year=form.cleaned_data["year"], municipality_id=municipality.pk, user=request.user)
+    year = form.cleaned_data["year"]
+    # Said now, on the page (409), rather than as a failed job a minute later; the job checks again.
+    require(preconditions.indicator_catalogue(), preconditions.ege_min_scores(year))
+    job = indicators_compute_enqueue(year=year, municipality_id=municipality.pk, user=request.user)
     return redirect("jobs:detail", pk=job.pk)
 
 
@@ -247,7 +273,14 @@ def method_list(request):
             return redirect("analysis:method", pk=method.pk)
     methods = selectors.methods_for(request.user, municipality).prefetch_related("rules")
     return render(
-        request, "monitoring/analysis/methods.html", {"municipality": municipality, "methods": methods, "form": form}
+        request,
+        "monitoring/analysis/methods.html",
+        {
+            "municipality": municipality,
+            "methods": methods,
+            "form": form,
+            "preconditions": unmet(preconditions.indicator_catalogue()),
+        },  # fmt: skip
     )
 
 
@@ -303,6 +336,8 @@ def method_detail(request, pk: int):
             if access.can_approve_in(method.municipality_id) and method.is_editable
             else None,
             "counts": selectors.zone_counts(method),
+            # rules are chosen from the catalogue; zones are read from the year's computed indicators
+            "preconditions": unmet(preconditions.indicator_catalogue(), preconditions.indicator_values(method)),
         },
     )
 
@@ -344,6 +379,7 @@ def method_compute(request, pk: int):
     method = selectors.method_get(request.user, pk)
     if not access_for(request.user).can_edit_municipality(method.municipality_id):
         raise PermissionDenied("Рассчитать зоны может методист или руководитель УО")
+    require(preconditions.zoning_rules(method), preconditions.indicator_values(method))
     job = zones_compute_enqueue(method=method, user=request.user)
     return redirect(
         f"{reverse('analysis:overview')}?municipality={method.municipality_id}&method={method.pk}&job={job.pk}"
@@ -415,6 +451,9 @@ def target(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
+    except RoadmapStateError as error:  # the measure builder refused (not a draft, empty text, other municipality)
+        messages.error(request, str(error))
+        return redirect(back)
     names = ", ".join(o.short_name for o in organizations[:5]) + (" …" if len(organizations) > 5 else "")
     messages.success(request, f"Адресные меры созданы для {len(organizations)} организаций: {names}")
     if data["method"]:
@@ -445,7 +484,11 @@ def campaign_list(request):
                 form.add_error(None, error)
             else:
                 return redirect("analysis:campaign", pk=campaign.pk)
-    return render(request, "monitoring/analysis/campaigns.html", {"campaigns": campaigns, "form": form})
+    return render(
+        request,
+        "monitoring/analysis/campaigns.html",
+        {"campaigns": campaigns, "form": form, "preconditions": unmet(preconditions.indicator_catalogue())},
+    )
 
 
 @login_required

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.lib.fragments import ZONES, writes
+from config.lib.preconditions import require
+from monitoring import preconditions
 from monitoring.models import Colour, IndicatorValue, Zone, ZoningMethod
 from schools.models import Organization
 
@@ -256,7 +258,10 @@ def explain_rule(rule, value_row: dict | None, minimum: int) -> dict:
 
 @writes(ZONES)
 def zones_compute(*, method: ZoningMethod, progress: Callable | None = None) -> ZoneSummary:
-    """Give each school of the method's municipality its zone, keeping the previous result."""
+    """Give each school of the method's municipality its zone, keeping the previous result. Refused
+    with PreconditionError for a method without rules or a year without computed indicators: every
+    school would come out «недостаточно данных», which says nothing about the schools."""
+    require(preconditions.zoning_rules(method), preconditions.indicator_values(method))
     report = progress or (lambda *args, **kwargs: None)
     rules = list(method.rules.select_related("indicator"))
     organizations = list(method_organizations(method).values_list("pk", flat=True))

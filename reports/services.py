@@ -116,7 +116,7 @@ def roadmap_import_xlsx(
     created = roadmap is None
     if created:
         roadmap = Roadmap(owner=owner, status=Roadmap.Status.DRAFT, created_by=by)
-    write_parsed_roadmap(parsed, roadmap=roadmap)
+    write_parsed_roadmap(parsed, roadmap=roadmap, by=by)
     # the original workbook is kept with the import, as every import of the product does
     report_file_save(
         kind=ReportFile.Kind.ROADMAP_IMPORT,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.lib.preconditions import unmet
 from reports.excel import execution_xlsx_bytes
 from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, RoadmapImportNewForm
 from reports.models import ReportFile
@@ -28,7 +29,9 @@ from reports.services import (
     roadmap_import_xlsx,
     roadmap_pdf_enqueue,
 )
+from roadmaps import services as roadmap_services
 from roadmaps.models import Measure, Order, Roadmap
+from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.xlsx import RoadmapImportError, roadmap_xlsx_bytes
 from schools.access import access_for
 from schools.models import Organization
@@ -159,7 +162,8 @@ def roadmap_import_new(request):
         else:
             return _stage_import(request, data=data, parsed=parsed, owner=owner, target=None)
     status = 400 if request.method == "POST" else 200
-    return render(request, "reports/roadmap_import.html", {"form": form, "problems": problems}, status=status)
+    context = {"form": form, "problems": problems, "preconditions": unmet(roadmap_catalogue())}
+    return render(request, "reports/roadmap_import.html", context, status=status)
 
 
 @login_required
@@ -183,7 +187,8 @@ def roadmap_import_confirm(request):
     owner = get_object_or_404(Organization, pk=entry["owner_id"])
     try:
         outcome = roadmap_import_xlsx(data=data, by=request.user, roadmap=target, owner=owner)
-    except (RoadmapImportError, RoadmapStateError) as error:
+    # the measures are built by roadmaps.services.measures_build, which refuses with its own error
+    except (RoadmapImportError, RoadmapStateError, roadmap_services.RoadmapStateError) as error:
         messages.error(request, f"Файл не загружен: {error}")
         return redirect("reports:roadmap", pk=target.pk) if target else redirect("reports:roadmap_import_new")
     if outcome.unchanged:

@@ -146,7 +146,7 @@ def _people(assignment: Assignment):
 def _evidence(assignment: Assignment, kind: EvidenceKind, worker, number: int) -> Evidence:
     when = assignment.due_date or timezone.localdate()
     day = when - datetime.timedelta(days=3)
-    title = f"{kind.title.split(' (')[0]} по мероприятию {assignment.measure.number}".strip()
+    title = f"{kind.title.split(' (')[0]} по мероприятию {assignment.measure.table_number}".strip()
     pdf = tiny_pdf(
         [
             assignment.organization.short_name,

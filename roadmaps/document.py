@@ -1,4 +1,5 @@
-"""A roadmap as it reads on paper: its printed columns, section rows and measure cells.
+"""A roadmap as it reads on paper: its title, stamp and printed columns around the rows of its
+table (`roadmaps.table`, which numbers the measures and fills their cells for the page too).
 
 Shared by the PDF (reports) and the Excel export and import (roadmaps.xlsx), so that the three
 always agree on what a printed plan contains.
@@ -9,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
-
-from roadmaps.models import Measure, MeasureExecutor, Order, Roadmap, Section
+from roadmaps.models import Order, Roadmap
 from roadmaps.russian_names import GENITIVE, decline_position, lower_first
+from roadmaps.table import RoadmapTable, roadmap_table
 
 # The roadmap's printed columns, in the order of the documents (seed 000, seed 002).
 COLUMNS = [
@@ -25,11 +25,6 @@ COLUMNS = [
     ("note", "Примечание"),
 ]
 ALWAYS_SHOWN = {"number", "description"}
-TARGET_PREFIX = "Показатель: "
-EVIDENCE_PREFIX = "Подтверждающие документы: "
-LEAD_MARK = " (отв.)"
-TRACK_PREFIX = "Трек: "
-FUNCTION_PREFIX = "Функция: "
 
 
 @dataclass
@@ -97,83 +92,15 @@ def stamp_lines(roadmap: Roadmap, *, appendix_number=None, order: Order | None =
     ]
 
 
-def _action_text(action) -> str:
-    if isinstance(action, dict):
-        return str(action.get("text") or action.get("title") or "")
-    return str(action)
-
-
-def executor_line(executor: MeasureExecutor, mark_lead: bool) -> str:
-    who = str(executor.organization or executor.executor_kind or "")
-    line = f"{who} {executor.qualifier}".strip()
-    return line + LEAD_MARK if mark_lead and executor.is_lead else line
-
-
-def measure_cells(measure: Measure) -> dict[str, str]:
-    executors = list(measure.executors.all())
-    leads = [e for e in executors if e.is_lead]
-    mark_lead = 0 < len(leads) < len(executors)
-    result = [measure.expected_result.strip()] if measure.expected_result.strip() else []
-    if measure.target_text:
-        result.append(TARGET_PREFIX + measure.target_text)
-    kinds = [kind.title for kind in measure.evidence_kinds.all()]
-    if kinds:
-        result.append(EVIDENCE_PREFIX + "; ".join(kinds))
-    return {
-        "description": measure.description.strip(),
-        "deadline": measure.deadline_text.strip(),
-        "executors": "\n".join(executor_line(e, mark_lead) for e in executors),
-        "actions": "\n".join(f"- {text}" for text in map(_action_text, measure.actions or []) if text.strip()),
-        "result": "\n".join(result),
-        "note": measure.note.strip(),
-    }
-
-
-def section_lines(section: Section, index: int) -> list[tuple[str, str]]:
-    """[(kind, text)] — the section row and, for a catalogue direction, its tracks and function."""
-    if section.kind == Section.Kind.DIRECTION and section.direction_id:
-        lines = [("section", str(section.direction))]
-        lines += [("subsection", TRACK_PREFIX + track.title) for track in section.tracks.all()]
-        if section.function_type_id:
-            lines.append(("subsection", FUNCTION_PREFIX + section.function_type.title))
-        if section.heading:
-            lines.append(("subsection", section.heading))
-        return lines
-    number = section.number or str(index)
-    return [("section", f"{number.rstrip('.')}. {section.heading}".strip())]
-
-
-def display_number(number: str) -> str:
-    number = number.strip()
-    return number if not number or number.endswith(".") else number + "."
-
-
-def roadmap_sections(roadmap: Roadmap):
-    measures = Measure.objects.order_by("order", "pk").prefetch_related(
-        Prefetch(
-            "executors",
-            queryset=MeasureExecutor.objects.select_related("organization", "executor_kind").order_by("order", "pk"),
-        ),
-        "evidence_kinds",
-    )
-    return (
-        roadmap.sections.order_by("order", "pk")
-        .select_related("direction", "function_type")
-        .prefetch_related("tracks", Prefetch("measures", queryset=measures))
-    )
-
-
-def roadmap_document(roadmap: Roadmap, *, appendix_number=None, order: Order | None = None) -> RoadmapDocument:
+def roadmap_document(
+    roadmap: Roadmap, *, appendix_number=None, order: Order | None = None, table: RoadmapTable | None = None
+) -> RoadmapDocument:
+    """The printed plan: the rows and numbers of the roadmap's table, with its title and stamp."""
+    table = table or roadmap_table(roadmap)
     rows: list[Row] = []
-    for s_index, section in enumerate(roadmap_sections(roadmap), start=1):
-        for kind, text in section_lines(section, s_index):
-            rows.append(Row(kind=kind, text=text))
-        section_number = (section.number or str(s_index)).rstrip(".")
-        for m_index, measure in enumerate(section.measures.all(), start=1):
-            number = measure.number or f"{section_number}.{m_index}"
-            rows.append(
-                Row(kind="measure", number=display_number(number), cells=measure_cells(measure), measure_id=measure.pk)
-            )
+    for block in table:
+        rows += [Row(kind=kind, text=text) for kind, text in block.lines]
+        rows += [Row(kind="measure", number=r.number, cells=r.cells, measure_id=r.measure_id) for r in block.rows]
     used = {key for row in rows if row.kind == "measure" for key, value in row.cells.items() if value}
     columns = [(key, title) for key, title in COLUMNS if key in ALWAYS_SHOWN or key in used]
     stamp, lines = stamp_lines(roadmap, appendix_number=appendix_number, order=order)

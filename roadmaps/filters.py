@@ -6,20 +6,19 @@ from roadmaps.models import Direction, Roadmap
 
 
 class RoadmapFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Поиск", method="search")
-    status = django_filters.ChoiceFilter(
-        label="Состояние",
-        choices=Roadmap.Status.choices,
-        empty_label="все",
-        widget=forms.Select(attrs={"class": "form-select"}),
+    q = django_filters.CharFilter(
+        label="Поиск",
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "наименование, организация, текст мероприятия"}),
     )
-    year = django_filters.NumberFilter(label="Период включает год", method="covers_year")
+    status = django_filters.ChoiceFilter(label="Состояние", choices=Roadmap.Status.choices, empty_label="все")
+    year = django_filters.NumberFilter(
+        label="Период включает год",
+        method="covers_year",
+        widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}),
+    )
     direction = django_filters.ModelChoiceFilter(
-        label="Направление",
-        queryset=Direction.objects.all(),
-        method="with_direction",
-        empty_label="все",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label="Направление", queryset=Direction.objects.all(), method="with_direction", empty_label="все"
     )
 
     class Meta:

@@ -119,6 +119,3 @@ class AssignmentFilterForm(forms.Form):
             self.fields["municipality"].queryset = Municipality.objects.for_user(user).order_by("name")
         else:
             del self.fields["municipality"]
-        for f in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
-            f.widget.attrs["class"] = css

@@ -1,4 +1,4 @@
-"""The rows of the roadmap table rendered in Python.
+"""The rows of the roadmap table (roadmaps.table) rendered in Python.
 
 A plan has hundreds of measures; rendering each row through the template engine cost ~1.5 ms
 (≈150 template nodes), which put a 300-measure page over its 300 ms budget. The row here gives
@@ -7,6 +7,7 @@ the same HTML as a template would, with every text escaped by `config.lib.html.e
 from django.utils.safestring import SafeString, mark_safe
 
 from config.lib.html import e as _e
+from roadmaps.table import LEAD_MARK, TARGET_PREFIX, executor_name, target_line
 
 
 def _paragraphs(text: str) -> str:
@@ -24,19 +25,13 @@ def _lines(text: str) -> str:
 
 
 def _executor(e) -> str:
-    who = e.organization.short_name if e.organization_id else (e.executor_kind.title if e.executor_kind_id else "")
-    qualifier = f" {_e(e.qualifier)}" if e.qualifier else ""
-    lead = ' <span class="small text-muted">(ответственный)</span>' if e.is_lead else ""
-    return f'<div class="executor{" executor-lead" if e.is_lead else ""}">{_e(who)}{qualifier}{lead}</div>'
+    lead = f' <span class="small text-muted">{_e(LEAD_MARK.strip())}</span>' if e.is_lead else ""
+    return f'<div class="executor{" executor-lead" if e.is_lead else ""}">{_e(executor_name(e))}{lead}</div>'
 
 
 def _target(m) -> str:
-    if not m.target_text and m.target_value is None:
-        return ""
-    text = m.target_text or f"{m.get_target_comparator_display()} {m.target_value.normalize()} {m.target_unit}".strip()
-    per_year = "; ".join(f"{year} — {value}" for year, value in (m.target_per_year or {}).items())
-    per_year = f" (по годам: {_e(per_year)})" if per_year else ""
-    return f'<div class="small measure-target">Показатель: {_e(text)}{per_year}</div>'
+    text = target_line(m)
+    return f'<div class="small measure-target">{_e(TARGET_PREFIX + text)}</div>' if text else ""
 
 
 def _controls(pk: int, urls: str) -> str:

@@ -1,15 +1,12 @@
-"""Reads of roadmaps: the printed-plan table, versions and their difference, the change history."""
+"""Reads of roadmaps: versions and their difference, the change history (the table: roadmaps.table)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from roadmaps.deadlines import ParsedDeadline
-from roadmaps.models import Assignment, EvidenceKind, Measure, MeasureExecutor, Roadmap, Section
+from roadmaps.models import EvidenceKind, Measure, Roadmap, Section
 from roadmaps.services import MEASURE_FIELD_LABELS
 
 
@@ -18,146 +15,6 @@ def roadmap_get(*, user, pk: int) -> Roadmap:
     return get_object_or_404(
         Roadmap.objects.for_user(user).select_related("owner__municipality", "approved_by", "amends", "copied_from"),
         pk=pk,
-    )
-
-
-def deadline_summary(data: dict) -> str:
-    if not data or not data.get("kind"):
-        return ""
-    try:
-        return ParsedDeadline.from_json(data).summary()
-    except (KeyError, ValueError, TypeError):
-        return "разбор сроков повреждён — задайте даты заново"
-
-
-@dataclass
-class Row:
-    measure: Measure
-    number: str
-    summary: str
-    executors: list[MeasureExecutor] = field(default_factory=list)
-    evidence_kinds: list[EvidenceKind] = field(default_factory=list)
-
-
-@dataclass
-class SectionBlock:
-    section: Section
-    number: str
-    title: str
-    rows: list[Row]
-
-
-def assigned_count() -> Coalesce:
-    """How many organisations a measure is assigned to. A correlated count over the unique
-    (measure, organisation, occurrence) index, not a JOIN + GROUP BY of the wide measure rows:
-    a region's plan has 200k occurrences, and the grouped join cost 80 ms of a 130 ms page."""
-    per_measure = (
-        Assignment.objects.filter(measure=OuterRef("pk"))
-        .order_by()
-        .values("measure")
-        .annotate(n=Count("organization", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(per_measure), 0)
-
-
-def _measures_prefetch() -> Prefetch:
-    return Prefetch(
-        "measures",
-        queryset=Measure.objects.select_related("stage")
-        .prefetch_related(
-            Prefetch(
-                "executors",
-                queryset=MeasureExecutor.objects.select_related("organization", "executor_kind").order_by("order"),
-            ),
-        )
-        .annotate(assigned_count=assigned_count())
-        .order_by("order", "pk"),
-    )
-
-
-def measure_number(section_number: str, position: int, section: Section) -> str:
-    """Automatic number by position: "1", "2" inside a direction (the seed 000 way), "1.1", "2.3"
-    under a numbered heading (seed 002); an explicit number always wins."""
-    if section.kind == Section.Kind.HEADING and section_number:
-        return f"{section_number}.{position}"
-    return str(position)
-
-
-def roadmap_table(roadmap: Roadmap) -> list[SectionBlock]:
-    """Sections and measures as the printed table, in a constant number of queries."""
-    sections = (
-        roadmap.sections.select_related("direction", "function_type")
-        .prefetch_related("tracks", _measures_prefetch())
-        .order_by("order", "pk")
-    )
-    sections = list(sections)
-    # Evidence kinds through the m2m rows and one catalogue read: cheaper than a prefetch that
-    # builds a model instance per measure × kind.
-    kinds = {k.pk: k for k in EvidenceKind.objects.all()}
-    through = Measure.evidence_kinds.through.objects.filter(measure__section__roadmap=roadmap).order_by("pk")
-    kinds_of: dict[int, list] = {}
-    for measure_id, kind_id in through.values_list("measure_id", "evidencekind_id"):
-        kinds_of.setdefault(measure_id, []).append(kinds[kind_id])
-    blocks = []
-    heading_position = 0
-    for section in sections:
-        if section.kind == Section.Kind.HEADING:
-            heading_position += 1
-            number = section.number or str(heading_position)
-            title = section.heading
-        else:
-            number = section.number or section.direction.code
-            title = section.direction.title
-        rows = []
-        for position, measure in enumerate(section.measures.all(), start=1):
-            rows.append(
-                Row(
-                    measure=measure,
-                    number=measure.number or measure_number(number, position, section),
-                    summary=deadline_summary(measure.deadline),
-                    executors=list(measure.executors.all()),
-                    evidence_kinds=sorted(kinds_of.get(measure.pk, []), key=lambda k: (k.order, k.code)),
-                )
-            )
-        blocks.append(SectionBlock(section=section, number=number, title=title, rows=rows))
-    return blocks
-
-
-def measure_row(measure: Measure) -> Row:
-    """One row for an htmx refresh, numbered as on the page."""
-    measure = (
-        Measure.objects.select_related("stage", "section__direction", "section__roadmap")
-        .prefetch_related(
-            "evidence_kinds",
-            Prefetch(
-                "executors",
-                queryset=MeasureExecutor.objects.select_related("organization", "executor_kind").order_by("order"),
-            ),
-        )
-        .annotate(assigned_count=assigned_count())
-        .get(pk=measure.pk)
-    )
-    section = measure.section
-    number = measure.number
-    if not number:
-        ids = list(section.measures.order_by("order", "pk").values_list("pk", flat=True))
-        if section.kind == Section.Kind.HEADING:
-            headings = list(
-                section.roadmap.sections.filter(kind=Section.Kind.HEADING)
-                .order_by("order", "pk")
-                .values_list("pk", flat=True)
-            )
-            section_number = section.number or str(headings.index(section.pk) + 1)
-        else:
-            section_number = section.number or section.direction.code
-        number = measure_number(section_number, ids.index(measure.pk) + 1, section)
-    return Row(
-        measure=measure,
-        number=number,
-        summary=deadline_summary(measure.deadline),
-        executors=list(measure.executors.all()),
-        evidence_kinds=list(measure.evidence_kinds.all()),
     )
 
 

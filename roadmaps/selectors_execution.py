@@ -16,8 +16,9 @@ from django.utils.http import urlencode
 
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
 from roadmaps.execution_state import STATE_LABELS, STATE_ORDER, State, counted, for_roadmap, state_q, with_state
-from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap, Section
+from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
 from roadmaps.services_execution import AUTHORITY_KINDS
+from roadmaps.table import number_measures, section_labels
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -145,7 +146,9 @@ def home_groups(user, summary: dict[str, int], limit: int = HOME_SHOWN) -> list[
         if not summary.get(state):
             continue
         by_roadmap: dict[int, tuple[Roadmap, list[Assignment]]] = {}
-        for item in _nearest_first(base.filter(state=state))[:limit]:
+        items = list(_nearest_first(base.filter(state=state))[:limit])
+        number_measures(item.measure for item in items)
+        for item in items:
             roadmap = item.measure.section.roadmap
             by_roadmap.setdefault(roadmap.pk, (roadmap, []))[1].append(item)
         groups.append(
@@ -196,6 +199,7 @@ def month_calendar(user, year: int, month: int, filters: AssignmentFilters | Non
     filters = filters or AssignmentFilters()
     filters.month = f"{year:04d}-{month:02d}"
     items = list(my_assignments(user, filters))
+    number_measures(item.measure for item in items)
     by_day: dict[date, list] = {}
     for item in items:
         by_day.setdefault(item.due_date, []).append(item)
@@ -428,6 +432,7 @@ def _dashboard(
             :OVERDUE_SHOWN
         ]
     )
+    number_measures(a.measure for a in overdue)
     total = Progress(label=title, **_named(totals))
     return Dashboard(
         title=title,
@@ -451,10 +456,8 @@ def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
         key=("roadmap", roadmap.pk),
         title=str(roadmap),
         groups_key="measure__section_id",
-        group_names=lambda pks: {
-            section.pk: str(section)
-            for section in Section.objects.filter(pk__in=pks).select_related("direction").order_by("order")
-        },
+        # the sections named and ordered as the roadmap's table shows them
+        group_names=lambda pks: {pk: label for pk, label in section_labels(roadmap).items() if pk in pks},
         groups_title="По разделам",
         filters={"roadmap": roadmap.pk},
     )

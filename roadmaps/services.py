@@ -8,7 +8,9 @@ changes the plan refuses it (a change after approval is an amendment, `roadmap_a
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -16,15 +18,19 @@ from django.contrib.auth.models import AbstractBaseUser as User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from config.lib.preconditions import require
+from roadmaps import preconditions
 from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
 from roadmaps.models import (
     Assignment,
     CycleStage,
     Direction,
+    EvidenceKind,
     FunctionType,
     Measure,
     MeasureExecutor,
@@ -32,6 +38,7 @@ from roadmaps.models import (
     Section,
     Track,
 )
+from roadmaps.table import measure_numbers
 from schools.access import access_for
 from schools.models import Organization
 
@@ -179,7 +186,7 @@ def roadmap_update(*, roadmap: Roadmap, by: User, **fields) -> Roadmap:
             measure._history_user = by
             measure.save(update_fields=["deadline"])
             if measure.assignments.exists():
-                _sync_assignments(measure, roadmap)
+                _sync_assignments(measure, roadmap, by)
     return roadmap
 
 
@@ -313,6 +320,7 @@ def section_generate_steps(*, section: Section, by: User, confirm_existing: bool
     _editable(roadmap, by)
     if section.function_type_id is None:
         raise RoadmapStateError("У раздела не выбран тип функции: стандартные шаги взять неоткуда")
+    require(preconditions.function_type_steps(section.function_type))
     existing = section.measures.count()
     if existing and not confirm_existing:
         raise RoadmapStateError(
@@ -320,25 +328,24 @@ def section_generate_steps(*, section: Section, by: User, confirm_existing: bool
             "существующие мероприятия не удаляются. Подтвердите добавление."
         )
     steps = section.function_type.steps.select_related("stage").prefetch_related("executor_kinds", "evidence_kinds")
-    order = section.measures.aggregate(m=Max("order"))["m"] or 0
-    created = []
-    for step in steps:
-        order += 1
-        measure = Measure(
-            section=section,
-            order=order,
-            description=step.text,
-            deadline_text=step.deadline_text,
-            stage=step.stage,
-        )
-        _parse_into(measure, roadmap)
-        measure._history_user = by
-        measure.save()
-        measure.evidence_kinds.set(step.evidence_kinds.all())
-        for position, kind in enumerate(step.executor_kinds.all()):
-            MeasureExecutor.objects.create(measure=measure, executor_kind=kind, is_lead=position == 0, order=position)
-        created.append(measure)
-    return created
+    return measures_build(
+        roadmap=roadmap,
+        by=by,
+        specs=[
+            MeasureSpec(
+                section=section,
+                description=step.text,
+                deadline_text=step.deadline_text,
+                fields={"stage": step.stage},
+                executors=[
+                    {"executor_kind": kind, "is_lead": position == 0}
+                    for position, kind in enumerate(step.executor_kinds.all())
+                ],
+                evidence_kinds=list(step.evidence_kinds.all()),
+            )
+            for step in steps
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,14 +353,24 @@ def section_generate_steps(*, section: Section, by: User, confirm_existing: bool
 # ---------------------------------------------------------------------------------------------
 
 
+def _parsed(text: str, roadmap: Roadmap, cache: dict[str, dict] | None = None) -> dict:
+    """The deadline structure of `text` in the roadmap's period ({} for no text). A bulk build
+    passes a cache: a workbook repeats «Ежегодно» and «Май» many times."""
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if cache is not None and text in cache:
+        return dict(cache[text])
+    data = parse_deadline(text, period_start=roadmap.period_start, period_end=roadmap.period_end).to_json()
+    if cache is not None:
+        cache[text] = data
+    return dict(data)
+
+
 def _parse_into(measure: Measure, roadmap: Roadmap) -> None:
     if measure.deadline_manual:
         return
-    text = (measure.deadline_text or "").strip()
-    if not text:
-        measure.deadline = {}
-        return
-    measure.deadline = parse_deadline(text, period_start=roadmap.period_start, period_end=roadmap.period_end).to_json()
+    measure.deadline = _parsed(measure.deadline_text, roadmap)
 
 
 def manual_deadline(text: str, occurrences: list[Occurrence]) -> dict:
@@ -366,26 +383,35 @@ def manual_deadline(text: str, occurrences: list[Occurrence]) -> dict:
     ).to_json()
 
 
-def _set_executors(measure: Measure, executors: list[dict]) -> None:
+def _executor_rows(measure: Measure, executors: Iterable[dict], municipality_id: int | None) -> list[MeasureExecutor]:
     """executors: [{"organization": Organization|None, "executor_kind": ExecutorKind|None,
-    "is_lead": bool, "qualifier": str}] in order; replaces the measure's list."""
-    roadmap_municipality = measure.section.roadmap.owner.municipality_id
-    measure.executors.all().delete()
+    "is_lead": bool, "qualifier": str}] in order; a row naming nobody is skipped."""
+    rows = []
     for position, row in enumerate(executors):
         organization, kind = row.get("organization"), row.get("executor_kind")
         qualifier = (row.get("qualifier") or "").strip()
-        if organization is not None and organization.municipality_id != roadmap_municipality:
+        if organization is not None and organization.municipality_id != municipality_id:
             raise RoadmapStateError(f"Исполнитель «{organization.short_name}» — организация другого муниципалитета")
         if organization is None and kind is None and not qualifier:
             continue
-        MeasureExecutor.objects.create(
-            measure=measure,
-            organization=organization,
-            executor_kind=kind,
-            is_lead=bool(row.get("is_lead")),
-            qualifier=qualifier,
-            order=position,
+        rows.append(
+            MeasureExecutor(
+                measure=measure,
+                organization=organization,
+                executor_kind=kind,
+                is_lead=bool(row.get("is_lead")),
+                qualifier=qualifier,
+                order=position,
+            )
         )
+    return rows
+
+
+def _set_executors(measure: Measure, executors: list[dict], by: User) -> None:
+    """Replace the measure's list of executors (the editor's save)."""
+    rows = _executor_rows(measure, executors, measure.section.roadmap.owner.municipality_id)
+    measure.executors.all().delete()
+    bulk_create_with_history(rows, MeasureExecutor, default_user=by)
 
 
 def _clean_measure_fields(fields: dict) -> dict:
@@ -407,35 +433,179 @@ def _clean_measure_fields(fields: dict) -> dict:
     return fields
 
 
+@dataclass
+class MeasureSpec:
+    """One measure to build, whatever it comes from: typed in the editor, a row of an imported
+    workbook, a measure copied from another roadmap, a standard step of a function type, or a
+    measure targeted at organisations from their zones. `measures_build` turns it into rows."""
+
+    section: Section
+    description: str
+    deadline_text: str = ""
+    number: str = ""
+    # The other measure fields (MEASURE_FIELDS): actions, expected_result, target_*, stage, note.
+    fields: dict = field(default_factory=dict)
+    # [{"organization", "executor_kind", "is_lead", "qualifier"}], in printed order.
+    executors: list[dict] = field(default_factory=list)
+    evidence_kinds: list[EvidenceKind] = field(default_factory=list)
+    # Organisations the measure is assigned to: one Assignment per organisation and occurrence.
+    organizations: list[Organization] = field(default_factory=list)
+    # Dates a methodist set by hand (the text stays as written); otherwise the text is parsed.
+    occurrences: list[Occurrence] | None = None
+    # An amendment keeps the approved version's parsed dates as they were (same period, and a
+    # parser improved since must not move dates nobody changed): (deadline, deadline_manual).
+    kept_deadline: tuple[dict, bool] | None = None
+    key: uuid.UUID | None = None  # an amendment keeps the measure's key across versions
+    order: int | None = None  # None: after the section's last measure
+
+
+def _check_assignees(organizations: Iterable[Organization], roadmap: Roadmap) -> None:
+    foreign = [o.short_name for o in organizations if o.municipality_id != _municipality_id(roadmap)]
+    if foreign:
+        raise RoadmapStateError(f"Организация «{foreign[0]}» не относится к муниципалитету дорожной карты")
+
+
+def _assignment_rows(
+    measure: Measure, roadmap: Roadmap, organization_ids: Iterable[int], existing: set[tuple[int, int]] = frozenset()
+) -> list[Assignment]:
+    """One Assignment per organisation × occurrence window of the measure's deadline, skipping the
+    (organisation, occurrence) pairs that exist."""
+    windows = occurrence_windows(measure, roadmap)
+    return [
+        Assignment(
+            measure=measure,
+            organization_id=organization_id,
+            occurrence=number,
+            window_start=start,
+            window_end=end,
+            due_date=due,
+        )
+        for organization_id in organization_ids
+        for number, (start, end, due) in enumerate(windows, start=1)
+        if (organization_id, number) not in existing
+    ]
+
+
 @writes(ROADMAPS, EXECUTION)
-def measure_create(
-    *, section: Section, by: User, description: str, deadline_text: str = "", number: str = "", **fields
-) -> Measure:
-    roadmap = section.roadmap
+def measures_build(*, roadmap: Roadmap, by: User, specs: Iterable[MeasureSpec]) -> list[Measure]:
+    """The one way measures come into a roadmap (the editor, the Excel import, a copy or an
+    amendment, standard steps, targeting from zones): the deadline parsed against the roadmap's
+    period, the executors checked against its municipality, assignments made for the occurrence
+    windows, and a history record (with the evidence kinds) for every row, in bulk.
+
+    Returns the measures in the order of `specs`. Only a draft takes new measures."""
     _editable(roadmap, by)
-    evidence_kinds = fields.pop("evidence_kinds", None)
-    executors = fields.pop("executors", None)
-    manual = fields.pop("occurrences", None)
-    unknown = set(fields) - MEASURE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown measure fields: {sorted(unknown)}")
-    fields = _clean_measure_fields({"description": description, **fields})
-    order = (section.measures.aggregate(m=Max("order"))["m"] or 0) + 1
-    measure = Measure(
-        section=section, order=order, deadline_text=deadline_text.strip(), number=number.strip(), **fields
+    specs = list(specs)
+    if not specs:
+        return []
+    municipality_id = _municipality_id(roadmap)
+    unordered = {spec.section.pk for spec in specs if spec.order is None}
+    last_order = dict(
+        Measure.objects.filter(section_id__in=unordered)
+        .values("section_id")
+        .annotate(m=Max("order"))
+        .values_list("section_id", "m")
     )
-    measure.description = measure.description.strip()
-    if manual:
-        measure.deadline_manual = True
-        measure.deadline = manual_deadline(measure.deadline_text, manual)
-    else:
-        _parse_into(measure, roadmap)
-    measure._history_user = by
-    measure.save()
-    if evidence_kinds:
-        measure.evidence_kinds.set(evidence_kinds)
-    if executors:
-        _set_executors(measure, executors)
+    cache: dict[str, dict] = {}
+    measures, executors, assignments = [], [], []
+    for spec in specs:
+        if spec.section.roadmap_id != roadmap.pk:
+            raise ValueError(f"section {spec.section.pk} is not in roadmap {roadmap.pk}")
+        unknown = set(spec.fields) - (MEASURE_FIELDS - {"number", "deadline_text"})
+        if unknown:
+            raise TypeError(f"unknown measure fields: {sorted(unknown)}")
+        fields = _clean_measure_fields({"description": spec.description, **spec.fields})
+        if spec.order is None:
+            last_order[spec.section.pk] = order = (last_order.get(spec.section.pk) or 0) + 1
+        else:
+            order = spec.order
+        measure = Measure(
+            section=spec.section,
+            order=order,
+            deadline_text=(spec.deadline_text or "").strip(),
+            number=(spec.number or "").strip(),
+            **fields,
+        )
+        measure.description = measure.description.strip()
+        if spec.key is not None:
+            measure.key = spec.key
+        if spec.kept_deadline is not None:
+            measure.deadline, measure.deadline_manual = spec.kept_deadline
+        elif spec.occurrences:
+            measure.deadline, measure.deadline_manual = manual_deadline(measure.deadline_text, spec.occurrences), True
+        else:
+            measure.deadline = _parsed(measure.deadline_text, roadmap, cache)
+        _check_assignees(spec.organizations, roadmap)
+        measures.append(measure)
+        # Built before anything is written, so that a refused row leaves nothing; bulk_create
+        # takes the measure's id from the saved instance.
+        executors += _executor_rows(measure, spec.executors, municipality_id)
+        assignments += _assignment_rows(measure, roadmap, list(dict.fromkeys(o.pk for o in spec.organizations)))
+
+    Measure.objects.bulk_create(measures)
+    links = []
+    through = Measure.evidence_kinds.through
+    for spec, measure in zip(specs, measures, strict=True):
+        links += [
+            through(measure_id=measure.pk, evidencekind_id=kind.pk) for kind in dict.fromkeys(spec.evidence_kinds)
+        ]
+    through.objects.bulk_create(links)
+    _history_created(measures, links, by)
+    bulk_create_with_history(executors, MeasureExecutor, default_user=by)
+    bulk_create_with_history(assignments, Assignment, default_user=by)
+    return measures
+
+
+def _history_created(measures: list[Measure], links: list, by: User) -> None:
+    """The «created» history record of each measure with its evidence kinds, as `measure.save()`
+    followed by `evidence_kinds.set()` would have written them, in two queries."""
+    records = Measure.history.bulk_history_create(measures, default_user=by)
+    if not records or not links:
+        return
+    history_of = {record.id: record for record in records}
+    m2m_model = HistoricalRecords.m2m_models[Measure._meta.get_field("evidence_kinds")]
+    m2m_model.objects.bulk_create(
+        m2m_model(
+            history=history_of[link.measure_id],
+            id=link.pk,
+            measure_id=link.measure_id,
+            evidencekind_id=link.evidencekind_id,
+        )
+        for link in links
+    )
+
+
+def measure_create(
+    *,
+    section: Section,
+    by: User,
+    description: str,
+    deadline_text: str = "",
+    number: str = "",
+    evidence_kinds: Iterable[EvidenceKind] | None = None,
+    executors: list[dict] | None = None,
+    occurrences: list[Occurrence] | None = None,
+    organizations: Iterable[Organization] | None = None,
+    **fields,
+) -> Measure:
+    """One measure at the end of its section (the editor's «add»), built by `measures_build`."""
+    (measure,) = measures_build(
+        roadmap=section.roadmap,
+        by=by,
+        specs=[
+            MeasureSpec(
+                section=section,
+                description=description,
+                deadline_text=deadline_text,
+                number=number,
+                fields=fields,
+                executors=list(executors or []),
+                evidence_kinds=list(evidence_kinds or []),
+                organizations=list(organizations or []),
+                occurrences=occurrences or None,
+            )
+        ],
+    )
     return measure
 
 
@@ -497,9 +667,9 @@ def measure_update(*, measure: Measure, by: User, lock_version: int, **fields) -
     if evidence_kinds is not None:
         measure.evidence_kinds.set(evidence_kinds)
     if executors is not None:
-        _set_executors(measure, executors)
+        _set_executors(measure, executors, by)
     if measure.assignments.exists():
-        _sync_assignments(measure, roadmap)
+        _sync_assignments(measure, roadmap, by)
     return measure
 
 
@@ -556,34 +726,26 @@ def occurrence_windows(measure: Measure, roadmap: Roadmap) -> list[tuple[date | 
     return [(roadmap.period_start, roadmap.period_end, None)]
 
 
-def _sync_assignments(measure: Measure, roadmap: Roadmap) -> None:
+def _sync_assignments(measure: Measure, roadmap: Roadmap, by: User) -> None:
     """After a deadline change in a draft: planned occurrences follow the new dates; extra planned
-    occurrences go; missing ones are added for every organisation already assigned."""
+    occurrences go; missing ones are added (as `measures_build` adds them) for every organisation
+    already assigned."""
     windows = occurrence_windows(measure, roadmap)
-    organization_ids = set(measure.assignments.values_list("organization_id", flat=True))
-    existing = {(a.organization_id, a.occurrence): a for a in measure.assignments.all()}
-    for organization_id in organization_ids:
-        for number, (start, end, due) in enumerate(windows, start=1):
-            row = existing.pop((organization_id, number), None)
-            if row is None:
-                Assignment.objects.create(
-                    measure=measure,
-                    organization_id=organization_id,
-                    occurrence=number,
-                    window_start=start,
-                    window_end=end,
-                    due_date=due,
-                )
-            elif row.status == Assignment.Status.PLANNED and (row.window_start, row.window_end, row.due_date) != (
-                start,
-                end,
-                due,
-            ):
-                row.window_start, row.window_end, row.due_date = start, end, due
-                row.save(update_fields=["window_start", "window_end", "due_date"])
-    for row in existing.values():
-        if row.status == Assignment.Status.PLANNED:
+    rows = list(measure.assignments.all())
+    for row in rows:
+        if row.status != Assignment.Status.PLANNED:
+            continue
+        row._history_user = by
+        if row.occurrence > len(windows):
             row.delete()
+        elif (row.window_start, row.window_end, row.due_date) != windows[row.occurrence - 1]:
+            row.window_start, row.window_end, row.due_date = windows[row.occurrence - 1]
+            row.save(update_fields=["window_start", "window_end", "due_date"])
+    organization_ids = sorted({row.organization_id for row in rows})
+    existing = {(row.organization_id, row.occurrence) for row in rows}
+    bulk_create_with_history(
+        _assignment_rows(measure, roadmap, organization_ids, existing), Assignment, default_user=by
+    )
 
 
 @writes(ROADMAPS, EXECUTION)
@@ -600,30 +762,10 @@ def measure_assign(*, measure: Measure, organizations: Iterable[Organization], b
             f"Дорожная карта в состоянии «{roadmap.get_status_display()}»: назначать мероприятия нельзя"
         )
     organizations = list(organizations)
-    foreign = [o.short_name for o in organizations if o.municipality_id != roadmap.owner.municipality_id]
-    if foreign:
-        raise RoadmapStateError(f"Организация «{foreign[0]}» не относится к муниципалитету дорожной карты")
-    windows = occurrence_windows(measure, roadmap)
+    _check_assignees(organizations, roadmap)
     existing = set(measure.assignments.values_list("organization_id", "occurrence"))
-    result = []
-    new_rows = []
-    for organization in organizations:
-        for number, (start, end, due) in enumerate(windows, start=1):
-            if (organization.pk, number) in existing:
-                continue
-            new_rows.append(
-                Assignment(
-                    measure=measure,
-                    organization=organization,
-                    occurrence=number,
-                    window_start=start,
-                    window_end=end,
-                    due_date=due,
-                )
-            )
-    if new_rows:
-        result = bulk_create_with_history(new_rows, Assignment, default_user=by)
-    return result
+    new_rows = _assignment_rows(measure, roadmap, list(dict.fromkeys(o.pk for o in organizations)), existing)
+    return bulk_create_with_history(new_rows, Assignment, default_user=by) if new_rows else []
 
 
 @writes(ROADMAPS, EXECUTION)
@@ -714,14 +856,34 @@ def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
 # ---------------------------------------------------------------------------------------------
 
 
-def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, keep_keys: bool, reparse: bool) -> list[Measure]:
+COPIED_FIELDS = (
+    "actions",
+    "expected_result",
+    "target_comparator",
+    "target_value",
+    "target_unit",
+    "target_per_year",
+    "target_text",
+    "stage",
+    "note",
+)
+
+
+def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, amendment: bool) -> list[Measure]:
+    """The source's sections into the target, and its measures through `measures_build`.
+
+    An amendment (same period, a new version of the same plan) keeps each measure's key, its
+    parsed dates as approved and its assignments; a copy to another period re-parses every
+    deadline against the new period (dates set by hand included) and assigns nobody."""
     sections = source.sections.select_related("direction", "function_type").prefetch_related(
         "tracks",
+        "measures__stage",
         "measures__evidence_kinds",
-        "measures__executors",
-        "measures__assignments",
+        "measures__executors__organization",
+        "measures__executors__executor_kind",
+        "measures__assignments__organization",
     )
-    copied = []
+    specs = []
     for section in sections:
         new_section = Section(
             roadmap=target,
@@ -736,51 +898,32 @@ def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, keep_keys: bo
         new_section.save()
         new_section.tracks.set(section.tracks.all())
         for measure in section.measures.all():
-            new = Measure(
-                section=new_section,
-                **{
-                    name: getattr(measure, name)
-                    for name in (
-                        "order",
-                        "number",
-                        "description",
-                        "deadline_text",
-                        "deadline",
-                        "deadline_manual",
-                        "actions",
-                        "expected_result",
-                        "target_comparator",
-                        "target_value",
-                        "target_unit",
-                        "target_per_year",
-                        "target_text",
-                        "stage_id",
-                        "note",
-                    )
-                },
-            )
-            if keep_keys:
-                new.key = measure.key
-            if reparse:
-                new.deadline_manual = False
-                _parse_into(new, target)
-            new._history_user = by
-            new.save()
-            new.evidence_kinds.set(measure.evidence_kinds.all())
-            MeasureExecutor.objects.bulk_create(
-                MeasureExecutor(
-                    measure=new,
-                    organization_id=e.organization_id,
-                    executor_kind_id=e.executor_kind_id,
-                    is_lead=e.is_lead,
-                    qualifier=e.qualifier,
-                    order=e.order,
+            specs.append(
+                MeasureSpec(
+                    section=new_section,
+                    order=measure.order,
+                    number=measure.number,
+                    description=measure.description,
+                    deadline_text=measure.deadline_text,
+                    fields={name: getattr(measure, name) for name in COPIED_FIELDS},
+                    executors=[
+                        {
+                            "organization": e.organization,
+                            "executor_kind": e.executor_kind,
+                            "is_lead": e.is_lead,
+                            "qualifier": e.qualifier,
+                        }
+                        for e in measure.executors.all()
+                    ],
+                    evidence_kinds=list(measure.evidence_kinds.all()),
+                    organizations=list({a.organization_id: a.organization for a in measure.assignments.all()}.values())
+                    if amendment
+                    else [],
+                    kept_deadline=(measure.deadline, measure.deadline_manual) if amendment else None,
+                    key=measure.key if amendment else None,
                 )
-                for e in measure.executors.all()
             )
-            new._source_organization_ids = sorted({a.organization_id for a in measure.assignments.all()})
-            copied.append(new)
-    return copied
+    return measures_build(roadmap=target, by=by, specs=specs)
 
 
 HEADER_COPY_FIELDS = [
@@ -825,20 +968,7 @@ def roadmap_amend(*, roadmap: Roadmap, by: User) -> Roadmap:
     )
     amendment._history_user = by
     amendment.save()
-    for measure in _copy_structure(roadmap, amendment, by, keep_keys=True, reparse=False):
-        windows = occurrence_windows(measure, amendment)
-        Assignment.objects.bulk_create(
-            Assignment(
-                measure=measure,
-                organization_id=organization_id,
-                occurrence=number,
-                window_start=start,
-                window_end=end,
-                due_date=due,
-            )
-            for organization_id in measure._source_organization_ids
-            for number, (start, end, due) in enumerate(windows, start=1)
-        )
+    _copy_structure(roadmap, amendment, by, amendment=True)
     return amendment
 
 
@@ -886,7 +1016,9 @@ def roadmap_copy_to_period(
         "note": "примечание",
         "target_text": "показатель",
     }
-    for position, measure in enumerate(_copy_structure(roadmap, copy, by, keep_keys=False, reparse=True), start=1):
+    copied = _copy_structure(roadmap, copy, by, amendment=False)
+    numbers = measure_numbers(roadmap_ids=[copy.pk])  # the copy's table: numbered as the page shows it
+    for measure in copied:
         own = []
         for name, label in texts.items():
             for fragment in stale_years(getattr(measure, name), period_start, period_end):
@@ -897,8 +1029,7 @@ def roadmap_copy_to_period(
         if own:
             measure.review_flags = own
             measure.save(update_fields=["review_flags"])
-            label = measure.number or f"№ {position} по порядку"
-            flags.extend(f"Мероприятие {label} ({measure.description[:40]}…), {item}" for item in own)
+            flags.extend(f"Мероприятие {numbers[measure.pk]} ({measure.description[:40]}…), {item}" for item in own)
     if flags != copy.review_flags:
         copy.review_flags = flags
         copy.save(update_fields=["review_flags"])

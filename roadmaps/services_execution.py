@@ -289,7 +289,7 @@ def _measure_label(assignment: Assignment) -> str:
     measure = assignment.measure
     text = " ".join(measure.description.split())
     text = text if len(text) <= 120 else text[:117] + "…"
-    return f"{measure.number} {text}".strip()
+    return f"{measure.table_number} {text}".strip()
 
 
 def workers_of(organization: Organization):

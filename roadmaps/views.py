@@ -12,7 +12,8 @@ from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from config.lib.fragments import ORGANIZATIONS, ROADMAPS, fragment
-from roadmaps import services
+from config.lib.preconditions import unmet
+from roadmaps import preconditions, services
 from roadmaps.deadlines import parse_deadline
 from roadmaps.filters import RoadmapFilter
 from roadmaps.forms import (
@@ -34,15 +35,8 @@ from roadmaps.models import (
     Roadmap,
     Section,
 )
-from roadmaps.selectors import (
-    deadline_summary,
-    measure_row,
-    roadmap_diff,
-    roadmap_get,
-    roadmap_history,
-    roadmap_table,
-    roadmap_versions,
-)
+from roadmaps.selectors import roadmap_diff, roadmap_get, roadmap_history, roadmap_versions
+from roadmaps.table import deadline_summary, roadmap_table, table_row
 from schools.access import access_for
 from schools.models import Organization
 
@@ -61,6 +55,7 @@ def catalogue(request):
             "stages": CycleStage.objects.for_user(user),
             "evidence_kinds": EvidenceKind.objects.for_user(user),
             "executor_kinds": ExecutorKind.objects.for_user(user),
+            "preconditions": unmet(preconditions.roadmap_catalogue()),
         },
     )
 
@@ -186,7 +181,8 @@ def roadmap_create(request):
         roadmap = services.roadmap_create(by=request.user, **data)
         messages.success(request, "Дорожная карта создана. Добавьте разделы и мероприятия.")
         return redirect("roadmaps:detail", pk=roadmap.pk)
-    return render(request, "roadmaps/roadmap_form.html", {"form": form, "roadmap": None})
+    context = {"form": form, "roadmap": None, "preconditions": unmet(preconditions.roadmap_catalogue())}
+    return render(request, "roadmaps/roadmap_form.html", context)
 
 
 @login_required
@@ -270,6 +266,8 @@ def roadmap_detail(request, pk: int):
         "approve_form": ApproveForm(),
         "return_form": ReturnForm(),
         "copy_form": CopyForm(),
+        # the editor's direction and function sections, their steps and executors come from it
+        "preconditions": unmet(preconditions.roadmap_catalogue()) if editable else [],
     }
     return render(request, "roadmaps/roadmap_detail.html", context)
 
@@ -601,7 +599,7 @@ def measure_edit(request, measure_pk: int):
                 return render(
                     request,
                     "roadmaps/partials/measure_row.html",
-                    {"row": measure_row(measure), "editable": True, "measure_urls": measure_urls()},
+                    {"row": table_row(measure), "editable": True, "measure_urls": measure_urls()},
                 )
             return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
     if request.htmx:
@@ -620,7 +618,7 @@ def measure_row_view(request, measure_pk: int):
         request,
         "roadmaps/partials/measure_row.html",
         {
-            "row": measure_row(measure),
+            "row": table_row(measure),
             "editable": can_edit(request.user, measure.section.roadmap),
             "measure_urls": measure_urls(),
         },
@@ -689,6 +687,6 @@ def measure_assign(request, measure_pk: int):
             "roadmap": roadmap,
             "form": form,
             "assignments": assignments,
-            "row": measure_row(measure),
+            "row": table_row(measure),
         },
     )

@@ -16,6 +16,7 @@ from roadmaps import selectors_execution as selectors
 from roadmaps import services_execution as services
 from roadmaps.forms_execution import AssignmentFilterForm, DecisionForm, EvidenceForm, ReopenForm, ReturnForm
 from roadmaps.models import Notification, Roadmap
+from roadmaps.table import number_measures
 from roadmaps.uploads import KIND_BY_CONTENT_TYPE, clean_original_name, name_for_kind
 from schools.access import access_for
 
@@ -35,6 +36,7 @@ def my_assignments(request):
     filters = selectors.AssignmentFilters.from_query(request.GET)
     form = AssignmentFilterForm(request.GET or None, user=request.user)
     page = Paginator(selectors.my_assignments(request.user, filters), 50).get_page(request.GET.get("page"))
+    number_measures(a.measure for a in page)
     summary = selectors.my_summary(request.user)
     context = {
         "page": page,
@@ -56,6 +58,7 @@ def execution_list(request):
         request.GET or None, user=request.user, with_roadmap=True, with_organization=True, with_municipality=True
     )
     page = Paginator(selectors.execution_list(request.user, filters), 50).get_page(request.GET.get("page"))
+    number_measures(a.measure for a in page)
     roadmap = Roadmap.objects.for_user(request.user).filter(pk=filters.roadmap).first() if filters.roadmap else None
     summary = selectors.execution_list_summary(request.user, filters)
     context = {
@@ -269,6 +272,7 @@ def review_queue(request):
     form = AssignmentFilterForm(request.GET or None, user=request.user, with_roadmap=True, with_organization=True)
     del form.fields["state"]
     page = Paginator(selectors.review_queue(request.user, filters), 50).get_page(request.GET.get("page"))
+    number_measures(a.measure for a in page)
     context = {"page": page, "form": form}
     template = "execution/partials/review_table.html" if request.htmx else "execution/review_queue.html"
     return render(request, template, context)

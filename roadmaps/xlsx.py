@@ -24,28 +24,28 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from config.lib.preconditions import require
 from config.lib.untrusted import DEFAULT, FileRefused, open_table
 from config.lib.xlsx import put_text
-from roadmaps.document import (
-    COLUMNS,
-    EVIDENCE_PREFIX,
-    FUNCTION_PREFIX,
-    LEAD_MARK,
-    TARGET_PREFIX,
-    TRACK_PREFIX,
-    RoadmapDocument,
-    format_date,
-    roadmap_document,
-)
+from roadmaps.document import COLUMNS, RoadmapDocument, format_date, roadmap_document
 from roadmaps.models import (
     Direction,
     EvidenceKind,
     ExecutorKind,
     FunctionType,
-    Measure,
-    MeasureExecutor,
     Roadmap,
     Section,
+)
+from roadmaps.preconditions import roadmap_catalogue
+from roadmaps.services import MeasureSpec, measures_build
+from roadmaps.table import (
+    EVIDENCE_PREFIX,
+    FUNCTION_PREFIX,
+    LEAD_MARK,
+    TARGET_PREFIX,
+    TRACK_PREFIX,
+    automatic_numbers,
+    printed,
 )
 from schools.models import Organization
 
@@ -87,6 +87,8 @@ PARAMS = [
     ("basis_date", "Основание: дата"),
 ]
 DATE_PARAMS = {"period_start", "period_end", "basis_date"}
+# « (отв.)»: how workbooks exported before the print followed the page marked a lead executor.
+LEAD_MARKS = (LEAD_MARK, " (отв.)")
 LENGTHS = {"number": 20, "deadline": 500, "code": 20, "appendix_number": 20, "approver_position": 300}
 
 
@@ -382,6 +384,12 @@ class _Parser:
             sections[-1].measures.append(self._measure(row_number, values, executors, evidence))
         if not any(s.measures for s in sections) and not self.problems:
             self.problem(SHEET_PLAN, header_row, "", "", "в таблице нет ни одного мероприятия")
+        # A number the table would give anyway is not kept as typed: the measure is renumbered
+        # when it is moved, like one added in the editor. A number that differs stays.
+        for section, numbers in zip(sections, automatic_numbers(sections), strict=True):
+            for measure, number in zip(section.measures, numbers, strict=True):
+                if printed(measure.number) == number:
+                    measure.number = ""
         return sections
 
     def _header(self, sheet):
@@ -467,9 +475,10 @@ class _Parser:
             self.problem(SHEET_PLAN, row_number, labels["deadline"], deadline, "срок не длиннее 500 знаков")
         measure = ParsedMeasure(row=row_number, number=number, description=description, deadline_text=deadline)
         for order, line in enumerate(s.strip() for s in values.get("executors", "").split("\n") if s.strip()):
-            is_lead = line.endswith(LEAD_MARK)
+            mark = next((mark for mark in LEAD_MARKS if line.endswith(mark)), "")
+            is_lead = bool(mark)
             if is_lead:
-                line = line[: -len(LEAD_MARK)].strip()
+                line = line[: -len(mark)].strip()
             executor = {"is_lead": is_lead, "order": order, "qualifier": line}
             for name, target in executors:
                 if line == name or line.startswith(name + " "):
@@ -534,7 +543,10 @@ def _read_sheets(data: bytes) -> dict[str, list[list]]:
 
 
 def parse_roadmap_workbook(data: bytes, *, owner: Organization) -> ParsedRoadmap:
-    """Read and check the whole workbook; raise RoadmapImportError listing every problem."""
+    """Read and check the whole workbook; raise RoadmapImportError listing every problem.
+    PreconditionError without the catalogue: directions, functions, executor and evidence kinds are
+    recognised by their titles in it, and without it would pass as plain headings and text."""
+    require(roadmap_catalogue())
     try:
         workbook = _read_sheets(data)
     except FileRefused as error:
@@ -548,14 +560,17 @@ def parse_roadmap_workbook(data: bytes, *, owner: Organization) -> ParsedRoadmap
 
 
 @writes(ROADMAPS, EXECUTION)
-def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap) -> Roadmap:
-    """Replace the draft's parameters and contents by the parsed ones (the caller holds a transaction)."""
+def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap, by) -> Roadmap:
+    """Replace the draft's parameters and contents by the parsed ones (the caller holds a
+    transaction); the measures are built by `measures_build`, as typed ones are."""
     for key, value in parsed.params.items():
         setattr(roadmap, key, value if value is not None or key in DATE_PARAMS else "")
+    roadmap._history_user = by
     roadmap.save()
     roadmap.sections.all().delete()
+    specs = []
     for s_order, parsed_section in enumerate(parsed.sections, start=1):
-        section = Section.objects.create(
+        section = Section(
             roadmap=roadmap,
             order=s_order,
             kind=parsed_section.kind,
@@ -564,23 +579,27 @@ def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap) -> Roadmap:
             number=parsed_section.number,
             heading=parsed_section.heading,
         )
+        section._history_user = by
+        section.save()
         if parsed_section.tracks:
             section.tracks.set(parsed_section.tracks)
-        for m_order, parsed_measure in enumerate(parsed_section.measures, start=1):
-            measure = Measure.objects.create(
+        specs += [
+            MeasureSpec(
                 section=section,
                 order=m_order,
                 number=parsed_measure.number,
                 description=parsed_measure.description,
                 deadline_text=parsed_measure.deadline_text,
-                actions=parsed_measure.actions,
-                expected_result=parsed_measure.expected_result,
-                target_text=parsed_measure.target_text,
-                note=parsed_measure.note,
+                fields={
+                    "actions": parsed_measure.actions,
+                    "expected_result": parsed_measure.expected_result,
+                    "target_text": parsed_measure.target_text,
+                    "note": parsed_measure.note,
+                },
+                executors=parsed_measure.executors,
+                evidence_kinds=parsed_measure.evidence_kinds,
             )
-            if parsed_measure.evidence_kinds:
-                measure.evidence_kinds.set(parsed_measure.evidence_kinds)
-            MeasureExecutor.objects.bulk_create(
-                MeasureExecutor(measure=measure, **executor) for executor in parsed_measure.executors
-            )
+            for m_order, parsed_measure in enumerate(parsed_section.measures, start=1)
+        ]
+    measures_build(roadmap=roadmap, by=by, specs=specs)
     return roadmap

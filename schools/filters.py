@@ -1,14 +1,23 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from schools.models import Municipality, Organization
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Поиск", method="search")
-    municipality = django_filters.ModelChoiceFilter(label="Муниципалитет", queryset=Municipality.objects.none())
+    q = django_filters.CharFilter(
+        label="Поиск",
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "название, код, адрес, руководитель"}),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label="Муниципалитет", queryset=Municipality.objects.none(), empty_label="все"
+    )
     kind = django_filters.ChoiceFilter(label="Тип", choices=Organization.Kind.choices, empty_label="все типы")
-    is_rural = django_filters.BooleanFilter(label="Сельская")
+    is_rural = django_filters.BooleanFilter(
+        label="Сельская", widget=forms.Select(choices=[("", "все"), ("true", "да"), ("false", "нет")])
+    )
 
     class Meta:
         model = Organization

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from config.jobs.models import Job
+from config.lib.preconditions import PreconditionError
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +196,8 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
     The claim is one conditional UPDATE, so of two messages of the same job (a lost message sent
     again, and the first one turning up after all) exactly one runs it; for the other this raises
     JobNotQueued before the task's body runs. Any exception of the body marks the job failed with its
-    message and is re-raised so that Celery sees it too.
+    message and is re-raised so that Celery sees it too; JobAbandoned and PreconditionError (a
+    catalogue the work needs is missing) end it failed with their Russian message alone.
     """
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
@@ -210,7 +212,8 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
 
     try:
         yield progress
-    except JobAbandoned as error:
+    except (JobAbandoned, PreconditionError) as error:
+        # Said for the person on the job's page as it is: what is missing and who supplies it.
         job_fail(job_id=job_id, error=str(error))
         return
     except Exception as error:

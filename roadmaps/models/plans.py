@@ -1,6 +1,7 @@
 """Roadmaps (дорожные карты / планы мероприятий), their sections and measures."""
 
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -219,7 +220,15 @@ class Measure(models.Model):
         ordering = ["section__order", "order"]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.description[:80]}".strip()
+        return f"{self.table_number} {self.description[:80]}".strip()
+
+    @cached_property
+    def table_number(self) -> str:
+        """The measure's number as its roadmap's table shows it («1.1.»), whether typed or given by
+        position. A list of measures fills it for all its rows at once (roadmaps.table.number_measures)."""
+        from roadmaps.table import measure_numbers  # the table reads these models
+
+        return measure_numbers(section_ids=[self.section_id]).get(self.pk, "")
 
 
 class MeasureExecutor(models.Model):

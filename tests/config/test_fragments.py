@@ -11,6 +11,7 @@ from django.urls import reverse
 from config.lib import fragments
 from config.lib.fragments import ROADMAPS, fragment, versions_bump, writes
 from monitoring import services_analysis, zoning
+from monitoring.models import IndicatorValue
 from reports import services as report_services
 from roadmaps import services, services_execution, targeting
 from roadmaps import xlsx as roadmap_xlsx
@@ -145,6 +146,11 @@ def test_renamed_organization_shows_on_the_cached_overview(world_for_overview, m
 def world_for_overview(municipality, school_a, methodist):
     services_analysis.indicators_load()
     method = services_analysis.example_method_load(municipality=municipality, year=2026, by=methodist)
+    # zones are computed from the year's indicators: one value stands for a computed year
+    rule = method.rules.first()
+    IndicatorValue.objects.create(
+        indicator=rule.indicator, year=2026, municipality=municipality, organization=school_a, value=1, denominator=10
+    )
     zoning.zones_compute(method=method)
     return school_a, reverse("analysis:overview") + f"?method={method.pk}"
 

@@ -200,12 +200,12 @@ def test_methodist_targets_red_schools_and_director_sees_measure(
 
 
 def test_measure_refused_in_approved_roadmap(world, school_a, methodist):
-    from django.core.exceptions import ValidationError
+    from roadmaps.services import RoadmapStateError
 
     roadmap = world["section"].roadmap
     roadmap.status = Roadmap.Status.APPROVED
     roadmap.save()
-    with pytest.raises(ValidationError, match="только в черновик"):
+    with pytest.raises(RoadmapStateError, match="изменять можно только черновик"):
         targeted_measure_create(section=world["section"], organizations=[school_a], by=methodist, description="X")
 
 

@@ -156,3 +156,26 @@ def test_a_row_of_scores_is_not_taken_for_a_repeated_header(filename):
     content = copy.content.decode("utf-8-sig") if filename.endswith(".csv") else "".join(texts_of(copy.content))
     for part in ("Кондратенко", "Ферапонт", "Силантьевич"):
         assert part not in content
+
+
+def test_values_holding_a_label_word_are_data_and_a_real_repeated_header_is_still_one():
+    """«Фамилия1» under «Фамилия» is a value (a test fixture's name, a misprint), so its row gets
+    a code; the header printed again on the next page is still a header, and names the codes."""
+    header = ["Код ОО", "Класс", "Фамилия", "Имя", "Отчество", "Первичный балл", "Отметка"]
+    rows = [
+        header,
+        ["sch640001", "9А", "Фамилия1", "Имя1", "Отчество1", 10, 4],
+        header,
+        ["sch640001", "9А", "Фамилия2", "Имя2", "Отчество2", 12, 5],
+    ]
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    copy = kept(buffer.getvalue())
+    written = [list(row) for row in load_workbook(io.BytesIO(copy.content)).active.values]
+    code = written[0].index("Код участника")
+    assert written[2][code] == "Код участника"
+    assert written[1][code] and written[3][code] and written[1][code] != written[3][code]
+    assert not {"Фамилия1", "Имя1", "Фамилия2"} & {value for row in written for value in row}

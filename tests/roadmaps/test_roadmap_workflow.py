@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 
 from roadmaps import services
 from roadmaps.models import Assignment, Direction, FunctionType, Measure, Roadmap, Section, Track
-from roadmaps.selectors import roadmap_diff, roadmap_history, roadmap_table
+from roadmaps.selectors import roadmap_diff, roadmap_history
 from roadmaps.services import MeasureConflictError, RoadmapStateError
+from roadmaps.table import roadmap_table
 
 PERIOD = {"period_start": date(2022, 8, 1), "period_end": date(2023, 7, 31)}
 
@@ -51,7 +52,7 @@ def test_generate_steps_creates_the_five_standard_steps(section, methodist):
     assert first.deadline["occurrences"][0]["start"] == "2022-08-01"
     assert first.executors.filter(is_lead=True).count() == 1
     assert first.evidence_kinds.exists()
-    assert [row.number for row in roadmap_table(section.roadmap)[0].rows] == ["1", "2", "3", "4", "5"]
+    assert [row.number for row in roadmap_table(section.roadmap).blocks[0].rows] == ["1.", "2.", "3.", "4.", "5."]
 
 
 def test_generate_into_section_with_measures_asks_and_never_deletes(section, methodist):
@@ -275,9 +276,9 @@ def test_reorder_sections_and_measures(roadmap, section, methodist):
     a = services.measure_create(section=second, by=methodist, description="А", deadline_text="Май")
     b = services.measure_create(section=second, by=methodist, description="Б", deadline_text="Май")
     services.measure_move(measure=b, by=methodist, delta=-1)
-    block = roadmap_table(roadmap)[0]
+    block = roadmap_table(roadmap).blocks[0]
     assert [row.measure.pk for row in block.rows] == [b.pk, a.pk]
-    assert [row.number for row in block.rows] == ["1.1", "1.2"]
+    assert [row.number for row in block.rows] == ["1.1.", "1.2."]
 
 
 def test_history_records_who_and_what(section, methodist, official):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.lib.cli import id_option, number_option
+from config.lib.preconditions import command_preconditions
 from monitoring.indicators import indicators_compute
 from monitoring.services import ACADEMIC_YEARS
 from schools.models import Municipality
@@ -25,5 +26,6 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, municipality: int | None, **options):
         if municipality and not Municipality.objects.filter(pk=municipality).exists():
             raise CommandError(f"Нет муниципалитета с id {municipality}")
-        summary = indicators_compute(year=year, municipality=municipality)
+        with command_preconditions():
+            summary = indicators_compute(year=year, municipality=municipality)
         self.stdout.write(", ".join(f"{key}: {value}" for key, value in summary.as_dict().items()))

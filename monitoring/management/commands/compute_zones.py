@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.lib.cli import id_option
+from config.lib.preconditions import command_preconditions
 from monitoring.models import Zone, ZoningMethod
 from monitoring.zoning import zones_compute
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
         zoning_method = ZoningMethod.objects.filter(pk=method).first()
         if zoning_method is None:
             raise CommandError(f"Нет методики зонирования с id {method}")
-        summary = zones_compute(method=zoning_method)
+        with command_preconditions():
+            summary = zones_compute(method=zoning_method)
         for zone in (
             Zone.objects.filter(method=zoning_method).select_related("organization").order_by("organization__code")
         ):
