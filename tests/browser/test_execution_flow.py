@@ -55,7 +55,7 @@ def add_evidence(page, kind_label, title, file_name):
 
 def test_director_reports_methodist_returns_then_accepts(page, demo_people):
     assignment = approved_assignment()
-    measure_link = "1.4 Педагогический совет по итогам ВПР"
+    measure_link = "1.4. Педагогический совет по итогам ВПР"  # printed as the roadmap's table numbers it
 
     login(page, "director")
     page.get_by_role("link", name=measure_link).first.click()
