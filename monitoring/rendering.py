@@ -7,7 +7,8 @@ escaped by `config.lib.html.e`."""
 from django.utils.safestring import SafeString, mark_safe
 
 from config.lib.html import e
-from roadmaps.models import Assignment, Roadmap
+from roadmaps.execution_state import STATE_BADGES, STATE_LABELS
+from roadmaps.models import Roadmap
 
 
 def zone_tiles_html(rows, *, can_edit: bool, card_url) -> SafeString:
@@ -44,21 +45,25 @@ def _truncate(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def assignments_rows_html(assignments) -> SafeString:
+def assignments_rows_html(assignments, *, drafts: bool = False) -> SafeString:
     """Rows of the organisation card's assigned measures (a region's school has two hundred);
-    `assignments` are the card's plain rows (selectors_analysis.organization_card)."""
+    `assignments` are the card's plain rows (selectors_analysis.organization_card). Rows of draft
+    roadmaps carry the roadmap's status instead of a state: they are not executed yet."""
     if not assignments:
         return mark_safe('<tr><td colspan="5" class="text-muted">Мероприятий нет.</td></tr>')
-    states, statuses = dict(Assignment.Status.choices), dict(Roadmap.Status.choices)
+    statuses = dict(Roadmap.Status.choices)
     parts = []
     for a in assignments:
         due = a["due_date"].strftime("%d.%m.%Y") if a["due_date"] else a["measure__deadline_text"]
         method = a["measure__targeting__zoning_method__title"]
         basis = f"зона по методике «{e(method)}»" if method else ""
-        roadmap_status = statuses.get(a["measure__section__roadmap__status"], "").lower()
+        if drafts:
+            state = e(statuses[a["measure__section__roadmap__status"]].lower())
+        else:
+            state = f'<span class="badge {STATE_BADGES[a["state"]]}">{e(STATE_LABELS[a["state"]])}</span>'
         parts.append(
             f"<tr><td>{e(a['measure__description'])}</td>"
-            f"<td>{e(_truncate(a['measure__section__roadmap__title'], 80))} ({e(roadmap_status)})</td>"
-            f"<td>{e(due)}</td><td>{e(states.get(a['status'], a['status']))}</td><td>{basis}</td></tr>"
+            f"<td>{e(_truncate(a['measure__section__roadmap__title'], 80))}</td>"
+            f"<td>{e(due)}</td><td>{state}</td><td>{basis}</td></tr>"
         )
     return mark_safe("".join(parts))

@@ -3,7 +3,7 @@ Every read starts from a `for_user` queryset."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 
 from config.lib.xlsx import csv_text, safe_row
 from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
-from roadmaps.models import Assignment, Recommendation, TargetedMeasure
+from roadmaps.execution_state import STATE_ORDER, with_state
+from roadmaps.models import Assignment, Recommendation, Roadmap, TargetedMeasure
+from roadmaps.selectors_execution import AssignmentFilters, list_url, state_tabs
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -241,13 +243,19 @@ def organization_card(user, organization: Organization):
     )
     # Plain rows: a region's school has two hundred occurrences, and five model instances for
     # each of them were most of the card's time.
-    assignments = (
-        Assignment.objects.for_user(user)
-        .filter(organization=organization)
+    # One query, split here: the occurrences of approved roadmaps, each in its state (the rule and
+    # the counts of the dashboards), and those still in draft roadmaps (zone targeting puts them
+    # there), shown apart and counted nowhere. Archived plans are history: their reports keep them.
+    rows = (
+        with_state(Assignment.objects.for_user(user))
+        .filter(
+            organization=organization,
+            measure__section__roadmap__status__in=[Roadmap.Status.APPROVED, *DRAFT_STATUSES],
+        )
         .order_by("due_date", "measure_id", "occurrence")
         .values(
             "due_date",
-            "status",
+            "state",
             "measure__description",
             "measure__deadline_text",
             "measure__section__roadmap__title",
@@ -255,14 +263,25 @@ def organization_card(user, organization: Organization):
             "measure__targeting__zoning_method__title",
         )
     )
+    assignments, drafts = [], []
+    for row in rows:
+        (assignments if row["measure__section__roadmap__status"] == Roadmap.Status.APPROVED else drafts).append(row)
+    by_state = Counter(a["state"] for a in assignments)
+    summary = {"total": len(assignments), **{state: by_state[state] for state in STATE_ORDER}}
     return {
         "indicators": indicators,
         "latest_year": latest_year,
         "zones": list(zones),
         "recommendations": list(recommendations),
-        "assignments": list(assignments),
+        "assignments": assignments,
+        "draft_assignments": drafts,
+        "assignment_summary": summary,
+        "assignment_tabs": state_tabs(summary, "execution:list", AssignmentFilters(organization=organization.pk)),
+        "assignments_url": list_url("execution:list", organization=organization.pk),
     }
 
+
+DRAFT_STATUSES = (Roadmap.Status.DRAFT, Roadmap.Status.ON_APPROVAL)
 
 OBJECTIVITY_CODES = ("vpr_lowered", "vpr_confirmed", "vpr_raised", "vpr_significant_mismatch", "vpr_journal_mismatch")
 

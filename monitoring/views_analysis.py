@@ -154,6 +154,9 @@ def organization_card(request, pk: int):
             stacked_bar(latest.details) if latest and entry["indicator"].code == "vpr_mark_distribution" else ""
         )
     card["assignment_rows"] = assignments_rows_html(card["assignments"])
+    card["draft_assignment_rows"] = (
+        assignments_rows_html(card["draft_assignments"], drafts=True) if card["draft_assignments"] else ""
+    )
     return render(request, "monitoring/analysis/organization.html", {"organization": organization, **card})
 
 

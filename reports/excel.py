@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from config.lib.xlsx import put_text
-from reports.selectors import ExecutionReport
+from reports.selectors import SUMMARY_COLUMNS, ExecutionReport
 from roadmaps.document import format_date
 from roadmaps.xlsx import BORDER, FONT
 
@@ -83,7 +83,7 @@ def execution_workbook(report: ExecutionReport) -> Workbook:
                     line.organization,
                     line.occurrence,
                     format_date(line.due_date),
-                    line.status_label,
+                    line.state_label,
                     "да" if line.overdue else "",
                     evidence,
                 ],
@@ -97,7 +97,7 @@ def execution_workbook(report: ExecutionReport) -> Workbook:
     _row(
         summary,
         1,
-        ["Организация", "Всего исполнений", "Принято", "На проверке", "В работе", "Просрочено", "Выполнено, %"],
+        ["Организация", *(label for _, label in SUMMARY_COLUMNS), "Принято, %"],
         bold=True,
     )
     summary.column_dimensions["A"].width = 40
@@ -105,14 +105,14 @@ def execution_workbook(report: ExecutionReport) -> Workbook:
         _row(
             summary,
             index,
-            [r["organization"], r["total"], r["accepted"], r["submitted"], r["in_work"], r["overdue"], r["percent"]],
+            [r["organization"], *r["cells"], r["percent"]],
             fill=OVERDUE_FILL if r["overdue"] else None,
         )
     t = report.totals
     _row(
         summary,
         len(report.summary) + 2,
-        ["Итого", t["total"], t["accepted"], t["submitted"], t["in_work"], t["overdue"], t["percent"]],
+        ["Итого", *t["cells"], t["percent"]],
         bold=True,
     )
     return workbook

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from reports.selectors import ExecutionReport, order_items
+from reports.selectors import SUMMARY_COLUMNS, ExecutionReport, order_items
 from reports.typography import cell_html, typograph
 from roadmaps.document import RoadmapDocument, format_date, roadmap_document
 from roadmaps.models import Order
@@ -111,6 +111,7 @@ def render_order_pdf(order: Order, *, progress: Progress | None = None) -> bytes
 def execution_html(report: ExecutionReport) -> str:
     context = {
         "report": report,
+        "columns": SUMMARY_COLUMNS,
         "title": typograph(report.title),
         "date_from": format_date(report.date_from),
         "date_to": format_date(report.date_to),

@@ -13,6 +13,7 @@ from roadmaps.document import (
     format_date,
     roadmap_document,
 )
+from roadmaps.execution_state import STATE_LABELS, STATE_ORDER, State, for_roadmap, state_of
 from roadmaps.models import (
     Assignment,
     Evidence,
@@ -120,8 +121,8 @@ def order_items(order: Order) -> list[OrderItemText]:
 # Execution report
 # --------------------------------------------------------------------------------------------
 
-DONE_STATUSES = {Assignment.Status.ACCEPTED}
-WAITING_STATUSES = {Assignment.Status.SUBMITTED}
+# The summary's columns: every state of execution_state, in its order, after the total.
+SUMMARY_COLUMNS = [("total", "Всего исполнений"), *((state, STATE_LABELS[state]) for state in STATE_ORDER)]
 
 
 @dataclass
@@ -129,8 +130,8 @@ class ExecutionLine:
     organization: str
     occurrence: int
     due_date: date | None
-    status: str
-    status_label: str
+    state: str
+    state_label: str
     overdue: bool
     evidence: list[dict]
 
@@ -155,19 +156,13 @@ class ExecutionReport:
     totals: dict
 
 
-def is_overdue(assignment: Assignment, as_of: date) -> bool:
-    if assignment.status == Assignment.Status.OVERDUE:
-        return True
-    if assignment.status in DONE_STATUSES | WAITING_STATUSES:
-        return False
-    return bool(assignment.due_date and assignment.due_date < as_of)
-
-
 def execution_report(roadmap: Roadmap, *, date_from: date, date_to: date, as_of: date, user=None) -> ExecutionReport:
-    """Every measure with its occurrences due within [date_from, date_to] (or undated), per organisation."""
+    """Every measure with its occurrences due within [date_from, date_to] (or undated), per
+    organisation, each in its state on `as_of` (execution_state: the dashboards' rule). The report
+    is about one roadmap and counts its occurrences whatever the roadmap's status."""
     assignments = Assignment.objects.all() if user is None else Assignment.objects.for_user(user)
     assignments = (
-        assignments.filter(measure__section__roadmap=roadmap)
+        for_roadmap(assignments, roadmap.pk)
         .exclude(due_date__lt=date_from)
         .exclude(due_date__gt=date_to)
         .select_related("organization")
@@ -183,15 +178,15 @@ def execution_report(roadmap: Roadmap, *, date_from: date, date_to: date, as_of:
     for row in document.measure_rows:
         lines = []
         for a in by_measure.get(row.measure_id, []):
-            overdue = is_overdue(a, as_of)
+            state = state_of(a.status, a.due_date, as_of)
             lines.append(
                 ExecutionLine(
                     organization=a.organization.short_name,
                     occurrence=a.occurrence,
                     due_date=a.due_date,
-                    status=a.status,
-                    status_label="Просрочено" if overdue and a.status != a.Status.OVERDUE else a.get_status_display(),
-                    overdue=overdue,
+                    state=state,
+                    state_label=STATE_LABELS[state],
+                    overdue=state == State.OVERDUE,
                     evidence=[
                         {
                             "kind": e.kind.title,
@@ -206,33 +201,20 @@ def execution_report(roadmap: Roadmap, *, date_from: date, date_to: date, as_of:
             )
             counts = summary.setdefault(
                 a.organization.short_name,
-                {
-                    "organization": a.organization.short_name,
-                    "total": 0,
-                    "accepted": 0,
-                    "submitted": 0,
-                    "overdue": 0,
-                    "in_work": 0,
-                },
+                {"organization": a.organization.short_name, **{key: 0 for key, _ in SUMMARY_COLUMNS}},
             )
             counts["total"] += 1
-            if a.status in DONE_STATUSES:
-                counts["accepted"] += 1
-            elif a.status in WAITING_STATUSES:
-                counts["submitted"] += 1
-            elif overdue:
-                counts["overdue"] += 1
-            else:
-                counts["in_work"] += 1
+            counts[state] += 1
         measures.append(
             ExecutionMeasure(
                 number=row.number, description=row.cells["description"], deadline=row.cells["deadline"], lines=lines
             )
         )
     rows = sorted(summary.values(), key=lambda r: r["organization"])
-    totals = {key: sum(r[key] for r in rows) for key in ("total", "accepted", "submitted", "overdue", "in_work")}
+    totals = {key: sum(r[key] for r in rows) for key, _ in SUMMARY_COLUMNS}
     for r in [*rows, totals]:
         r["percent"] = round(100 * r["accepted"] / r["total"]) if r["total"] else 0
+        r["cells"] = [r[key] for key, _ in SUMMARY_COLUMNS]
     return ExecutionReport(
         roadmap=roadmap,
         title=document.title,

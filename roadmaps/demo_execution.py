@@ -1,5 +1,6 @@
 """Demo execution: the approved roadmaps of the demo municipality partly executed — a realistic mix
-of accepted, submitted, returned and overdue occurrences with small generated PDF evidence.
+of accepted, submitted and returned occurrences with small generated PDF evidence (the untouched
+past ones are overdue by the calendar).
 
 Idempotent: an occurrence is touched only while it has no evidence and no history, and what
 happens to it depends only on its position, so a second run changes nothing."""
@@ -172,7 +173,7 @@ def _evidence(assignment: Assignment, kind: EvidenceKind, worker, number: int) -
 
 @transaction.atomic
 def load_demo_execution() -> dict[str, int]:
-    counts = {"accepted": 0, "submitted": 0, "returned": 0, "in_progress": 0, "evidence": 0, "overdue": 0}
+    counts = {"accepted": 0, "submitted": 0, "returned": 0, "in_progress": 0, "evidence": 0}
     roadmaps = Roadmap.objects.filter(status=Roadmap.Status.APPROVED)
     if not roadmaps.exists():
         return counts
@@ -234,8 +235,6 @@ def load_demo_execution() -> dict[str, int]:
                 assignment=assignment, decision=ReviewDecision.Decision.RETURNED, comment=comment, decided_by=reviewer
             )
         counts[plan] += 1
-    # Occurrences left untouched past their due dates are stored as overdue, like the daily job does.
-    from roadmaps.services_execution import assignments_mark_overdue
-
-    counts["overdue"] = assignments_mark_overdue(today=today)
+    # Occurrences left untouched past their due dates are overdue by the calendar alone
+    # (execution_state): nothing is stored for them.
     return counts

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from config.lib.widgets import FastSelect
+from roadmaps.execution_state import STATE_LABELS, STATE_ORDER
 from roadmaps.models import Assignment, Direction, EvidenceKind, Roadmap
-from roadmaps.selectors_execution import STATE_LABELS, STATE_ORDER
 from roadmaps.uploads import ALLOWED_LABEL, validate_upload
-from schools.models import Organization
+from schools.models import Municipality, Organization
 
 
 class EvidenceForm(forms.Form):
@@ -94,8 +94,11 @@ class AssignmentFilterForm(forms.Form):
     organization = forms.ModelChoiceField(
         label="Организация", required=False, queryset=Organization.objects.none(), empty_label="все", widget=FastSelect
     )
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет", required=False, queryset=Municipality.objects.none(), empty_label="все"
+    )
 
-    def __init__(self, *args, user, with_roadmap=False, with_organization=False, **kwargs):
+    def __init__(self, *args, user, with_roadmap=False, with_organization=False, with_municipality=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", "все")] + [(s, STATE_LABELS[s]) for s in STATE_ORDER]
         self.fields["direction"].queryset = Direction.objects.for_user(user)
@@ -112,3 +115,7 @@ class AssignmentFilterForm(forms.Form):
             )
         else:
             del self.fields["organization"]
+        if with_municipality:
+            self.fields["municipality"].queryset = Municipality.objects.for_user(user).order_by("name")
+        else:
+            del self.fields["municipality"]

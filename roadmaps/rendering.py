@@ -112,7 +112,7 @@ def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False
 def progress_bar_html(p) -> str:
     """The SVG bar of a Progress: accepted, submitted, in work, overdue (colours come from CSS)."""
     label = (
-        f"Принято {p.accepted}, на проверке {p.submitted}, в работе {p.planned}, просрочено {p.overdue} из {p.total}"
+        f"Принято {p.accepted}, на проверке {p.submitted}, в работе {p.in_work}, просрочено {p.overdue} из {p.total}"
     )
     segments = "".join(
         f'<rect class="bar-{s["css"]}" x="{s["x"]}" y="0" width="{s["w"]}" height="16">'
@@ -132,10 +132,13 @@ def progress_table_html(rows, *, caption: str, link=None) -> SafeString:
     for p in rows:
         label = f'<a href="{_e(link(p.pk))}">{_e(p.label)}</a>' if link else _e(p.label)
         overdue = " text-danger fw-semibold" if p.overdue else ""
+        # A row with a list behind it (`p.url`): its total and overdue numbers lead there.
+        total = f'<a href="{_e(p.url)}">{p.total}</a>' if p.url else p.total
+        late = f'<a href="{_e(p.url)}&amp;state=overdue">{p.overdue}</a>' if p.url and p.overdue else p.overdue
         body.append(
-            f'<tr><td>{label}</td><td class="text-end">{p.total}</td><td class="text-end">{p.planned}</td>'
+            f'<tr><td>{label}</td><td class="text-end">{total}</td><td class="text-end">{p.in_work}</td>'
             f'<td class="text-end">{p.submitted}</td><td class="text-end">{p.accepted}</td>'
-            f'<td class="text-end{overdue}">{p.overdue}</td>'
+            f'<td class="text-end{overdue}">{late}</td>'
             f'<td>{progress_bar_html(p)} <span class="small text-muted">{p.percent}%</span></td></tr>'
         )
     if not body:

@@ -7,42 +7,29 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
+from roadmaps.execution_state import STATE_LABELS, STATE_ORDER, State, counted, for_roadmap, state_q, with_state
 from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
 from roadmaps.services_execution import AUTHORITY_KINDS
 from roadmaps.table import number_measures, section_labels
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
-STATE_LABELS = dict(Assignment.Status.choices)
-STATE_ORDER = ["overdue", "returned", "planned", "in_progress", "submitted", "accepted"]
-OVERDUE_SHOWN = 100  # the dashboard lists the earliest overdue occurrences; the full list is filtered on /execution/
+OVERDUE_SHOWN = (
+    100  # the dashboard lists the earliest overdue occurrences; the full list is filtered on /execution/all/
+)
+HOME_SHOWN = 5  # rows per group on the director's home; the group's counter leads to the rest
 MONTHS = [
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 ]  # fmt: skip
-
-
-def overdue_q(today: date) -> Q:
-    """Past the due date and neither handed in nor accepted."""
-    return Q(due_date__lt=today) & ~Q(status__in=Assignment.DONE_STATUSES)
-
-
-def with_state(queryset: QuerySet, today: date | None = None) -> QuerySet:
-    """Annotate `state`: the stored status, or «overdue» when the due date has passed."""
-    today = today or timezone.localdate()
-    return queryset.annotate(
-        state=Case(When(overdue_q(today), then=Value("overdue")), default=F("status"), output_field=CharField())
-    )
-
-
-def approved(queryset: QuerySet) -> QuerySet:
-    return queryset.filter(measure__section__roadmap__status=Roadmap.Status.APPROVED)
 
 
 def _list_related(queryset: QuerySet) -> QuerySet:
@@ -62,7 +49,7 @@ def my_assignments_base(user) -> QuerySet:
     scope = Q(organization_id__in=access.organization_ids) | Q(
         organization__municipality_id__in=access.municipality_ids, organization__kind__in=AUTHORITY_KINDS
     )
-    return with_state(approved(Assignment.objects.for_user(user)).filter(scope))
+    return with_state(counted(Assignment.objects.for_user(user)).filter(scope))
 
 
 @dataclass
@@ -72,6 +59,7 @@ class AssignmentFilters:
     direction: int | None = None
     roadmap: int | None = None
     organization: int | None = None
+    municipality: int | None = None
 
     @classmethod
     def from_query(cls, query) -> "AssignmentFilters":
@@ -89,6 +77,7 @@ class AssignmentFilters:
             direction=number("direction"),
             roadmap=number("roadmap"),
             organization=number("organization"),
+            municipality=number("municipality"),
         )
 
     def apply(self, queryset: QuerySet) -> QuerySet:
@@ -102,22 +91,100 @@ class AssignmentFilters:
             queryset = queryset.filter(measure__section__roadmap_id=self.roadmap)
         if self.organization:
             queryset = queryset.filter(organization_id=self.organization)
+        if self.municipality:
+            queryset = queryset.filter(organization__municipality_id=self.municipality)
         return queryset
 
 
-def my_assignments(user, filters: AssignmentFilters | None = None) -> QuerySet:
-    """The director's list: nearest deadlines first, undated ones last."""
-    queryset = (filters or AssignmentFilters()).apply(my_assignments_base(user))
+def _nearest_first(queryset: QuerySet) -> QuerySet:
     return _list_related(queryset).order_by(
         F("due_date").asc(nulls_last=True), "measure__section__order", "measure__order", "pk"
     )
 
 
-def my_summary(user) -> dict[str, int]:
-    """Counts by state for the tabs above the list (one query)."""
-    rows = my_assignments_base(user).values("state").annotate(n=Count("pk")).order_by()
+def my_assignments(user, filters: AssignmentFilters | None = None) -> QuerySet:
+    """The director's list: nearest deadlines first, undated ones last."""
+    return _nearest_first((filters or AssignmentFilters()).apply(my_assignments_base(user)))
+
+
+def _summary(queryset: QuerySet) -> dict[str, int]:
+    rows = queryset.values("state").annotate(n=Count("pk")).order_by()
     counts = {row["state"]: row["n"] for row in rows}
     return {"total": sum(counts.values()), **{state: counts.get(state, 0) for state in STATE_ORDER}}
+
+
+def my_summary(user) -> dict[str, int]:
+    """Counts by state for the tabs above the list (one query)."""
+    return _summary(my_assignments_base(user))
+
+
+@dataclass
+class HomeGroup:
+    """One state on the director's home: its counter, and its nearest rows by roadmap."""
+
+    state: str
+    label: str
+    count: int
+    url: str
+    roadmaps: list[tuple[Roadmap, list[Assignment]]]
+
+    @property
+    def more(self) -> int:
+        return self.count - sum(len(rows) for _, rows in self.roadmaps)
+
+
+HOME_GROUPS = [State.RETURNED, State.OVERDUE, State.DUE_SOON, State.PLANNED]
+
+
+def home_groups(user, summary: dict[str, int], limit: int = HOME_SHOWN) -> list[HomeGroup]:
+    """What the director has to act on, in that order: returned, overdue, due soon, not yet
+    submitted (the handed-in and accepted ones are counters leading to the list). Each group
+    shows its nearest `limit` rows, the roadmap named once above its rows."""
+    groups = []
+    base = my_assignments_base(user)
+    for state in HOME_GROUPS:
+        if not summary.get(state):
+            continue
+        by_roadmap: dict[int, tuple[Roadmap, list[Assignment]]] = {}
+        items = list(_nearest_first(base.filter(state=state))[:limit])
+        number_measures(item.measure for item in items)
+        for item in items:
+            roadmap = item.measure.section.roadmap
+            by_roadmap.setdefault(roadmap.pk, (roadmap, []))[1].append(item)
+        groups.append(
+            HomeGroup(
+                state=state,
+                label=STATE_LABELS[state],
+                count=summary[state],
+                url=list_url("execution:my", state=state),
+                roadmaps=list(by_roadmap.values()),
+            )
+        )
+    return groups
+
+
+def list_url(name: str, **filters) -> str:
+    """The URL of a list filtered as given (what every counter links to)."""
+    query = urlencode({key: value for key, value in filters.items() if value not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def execution_list_base(user, filters: AssignmentFilters) -> QuerySet:
+    """Every occurrence the person may see, as the dashboards count them: those of approved
+    roadmaps, or of the one roadmap asked for (whatever its status)."""
+    visible = Assignment.objects.for_user(user)
+    base = for_roadmap(visible, filters.roadmap) if filters.roadmap else counted(visible)
+    return with_state(base)
+
+
+def execution_list(user, filters: AssignmentFilters) -> QuerySet:
+    """The list behind the dashboards' counters: nearest deadlines first."""
+    return _nearest_first(filters.apply(execution_list_base(user, filters)))
+
+
+def execution_list_summary(user, filters: AssignmentFilters) -> dict[str, int]:
+    """Counts by state of the list with every filter but the state (its tabs)."""
+    return _summary(AssignmentFilters(**{**filters.__dict__, "state": ""}).apply(execution_list_base(user, filters)))
 
 
 @dataclass
@@ -200,7 +267,7 @@ def actions_checklist(assignment: Assignment) -> list[dict]:
 def review_queue(user, filters: AssignmentFilters | None = None) -> QuerySet:
     """Submitted occurrences of the municipalities the person reviews, oldest submission first."""
     access = access_for(user)
-    queryset = with_state(approved(Assignment.objects.for_user(user))).filter(status=Assignment.Status.SUBMITTED)
+    queryset = with_state(counted(Assignment.objects.for_user(user))).filter(state_q(State.SUBMITTED))
     if not access.is_admin:
         queryset = queryset.filter(organization__municipality_id__in=access.municipality_ids)
     queryset = queryset.exclude(organization_id__in=access.organization_ids)
@@ -211,13 +278,13 @@ def review_queue(user, filters: AssignmentFilters | None = None) -> QuerySet:
 # --- dashboards -----------------------------------------------------------------------------
 
 
+COUNTED = ("total", *STATE_ORDER)
+
+
 def _counts(today: date) -> dict:
     return {
         "total": Count("pk"),
-        "accepted": Count("pk", filter=Q(status=Assignment.Status.ACCEPTED)),
-        "submitted": Count("pk", filter=Q(status=Assignment.Status.SUBMITTED)),
-        "returned": Count("pk", filter=Q(status=Assignment.Status.RETURNED) & ~overdue_q(today)),
-        "overdue": Count("pk", filter=overdue_q(today)),
+        **{state: Count("pk", filter=state_q(state, today)) for state in STATE_ORDER},
     }
 
 
@@ -225,17 +292,19 @@ def _counts(today: date) -> dict:
 class Progress:
     label: str
     total: int
-    accepted: int
-    submitted: int
     returned: int
     overdue: int
+    due_soon: int
+    planned: int
+    submitted: int
+    accepted: int
     pk: int | None = None
     url: str = ""
 
     @property
-    def planned(self) -> int:
-        """Still to do and not late (including returned and in progress)."""
-        return self.total - self.accepted - self.submitted - self.overdue
+    def in_work(self) -> int:
+        """Still to hand in and not late: returned, due soon and planned."""
+        return self.returned + self.due_soon + self.planned
 
     @property
     def percent(self) -> int:
@@ -252,7 +321,7 @@ class Progress:
         parts = [
             ("accepted", self.accepted, "Принято"),
             ("submitted", self.submitted, "На проверке"),
-            ("planned", self.planned, "В работе"),
+            ("planned", self.in_work, "В работе"),
             ("overdue", self.overdue, "Просрочено"),
         ]
         x, segments = 0.0, []
@@ -266,18 +335,15 @@ class Progress:
 
 def _progress_rows(queryset: QuerySet, key: str, label: str, today: date) -> list[Progress]:
     rows = queryset.values(key, label).annotate(**_counts(today)).order_by()
-    return [
-        Progress(
-            label=row[label] or "—",
-            pk=row[key],
-            total=row["total"],
-            accepted=row["accepted"],
-            submitted=row["submitted"],
-            returned=row["returned"],
-            overdue=row["overdue"],
-        )
-        for row in rows
-    ]
+    return [Progress(label=row[label] or "—", pk=row[key], **{name: row[name] for name in COUNTED}) for row in rows]
+
+
+@dataclass
+class Tile:
+    state: str
+    label: str
+    count: int
+    url: str
 
 
 @dataclass
@@ -289,23 +355,42 @@ class Dashboard:
     organizations: list[Progress]
     behind: list[Progress]
     overdue: list
+    tiles: list[Tile] = field(default_factory=list)
+    total_url: str = ""
 
 
 def _named(counts: list[int]) -> dict[str, int]:
-    return dict(zip(("total", "accepted", "submitted", "returned", "overdue"), counts, strict=True))
+    return dict(zip(COUNTED, counts, strict=True))
+
+
+def state_tabs(summary: dict[str, int], name: str, filters: AssignmentFilters) -> list[Tile]:
+    """Counters above a list, each the same list filtered by its state (the others kept)."""
+    kept = {key: value for key, value in filters.__dict__.items() if key != "state"}
+    return [
+        Tile(state, STATE_LABELS[state], summary[state], list_url(name, state=state, **kept)) for state in STATE_ORDER
+    ]
+
+
+def _tiles(total: Progress, **filters) -> list[Tile]:
+    """The dashboard's counters, each a link to the list of those occurrences."""
+    return [
+        Tile(state, STATE_LABELS[state], getattr(total, state), list_url("execution:list", state=state, **filters))
+        for state in STATE_ORDER
+    ]
 
 
 def _dashboard(
-    queryset: QuerySet, *, user, key: tuple, title: str, groups_key: str, group_names, groups_title: str
+    queryset: QuerySet, *, user, key: tuple, title: str, groups_key: str, group_names, groups_title: str, filters: dict
 ) -> Dashboard:
     """One GROUP BY organisation × group (a region's roadmap: 200k occurrences, 8k cells); the
     organisation rows, the group rows and the total are sums of those cells. The cells are
     cached per version of the plans and of execution, for everyone of the person's scope; names
     and the overdue list are read fresh. `group_names(pks)` gives the groups' names in the order
-    they are shown."""
+    they are shown; `filters` are those of the list behind the counters."""
     today = timezone.localdate()
+    width = len(COUNTED)
     cells = fragment(
-        "execution-cells",
+        "execution-state-cells",  # seven counts a cell (the five-count cells of before are not read)
         (key, access_for(user).scope_key, today),
         [ROADMAPS, EXECUTION],
         lambda: list(queryset.values_list("organization_id", groups_key).annotate(**_counts(today)).order_by()),
@@ -313,12 +398,23 @@ def _dashboard(
     by_organization: dict[int, list[int]] = {}
     by_group: dict[int, list[int]] = {}
     for organization_id, group_id, *counts in cells:
-        for target in (by_organization.setdefault(organization_id, [0] * 5), by_group.setdefault(group_id, [0] * 5)):
+        for target in (
+            by_organization.setdefault(organization_id, [0] * width),
+            by_group.setdefault(group_id, [0] * width),
+        ):
             for i, n in enumerate(counts):
                 target[i] += n
     names = dict(Organization.objects.filter(pk__in=list(by_organization)).values_list("pk", "short_name"))
     organizations = sorted(
-        (Progress(label=names.get(pk) or "—", pk=pk, **_named(n)) for pk, n in by_organization.items()),
+        (
+            Progress(
+                label=names.get(pk) or "—",
+                pk=pk,
+                url=list_url("execution:list", **filters, organization=pk),
+                **_named(n),
+            )
+            for pk, n in by_organization.items()
+        ),
         key=lambda p: p.label,
     )
     labels = group_names(list(by_group))
@@ -327,28 +423,33 @@ def _dashboard(
         (Progress(label=labels.get(pk) or "—", pk=pk, **_named(n)) for pk, n in by_group.items()),
         key=lambda p: order.get(p.pk, len(order)),
     )
-    totals = [sum(n[i] for n in by_organization.values()) for i in range(5)]
+    totals = [sum(n[i] for n in by_organization.values()) for i in range(width)]
     behind = sorted(
         (p for p in organizations if p.overdue), key=lambda p: (-p.behind_share, -p.overdue, p.percent, p.label)
     )[:10]
     overdue = list(
-        _list_related(with_state(queryset, today).filter(overdue_q(today))).order_by("due_date", "pk")[:OVERDUE_SHOWN]
+        _list_related(with_state(queryset, today).filter(state=State.OVERDUE)).order_by("due_date", "pk")[
+            :OVERDUE_SHOWN
+        ]
     )
     number_measures(a.measure for a in overdue)
+    total = Progress(label=title, **_named(totals))
     return Dashboard(
         title=title,
-        total=Progress(label=title, **_named(totals)),
+        total=total,
         groups=groups,
         groups_title=groups_title,
         organizations=organizations,
         behind=behind,
         overdue=overdue,
+        tiles=_tiles(total, **filters),
+        total_url=list_url("execution:list", **filters),
     )
 
 
 def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
     roadmap = get_object_or_404(Roadmap.objects.for_user(user).select_related("owner"), pk=pk)
-    queryset = Assignment.objects.for_user(user).filter(measure__section__roadmap=roadmap)
+    queryset = for_roadmap(Assignment.objects.for_user(user), roadmap.pk)
     dashboard = _dashboard(
         queryset,
         user=user,
@@ -358,13 +459,14 @@ def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
         # the sections named and ordered as the roadmap's table shows them
         group_names=lambda pks: {pk: label for pk, label in section_labels(roadmap).items() if pk in pks},
         groups_title="По разделам",
+        filters={"roadmap": roadmap.pk},
     )
     return roadmap, dashboard
 
 
 def municipality_dashboard(*, user, pk: int) -> tuple[Municipality, Dashboard]:
     municipality = get_object_or_404(Municipality.objects.for_user(user), pk=pk)
-    queryset = approved(Assignment.objects.for_user(user)).filter(organization__municipality=municipality)
+    queryset = counted(Assignment.objects.for_user(user)).filter(organization__municipality=municipality)
     dashboard = _dashboard(
         queryset,
         user=user,
@@ -375,6 +477,7 @@ def municipality_dashboard(*, user, pk: int) -> tuple[Municipality, Dashboard]:
             Roadmap.objects.filter(pk__in=pks).order_by("title", "pk").values_list("pk", "title")
         ),
         groups_title="По дорожным картам",
+        filters={"municipality": municipality.pk},
     )
     return municipality, dashboard
 
@@ -382,7 +485,7 @@ def municipality_dashboard(*, user, pk: int) -> tuple[Municipality, Dashboard]:
 def execution_overview(user) -> list[Progress]:
     """Approved roadmaps the person sees, with their execution progress (one aggregate query)."""
     today = timezone.localdate()
-    queryset = approved(Assignment.objects.for_user(user))
+    queryset = counted(Assignment.objects.for_user(user))
     rows = _progress_rows(queryset, "measure__section__roadmap_id", "measure__section__roadmap__title", today)
     return sorted(rows, key=lambda p: p.label)
 

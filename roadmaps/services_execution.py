@@ -1,11 +1,11 @@
-"""Writes of execution: evidence, submission, review, overdue marking and notifications.
+"""Writes of execution: evidence, submission, review and notifications.
 
 Every function checks who acts (PermissionDenied: the view answers 403) and in which state the
 occurrence is (ExecutionError: a Russian message for the person), and is atomic."""
 
 import datetime
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, writes
+from roadmaps.execution_state import State, counted, with_state
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
 from roadmaps.uploads import validate_upload
 from schools.access import access_for
@@ -27,7 +27,6 @@ from schools.models import Membership, Organization
 
 # Occurrences of these organisations are the authority's own: its methodists report on them.
 AUTHORITY_KINDS = (Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL)
-DUE_SOON_DAYS = 7
 
 
 class ExecutionError(Exception):
@@ -128,7 +127,7 @@ def evidence_add(*, assignment: Assignment, by, data: EvidenceData, upload=None)
         if evidence.file.name:
             default_storage.delete(evidence.file.name)
         raise
-    if assignment.status in (Assignment.Status.PLANNED, Assignment.Status.OVERDUE):
+    if assignment.status == Assignment.Status.PLANNED:
         assignment.status = Assignment.Status.IN_PROGRESS
         assignment.save(update_fields=["status"])
     return evidence
@@ -359,59 +358,43 @@ def notify_assigned(*, assignments: list[Assignment]) -> int:
     return created
 
 
-@writes(EXECUTION)
-def assignments_mark_overdue(*, today: date) -> int:
-    """Store «просрочено» on occurrences nobody handed in by the due date (returned ones keep their
-    state so that the methodist's comment stays in front of the director; pages compute overdue)."""
-    rows = Assignment.objects.filter(
-        status__in=[Assignment.Status.PLANNED, Assignment.Status.IN_PROGRESS],
-        due_date__lt=today,
-        measure__section__roadmap__status=Roadmap.Status.APPROVED,
-    )
-    count = 0
-    for assignment in rows:
-        assignment.status = Assignment.Status.OVERDUE
-        assignment.save(update_fields=["status"])
-        count += 1
-    return count
-
-
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
-    """The daily job: mark overdue, create assigned / due-soon / overdue notifications (each once per
-    person, occurrence and due date), then mail every person one digest of what they have not been
-    mailed yet. Running it twice sends nothing new."""
+    """The daily job: create assigned / due-soon / overdue notifications (each once per person,
+    occurrence and due date), then mail every person one digest of what they have not been
+    mailed yet. «Срок скоро» and «просрочено» are the occurrence's state (execution_state);
+    nothing is stored on the occurrence. Running it twice sends nothing new."""
     today = today or timezone.localdate()
-    marked = assignments_mark_overdue(today=today)
-    active = (
-        Assignment.objects.filter(measure__section__roadmap__status=Roadmap.Status.APPROVED)
-        .exclude(status__in=Assignment.DONE_STATUSES)
-        .select_related("measure__section__roadmap", "organization")
+    counted_rows = with_state(counted(Assignment.objects.all()), today).select_related(
+        "measure__section__roadmap", "organization"
     )
     created = 0
     with transaction.atomic():
-        fresh = active.filter(Q(due_date__gte=today) | Q(due_date__isnull=True), status=Assignment.Status.PLANNED)
+        fresh = counted_rows.filter(status=Assignment.Status.PLANNED).exclude(state=State.OVERDUE)
         created += notify_assigned(assignments=list(fresh))
-        soon = active.filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
-        for assignment in soon:
+        for assignment in counted_rows.filter(state=State.DUE_SOON):
             days = (assignment.due_date - today).days
             when = "сегодня" if days == 0 else f"через {days} дн."
             text = f"Срок {when} ({assignment.due_date:%d.%m.%Y}): «{_measure_label(assignment)}»"
             for user in workers_of(assignment.organization):
                 key = f"due_soon:{user.pk}:{assignment.pk}:{assignment.due_date:%Y%m%d}"
                 created += bool(
-                    notification_create(recipient=user, kind="due_soon", assignment=assignment, text=text, key=key)
+                    notification_create(
+                        recipient=user, kind=Notification.Kind.DUE_SOON, assignment=assignment, text=text, key=key
+                    )
                 )
-        for assignment in active.filter(due_date__lt=today):
+        for assignment in counted_rows.filter(state=State.OVERDUE):
             text = (
                 f"Срок прошёл {assignment.due_date:%d.%m.%Y}: «{_measure_label(assignment)}» — документы не отправлены"
             )
             for user in workers_of(assignment.organization):
                 key = f"overdue:{user.pk}:{assignment.pk}:{assignment.due_date:%Y%m%d}"
                 created += bool(
-                    notification_create(recipient=user, kind="overdue", assignment=assignment, text=text, key=key)
+                    notification_create(
+                        recipient=user, kind=Notification.Kind.OVERDUE, assignment=assignment, text=text, key=key
+                    )
                 )
     emails = digest_send()
-    return {"overdue_marked": marked, "notifications": created, "emails": emails}
+    return {"notifications": created, "emails": emails}
 
 
 def digest_send() -> int:

@@ -7,7 +7,7 @@ from roadmaps.services_execution import reminders_send
 
 @shared_task(name="roadmaps.send_reminders")
 def send_reminders_task(job_id: int | None = None) -> dict[str, int]:
-    """The daily reminders (Celery beat): overdue marking, notifications, one digest per person.
+    """The daily reminders (Celery beat): notifications, one digest per person.
 
     Safe to run more than once a day: every notification has a dedupe key and every e-mail goes
     out only for notifications not mailed yet."""
@@ -23,7 +23,4 @@ def send_reminders_task(job_id: int | None = None) -> dict[str, int]:
 
 
 def _summary(result: dict[str, int]) -> str:
-    return (
-        f"Просрочено отмечено: {result['overdue_marked']}, уведомлений: {result['notifications']}, "
-        f"писем: {result['emails']}"
-    )
+    return f"Уведомлений: {result['notifications']}, писем: {result['emails']}"

@@ -6,6 +6,7 @@ app_name = "execution"
 urlpatterns = [
     path("", views.my_assignments, name="my"),
     path("calendar/", views.my_calendar, name="calendar"),
+    path("all/", views.execution_list, name="list"),
     path("occurrence/<int:pk>/", views.assignment_detail, name="assignment"),
     path("occurrence/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("occurrence/<int:pk>/actions/<int:index>/", views.action_toggle, name="action_toggle"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from roadmaps import selectors_execution as selectors
 from roadmaps import services_execution as services
 from roadmaps.forms_execution import AssignmentFilterForm, DecisionForm, EvidenceForm, ReopenForm, ReturnForm
-from roadmaps.models import Notification
+from roadmaps.models import Notification, Roadmap
 from roadmaps.table import number_measures
 from roadmaps.uploads import KIND_BY_CONTENT_TYPE, clean_original_name, name_for_kind
 from schools.access import access_for
@@ -37,14 +37,39 @@ def my_assignments(request):
     form = AssignmentFilterForm(request.GET or None, user=request.user)
     page = Paginator(selectors.my_assignments(request.user, filters), 50).get_page(request.GET.get("page"))
     number_measures(a.measure for a in page)
+    summary = selectors.my_summary(request.user)
     context = {
         "page": page,
         "form": form,
-        "summary": selectors.my_summary(request.user),
+        "summary": summary,
+        "tabs": selectors.state_tabs(summary, "execution:my", filters),
         "filters": filters,
         "today": timezone.localdate(),
     }
     template = "execution/partials/my_table.html" if request.htmx else "execution/my_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def execution_list(request):
+    """Every occurrence the person may see, filtered: the list behind the dashboards' counters."""
+    filters = selectors.AssignmentFilters.from_query(request.GET)
+    form = AssignmentFilterForm(
+        request.GET or None, user=request.user, with_roadmap=True, with_organization=True, with_municipality=True
+    )
+    page = Paginator(selectors.execution_list(request.user, filters), 50).get_page(request.GET.get("page"))
+    number_measures(a.measure for a in page)
+    roadmap = Roadmap.objects.for_user(request.user).filter(pk=filters.roadmap).first() if filters.roadmap else None
+    summary = selectors.execution_list_summary(request.user, filters)
+    context = {
+        "page": page,
+        "form": form,
+        "summary": summary,
+        "tabs": selectors.state_tabs(summary, "execution:list", filters),
+        "filters": filters,
+        "roadmap": roadmap,
+    }
+    template = "execution/partials/list_table.html" if request.htmx else "execution/list.html"
     return render(request, template, context)
 
 

@@ -22,7 +22,10 @@ class AssignmentQuerySet(models.QuerySet):
 
 class Assignment(models.Model):
     """Назначение мероприятия организации на одно исполнение (recurring deadlines give one row
-    per occurrence), with its window, due date and status."""
+    per occurrence), with its window, due date and status.
+
+    `status` records what people did; «просрочено» and «срок скоро» are not stored but computed
+    with the calendar by `roadmaps.execution_state` (read as `assignment.state`)."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Запланировано"
@@ -30,7 +33,6 @@ class Assignment(models.Model):
         SUBMITTED = "submitted", "На проверке"
         ACCEPTED = "accepted", "Принято"
         RETURNED = "returned", "Возвращено на доработку"
-        OVERDUE = "overdue", "Просрочено"
 
     measure = models.ForeignKey(
         Measure, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="assignments"
@@ -78,13 +80,26 @@ class Assignment(models.Model):
         return f"{self.measure} — {self.organization} ({self.occurrence})"
 
     # Statuses in which the organisation still works on the occurrence: evidence may change.
-    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.RETURNED, Status.OVERDUE)
-    # Statuses that are never «overdue»: the work has been handed in or accepted.
-    DONE_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.RETURNED)
 
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def state(self) -> str:
+        """The state a person sees (`execution_state.State`): annotated by `with_state` on
+        lists, computed from the same rule otherwise."""
+        if "_annotated_state" in self.__dict__:
+            return self.__dict__["_annotated_state"]
+        from roadmaps.execution_state import state_of
+
+        return state_of(self.status, self.due_date)
+
+    @state.setter
+    def state(self, value: str) -> None:
+        # `with_state` sets the annotation on each row it loads.
+        self.__dict__["_annotated_state"] = value
 
 
 class Evidence(models.Model):

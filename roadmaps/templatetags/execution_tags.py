@@ -2,21 +2,12 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from roadmaps.execution_state import STATE_BADGES, STATE_LABELS
 from roadmaps.rendering import progress_bar_html, progress_table_html
-from roadmaps.selectors_execution import STATE_LABELS, my_assignments, my_summary
-from roadmaps.table import number_measures
+from roadmaps.selectors_execution import AssignmentFilters, home_groups, my_summary, state_tabs
 from schools.access import access_for
 
 register = template.Library()
-
-BADGES = {
-    "overdue": "text-bg-danger",
-    "returned": "text-bg-warning",
-    "planned": "text-bg-secondary",
-    "in_progress": "text-bg-info",
-    "submitted": "text-bg-primary",
-    "accepted": "text-bg-success",
-}
 
 
 @register.filter
@@ -26,18 +17,25 @@ def state_label(state: str) -> str:
 
 @register.filter
 def state_badge(state: str) -> str:
-    return BADGES.get(state, "text-bg-light")
+    return STATE_BADGES.get(state, "text-bg-light")
 
 
 @register.inclusion_tag("execution/partials/home_block.html", takes_context=True)
-def my_assignments_block(context, limit: int = 10):
-    """The director's start page: the nearest occurrences of their organisation."""
+def my_assignments_block(context):
+    """The director's start page: what to act on first (returned, overdue, due soon, not yet
+    submitted), every counter a link to the list filtered by it."""
     user = context["request"].user
     access = access_for(user)
-    show = access.is_director or access.is_staff_of_authority
-    items = list(my_assignments(user)[:limit]) if show else []
-    number_measures(a.measure for a in items)
-    return {"show": show, "items": items, "summary": my_summary(user) if show else {}, "request": context["request"]}
+    if not (access.is_director or access.is_staff_of_authority):
+        return {"show": False}
+    summary = my_summary(user)
+    return {
+        "show": True,
+        "summary": summary,
+        "tabs": state_tabs(summary, "execution:my", AssignmentFilters()),
+        "groups": home_groups(user, summary),
+        "request": context["request"],
+    }
 
 
 @register.filter

@@ -56,7 +56,7 @@ def add_evidence(page, kind_label, title, file_name):
 
 def test_director_reports_methodist_returns_then_accepts(page, demo_people):
     assignment = approved_assignment()
-    measure_link = "1.4 Педагогический совет по итогам ВПР"
+    measure_link = "1.4. Педагогический совет по итогам ВПР"  # printed as the roadmap's table numbers it
 
     login(page, "director")
     page.get_by_role("link", name=measure_link).first.click()
@@ -72,7 +72,8 @@ def test_director_reports_methodist_returns_then_accepts(page, demo_people):
     page.get_by_role("link", name=measure_link).click()
     page.get_by_label("Замечание для руководителя").fill("Нет приказа о проведении педсовета — приложите его")
     page.get_by_role("button", name="Вернуть на доработку").click()
-    expect(page.locator("#assignment-state")).to_have_text("Возвращено на доработку")
+    # The state (execution_state), not the decision's wording.
+    expect(page.locator("#assignment-state")).to_have_text("На доработке")
 
     switch_to(page, "director")
     page.get_by_role("link", name=measure_link).first.click()

@@ -114,11 +114,11 @@ def test_execution_dashboard_follows_a_decision_at_once(
     Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.SUBMITTED, submitted_by=director_a)
     url = reverse("execution:dashboard_roadmap", args=[roadmap.pk])
     client = client_for(methodist)
-    assert '<div class="h4 mb-0" id="total-accepted">0</div>' in client.get(url).content.decode()
+    assert '<div class="h4 mb-0 count" id="total-accepted">0</div>' in client.get(url).content.decode()
     assignment.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services_execution.assignment_accept(assignment=assignment, by=methodist)
-    assert '<div class="h4 mb-0" id="total-accepted">1</div>' in client.get(url).content.decode()
+    assert '<div class="h4 mb-0 count" id="total-accepted">1</div>' in client.get(url).content.decode()
 
 
 def test_dashboard_cells_are_not_shared_between_scopes(

@@ -202,6 +202,8 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     # Execution: a director sees only their organisation's occurrences and files.
     "execution:my": (expect(), {}),
     "execution:calendar": (expect(), {}),
+    # Everyone's list is scoped by Assignment.for_user (a director sees the school's own).
+    "execution:list": (expect(), {}),
     "execution:notifications": (expect(), {}),
     "execution:bell": (expect(), {}),
     "execution:dashboard": (expect(), {}),

@@ -47,14 +47,25 @@ def test_report_lists_status_evidence_and_overdue(roadmap, school_a, school_b):
     report = execution_report(roadmap, date_from=date(2022, 9, 1), date_to=date(2023, 8, 31), as_of=AS_OF)
     first = report.measures[0]
     lines = {line.organization: line for line in first.lines}
-    assert {org: (line.status_label, line.overdue) for org, line in lines.items()} == {
+    assert {org: (line.state_label, line.overdue) for org, line in lines.items()} == {
         "СОШ № 1": ("Принято", False),
         "СОШ с. Дюрметь": ("Просрочено", True),
     }
     evidence = lines["СОШ № 1"].evidence[0]
     assert evidence["number"] == "15-о" and evidence["date"] == "20.09.2022"
     assert len(report.measures[1].lines) == 1  # the 2024 occurrence is outside the period
-    assert report.totals == {"total": 3, "accepted": 1, "submitted": 0, "overdue": 1, "in_work": 1, "percent": 33}
+    totals = {key: value for key, value in report.totals.items() if key != "cells"}
+    assert totals == {
+        "total": 3,
+        "returned": 0,
+        "overdue": 1,
+        "due_soon": 0,
+        "planned": 1,  # due 1 May 2023, two months after the report's date
+        "submitted": 0,
+        "accepted": 1,
+        "percent": 33,
+    }
+    assert report.totals["cells"] == [3, 0, 1, 0, 1, 0, 1]
     by_org = {row["organization"]: row for row in report.summary}
     assert by_org["СОШ с. Дюрметь"]["overdue"] == 1 and by_org["СОШ № 1"]["accepted"] == 1
 

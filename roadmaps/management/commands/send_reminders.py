@@ -7,7 +7,7 @@ from roadmaps.services_execution import reminders_send
 
 class Command(BaseCommand):
     help = (
-        "Напоминания об исполнении: отметить просроченные, создать уведомления (назначено, срок через 7 дней, "
+        "Напоминания об исполнении: создать уведомления (назначено, срок через 7 дней, "
         "срок прошёл) и разослать по одному письму-сводке каждому. Повторный запуск ничего не отправляет повторно"
     )
 
@@ -22,10 +22,7 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(f"Дата «{date}» не в формате ГГГГ-ММ-ДД") from error
         result = reminders_send(today=today)
-        self.stdout.write(
-            f"Отмечено просроченных: {result['overdue_marked']}; новых уведомлений: {result['notifications']}; "
-            f"отправлено писем: {result['emails']}"
-        )
+        self.stdout.write(f"Новых уведомлений: {result['notifications']}; отправлено писем: {result['emails']}")
 
 
 def _parse(text: str):
