@@ -12,9 +12,10 @@ from openpyxl import Workbook
 
 from reports.services import roadmap_import_xlsx
 from roadmaps import services
-from roadmaps.document import COLUMNS, EVIDENCE_PREFIX, LEAD_MARK
+from roadmaps.document import COLUMNS
 from roadmaps.models import EvidenceKind, ExecutorKind, Measure, Roadmap, Section
 from roadmaps.services import RoadmapStateError, occurrence_windows
+from roadmaps.table import EVIDENCE_PREFIX, LEAD_MARK
 from roadmaps.targeting import targeted_measure_create
 from roadmaps.xlsx import PARAMS, SHEET_PARAMS, SHEET_PLAN
 
@@ -168,7 +169,14 @@ def test_the_same_rows_are_stored_alike_through_every_path(authority, methodist,
     assert_history_by(copied, methodist)
 
     services.roadmap_submit(roadmap=editor, by=methodist)
-    services.roadmap_approve(roadmap=editor, by=official, order_number="215-о", order_date=date(2025, 8, 29))
+    services.roadmap_approve(
+        roadmap=editor,
+        by=official,
+        order_number="215-о",
+        order_date=date(2025, 8, 29),
+        signatory_position="Начальник управления",
+        signatory_name="Т. В. Разуваева",
+    )
     amendment = services.roadmap_amend(roadmap=editor, by=methodist)
     assert stored(amendment) == expected  # the assignments come along, planned again
     assert_history_by(amendment, methodist)

@@ -212,7 +212,14 @@ def test_a_moved_measure_is_renumbered_everywhere(plan, methodist, client_for):
 
 def test_the_execution_pages_and_report_show_the_tables_number(plan, methodist, official, director_a, client_for):
     services.roadmap_submit(roadmap=plan, by=methodist)
-    services.roadmap_approve(roadmap=plan, by=official, order_number="12", order_date=date(2026, 8, 30))
+    services.roadmap_approve(
+        roadmap=plan,
+        by=official,
+        order_number="12",
+        order_date=date(2026, 8, 30),
+        signatory_position="Начальник управления",
+        signatory_name="Т. В. Разуваева",
+    )
     numbers = assert_one_number(client_for(official), plan, rows=False)
     assert_execution_numbers(client_for, methodist, plan, numbers)
     dashboard = client_for(methodist).get(reverse("execution:dashboard_roadmap", args=[plan.pk])).content.decode()

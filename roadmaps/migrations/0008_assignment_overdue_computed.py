@@ -17,7 +17,7 @@ def unmark_overdue(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0004_assignment_due_order'),
+        ('roadmaps', '0007_roadmap_approval_from_order'),
     ]
 
     operations = [
