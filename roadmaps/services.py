@@ -68,10 +68,8 @@ ROADMAP_FIELDS = {
     "stamp",
     "appendix_number",
 }
-MEASURE_FIELDS = {
-    "number",
-    "description",
-    "deadline_text",
+#: A measure's fields an amendment or a copy carries over as they are (the builder takes the rest).
+COPIED_FIELDS = (
     "actions",
     "expected_result",
     "target_comparator",
@@ -81,7 +79,8 @@ MEASURE_FIELDS = {
     "target_text",
     "stage",
     "note",
-}
+)
+MEASURE_FIELDS = {"number", "description", "deadline_text", *COPIED_FIELDS}
 MEASURE_FIELD_LABELS = {
     "number": "номер",
     "description": "наименование мероприятия",
@@ -935,17 +934,6 @@ def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
 # ---------------------------------------------------------------------------------------------
 
 
-COPIED_FIELDS = (
-    "actions",
-    "expected_result",
-    "target_comparator",
-    "target_value",
-    "target_unit",
-    "target_per_year",
-    "target_text",
-    "stage",
-    "note",
-)
 
 
 def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, amendment: bool) -> list[Measure]:
