@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reports.testing import create_roadmap
 from roadmaps.models import Assignment, Direction, Measure, Roadmap, Section
 from schools.models import Organization
 from tests.browser.conftest import login
@@ -18,7 +19,7 @@ ROADMAP = "Дорожная карта по обеспечению объект�
 def plan_for_the_director() -> None:
     authority = Organization.objects.get(code="uo6401")
     school = Organization.objects.get(code="sch640101")
-    roadmap = Roadmap.objects.create(
+    roadmap = create_roadmap(
         owner=authority,
         code="1.1",
         title=ROADMAP,
