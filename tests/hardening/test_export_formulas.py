@@ -26,10 +26,10 @@ from import_export.admin import ExportMixin
 from openpyxl import load_workbook
 
 from config.lib.xlsx import FORMULA_START
+from monitoring.analysis.services import example_method_load, indicators_load, method_approve
 from monitoring.indicators import indicators_compute
 from monitoring.models import EgeMinScore, IndicatorDefinition, IndicatorValue, ResultImport, SchoolStat
 from monitoring.services import result_import_apply, result_import_create
-from monitoring.services_analysis import example_method_load, indicators_load, method_approve
 from monitoring.zoning import zones_compute
 from reports.models import ReportFile
 from reports.testing import build_roadmap

@@ -103,8 +103,8 @@ def test_admin_registry_import_refuses(key, files, client_for, admin_user):
 
 @pytest.fixture
 def campaign(municipality, methodist, school_a):
+    from monitoring.analysis.services import campaign_create, indicators_load
     from monitoring.models import IndicatorDefinition
-    from monitoring.services_analysis import campaign_create, indicators_load
 
     indicators_load()
     return campaign_create(

@@ -14,10 +14,10 @@ from django.urls import reverse
 from config.jobs.models import Job
 from config.lib.preconditions import PreconditionError
 from monitoring import preconditions as monitoring_checks
+from monitoring.analysis.services import indicators_load
+from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
 from monitoring.indicators import indicators_compute
 from monitoring.models import Assessment, EgeMinScore, IndicatorDefinition, IndicatorValue, ZoningMethod, ZoningRule
-from monitoring.services_analysis import indicators_load
-from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
 from roadmaps import preconditions as roadmap_checks
 from roadmaps.catalogue import catalogue_load
 from roadmaps.models import (

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from monitoring.analysis.services import campaign_create, example_method_load, indicators_load, method_approve
 from monitoring.indicators import indicators_compute
-from monitoring.services_analysis import campaign_create, example_method_load, indicators_load, method_approve
 from monitoring.zoning import zones_compute
 from roadmaps.models import Assignment, Order, Roadmap, Section
 from roadmaps.targeting import targeted_measure_create
@@ -151,11 +151,11 @@ def test_compute_indicators_allowed_to_staff_only(role, status, world, client_fo
 
 
 def test_approve_only_by_official(world, municipality, methodist, official, client_for):
-    from monitoring.services_analysis import method_create
+    from monitoring.analysis.services import method_create
 
     draft = method_create(municipality=municipality, by=methodist, year=2025, title="Черновик")
+    from monitoring.analysis.services import rule_add
     from monitoring.models import IndicatorDefinition
-    from monitoring.services_analysis import rule_add
 
     rule_add(
         method=draft,
@@ -235,7 +235,7 @@ def test_overview_query_count_does_not_grow_with_organizations(
 
 
 def test_methodist_edits_draft_and_gets_range_error_on_page(world, municipality, methodist, client_for):
-    from monitoring.services_analysis import method_create
+    from monitoring.analysis.services import method_create
 
     draft = method_create(municipality=municipality, by=methodist, year=2025, title="Черновик")
     client = client_for(methodist)

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from monitoring.models import IndicatorDefinition, ReportedValue
-from monitoring.services_analysis import (
+from monitoring.analysis.services import (
     campaign_create,
     indicators_load,
     reported_values_import,
     reported_values_submit,
 )
+from monitoring.models import IndicatorDefinition, ReportedValue
 from tests.hostile_numbers import HOSTILE, HOSTILE_IDS, xlsx_with
 
 HEADER = ["Код ОО", "Показатель", "Числитель", "Знаменатель", "Значение"]

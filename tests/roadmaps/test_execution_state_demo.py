@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.selectors import execution_report
-from roadmaps.execution_state import STATE_ORDER, State
+from roadmaps.execution.selectors import OVERDUE_SHOWN, municipality_dashboard
+from roadmaps.execution.services import reminders_send
+from roadmaps.execution.state import STATE_ORDER, State
 from roadmaps.models import Assignment, Notification, Roadmap
-from roadmaps.selectors_execution import OVERDUE_SHOWN, municipality_dashboard
-from roadmaps.services_execution import reminders_send
 from schools.models import Organization
 
 EVER = {"date_from": datetime.date(1900, 1, 1), "date_to": datetime.date(2100, 1, 1)}

@@ -9,10 +9,10 @@ from schools.demo import DEMO_PASSWORD, USERS
 DEMO_LOADERS = [
     "schools.demo.load_demo_schools",
     "roadmaps.demo.load_demo_roadmaps",
-    "roadmaps.demo_execution.load_demo_execution",
+    "roadmaps.execution.demo.load_demo_execution",
     "reports.demo.load_demo_reports",
     "monitoring.demo.load_demo_results",
-    "monitoring.demo_analysis.load_demo_analysis",
+    "monitoring.analysis.demo.load_demo_analysis",
 ]
 
 

@@ -236,5 +236,5 @@ def load_demo_execution() -> dict[str, int]:
             )
         counts[plan] += 1
     # Occurrences left untouched past their due dates are overdue by the calendar alone
-    # (execution_state): nothing is stored for them.
+    # (execution.state): nothing is stored for them.
     return counts

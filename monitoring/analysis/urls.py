@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import views_analysis as views
+from monitoring.analysis import views as views
 
 app_name = "analysis"
 urlpatterns = [

@@ -20,9 +20,9 @@ from config.jobs.models import Job
 from config.lib.fragments import ORGANIZATIONS, ZONES, fragment
 from config.lib.preconditions import require, unmet
 from monitoring import preconditions
-from monitoring import selectors_analysis as selectors
-from monitoring import services_analysis as services
-from monitoring.forms_analysis import (
+from monitoring.analysis import selectors as selectors
+from monitoring.analysis import services as services
+from monitoring.analysis.forms import (
     ApproveForm,
     CampaignForm,
     ComputeIndicatorsForm,
@@ -34,10 +34,10 @@ from monitoring.forms_analysis import (
     TargetForm,
     draft_sections,
 )
+from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
+from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningRule
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
-from monitoring.svg_analysis import heatmap, sparkline, stacked_bar
-from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
 from roadmaps.services import RoadmapStateError
 from roadmaps.targeting import targeted_measure_create
 from schools.access import access_for

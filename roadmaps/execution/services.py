@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, writes
-from roadmaps.execution_state import State, counted, with_state
+from roadmaps.execution.state import State, counted, with_state
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
 from roadmaps.uploads import validate_upload
 from schools.access import access_for
@@ -361,7 +361,7 @@ def notify_assigned(*, assignments: list[Assignment]) -> int:
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
     """The daily job: create assigned / due-soon / overdue notifications (each once per person,
     occurrence and due date), then mail every person one digest of what they have not been
-    mailed yet. «Срок скоро» and «просрочено» are the occurrence's state (execution_state);
+    mailed yet. «Срок скоро» and «просрочено» are the occurrence's state (execution.state);
     nothing is stored on the occurrence. Running it twice sends nothing new."""
     today = today or timezone.localdate()
     counted_rows = with_state(counted(Assignment.objects.all()), today).select_related(
