@@ -154,7 +154,7 @@ def world_for_overview(municipality, school_a, methodist):
         indicator=rule.indicator, year=2026, municipality=municipality, organization=school_a, value=1, denominator=10
     )
     zoning.zones_compute(method=method)
-    return school_a, reverse("analysis:overview") + f"?method={method.pk}"
+    return school_a, reverse("monitoring:overview") + f"?method={method.pk}"
 
 
 @pytest.mark.parametrize("page", ["roadmap", "dashboard", "overview"])

@@ -65,7 +65,7 @@ def test_draft_and_archived_roadmaps_count_nowhere_but_on_their_own_page(
     assert my_summary(director_a)["overdue"] == 1
     _, dashboard = municipality_dashboard(user=methodist, pk=municipality.pk)
     assert dashboard.total.overdue == dashboard.total.total == 1
-    page = client_for(methodist).get(reverse("analysis:organization", args=[school_a.pk])).content.decode()
+    page = client_for(methodist).get(reverse("monitoring:organization", args=[school_a.pk])).content.decode()
     assert counters(page, "assignment-counters")["overdue"] == (
         1,
         f"/execution/all/?state=overdue&organization={school_a.pk}",

@@ -117,7 +117,7 @@ def test_every_place_counts_the_same_states_on_the_demo(demo, client_for):
     busiest = sorted(rows.values(), key=lambda p: -p.total)[:4]
     director_school = Organization.objects.get(code="sch640101")
     for organization_pk in {p.pk for p in busiest} | {director_school.pk}:
-        card = client.get(reverse("analysis:organization", args=[organization_pk])).content.decode()
+        card = client.get(reverse("monitoring:organization", args=[organization_pk])).content.decode()
         shown = counters(card, "assignment-counters")
         assert numbers(shown) == {state: getattr(rows[organization_pk], state) for state in STATE_ORDER}
         follow(client, shown)
