@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roadmaps.models import Assignment, Evidence, EvidenceKind, ReviewDecision, Roadmap
+from roadmaps.table import measure_number
 from schools.models import Membership
 
 TRANSLIT = dict(
@@ -146,7 +147,7 @@ def _people(assignment: Assignment):
 def _evidence(assignment: Assignment, kind: EvidenceKind, worker, number: int) -> Evidence:
     when = assignment.due_date or timezone.localdate()
     day = when - datetime.timedelta(days=3)
-    title = f"{kind.title.split(' (')[0]} по мероприятию {assignment.measure.table_number}".strip()
+    title = f"{kind.title.split(' (')[0]} по мероприятию {measure_number(assignment.measure)}".strip()
     pdf = tiny_pdf(
         [
             assignment.organization.short_name,

@@ -21,6 +21,7 @@ from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, writes
 from roadmaps.execution.state import State, counted, with_state
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
+from roadmaps.table import measure_number
 from roadmaps.uploads import validate_upload
 from schools.access import access_for
 from schools.models import Membership, Organization
@@ -289,7 +290,7 @@ def _measure_label(assignment: Assignment) -> str:
     measure = assignment.measure
     text = " ".join(measure.description.split())
     text = text if len(text) <= 120 else text[:117] + "…"
-    return f"{measure.table_number} {text}".strip()
+    return f"{measure_number(measure)} {text}".strip()
 
 
 def workers_of(organization: Organization):

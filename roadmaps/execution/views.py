@@ -102,6 +102,7 @@ def my_calendar(request):
 
 def _detail_context(request, assignment, **forms):
     user = request.user
+    number_measures([assignment.measure])
     return {
         "a": assignment,
         "checklist": selectors.evidence_checklist(assignment),
