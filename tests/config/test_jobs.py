@@ -354,3 +354,19 @@ def test_progress_of_a_job_the_transaction_holds_falls_back_to_it(aside_closed):
         assert timezone.now() - started < timedelta(seconds=5)
         held.refresh_from_db()
         assert held.progress_done == 7
+
+
+def test_the_worker_finds_every_task_by_its_registered_name():
+    """Jobs store task names; moving the analysis into monitoring/analysis/ kept them, so a job
+    queued before the move still runs after it."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert {
+        "monitoring.indicators_compute",
+        "monitoring.zones_compute",
+        "monitoring.imports_housekeeping",
+        "roadmaps.send_reminders",
+        "reports.render_document",
+        "jobs.housekeeping",
+    } <= set(app.tasks)
