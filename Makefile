@@ -44,6 +44,7 @@ serve: install assets
 test: install assets
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -27,6 +27,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import F, Q  # noqa: E402
 
+from monitoring.analysis.services import example_method_load, indicators_load  # noqa: E402
 from monitoring.indicators import RATIOS, indicators_compute, share  # noqa: E402
 from monitoring.models import (  # noqa: E402
     Assessment,
@@ -37,7 +38,6 @@ from monitoring.models import (  # noqa: E402
     Zone,
     ZoningMethod,
 )
-from monitoring.services_analysis import example_method_load, indicators_load  # noqa: E402
 from monitoring.zoning import colour_of, combine_colours, zones_compute  # noqa: E402
 from schools.models import Municipality, Organization  # noqa: E402
 

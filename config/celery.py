@@ -7,4 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("muko")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="tasks_analysis")  # monitoring: indicators and zones (issue 6)
+# The analysis room keeps its tasks beside it; their registered names ("monitoring.indicators_compute",
+# "monitoring.zones_compute") did not change with the move, so queued jobs still run.
+app.autodiscover_tasks(["monitoring.analysis"])

@@ -32,9 +32,9 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls")),
     path("jobs/", include("config.jobs.urls")),
     path("admin/", admin.site.urls),
-    path("execution/", include("roadmaps.urls_execution")),
+    path("execution/", include("roadmaps.execution.urls")),
     path("reports/", include("reports.urls")),
-    path("monitoring/", include("monitoring.urls_analysis")),
+    path("monitoring/", include("monitoring.analysis.urls")),
     path("results/", include("monitoring.urls")),
     path("registry/", include("schools.registry_urls")),
 ]

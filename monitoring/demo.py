@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
 from config.lib.xlsx import safe_row
+from monitoring.analysis.demo import load_demo_analysis
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
 from schools.demo import MUNICIPALITY, REGION, SCHOOLS
@@ -245,3 +246,8 @@ def load_demo_results() -> dict[str, int]:
         created["загрузок"] += 1
         created["результатов"] += outcome.imported
     return created
+
+
+# What this app adds to `load_demo`, in order: the results, then their analysis (the command runs
+# the apps in INSTALLED_APPS order).
+DEMO = [load_demo_results, load_demo_analysis]

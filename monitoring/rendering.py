@@ -7,7 +7,7 @@ escaped by `config.lib.html.e`."""
 from django.utils.safestring import SafeString, mark_safe
 
 from config.lib.html import e
-from roadmaps.execution_state import STATE_BADGES, STATE_LABELS
+from roadmaps.execution.state import STATE_BADGES, STATE_LABELS
 from roadmaps.models import Roadmap
 
 
@@ -47,7 +47,7 @@ def _truncate(text: str, length: int) -> str:
 
 def assignments_rows_html(assignments, *, drafts: bool = False) -> SafeString:
     """Rows of the organisation card's assigned measures (a region's school has two hundred);
-    `assignments` are the card's plain rows (selectors_analysis.organization_card). Rows of draft
+    `assignments` are the card's plain rows (analysis.selectors.organization_card). Rows of draft
     roadmaps carry the roadmap's status instead of a state: they are not executed yet."""
     if not assignments:
         return mark_safe('<tr><td colspan="5" class="text-muted">Мероприятий нет.</td></tr>')

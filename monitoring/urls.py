@@ -2,7 +2,7 @@ from django.urls import path
 
 from monitoring import views
 
-app_name = "monitoring"
+app_name = "results"
 urlpatterns = [
     path("", views.results_home, name="results"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),

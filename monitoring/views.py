@@ -40,7 +40,7 @@ def results_home(request):
             form.add_error(None, str(error))
         else:
             result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
-            return redirect("monitoring:import_detail", pk=result_import.pk)
+            return redirect("results:import_detail", pk=result_import.pk)
     page = Paginator(result_imports_for(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "monitoring/results_home.html", {"form": form, "page": page})
 
@@ -83,7 +83,7 @@ def import_confirm(request, pk: int):
         result_import_job_start(
             result_import=result_import, task_name=APPLY_TASK, user=request.user, accept_partial=accept_partial
         )
-    return redirect("monitoring:import_detail", pk=result_import.pk)
+    return redirect("results:import_detail", pk=result_import.pk)
 
 
 @login_required
@@ -97,7 +97,7 @@ def import_recheck(request, pk: int):
         messages.warning(request, "Этот файл уже импортирован; загрузите новый файл, чтобы заменить результаты")
     else:
         result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
-    return redirect("monitoring:import_detail", pk=result_import.pk)
+    return redirect("results:import_detail", pk=result_import.pk)
 
 
 @login_required
@@ -115,7 +115,7 @@ def import_columns(request, pk: int):
         saved = header_mappings_save(result_import=result_import, mapping=mapping, by=request.user)
     except ResultImportError as error:
         messages.error(request, str(error))
-        return redirect("monitoring:import_detail", pk=result_import.pk)
+        return redirect("results:import_detail", pk=result_import.pk)
     if not saved:
         messages.warning(request, "Ни один столбец не сопоставлен: выберите поле или «не использовать»")
     elif result_import.is_busy or result_import.status == ResultImport.Status.IMPORTED:
@@ -123,7 +123,7 @@ def import_columns(request, pk: int):
     else:
         messages.success(request, f"Сопоставлено столбцов: {saved}; файл проверяется снова")
         result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
-    return redirect("monitoring:import_detail", pk=result_import.pk)
+    return redirect("results:import_detail", pk=result_import.pk)
 
 
 @login_required

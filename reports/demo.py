@@ -64,3 +64,7 @@ def load_demo_reports() -> dict[str, int]:
         signatory_name="Т.В. Разуваева",
     )
     return {"приказов": 1}
+
+
+# What this app adds to `load_demo` (the command runs the apps in INSTALLED_APPS order).
+DEMO = [load_demo_reports]

@@ -128,8 +128,8 @@ def render_execution_pdf(report: ExecutionReport) -> bytes:
 def zoning_html(method, *, user) -> str:
     """The zoning report: zone counts, the heat map (the same SVG as on the page) and the lists
     of organisations by zone with each rule's value."""
-    from monitoring.selectors_analysis import overview
-    from monitoring.svg_analysis import heatmap
+    from monitoring.analysis.selectors import overview
+    from monitoring.analysis.svg import heatmap
     from monitoring.zoning import colour_label
 
     def cell_text(cell) -> str:

@@ -13,7 +13,7 @@ from roadmaps.document import (
     format_date,
     roadmap_document,
 )
-from roadmaps.execution_state import STATE_LABELS, STATE_ORDER, State, for_roadmap, state_of
+from roadmaps.execution.state import STATE_LABELS, STATE_ORDER, State, for_roadmap, state_of
 from roadmaps.models import (
     Assignment,
     Evidence,
@@ -121,7 +121,7 @@ def order_items(order: Order) -> list[OrderItemText]:
 # Execution report
 # --------------------------------------------------------------------------------------------
 
-# The summary's columns: every state of execution_state, in its order, after the total.
+# The summary's columns: every state of roadmaps.execution.state, in its order, after the total.
 SUMMARY_COLUMNS = [("total", "Всего исполнений"), *((state, STATE_LABELS[state]) for state in STATE_ORDER)]
 
 
@@ -158,7 +158,7 @@ class ExecutionReport:
 
 def execution_report(roadmap: Roadmap, *, date_from: date, date_to: date, as_of: date, user=None) -> ExecutionReport:
     """Every measure with its occurrences due within [date_from, date_to] (or undated), per
-    organisation, each in its state on `as_of` (execution_state: the dashboards' rule). The report
+    organisation, each in its state on `as_of` (roadmaps.execution.state: the dashboards' rule). The report
     is about one roadmap and counts its occurrences whatever the roadmap's status."""
     assignments = Assignment.objects.all() if user is None else Assignment.objects.for_user(user)
     assignments = (

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from roadmaps import services
+from roadmaps.catalogue import catalogue_load
+from roadmaps.execution.demo import load_demo_execution
 from roadmaps.models import Assignment, Direction, FunctionType, Measure, Roadmap, Section
 from schools.models import Organization
 
@@ -243,3 +245,8 @@ def load_demo_roadmaps() -> dict[str, int]:
         created["roadmaps"] += 1
         created["measures"] += Measure.objects.filter(section__roadmap=draft).count()
     return created
+
+
+# What this app adds to `load_demo`, in order: the catalogue the roadmaps cite, the roadmaps, then
+# their execution (the command runs the apps in INSTALLED_APPS order).
+DEMO = [catalogue_load, load_demo_roadmaps, load_demo_execution]

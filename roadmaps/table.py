@@ -184,13 +184,20 @@ def measure_numbers(*, roadmap_ids: Iterable[int] = (), section_ids: Iterable[in
 
 
 def number_measures(measures: Iterable[Measure]) -> None:
-    """Fill `table_number` of each measure (a list page's rows) with two queries for all of them."""
+    """Fill `table_number` of each measure (a list page's rows) with two queries for all of them:
+    the number its roadmap's table shows («1.1.»), whether typed or given by position."""
     measures = [m for m in measures if m is not None]
     if not measures:
         return
     numbers = measure_numbers(section_ids={m.section_id for m in measures})
     for measure in measures:
-        measure.__dict__["table_number"] = numbers.get(measure.pk, printed(measure.number))
+        measure.table_number = numbers.get(measure.pk, printed(measure.number))
+
+
+def measure_number(measure: Measure) -> str:
+    """One measure's number as its roadmap's table shows it (a letter, a page of one measure)."""
+    number_measures([measure])
+    return measure.table_number
 
 
 # --- the full table (page, editor, print) ------------------------------------------------------

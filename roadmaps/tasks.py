@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from roadmaps.services_execution import reminders_send
+from roadmaps.execution.services import reminders_send
 
 
 @shared_task(name="roadmaps.send_reminders")

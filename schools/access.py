@@ -80,9 +80,9 @@ def access_for(user) -> Access:
     cached = getattr(user, "_muko_access", None)
     if cached is not None:
         return cached
-    from schools.models import Membership
-
-    rows = Membership.objects.filter(user=user).values_list("role", "organization_id", "organization__municipality_id")
+    # Through the user's reverse relation: this module names the roles, the models use it, and it
+    # does not import them back.
+    rows = user.memberships.values_list("role", "organization_id", "organization__municipality_id")
     roles, official, methodist, directed, directed_municipalities = set(), set(), set(), set(), set()
     for role, organization_id, municipality_id in rows:
         roles.add(role)

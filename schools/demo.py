@@ -275,3 +275,7 @@ def load_demo_schools() -> dict[str, int]:
         )
     after = Organization.objects.count(), get_user_model().objects.count()
     return {"organizations": after[0] - before[0], "users": after[1] - before[1]}
+
+
+# What this app adds to `load_demo`, in order (the command runs the apps in INSTALLED_APPS order).
+DEMO = [load_demo_schools]

@@ -25,7 +25,7 @@ class Assignment(models.Model):
     per occurrence), with its window, due date and status.
 
     `status` records what people did; «просрочено» and «срок скоро» are not stored but computed
-    with the calendar by `roadmaps.execution_state` (read as `assignment.state`)."""
+    with the calendar by `roadmaps.execution.state` (read as `assignment.state`)."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Запланировано"
@@ -88,11 +88,11 @@ class Assignment(models.Model):
 
     @property
     def state(self) -> str:
-        """The state a person sees (`execution_state.State`): annotated by `with_state` on
+        """The state a person sees (`roadmaps.execution.state.State`): annotated by `with_state` on
         lists, computed from the same rule otherwise."""
         if "_annotated_state" in self.__dict__:
             return self.__dict__["_annotated_state"]
-        from roadmaps.execution_state import state_of
+        from roadmaps.execution.state import state_of
 
         return state_of(self.status, self.due_date)
 

@@ -1,7 +1,6 @@
 """Roadmaps (дорожные карты / планы мероприятий), their sections and measures."""
 
 import uuid
-from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -228,16 +227,11 @@ class Measure(models.Model):
         verbose_name_plural = "мероприятия"
         ordering = ["section__order", "order"]
 
+    # The number a person sees («1.1.») belongs to the roadmap's table, not to the row: it is
+    # `roadmaps.table.measure_number(measure)`, and a list page fills `table_number` on its rows
+    # with `roadmaps.table.number_measures`. The model does not reach up to the table.
     def __str__(self) -> str:
-        return f"{self.table_number} {self.description[:80]}".strip()
-
-    @cached_property
-    def table_number(self) -> str:
-        """The measure's number as its roadmap's table shows it («1.1.»), whether typed or given by
-        position. A list of measures fills it for all its rows at once (roadmaps.table.number_measures)."""
-        from roadmaps.table import measure_numbers  # the table reads these models
-
-        return measure_numbers(section_ids=[self.section_id]).get(self.pk, "")
+        return self.description[:80].strip()
 
 
 class MeasureExecutor(models.Model):

@@ -2,9 +2,9 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from roadmaps.execution_state import STATE_BADGES, STATE_LABELS
+from roadmaps.execution.selectors import AssignmentFilters, home_groups, my_summary, state_tabs
+from roadmaps.execution.state import STATE_BADGES, STATE_LABELS
 from roadmaps.rendering import progress_bar_html, progress_table_html
-from roadmaps.selectors_execution import AssignmentFilters, home_groups, my_summary, state_tabs
 from schools.access import access_for
 
 register = template.Library()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from reports.testing import create_roadmap
-from roadmaps.demo_execution import tiny_pdf
+from roadmaps.execution.demo import tiny_pdf
 from roadmaps.models import Assignment, Direction, EvidenceKind, Measure, Roadmap, Section
 from schools.models import Organization
 from tests.browser.conftest import login
@@ -72,7 +72,7 @@ def test_director_reports_methodist_returns_then_accepts(page, demo_people):
     page.get_by_role("link", name=measure_link).click()
     page.get_by_label("Замечание для руководителя").fill("Нет приказа о проведении педсовета — приложите его")
     page.get_by_role("button", name="Вернуть на доработку").click()
-    # The state (execution_state), not the decision's wording.
+    # The state (roadmaps.execution.state), not the decision's wording.
     expect(page.locator("#assignment-state")).to_have_text("На доработке")
 
     switch_to(page, "director")

@@ -6,7 +6,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from monitoring.demo_analysis import load_demo_analysis
+from monitoring.analysis.demo import load_demo_analysis
 from monitoring.models import Assessment, StudentResult
 from roadmaps.models import Assignment, Roadmap, Section
 from schools.models import Organization

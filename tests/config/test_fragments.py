@@ -10,11 +10,13 @@ from django.urls import reverse
 
 from config.lib import fragments
 from config.lib.fragments import ROADMAPS, fragment, versions_bump, writes
-from monitoring import services_analysis, zoning
+from monitoring import zoning
+from monitoring.analysis import services as services_analysis
 from monitoring.models import IndicatorValue
 from reports import services as report_services
-from roadmaps import services, services_execution, targeting
+from roadmaps import services, targeting
 from roadmaps import xlsx as roadmap_xlsx
+from roadmaps.execution import services as services_execution
 from roadmaps.models import Assignment, Measure
 from tests.roadmaps.execution_factories import make_plan
 
@@ -152,7 +154,7 @@ def world_for_overview(municipality, school_a, methodist):
         indicator=rule.indicator, year=2026, municipality=municipality, organization=school_a, value=1, denominator=10
     )
     zoning.zones_compute(method=method)
-    return school_a, reverse("analysis:overview") + f"?method={method.pk}"
+    return school_a, reverse("monitoring:overview") + f"?method={method.pk}"
 
 
 @pytest.mark.parametrize("page", ["roadmap", "dashboard", "overview"])

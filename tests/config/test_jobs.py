@@ -271,11 +271,11 @@ def test_check_again_of_a_file_whose_job_was_lost_replaces_the_job(
         sent_at=timezone.now() - timedelta(minutes=settings.JOBS_RESEND_AFTER_MINUTES + 1), sends=1
     )
     client = client_for(methodist)
-    page = client.get(reverse("monitoring:import_detail", args=[uploaded_import.pk])).content.decode()
+    page = client.get(reverse("results:import_detail", args=[uploaded_import.pk])).content.decode()
     assert "до сих пор не начато" in page and "Проверить</button>" in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("monitoring:import_recheck", args=[uploaded_import.pk]))
+        client.post(reverse("results:import_recheck", args=[uploaded_import.pk]))
 
     uploaded_import.refresh_from_db()
     lost.refresh_from_db()
@@ -293,7 +293,7 @@ def test_check_again_while_the_job_waits_its_turn_says_so(client_for, methodist,
 
     waiting = result_import_job_start(result_import=uploaded_import, task_name=PREVIEW_TASK, user=methodist)
     Job.objects.filter(pk=waiting.pk).update(sent_at=timezone.now(), sends=1)
-    response = client_for(methodist).post(reverse("monitoring:import_recheck", args=[uploaded_import.pk]), follow=True)
+    response = client_for(methodist).post(reverse("results:import_recheck", args=[uploaded_import.pk]), follow=True)
     assert "Файл ещё обрабатывается: дождитесь окончания задания" in response.content.decode()
     assert list(Job.objects.values_list("pk", "status")) == [(waiting.pk, Job.Status.QUEUED)]
 
@@ -354,3 +354,19 @@ def test_progress_of_a_job_the_transaction_holds_falls_back_to_it(aside_closed):
         assert timezone.now() - started < timedelta(seconds=5)
         held.refresh_from_db()
         assert held.progress_done == 7
+
+
+def test_the_worker_finds_every_task_by_its_registered_name():
+    """Jobs store task names; moving the analysis into monitoring/analysis/ kept them, so a job
+    queued before the move still runs after it."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert {
+        "monitoring.indicators_compute",
+        "monitoring.zones_compute",
+        "monitoring.imports_housekeeping",
+        "roadmaps.send_reminders",
+        "reports.render_document",
+        "jobs.housekeeping",
+    } <= set(app.tasks)

@@ -6,11 +6,11 @@ import datetime
 from django.core.files.base import ContentFile
 
 from config.jobs.models import Job
+from monitoring.analysis.services import example_method_load, indicators_load
 from monitoring.models import Campaign, IndicatorDefinition
 from monitoring.services import result_import_create
-from monitoring.services_analysis import example_method_load, indicators_load
 from reports.models import ReportFile
-from roadmaps.demo_execution import tiny_pdf
+from roadmaps.execution.demo import tiny_pdf
 from roadmaps.models import Assignment, Evidence, Notification, Order, Roadmap
 from schools.models import Membership, Organization
 from tests.conftest import make_user

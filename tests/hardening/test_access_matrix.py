@@ -76,11 +76,11 @@ KWARGS = {
     "execution:dashboard_municipality": lambda w: {"pk": w["municipality"].pk},
     "execution:dashboard_roadmap": lambda w: {"pk": w["approved"].pk},
     "reports:file": lambda w: {"pk": w["report_file"].pk},
-    "analysis:organization": lambda w: {"pk": w["school"].pk},
-    "analysis:values_export": lambda w: {"fmt": "xlsx"},
-    "analysis:zones_export": lambda w: {"pk": w["method"].pk, "fmt": "xlsx"},
-    "analysis:rule_delete": lambda w: {"pk": w["rule"].pk},
-    "analysis:campaign": lambda w: {"pk": w["campaign"].pk},
+    "monitoring:organization": lambda w: {"pk": w["school"].pk},
+    "monitoring:values_export": lambda w: {"fmt": "xlsx"},
+    "monitoring:zones_export": lambda w: {"pk": w["method"].pk, "fmt": "xlsx"},
+    "monitoring:rule_delete": lambda w: {"pk": w["rule"].pk},
+    "monitoring:campaign": lambda w: {"pk": w["campaign"].pk},
 }
 DRAFT_ROADMAP = ["update", "delete", "submit", "clear_flags", "section_add", "sections_reorder", "deadline_preview"]
 APPROVED_ROADMAP = ["detail", "history", "versions", "amend", "copy"]
@@ -106,9 +106,9 @@ for _name in ["order", "order_edit", "order_pdf", "order_sign"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
 KWARGS["reports:zoning_pdf"] = lambda w: {"pk": w["method"].pk}
 for _name in ["method", "method_approve", "method_compute"]:
-    KWARGS[f"analysis:{_name}"] = lambda w: {"pk": w["method"].pk}
+    KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["method"].pk}
 for _name in ["import_detail", "import_confirm", "import_recheck", "import_columns", "import_file", "import_rejected"]:
-    KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["import"].pk}
+    KWARGS[f"results:{_name}"] = lambda w: {"pk": w["import"].pk}
 
 
 # --------------------------------------------------------------------------- expectations
@@ -245,33 +245,33 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "reports:order_edit": (expect(**DIRECTORS_404, viewer=403, outsider=404), {}),
     "reports:order_sign": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
     # Analysis: a director sees their own card; methods belong to the authority; only officials approve.
-    "analysis:overview": (expect(director_a=302, director_b=302), {}),  # directors are sent to their card
-    "analysis:organization": (expect(director_b=404, outsider=404), {}),
-    "analysis:objectivity": (expect(), {}),
-    "analysis:effectiveness": (expect(**DIRECTORS_403), {}),
-    "analysis:indicators": (expect(), {}),
-    "analysis:values_export": (expect(), {}),
-    "analysis:compute_indicators": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
-    "analysis:target": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
-    "analysis:methods": (expect(**DIRECTORS_403), {}),
-    "analysis:method": (expect(**DIRECTORS_403, outsider=404), {}),
-    "analysis:zones_export": (expect(**DIRECTORS_403, outsider=404), {}),
-    "analysis:method_approve": (
+    "monitoring:overview": (expect(director_a=302, director_b=302), {}),  # directors are sent to their card
+    "monitoring:organization": (expect(director_b=404, outsider=404), {}),
+    "monitoring:objectivity": (expect(), {}),
+    "monitoring:effectiveness": (expect(**DIRECTORS_403), {}),
+    "monitoring:indicators": (expect(), {}),
+    "monitoring:values_export": (expect(), {}),
+    "monitoring:compute_indicators": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    "monitoring:target": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    "monitoring:methods": (expect(**DIRECTORS_403), {}),
+    "monitoring:method": (expect(**DIRECTORS_403, outsider=404), {}),
+    "monitoring:zones_export": (expect(**DIRECTORS_403, outsider=404), {}),
+    "monitoring:method_approve": (
         action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404),
         {},
     ),
-    "analysis:method_compute": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
-    "analysis:rule_delete": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
-    "analysis:campaigns": (expect(), {}),
-    "analysis:campaign": (expect(director_b=404, outsider=404), {}),
+    "monitoring:method_compute": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "monitoring:rule_delete": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "monitoring:campaigns": (expect(), {}),
+    "monitoring:campaign": (expect(director_b=404, outsider=404), {}),
     # Results imports: staff and the administrator only.
-    "monitoring:results": (IMPORTS, {}),
-    "monitoring:import_detail": (IMPORT_OBJECT, {}),
-    "monitoring:import_file": (IMPORT_OBJECT, {}),
-    "monitoring:import_rejected": (IMPORT_OBJECT, {}),
-    "monitoring:import_confirm": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
-    "monitoring:import_recheck": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
-    "monitoring:import_columns": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    "results:results": (IMPORTS, {}),
+    "results:import_detail": (IMPORT_OBJECT, {}),
+    "results:import_file": (IMPORT_OBJECT, {}),
+    "results:import_rejected": (IMPORT_OBJECT, {}),
+    "results:import_confirm": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    "results:import_recheck": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    "results:import_columns": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
 }
 
 

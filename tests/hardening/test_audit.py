@@ -52,7 +52,7 @@ def test_audit_log_is_filterable_by_action_for_administrators(client_for, admin_
 
 
 def test_evidence_decisions_are_audited(db, methodist, director_a, school_a, authority):
-    from roadmaps import services_execution
+    from roadmaps.execution import services as services_execution
     from tests.roadmaps.execution_factories import kind, make_assignment, make_measure, make_roadmap, make_section
 
     assignment = make_assignment(make_measure(make_section(make_roadmap(authority))), school_a, due=5)

@@ -51,7 +51,7 @@ def test_exported_workbook_has_no_live_formulas_from_user_text(authority, method
 
 
 def test_zones_export_keeps_a_formula_like_school_name_as_text(school_a):
-    from monitoring.selectors_analysis import write_xlsx
+    from monitoring.analysis.selectors import write_xlsx
 
     stream = io.BytesIO()
     write_xlsx(stream, ["Организация", "Балл"], [["=1+1", 2], ["+7 (845) школа", 3]])

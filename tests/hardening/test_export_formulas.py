@@ -26,10 +26,10 @@ from import_export.admin import ExportMixin
 from openpyxl import load_workbook
 
 from config.lib.xlsx import FORMULA_START
+from monitoring.analysis.services import example_method_load, indicators_load, method_approve
 from monitoring.indicators import indicators_compute
 from monitoring.models import EgeMinScore, IndicatorDefinition, IndicatorValue, ResultImport, SchoolStat
 from monitoring.services import result_import_apply, result_import_create
-from monitoring.services_analysis import example_method_load, indicators_load, method_approve
 from monitoring.zoning import zones_compute
 from reports.models import ReportFile
 from reports.testing import build_roadmap
@@ -159,33 +159,37 @@ def export_urls(world) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     roadmap, method, imports = world["roadmap"], world["method"], world["imports"]
     return {
         "registry:export": (reverse("registry:export"), "xlsx", (LINK, "+1+1 полное", "-2+3, с. Новое", "@SUM(1;2)")),
-        "analysis:values_export[csv]": (reverse("analysis:values_export", args=["csv"]), "csv", (LINK,)),
-        "analysis:values_export[xlsx]": (reverse("analysis:values_export", args=["xlsx"]), "xlsx", (LINK,)),
-        "analysis:zones_export[csv]": (reverse("analysis:zones_export", args=[method.pk, "csv"]), "csv", (LINK,)),
-        "analysis:zones_export[xlsx]": (reverse("analysis:zones_export", args=[method.pk, "xlsx"]), "xlsx", (LINK,)),
+        "monitoring:values_export[csv]": (reverse("monitoring:values_export", args=["csv"]), "csv", (LINK,)),
+        "monitoring:values_export[xlsx]": (reverse("monitoring:values_export", args=["xlsx"]), "xlsx", (LINK,)),
+        "monitoring:zones_export[csv]": (reverse("monitoring:zones_export", args=[method.pk, "csv"]), "csv", (LINK,)),
+        "monitoring:zones_export[xlsx]": (
+            reverse("monitoring:zones_export", args=[method.pk, "xlsx"]),
+            "xlsx",
+            (LINK,),
+        ),
         "reports:roadmap_xlsx": (reverse("reports:roadmap_xlsx", args=[roadmap.pk]), "xlsx", (LINK, "+1+1", "-2+3")),
         "reports:roadmap_execution": (
             reverse("reports:roadmap_execution", args=[roadmap.pk]),
             "xlsx",
             (LINK, "=1+1"),
         ),
-        "monitoring:import_rejected[csv]": (
-            reverse("monitoring:import_rejected", args=[imports["upload.csv"].pk]),
+        "results:import_rejected[csv]": (
+            reverse("results:import_rejected", args=[imports["upload.csv"].pk]),
             "xlsx",
             (LINK, "+1+1"),
         ),
-        "monitoring:import_rejected[xlsx]": (
-            reverse("monitoring:import_rejected", args=[imports["upload.xlsx"].pk]),
+        "results:import_rejected[xlsx]": (
+            reverse("results:import_rejected", args=[imports["upload.xlsx"].pk]),
             "xlsx",
             (LINK, "+1+1"),
         ),
-        "monitoring:import_file[csv]": (
-            reverse("monitoring:import_file", args=[imports["upload.csv"].pk]),
+        "results:import_file[csv]": (
+            reverse("results:import_file", args=[imports["upload.csv"].pk]),
             "csv",
             (LINK, "+1+1"),
         ),
-        "monitoring:import_file[xlsx]": (
-            reverse("monitoring:import_file", args=[imports["upload.xlsx"].pk]),
+        "results:import_file[xlsx]": (
+            reverse("results:import_file", args=[imports["upload.xlsx"].pk]),
             "xlsx",
             (LINK, "+1+1"),
         ),
@@ -234,16 +238,16 @@ def test_every_file_url_is_walked_here(world):
     "name",
     [
         "registry:export",
-        "analysis:values_export[csv]",
-        "analysis:values_export[xlsx]",
-        "analysis:zones_export[csv]",
-        "analysis:zones_export[xlsx]",
+        "monitoring:values_export[csv]",
+        "monitoring:values_export[xlsx]",
+        "monitoring:zones_export[csv]",
+        "monitoring:zones_export[xlsx]",
         "reports:roadmap_xlsx",
         "reports:roadmap_execution",
-        "monitoring:import_rejected[csv]",
-        "monitoring:import_rejected[xlsx]",
-        "monitoring:import_file[csv]",
-        "monitoring:import_file[xlsx]",
+        "results:import_rejected[csv]",
+        "results:import_rejected[xlsx]",
+        "results:import_file[csv]",
+        "results:import_file[xlsx]",
     ],
 )
 def test_export_url_writes_no_formula(world, client_for, methodist, name, django_capture_on_commit_callbacks):
@@ -333,7 +337,7 @@ def test_every_command_that_writes_a_file_is_walked_here():
 def test_the_product_reads_its_own_csv_back(world, client_for, methodist, municipality, school_a):
     """The kept copy of a CSV upload went out with apostrophes; uploaded again it is the same file."""
     kept = world["imports"]["upload.csv"]
-    response = client_for(methodist).get(reverse("monitoring:import_file", args=[kept.pk]))
+    response = client_for(methodist).get(reverse("results:import_file", args=[kept.pk]))
     data = b"".join(response.streaming_content)
     assert b"'+1+1" in data
     again = result_import_create(municipality=municipality, data=data, filename="again.csv", kind="vpr", year=2031)

@@ -237,7 +237,7 @@ def test_pages_render_and_login_works_while_redis_is_down(client, methodist, adm
     assert response.status_code == 200 and "правильные имя пользователя и пароль" in response.content.decode()
     response = client.post(reverse("login"), {"username": "methodist", "password": "test-password-123"})
     assert response.status_code == 302, response.content.decode()[:500]
-    for name in ("home", "roadmaps:list", "monitoring:results", "execution:my"):
+    for name in ("home", "roadmaps:list", "results:results", "execution:my"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
     health = client.get(reverse("health"))
@@ -273,12 +273,12 @@ def test_an_upload_while_redis_is_down_leaves_its_job_queued(
     attempts = broker_connection_attempts(monkeypatch, redis_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("monitoring:results"),
+            reverse("results:results"),
             {"file": SimpleUploadedFile("ВПР.csv", data), "format": "students", "kind": "vpr", "year": 2024},
         )
     result_import = ResultImport.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "monitoring:import_detail", args=[result_import.pk]
+        "results:import_detail", args=[result_import.pk]
     )
     # One quick retry (CELERY_BROKER_TRANSPORT_OPTIONS), then the job stays queued: the page does
     # not wait through kombu's default retries (eight attempts over about 3 s without the setting).

@@ -68,7 +68,7 @@ def test_results_upload_refuses(key, files, client_for, methodist, school_a, dja
     client = client_for(methodist)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("monitoring:results"),
+            reverse("results:results"),
             {"file": SimpleUploadedFile(name, path.read_bytes()), "format": "students", "kind": "vpr", "year": 2024},
         )
     if response.status_code == 302:  # stored, and the preview job refused it
@@ -103,8 +103,8 @@ def test_admin_registry_import_refuses(key, files, client_for, admin_user):
 
 @pytest.fixture
 def campaign(municipality, methodist, school_a):
+    from monitoring.analysis.services import campaign_create, indicators_load
     from monitoring.models import IndicatorDefinition
-    from monitoring.services_analysis import campaign_create, indicators_load
 
     indicators_load()
     return campaign_create(
@@ -120,7 +120,7 @@ def test_data_collection_upload_refuses(key, files, client_for, methodist, campa
 
     name, path, words = files[key]
     response = client_for(methodist).post(
-        reverse("analysis:campaign", args=[campaign.pk]), {"file": SimpleUploadedFile(name, path.read_bytes())}
+        reverse("monitoring:campaign", args=[campaign.pk]), {"file": SimpleUploadedFile(name, path.read_bytes())}
     )
     assert_refused(page_text(response), words)
     assert not ReportedValue.objects.exists()

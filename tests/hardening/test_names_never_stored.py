@@ -276,7 +276,7 @@ def command(*args) -> tuple[int, str]:
 def upload(client, data: bytes, filename: str, capture):
     with capture(execute=True):
         response = client.post(
-            reverse("monitoring:results"),
+            reverse("results:results"),
             {"file": SimpleUploadedFile(filename, data), "format": "students", "kind": "vpr", "year": 2024},
         )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -284,7 +284,7 @@ def upload(client, data: bytes, filename: str, capture):
 
 
 def assert_served_copy_is_clean(client, result_import: ResultImport, data: bytes, needles: list[str]) -> None:
-    response = client.get(reverse("monitoring:import_file", args=[result_import.pk]))
+    response = client.get(reverse("results:import_file", args=[result_import.pk]))
     assert response.status_code == 200
     served = b"".join(response.streaming_content)
     result_import.refresh_from_db()
@@ -313,7 +313,7 @@ def test_uploads_on_the_page_keep_no_name(
             assert f"Дата рождения «{IMPOSSIBLE}» невозможна" in result_import.problems[0]["reason"]
         if confirm:
             with django_capture_on_commit_callbacks(execute=True):
-                client.post(reverse("monitoring:import_confirm", args=[result_import.pk]), {"accept_partial": "on"})
+                client.post(reverse("results:import_confirm", args=[result_import.pk]), {"accept_partial": "on"})
             result_import.refresh_from_db()
             assert result_import.status == ResultImport.Status.IMPORTED, result_import.summary
             codes = set(
@@ -321,7 +321,7 @@ def test_uploads_on_the_page_keep_no_name(
             )
             assert codes == expected_codes(variant, people, settings.PSEUDONYM_KEY.encode())
             if rejected:
-                workbook = client.get(reverse("monitoring:import_rejected", args=[result_import.pk]))
+                workbook = client.get(reverse("results:import_rejected", args=[result_import.pk]))
                 texts = readings(b"".join(workbook.streaming_content))
                 assert any(IMPOSSIBLE in text for text in texts)
                 assert not [needle for needle in needles if any(needle in text for text in texts)]

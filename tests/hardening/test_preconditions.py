@@ -14,10 +14,10 @@ from django.urls import reverse
 from config.jobs.models import Job
 from config.lib.preconditions import PreconditionError
 from monitoring import preconditions as monitoring_checks
+from monitoring.analysis.services import indicators_load
+from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
 from monitoring.indicators import indicators_compute
 from monitoring.models import Assessment, EgeMinScore, IndicatorDefinition, IndicatorValue, ZoningMethod, ZoningRule
-from monitoring.services_analysis import indicators_load
-from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
 from roadmaps import preconditions as roadmap_checks
 from roadmaps.catalogue import catalogue_load
 from roadmaps.models import (
@@ -179,7 +179,7 @@ def _refused(response, *fragments):
 def test_recomputing_indicators_on_the_page_answers_409_and_starts_no_job(no_catalogues, municipality, methodist,
                                                                           client_for):  # fmt: skip
     response = client_for(methodist).post(
-        reverse("analysis:compute_indicators"), {"year": 2024, "municipality": municipality.pk}
+        reverse("monitoring:compute_indicators"), {"year": 2024, "municipality": municipality.pk}
     )
     _refused(response, NO_INDICATORS)
     assert not Job.objects.exists()
@@ -189,16 +189,16 @@ def test_recomputing_an_ege_year_without_minimum_scores_answers_409(no_catalogue
                                                                     client_for):  # fmt: skip
     _ege_without_min_scores()
     response = client_for(methodist).post(
-        reverse("analysis:compute_indicators"), {"year": 2024, "municipality": municipality.pk}
+        reverse("monitoring:compute_indicators"), {"year": 2024, "municipality": municipality.pk}
     )
     _refused(response, "Минимальные баллы ЕГЭ за 2024 год не заведены", "load_ege_min_scores")
 
 
 def test_computing_zones_on_the_page_without_rules_or_values_answers_409(method, methodist, client_for):
     client = client_for(methodist)
-    _refused(client.post(reverse("analysis:method_compute", args=[method.pk])), "нет правил")
+    _refused(client.post(reverse("monitoring:method_compute", args=[method.pk])), "нет правил")
     _rule(method)
-    _refused(client.post(reverse("analysis:method_compute", args=[method.pk])), "не рассчитаны")
+    _refused(client.post(reverse("monitoring:method_compute", args=[method.pk])), "не рассчитаны")
     assert not Job.objects.exists()
 
 
@@ -235,12 +235,12 @@ def test_a_roadmap_workbook_without_the_catalogue_answers_409(no_catalogues, aut
 @pytest.mark.parametrize(
     "name",
     [
-        "analysis:overview",
-        "analysis:objectivity",
-        "analysis:effectiveness",
-        "analysis:indicators",
-        "analysis:methods",
-        "analysis:campaigns",
+        "monitoring:overview",
+        "monitoring:objectivity",
+        "monitoring:effectiveness",
+        "monitoring:indicators",
+        "monitoring:methods",
+        "monitoring:campaigns",
     ],
 )
 def test_analysis_pages_say_the_indicator_catalogue_is_empty(name, no_catalogues, municipality, methodist,
@@ -252,10 +252,10 @@ def test_analysis_pages_say_the_indicator_catalogue_is_empty(name, no_catalogues
 
 def test_the_method_page_says_what_zones_still_need(method, methodist, client_for):
     client = client_for(methodist)
-    text = client.get(reverse("analysis:method", args=[method.pk])).content.decode()
+    text = client.get(reverse("monitoring:method", args=[method.pk])).content.decode()
     assert NO_INDICATORS in text
     _rule(method)
-    text = client.get(reverse("analysis:method", args=[method.pk])).content.decode()
+    text = client.get(reverse("monitoring:method", args=[method.pk])).content.decode()
     assert NO_INDICATORS not in text
     assert "Показатели за 2023/2024 учебный год не рассчитаны" in text
 
@@ -277,7 +277,7 @@ def test_the_roadmap_editor_says_the_catalogue_is_not_loaded(no_catalogues, auth
 def test_with_the_catalogues_loaded_the_pages_say_nothing(db, municipality, methodist, client_for):
     indicators_load()
     client = client_for(methodist)
-    for url in (reverse("analysis:indicators"), reverse("roadmaps:catalogue"), reverse("roadmaps:create")):
+    for url in (reverse("monitoring:indicators"), reverse("roadmaps:catalogue"), reverse("roadmaps:create")):
         assert 'data-testid="precondition"' not in client.get(url).content.decode(), url
 
 

@@ -14,8 +14,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from roadmaps import services_execution
 from roadmaps.catalogue import catalogue_load
+from roadmaps.execution import services as services_execution
 from roadmaps.models import Evidence
 from tests.roadmaps.execution_factories import kind, make_plan, pdf_upload
 

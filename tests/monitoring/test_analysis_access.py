@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from monitoring.analysis.services import campaign_create, example_method_load, indicators_load, method_approve
 from monitoring.indicators import indicators_compute
-from monitoring.services_analysis import campaign_create, example_method_load, indicators_load, method_approve
 from monitoring.zoning import zones_compute
 from roadmaps.models import Assignment, Order, Roadmap, Section
 from roadmaps.targeting import targeted_measure_create
@@ -50,20 +50,20 @@ def world(
 def pages(world, school_a, school_b):
     method, campaign = world["method"], world["campaign"]
     return {
-        "overview": reverse("analysis:overview"),
-        "card_a": reverse("analysis:organization", args=[school_a.pk]),
-        "card_b": reverse("analysis:organization", args=[school_b.pk]),
-        "objectivity": reverse("analysis:objectivity"),
-        "effectiveness": reverse("analysis:effectiveness"),
-        "indicators": reverse("analysis:indicators"),
-        "methods": reverse("analysis:methods"),
-        "method": reverse("analysis:method", args=[method.pk]),
-        "zones_xlsx": reverse("analysis:zones_export", args=[method.pk, "xlsx"]),
-        "zones_csv": reverse("analysis:zones_export", args=[method.pk, "csv"]),
-        "values_csv": reverse("analysis:values_export", args=["csv"]) + "?year=2024",
-        "values_xlsx": reverse("analysis:values_export", args=["xlsx"]) + "?year=2024",
-        "campaigns": reverse("analysis:campaigns"),
-        "campaign": reverse("analysis:campaign", args=[campaign.pk]),
+        "overview": reverse("monitoring:overview"),
+        "card_a": reverse("monitoring:organization", args=[school_a.pk]),
+        "card_b": reverse("monitoring:organization", args=[school_b.pk]),
+        "objectivity": reverse("monitoring:objectivity"),
+        "effectiveness": reverse("monitoring:effectiveness"),
+        "indicators": reverse("monitoring:indicators"),
+        "methods": reverse("monitoring:methods"),
+        "method": reverse("monitoring:method", args=[method.pk]),
+        "zones_xlsx": reverse("monitoring:zones_export", args=[method.pk, "xlsx"]),
+        "zones_csv": reverse("monitoring:zones_export", args=[method.pk, "csv"]),
+        "values_csv": reverse("monitoring:values_export", args=["csv"]) + "?year=2024",
+        "values_xlsx": reverse("monitoring:values_export", args=["xlsx"]) + "?year=2024",
+        "campaigns": reverse("monitoring:campaigns"),
+        "campaign": reverse("monitoring:campaign", args=[campaign.pk]),
     }
 
 
@@ -114,24 +114,24 @@ def test_anonymous_is_sent_to_login(world, school_a, school_b, client_for):
 
 
 def test_director_overview_leads_to_own_card(world, director_a, school_a, client_for):
-    response = client_for(director_a).get(reverse("analysis:overview"))
-    assert response["Location"] == reverse("analysis:organization", args=[school_a.pk])
+    response = client_for(director_a).get(reverse("monitoring:overview"))
+    assert response["Location"] == reverse("monitoring:organization", args=[school_a.pk])
 
 
 def test_director_card_shows_measure_and_municipality_values(world, director_a, school_a, client_for):
-    page = client_for(director_a).get(reverse("analysis:organization", args=[school_a.pk])).content.decode()
+    page = client_for(director_a).get(reverse("monitoring:organization", args=[school_a.pk])).content.decode()
     assert "Методический десант в школу" in page
     assert "21,4" in page  # the municipality's pooled ВПР «2» share: 3 / 14
 
 
 def test_director_export_has_only_own_and_municipality_rows(world, director_a, client_for):
-    content = client_for(director_a).get(reverse("analysis:values_export", args=["csv"]) + "?year=2024").content
+    content = client_for(director_a).get(reverse("monitoring:values_export", args=["csv"]) + "?year=2024").content
     codes = {line.split(";")[0] for line in content.decode("utf-8-sig").splitlines()[1:]}
     assert codes == {"sch000101", ""}
 
 
 def test_director_objectivity_shows_only_own_school(world, director_a, client_for):
-    page = client_for(director_a).get(reverse("analysis:objectivity")).content.decode()
+    page = client_for(director_a).get(reverse("monitoring:objectivity")).content.decode()
     assert "СОШ № 1" in page and "Дюрметь" not in page
 
 
@@ -140,22 +140,22 @@ def test_director_objectivity_shows_only_own_school(world, director_a, client_fo
 )
 def test_compute_zones_allowed_to_staff_only(role, status, world, client_for, request):
     client = client_for(request.getfixturevalue(role))
-    response = client.post(reverse("analysis:method_compute", args=[world["method"].pk]))
+    response = client.post(reverse("monitoring:method_compute", args=[world["method"].pk]))
     assert response.status_code == status
 
 
 @pytest.mark.parametrize(("role", "status"), [("methodist", 302), ("director_a", 403), ("viewer", 403)])
 def test_compute_indicators_allowed_to_staff_only(role, status, world, client_for, request):
-    response = client_for(request.getfixturevalue(role)).post(reverse("analysis:compute_indicators"), {"year": 2024})
+    response = client_for(request.getfixturevalue(role)).post(reverse("monitoring:compute_indicators"), {"year": 2024})
     assert response.status_code == status
 
 
 def test_approve_only_by_official(world, municipality, methodist, official, client_for):
-    from monitoring.services_analysis import method_create
+    from monitoring.analysis.services import method_create
 
     draft = method_create(municipality=municipality, by=methodist, year=2025, title="Черновик")
+    from monitoring.analysis.services import rule_add
     from monitoring.models import IndicatorDefinition
-    from monitoring.services_analysis import rule_add
 
     rule_add(
         method=draft,
@@ -163,7 +163,7 @@ def test_approve_only_by_official(world, municipality, methodist, official, clie
         indicator=IndicatorDefinition.objects.get(code="vpr_share_2"),
         ranges_text="зелёная [0; 50), красная [50; 100]",
     )
-    url = reverse("analysis:method_approve", args=[draft.pk])
+    url = reverse("monitoring:method_approve", args=[draft.pk])
     data = {"order_number": "1", "order_date": "2025-09-01"}
     assert client_for(methodist).post(url, data).status_code == 403
     assert client_for(official).post(url, data).status_code == 302
@@ -174,7 +174,7 @@ def test_approve_only_by_official(world, municipality, methodist, official, clie
 @pytest.mark.parametrize(("role", "status"), [("director_a", 403), ("viewer", 403)])
 def test_target_forbidden_to_non_staff(role, status, world, school_a, client_for, request):
     response = client_for(request.getfixturevalue(role)).post(
-        reverse("analysis:target"),
+        reverse("monitoring:target"),
         {"organizations": [school_a.pk], "make_measure": "on", "section": world["section"].pk, "description": "X"},
     )
     assert response.status_code == status
@@ -184,7 +184,7 @@ def test_methodist_targets_red_schools_and_director_sees_measure(
     world, school_a, school_b, methodist, director_b, client_for
 ):
     response = client_for(methodist).post(
-        reverse("analysis:target"),
+        reverse("monitoring:target"),
         {
             "organizations": [school_b.pk], "method": world["method"].pk, "zone_colour": "red", "make_measure": "on",
             "section": world["section"].pk, "description": "Консультации по объективности", "deadline_text": "до 20 декабря 2024 года",
@@ -195,7 +195,7 @@ def test_methodist_targets_red_schools_and_director_sees_measure(
     assignment = Assignment.objects.get(measure__description="Консультации по объективности")
     assert assignment.organization == school_b and assignment.due_date == date(2024, 12, 20)
     assert assignment.measure.targeting.zoning_method == world["method"]
-    page = client_for(director_b).get(reverse("analysis:organization", args=[school_b.pk])).content.decode()
+    page = client_for(director_b).get(reverse("monitoring:organization", args=[school_b.pk])).content.decode()
     assert "Консультации по объективности" in page and "Провести анализ результатов" in page
 
 
@@ -219,7 +219,7 @@ def test_overview_query_count_does_not_grow_with_organizations(
 
     settings.FRAGMENT_CACHE_SECONDS = 0  # the zones computed every time (the cached path: test_fragments)
     client = client_for(methodist)
-    url = reverse("analysis:overview") + f"?method={world['method'].pk}"
+    url = reverse("monitoring:overview") + f"?method={world['method'].pk}"
     client.get(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -235,11 +235,11 @@ def test_overview_query_count_does_not_grow_with_organizations(
 
 
 def test_methodist_edits_draft_and_gets_range_error_on_page(world, municipality, methodist, client_for):
-    from monitoring.services_analysis import method_create
+    from monitoring.analysis.services import method_create
 
     draft = method_create(municipality=municipality, by=methodist, year=2025, title="Черновик")
     client = client_for(methodist)
-    url = reverse("analysis:method", args=[draft.pk])
+    url = reverse("monitoring:method", args=[draft.pk])
     data = {"action": "method", "title": "Методика 2025", "year": 2025, "combine": "weighted", "minimum_participants": 3,
             "green_score_min": 1.5, "yellow_score_min": 0.75, "red_rules_for_red": 2}  # fmt: skip
     assert client.post(url, data).status_code == 302
@@ -256,7 +256,7 @@ def test_methodist_edits_draft_and_gets_range_error_on_page(world, municipality,
 
 
 def test_approved_method_page_has_no_edit_forms(world, methodist, client_for):
-    page = client_for(methodist).get(reverse("analysis:method", args=[world["method"].pk])).content.decode()
+    page = client_for(methodist).get(reverse("monitoring:method", args=[world["method"].pk])).content.decode()
     assert "Добавить правило" not in page and "Изменить параметры" not in page
 
 
@@ -266,7 +266,7 @@ def test_compute_indicators_runs_as_a_job(world, methodist, client_for, django_c
 
     IndicatorValue.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        with_commit = client_for(methodist).post(reverse("analysis:compute_indicators"), {"year": 2024})
+        with_commit = client_for(methodist).post(reverse("monitoring:compute_indicators"), {"year": 2024})
     job = Job.objects.get(kind="indicators_compute")  # run eagerly once the request's transaction commits
     assert with_commit["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.status == Job.Status.SUCCEEDED and job.progress_done == 5
@@ -278,7 +278,7 @@ def test_director_submits_reported_values_through_the_form(world, director_a, cl
 
     campaign = world["campaign"]
     indicator = campaign.indicators.get()
-    url = reverse("analysis:campaign", args=[campaign.pk])
+    url = reverse("monitoring:campaign", args=[campaign.pk])
     client = client_for(director_a)
     prefix = f"o{campaign.organizations.get().pk}"
     page = client.post(
@@ -305,7 +305,7 @@ def test_director_submits_reported_values_through_the_form(world, director_a, cl
 
 def test_director_of_school_outside_campaign_cannot_post(world, director_b, client_for):
     response = client_for(director_b).post(
-        reverse("analysis:campaign", args=[world["campaign"].pk]), {"organization": 1}
+        reverse("monitoring:campaign", args=[world["campaign"].pk]), {"organization": 1}
     )
     assert response.status_code == 404
 
@@ -313,7 +313,7 @@ def test_director_of_school_outside_campaign_cannot_post(world, director_b, clie
 def test_viewer_switches_municipality(world, other_municipality, viewer, client_for):
     page = (
         client_for(viewer)
-        .get(reverse("analysis:overview") + f"?municipality={other_municipality.pk}&method={world['method'].pk}")
+        .get(reverse("monitoring:overview") + f"?municipality={other_municipality.pk}&method={world['method'].pk}")
         .content.decode()
     )
     assert "Мониторинг: Ершовский муниципальный район" in page
@@ -321,7 +321,7 @@ def test_viewer_switches_municipality(world, other_municipality, viewer, client_
 
 
 def test_methodist_cannot_open_other_municipality(world, other_municipality, methodist, client_for):
-    response = client_for(methodist).get(reverse("analysis:overview") + f"?municipality={other_municipality.pk}")
+    response = client_for(methodist).get(reverse("monitoring:overview") + f"?municipality={other_municipality.pk}")
     assert response.status_code == 404
 
 
@@ -340,13 +340,13 @@ def test_effectiveness_shows_before_and_after_for_targeted_schools(
         denominator=20,
         value=5.0,
     )
-    page = client_for(methodist).get(reverse("analysis:effectiveness") + "?direction=1.1").content.decode()
+    page = client_for(methodist).get(reverse("monitoring:effectiveness") + "?direction=1.1").content.decode()
     row = page[page.index("Методический десант") :][:1500]
     assert "22,2" in row and "5,0" in row and "лучше" in row  # 22.2 % «2» in 2024, 5.0 % in 2025
 
 
 def test_zones_csv_lists_each_school_with_its_zone_and_why(world, methodist, client_for):
-    content = client_for(methodist).get(reverse("analysis:zones_export", args=[world["method"].pk, "csv"])).content
+    content = client_for(methodist).get(reverse("monitoring:zones_export", args=[world["method"].pk, "csv"])).content
     lines = content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Код ОО;Организация;Сельская;Зона;Предыдущая зона;Балл;Объяснение"
     school_a_line = next(line for line in lines if line.startswith("sch000101"))
@@ -358,7 +358,7 @@ def test_card_query_count_does_not_grow_with_measures(world, school_a, methodist
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(methodist)
-    url = reverse("analysis:organization", args=[school_a.pk])
+    url = reverse("monitoring:organization", args=[school_a.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         client.get(url)

@@ -2,7 +2,7 @@ import io
 
 from django.core.management import call_command
 
-from monitoring.demo_analysis import load_demo_analysis
+from monitoring.analysis.demo import load_demo_analysis
 from monitoring.models import IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
 
 

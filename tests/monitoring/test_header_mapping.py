@@ -19,12 +19,12 @@ def test_a_required_column_under_an_unknown_heading_is_listed_then_mapped(
     result_import, outcome = run_import(xlsx(rows(school_a)), "ВПР.xlsx", apply=False)
     assert result_import.status == ResultImport.Status.REJECTED
     assert outcome.unknown_columns == ["Итог", "Примечание учителя"]
-    page = client_for(methodist).get(reverse("monitoring:import_detail", args=[result_import.pk])).content.decode()
+    page = client_for(methodist).get(reverse("results:import_detail", args=[result_import.pk])).content.decode()
     assert "Нераспознанные столбцы: 2" in page and "«Итог»" in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(methodist).post(
-            reverse("monitoring:import_columns", args=[result_import.pk]), {"field_0": "mark", "field_1": ""}
+            reverse("results:import_columns", args=[result_import.pk]), {"field_0": "mark", "field_1": ""}
         )
     assert response.status_code == 302
     result_import.refresh_from_db()
@@ -63,7 +63,7 @@ def test_another_municipality_is_not_affected(xlsx, run_import, school_a, other_
 def test_a_director_cannot_map_columns(xlsx, run_import, school_a, director_a, client_for):
     result_import, _ = run_import(xlsx(rows(school_a)), "ВПР.xlsx", apply=False)
     response = client_for(director_a).post(
-        reverse("monitoring:import_columns", args=[result_import.pk]), {"field_0": "mark"}
+        reverse("results:import_columns", args=[result_import.pk]), {"field_0": "mark"}
     )
     assert response.status_code == 403
     assert not HeaderMapping.objects.exists()

@@ -10,15 +10,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from monitoring.indicators import indicators_compute
-from monitoring.models import IndicatorDefinition, IndicatorValue, ReportedValue
-from monitoring.services_analysis import (
+from monitoring.analysis.services import (
     campaign_create,
     indicator_reported_create,
     indicators_load,
     reported_values_import,
     reported_values_submit,
 )
+from monitoring.indicators import indicators_compute
+from monitoring.models import IndicatorDefinition, IndicatorValue, ReportedValue
 
 spec = importlib.util.spec_from_file_location("analysis_fixtures", Path(__file__).with_name("analysis_fixtures.py"))
 fixtures = importlib.util.module_from_spec(spec)

@@ -167,18 +167,18 @@ def test_the_upload_page_previews_and_refuses_without_writing(
     name = "ЕГЭ.xlsx" if build is workbook else "ЕГЭ.csv"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("monitoring:results"),
+            reverse("results:results"),
             {"file": SimpleUploadedFile(name, build(rows)), "format": "students", "kind": "ege", "year": 2024},
         )
     assert response.status_code == 302
     result_import = ResultImport.objects.get()
     assert result_import.status == ResultImport.Status.PREVIEWED
     assert result_import.summary["to_take"] == 0 and result_import.rejected_count == 1
-    page = client.get(reverse("monitoring:import_detail", args=[result_import.pk])).content.decode()
+    page = client.get(reverse("results:import_detail", args=[result_import.pk])).content.decode()
     assert f"Первичный балл «{shown}»" in page and "от 0 до 32 767" in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("monitoring:import_confirm", args=[result_import.pk]), {"accept_partial": "on"})
+        client.post(reverse("results:import_confirm", args=[result_import.pk]), {"accept_partial": "on"})
     result_import.refresh_from_db()
     assert result_import.status == ResultImport.Status.REJECTED  # nothing left to take
     assert nothing_written()

@@ -266,7 +266,7 @@ def test_an_unreadable_upload_is_not_kept_and_the_preview_says_why(run_import, c
     assert not result_import.file
     assert result_import.status == ResultImport.Status.REJECTED
     assert "повреждён" in outcome.problems[0]["reason"]
-    response = client_for(methodist).get(reverse("monitoring:import_file", args=[result_import.pk]))
+    response = client_for(methodist).get(reverse("results:import_file", args=[result_import.pk]))
     assert response.status_code == 404
 
 
@@ -274,9 +274,9 @@ def test_the_page_names_the_cleaned_columns_and_serves_the_copy(xlsx, run_import
     rows = [["Код ОО", "Класс", "ФИО обучающегося", "Отметка"], [school_a.code, "5А", full(CHILD), 4]]
     result_import, _ = run_import(xlsx(rows), "ВПР.xls", kind="vpr", subject="Математика", apply=False)
     client = client_for(methodist)
-    page = client.get(reverse("monitoring:import_detail", args=[result_import.pk])).content.decode()
+    page = client.get(reverse("results:import_detail", args=[result_import.pk])).content.decode()
     assert "«ФИО обучающегося» (теперь «Код участника»)" in page and "файл без персональных данных" in page
-    response = client.get(reverse("monitoring:import_file", args=[result_import.pk]))
+    response = client.get(reverse("results:import_file", args=[result_import.pk]))
     assert response["Content-Disposition"].endswith(".xlsx")  # ВПР.xls rewritten is an .xlsx
     content = b"".join(response.streaming_content)
     assert school_a.code in cells(content=content) and full(CHILD) not in cells(content=content)

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from monitoring.models import IndicatorDefinition, ReportedValue
-from monitoring.services_analysis import (
+from monitoring.analysis.services import (
     campaign_create,
     indicators_load,
     reported_values_import,
     reported_values_submit,
 )
+from monitoring.models import IndicatorDefinition, ReportedValue
 from tests.hostile_numbers import HOSTILE, HOSTILE_IDS, xlsx_with
 
 HEADER = ["Код ОО", "Показатель", "Числитель", "Знаменатель", "Значение"]
@@ -81,7 +81,7 @@ def test_the_methodist_upload_page_shows_the_reason(client_for, campaign, method
     data = xlsx_with([HEADER, [school_a.code, "teachers_diagnosed", 10**30, 10**30]])
     page = (
         client_for(methodist)
-        .post(reverse("analysis:campaign", args=[campaign.pk]), {"file": SimpleUploadedFile("data.xlsx", data)})
+        .post(reverse("monitoring:campaign", args=[campaign.pk]), {"file": SimpleUploadedFile("data.xlsx", data)})
         .content.decode()
     )
     assert "строка 2, столбец «Числитель»: числитель «1e+30» вне диапазона" in page
@@ -92,7 +92,7 @@ def test_the_director_form_refuses_it_at_the_field(client_for, campaign, directo
     indicator = campaign.indicators.get()
     prefix = f"o{school_a.pk}"
     response = client_for(director_a).post(
-        reverse("analysis:campaign", args=[campaign.pk]),
+        reverse("monitoring:campaign", args=[campaign.pk]),
         {"organization": school_a.pk, f"{prefix}-num_{indicator.pk}": 10**30, f"{prefix}-den_{indicator.pk}": 10**30},
     )
     assert response.status_code == 200

@@ -7,14 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
-from monitoring.services_analysis import (
+from monitoring.analysis.services import (
     example_method_load,
     indicators_load,
     method_approve,
     method_create,
     rule_add,
 )
+from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
 from monitoring.zoning import combine_colours, parse_ranges, validate_ranges, zones_compute
 
 SCALE = {"scale_min": 0, "scale_max": 100}

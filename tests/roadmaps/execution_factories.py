@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reports.testing import create_roadmap
-from roadmaps.demo_execution import tiny_pdf
+from roadmaps.execution.demo import tiny_pdf
 from roadmaps.models import Assignment, Direction, EvidenceKind, Measure, Roadmap, Section
 
 

@@ -4,7 +4,7 @@ director of school B, viewer, anonymous — including another school's file and 
 import pytest
 from django.urls import reverse
 
-from roadmaps import services_execution as services
+from roadmaps.execution import services as services
 from roadmaps.models import Assignment, Evidence, Notification
 from schools.models import Membership, Organization
 from tests.conftest import make_organization, make_user

@@ -5,8 +5,8 @@ import io
 from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 
-from roadmaps.demo_execution import load_demo_execution, tiny_pdf
-from roadmaps.execution_state import with_state
+from roadmaps.execution.demo import load_demo_execution, tiny_pdf
+from roadmaps.execution.state import with_state
 from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
 from schools.demo import load_demo_schools
 from schools.models import Organization

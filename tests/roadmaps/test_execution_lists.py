@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmaps import services_execution as services
+from roadmaps.execution import services as services
+from roadmaps.execution.selectors import AssignmentFilters, my_assignments, roadmap_dashboard
 from roadmaps.models import Assignment, Roadmap
-from roadmaps.selectors_execution import AssignmentFilters, my_assignments, roadmap_dashboard
 from tests.roadmaps.execution_factories import (
     kind,
     make_assignment,

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from roadmaps import services_execution as services
+from roadmaps.execution import services as services
+from roadmaps.execution.services import reminders_send
 from roadmaps.models import Assignment, Notification
-from roadmaps.services_execution import reminders_send
 from roadmaps.tasks import send_reminders_task
 from tests.roadmaps.execution_factories import kind, make_assignment, make_plan, pdf_upload
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from roadmaps import services_execution as services
+from roadmaps.execution import services as services
 from roadmaps.models import Assignment, Evidence, ReviewDecision
 from tests.roadmaps.execution_factories import kind, make_plan, pdf_upload
 

@@ -7,9 +7,9 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmaps.execution_state import DUE_SOON_DAYS, STATE_ORDER, State, state_of, state_q, with_state
+from roadmaps.execution.selectors import municipality_dashboard, my_summary
+from roadmaps.execution.state import DUE_SOON_DAYS, STATE_ORDER, State, state_of, state_q, with_state
 from roadmaps.models import Assignment, Roadmap
-from roadmaps.selectors_execution import municipality_dashboard, my_summary
 from tests.roadmaps.execution_factories import make_assignment, make_measure, make_roadmap, make_section
 
 OFFSETS = [None, -30, -1, 0, 3, DUE_SOON_DAYS, DUE_SOON_DAYS + 1, 60]
@@ -65,7 +65,7 @@ def test_draft_and_archived_roadmaps_count_nowhere_but_on_their_own_page(
     assert my_summary(director_a)["overdue"] == 1
     _, dashboard = municipality_dashboard(user=methodist, pk=municipality.pk)
     assert dashboard.total.overdue == dashboard.total.total == 1
-    page = client_for(methodist).get(reverse("analysis:organization", args=[school_a.pk])).content.decode()
+    page = client_for(methodist).get(reverse("monitoring:organization", args=[school_a.pk])).content.decode()
     assert counters(page, "assignment-counters")["overdue"] == (
         1,
         f"/execution/all/?state=overdue&organization={school_a.pk}",
@@ -79,7 +79,7 @@ def test_draft_and_archived_roadmaps_count_nowhere_but_on_their_own_page(
 
 def test_stored_status_is_what_people_did(authority, school_a, director_a):
     """Adding evidence to a late occurrence makes it «in progress»; it stays overdue by the calendar."""
-    from roadmaps import services_execution as services
+    from roadmaps.execution import services as services
     from tests.roadmaps.execution_factories import kind, pdf_upload
 
     assignment = make_assignment(make_measure(make_section(make_roadmap(authority))), school_a, due=-2)

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.selectors import execution_report
-from roadmaps.execution_state import STATE_ORDER, State
+from roadmaps.execution.selectors import OVERDUE_SHOWN, municipality_dashboard
+from roadmaps.execution.services import reminders_send
+from roadmaps.execution.state import STATE_ORDER, State
 from roadmaps.models import Assignment, Notification, Roadmap
-from roadmaps.selectors_execution import OVERDUE_SHOWN, municipality_dashboard
-from roadmaps.services_execution import reminders_send
 from schools.models import Organization
 
 EVER = {"date_from": datetime.date(1900, 1, 1), "date_to": datetime.date(2100, 1, 1)}
@@ -117,7 +117,7 @@ def test_every_place_counts_the_same_states_on_the_demo(demo, client_for):
     busiest = sorted(rows.values(), key=lambda p: -p.total)[:4]
     director_school = Organization.objects.get(code="sch640101")
     for organization_pk in {p.pk for p in busiest} | {director_school.pk}:
-        card = client.get(reverse("analysis:organization", args=[organization_pk])).content.decode()
+        card = client.get(reverse("monitoring:organization", args=[organization_pk])).content.decode()
         shown = counters(card, "assignment-counters")
         assert numbers(shown) == {state: getattr(rows[organization_pk], state) for state in STATE_ORDER}
         follow(client, shown)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from roadmaps import services_execution as services
+from roadmaps.execution import services as services
 from roadmaps.models import Evidence
 from roadmaps.uploads import validate_upload
 from tests.roadmaps.execution_factories import kind, make_plan, pdf_upload, zip_bytes

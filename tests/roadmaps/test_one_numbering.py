@@ -21,8 +21,8 @@ from reports.testing import flat, pdf_pages
 from reports.typography import typograph
 from roadmaps import services
 from roadmaps.demo import load_demo_roadmaps
+from roadmaps.execution.services import _measure_label
 from roadmaps.models import Assignment, Direction, FunctionType, Measure, Roadmap, Section, Track
-from roadmaps.services_execution import _measure_label
 from roadmaps.table import roadmap_table, split_typed_number
 from roadmaps.xlsx import SHEET_PLAN, roadmap_xlsx_bytes
 from schools.demo import load_demo_schools

@@ -27,3 +27,20 @@ def test_load_demo_refuses_in_production(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         call_command("load_demo")
+
+
+def test_every_app_contributes_its_demo_in_dependency_order():
+    """`load_demo` imports no app's demo by name: each app lists its loaders as `DEMO`, and the
+    apps run in INSTALLED_APPS order (what the schools' demo creates, the roadmaps use, ...)."""
+    from schools.management.commands.load_demo import demo_loaders
+
+    names = [f"{loader.__module__}.{loader.__name__}" for loader in demo_loaders()]
+    assert names == [
+        "schools.demo.load_demo_schools",
+        "roadmaps.catalogue.catalogue_load",
+        "roadmaps.demo.load_demo_roadmaps",
+        "roadmaps.execution.demo.load_demo_execution",
+        "monitoring.demo.load_demo_results",
+        "monitoring.analysis.demo.load_demo_analysis",
+        "reports.demo.load_demo_reports",
+    ]

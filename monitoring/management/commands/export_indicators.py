@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from config.lib.cli import id_option, number_option, write_output
+from monitoring.analysis.selectors import EXPORT_COLUMNS, export_rows, write_csv, write_xlsx
 from monitoring.models import IndicatorValue
-from monitoring.selectors_analysis import EXPORT_COLUMNS, export_rows, write_csv, write_xlsx
 from monitoring.services import ACADEMIC_YEARS
 from schools.models import Municipality
 

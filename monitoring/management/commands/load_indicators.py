@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from monitoring.services_analysis import indicators_load
+from monitoring.analysis.services import indicators_load
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roadmaps.services_execution import reminders_send
+from roadmaps.execution.services import reminders_send
 
 
 class Command(BaseCommand):

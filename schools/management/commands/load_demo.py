@@ -1,19 +1,22 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
+from django.utils.module_loading import module_has_submodule
 
-from roadmaps.catalogue import catalogue_load
 from schools.demo import DEMO_PASSWORD, USERS
 
-# Each app adds its part of the demo here, in the order the data depends on each other.
-DEMO_LOADERS = [
-    "schools.demo.load_demo_schools",
-    "roadmaps.demo.load_demo_roadmaps",
-    "roadmaps.demo_execution.load_demo_execution",
-    "reports.demo.load_demo_reports",
-    "monitoring.demo.load_demo_results",
-    "monitoring.demo_analysis.load_demo_analysis",
-]
+
+def demo_loaders() -> list:
+    """Every app contributes its part of the demo as `DEMO`, a list of loaders in its `demo`
+    module; the apps run in INSTALLED_APPS order, which is the order their data depends on each
+    other (schools, roadmaps, monitoring, reports). No app imports another's demo."""
+    loaders = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            loaders.extend(getattr(import_module(f"{config.name}.demo"), "DEMO", []))
+    return loaders
 
 
 class Command(BaseCommand):
@@ -28,11 +31,10 @@ class Command(BaseCommand):
                 "DEBUG выключен: похоже, это рабочий сервер. Демонстрационные данные и пользователи с общим "
                 "паролем загружаются только с флагом --force"
             )
-        catalogue_load()
-        for path in DEMO_LOADERS:
-            created = import_string(path)()
+        for loader in demo_loaders():
+            created = loader()
             summary = ", ".join(f"{key}: {value}" for key, value in (created or {}).items())
-            self.stdout.write(f"{path.rsplit('.', 1)[-1]}: создано {summary or 'ничего'}")
+            self.stdout.write(f"{loader.__module__}.{loader.__name__}: создано {summary or 'ничего'}")
         self.stdout.write(self.style.SUCCESS(f"Демонстрационные пользователи (пароль «{DEMO_PASSWORD}»):"))
         for username, last, first, middle, role, _code, _position in USERS:
             self.stdout.write(f"  {username:<10} {role.label} — {last} {first} {middle}".rstrip())

@@ -20,9 +20,9 @@ from config.jobs.models import Job
 from config.lib.fragments import ORGANIZATIONS, ZONES, fragment
 from config.lib.preconditions import require, unmet
 from monitoring import preconditions
-from monitoring import selectors_analysis as selectors
-from monitoring import services_analysis as services
-from monitoring.forms_analysis import (
+from monitoring.analysis import selectors as selectors
+from monitoring.analysis import services as services
+from monitoring.analysis.forms import (
     ApproveForm,
     CampaignForm,
     ComputeIndicatorsForm,
@@ -34,10 +34,10 @@ from monitoring.forms_analysis import (
     TargetForm,
     draft_sections,
 )
+from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
+from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningRule
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
-from monitoring.svg_analysis import heatmap, sparkline, stacked_bar
-from monitoring.tasks_analysis import indicators_compute_enqueue, zones_compute_enqueue
 from roadmaps.services import RoadmapStateError
 from roadmaps.targeting import targeted_measure_create
 from schools.access import access_for
@@ -79,7 +79,7 @@ def _int(value):
 
 def _card_url():
     """reverse() once: the card URL of every tile and heat-map row differs only in its key."""
-    template = reverse("analysis:organization", args=[0])
+    template = reverse("monitoring:organization", args=[0])
     head, tail = template.rsplit("/0/", 1)
     return lambda pk: f"{head}/{pk}/{tail}"
 
@@ -88,7 +88,7 @@ def _card_url():
 def overview(request):
     access = access_for(request.user)
     if _only_director(access):
-        return redirect("analysis:organization", pk=min(access.organization_ids))
+        return redirect("monitoring:organization", pk=min(access.organization_ids))
     _staff_or_viewer(request.user)
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     method = selectors.current_method(request.user, municipality, _int(request.GET.get("method")))
@@ -229,7 +229,7 @@ def indicator_list(request):
                 form.add_error(None, error)
             else:
                 messages.success(request, "Показатель добавлен")
-                return redirect("analysis:indicators")
+                return redirect("monitoring:indicators")
     return render(
         request,
         "monitoring/analysis/indicators.html",
@@ -246,7 +246,7 @@ def compute_indicators(request):
     form = ComputeIndicatorsForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Укажите учебный год числом, например 2024")
-        return redirect("analysis:overview")
+        return redirect("monitoring:overview")
     year = form.cleaned_data["year"]
     # Said now, on the page (409), rather than as a failed job a minute later; the job checks again.
     require(preconditions.indicator_catalogue(), preconditions.ege_min_scores(year))
@@ -270,7 +270,7 @@ def method_list(request):
             raise PermissionDenied("Создавать методики может методист или руководитель УО")
         if form.is_valid():
             method = services.method_create(municipality=municipality, by=request.user, **form.cleaned_data)
-            return redirect("analysis:method", pk=method.pk)
+            return redirect("monitoring:method", pk=method.pk)
     methods = selectors.methods_for(request.user, municipality).prefetch_related("rules")
     return render(
         request,
@@ -303,7 +303,7 @@ def method_detail(request, pk: int):
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, "Методика сохранена")
-                return redirect("analysis:method", pk=method.pk)
+                return redirect("monitoring:method", pk=method.pk)
     elif request.method == "POST":
         if rule_form is None:
             raise PermissionDenied("Методика утверждена или у вас нет права её изменять")
@@ -315,7 +315,7 @@ def method_detail(request, pk: int):
                     rule_form.add_error("ranges_text", message)
             else:
                 messages.success(request, "Правило добавлено")
-                return redirect("analysis:method", pk=method.pk)
+                return redirect("monitoring:method", pk=method.pk)
     from monitoring.zoning import range_label
 
     rules = [
@@ -351,7 +351,7 @@ def rule_delete(request, pk: int):
         services.rule_delete(rule=rule, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("analysis:method", pk=method.pk)
+    return redirect("monitoring:method", pk=method.pk)
 
 
 @login_required
@@ -363,14 +363,14 @@ def method_approve(request, pk: int):
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Укажите номер и дату приказа")
-        return redirect("analysis:method", pk=pk)
+        return redirect("monitoring:method", pk=pk)
     try:
         services.method_approve(method=method, by=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Методика утверждена и больше не изменяется")
-    return redirect("analysis:method", pk=pk)
+    return redirect("monitoring:method", pk=pk)
 
 
 @login_required
@@ -382,7 +382,7 @@ def method_compute(request, pk: int):
     require(preconditions.zoning_rules(method), preconditions.indicator_values(method))
     job = zones_compute_enqueue(method=method, user=request.user)
     return redirect(
-        f"{reverse('analysis:overview')}?municipality={method.municipality_id}&method={method.pk}&job={job.pk}"
+        f"{reverse('monitoring:overview')}?municipality={method.municipality_id}&method={method.pk}&job={job.pk}"
     )
 
 
@@ -420,7 +420,7 @@ def target(request):
         methods=selectors.methods_for(request.user, municipality),
         sections=draft_sections(municipality),
     )
-    back = f"{reverse('analysis:overview')}?municipality={municipality.pk}"
+    back = f"{reverse('monitoring:overview')}?municipality={municipality.pk}"
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -483,7 +483,7 @@ def campaign_list(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("analysis:campaign", pk=campaign.pk)
+                return redirect("monitoring:campaign", pk=campaign.pk)
     return render(
         request,
         "monitoring/analysis/campaigns.html",
@@ -516,7 +516,7 @@ def campaign_detail(request, pk: int):
                 form.add_error(None, error)
             else:
                 messages.success(request, f"Данные {organization.short_name} сохранены")
-                return redirect("analysis:campaign", pk=pk)
+                return redirect("monitoring:campaign", pk=pk)
         forms_by_org.append((organization, form))
     import_form = ImportForm() if staff else None
     if request.method == "POST" and request.FILES.get("file"):
@@ -531,7 +531,7 @@ def campaign_detail(request, pk: int):
                     import_form.add_error("file", message)
             else:
                 messages.success(request, f"Загружено значений: {count}")
-                return redirect("analysis:campaign", pk=pk)
+                return redirect("monitoring:campaign", pk=pk)
     elif request.method == "POST" and not forms_by_org:
         raise PermissionDenied("Ваша организация не включена в этот сбор")
     progress = []

@@ -6,9 +6,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from monitoring.analysis.services import example_method_load, indicators_load
 from monitoring.indicators import indicators_compute
 from monitoring.models import Assessment, IndicatorValue, Zone, ZoningMethod
-from monitoring.services_analysis import example_method_load, indicators_load
 from monitoring.zoning import zones_compute
 from schools.demo import MUNICIPALITY
 from schools.models import Municipality

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from roadmaps import views_execution as views
+from roadmaps.execution import views as views
 
 app_name = "execution"
 urlpatterns = [

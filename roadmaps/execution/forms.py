@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from config.lib.widgets import FastSelect
-from roadmaps.execution_state import STATE_LABELS, STATE_ORDER
+from roadmaps.execution.state import STATE_LABELS, STATE_ORDER
 from roadmaps.models import Assignment, Direction, EvidenceKind, Roadmap
 from roadmaps.uploads import ALLOWED_LABEL, validate_upload
 from schools.models import Municipality, Organization

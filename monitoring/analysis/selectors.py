@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404
 
 from config.lib.xlsx import csv_text, safe_row
 from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
-from roadmaps.execution_state import STATE_ORDER, with_state
+from roadmaps.execution.selectors import AssignmentFilters, list_url, state_tabs
+from roadmaps.execution.state import STATE_ORDER, with_state
 from roadmaps.models import Assignment, Recommendation, Roadmap, TargetedMeasure
-from roadmaps.selectors_execution import AssignmentFilters, list_url, state_tabs
 from schools.access import access_for
 from schools.models import Municipality, Organization
 

@@ -29,7 +29,7 @@ from roadmaps.models import Recommendation
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
-INDICATORS_YAML = Path(__file__).resolve().parent / "data" / "indicators.yaml"
+INDICATORS_YAML = Path(__file__).resolve().parent.parent / "data" / "indicators.yaml"
 
 
 class MethodStateError(ValidationError):

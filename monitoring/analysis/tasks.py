@@ -23,7 +23,7 @@ def zones_compute_task(*, job_id: int, method_id: int) -> None:
         method = ZoningMethod.objects.get(pk=method_id)
         summary = zones_compute(method=method, progress=progress)
         text = ", ".join(f"{key}: {value}" for key, value in summary.as_dict().items())
-        url = f"{reverse('analysis:overview')}?municipality={method.municipality_id}&method={method.pk}"
+        url = f"{reverse('monitoring:overview')}?municipality={method.municipality_id}&method={method.pk}"
         job_set_result(job_id=job_id, result=summary.as_dict(), message=text, url=url)
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roadmaps.models import Assignment, Evidence, EvidenceKind, ReviewDecision, Roadmap
+from roadmaps.table import measure_number
 from schools.models import Membership
 
 TRANSLIT = dict(
@@ -146,7 +147,7 @@ def _people(assignment: Assignment):
 def _evidence(assignment: Assignment, kind: EvidenceKind, worker, number: int) -> Evidence:
     when = assignment.due_date or timezone.localdate()
     day = when - datetime.timedelta(days=3)
-    title = f"{kind.title.split(' (')[0]} по мероприятию {assignment.measure.table_number}".strip()
+    title = f"{kind.title.split(' (')[0]} по мероприятию {measure_number(assignment.measure)}".strip()
     pdf = tiny_pdf(
         [
             assignment.organization.short_name,
@@ -236,5 +237,5 @@ def load_demo_execution() -> dict[str, int]:
             )
         counts[plan] += 1
     # Occurrences left untouched past their due dates are overdue by the calendar alone
-    # (execution_state): nothing is stored for them.
+    # (execution.state): nothing is stored for them.
     return counts

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, writes
-from roadmaps.execution_state import State, counted, with_state
+from roadmaps.execution.state import State, counted, with_state
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
+from roadmaps.table import measure_number
 from roadmaps.uploads import validate_upload
 from schools.access import access_for
 from schools.models import Membership, Organization
@@ -289,7 +290,7 @@ def _measure_label(assignment: Assignment) -> str:
     measure = assignment.measure
     text = " ".join(measure.description.split())
     text = text if len(text) <= 120 else text[:117] + "…"
-    return f"{measure.table_number} {text}".strip()
+    return f"{measure_number(measure)} {text}".strip()
 
 
 def workers_of(organization: Organization):
@@ -361,7 +362,7 @@ def notify_assigned(*, assignments: list[Assignment]) -> int:
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
     """The daily job: create assigned / due-soon / overdue notifications (each once per person,
     occurrence and due date), then mail every person one digest of what they have not been
-    mailed yet. «Срок скоро» and «просрочено» are the occurrence's state (execution_state);
+    mailed yet. «Срок скоро» and «просрочено» are the occurrence's state (execution.state);
     nothing is stored on the occurrence. Running it twice sends nothing new."""
     today = today or timezone.localdate()
     counted_rows = with_state(counted(Assignment.objects.all()), today).select_related(

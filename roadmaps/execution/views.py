@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from roadmaps import selectors_execution as selectors
-from roadmaps import services_execution as services
-from roadmaps.forms_execution import AssignmentFilterForm, DecisionForm, EvidenceForm, ReopenForm, ReturnForm
+from roadmaps.execution import selectors as selectors
+from roadmaps.execution import services as services
+from roadmaps.execution.forms import AssignmentFilterForm, DecisionForm, EvidenceForm, ReopenForm, ReturnForm
 from roadmaps.models import Notification, Roadmap
 from roadmaps.table import number_measures
 from roadmaps.uploads import KIND_BY_CONTENT_TYPE, clean_original_name, name_for_kind
@@ -102,6 +102,7 @@ def my_calendar(request):
 
 def _detail_context(request, assignment, **forms):
     user = request.user
+    number_measures([assignment.measure])
     return {
         "a": assignment,
         "checklist": selectors.evidence_checklist(assignment),

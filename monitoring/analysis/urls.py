@@ -1,8 +1,8 @@
 from django.urls import path
 
-from monitoring import views_analysis as views
+from monitoring.analysis import views as views
 
-app_name = "analysis"
+app_name = "monitoring"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("card/<int:pk>/", views.organization_card, name="organization"),

@@ -4,8 +4,8 @@ from django import forms
 
 from config.lib.numbers import field_range
 from config.lib.untrusted.forms import UntrustedFileField
+from monitoring.analysis.services import COLLECTION_LIMITS
 from monitoring.models import Campaign, Colour, IndicatorDefinition, ReportedValue, ZoningMethod
-from monitoring.services_analysis import COLLECTION_LIMITS
 from roadmaps.models import Roadmap, Section
 from schools.models import Organization
 

@@ -1,0 +1,1 @@
+"""Analysis of results (анализ): indicators, zoning methods, campaigns, the overview."""

@@ -1,0 +1,1 @@
+"""Execution of approved roadmaps (исполнение): assignments, evidence, review, reminders."""
