@@ -17,9 +17,8 @@ from django.utils.http import urlencode
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
 from roadmaps.execution_state import STATE_LABELS, STATE_ORDER, State, counted, for_roadmap, state_q, with_state
 from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
-from roadmaps.services_execution import AUTHORITY_KINDS
 from roadmaps.table import number_measures, section_labels
-from schools.access import access_for
+from schools.access import AUTHORITY_KINDS, access_for
 from schools.models import Municipality, Organization
 
 OVERDUE_SHOWN = (
