@@ -125,3 +125,27 @@ def test_job_for_user_treats_an_admin_membership_like_a_superuser(regional_org, 
     assert list(Job.objects.for_user(stranger)) == []
     assert list(Job.objects.for_user(methodist)) == [job]
 
+
+def scoped_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if hasattr(m._default_manager.get_queryset(), "for_user")]
+
+
+def test_every_for_user_is_the_one_scoped_queryset():
+    from schools.access import ScopedQuerySet
+
+    models = scoped_models()
+    assert len(models) >= 15
+    for model in models:
+        queryset_class = type(model._default_manager.get_queryset())
+        assert issubclass(queryset_class, ScopedQuerySet), model
+        assert queryset_class.for_user is ScopedQuerySet.for_user, f"{model.__name__} writes its own for_user"
+
+
+@pytest.mark.django_db
+def test_nobody_signed_out_sees_any_scoped_row():
+    from django.contrib.auth.models import AnonymousUser
+
+    for model in scoped_models():
+        assert model._default_manager.for_user(AnonymousUser()).query.is_empty(), model
