@@ -1,31 +1,26 @@
 """Reads of the monitoring app, always scoped through `for_user`."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from monitoring.models import ResultImport, SchoolStat
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Municipality
 
-
-def importer_access(user):
-    """Methodists and officials import for their municipalities, administrators anywhere.
-    Directors and viewers may not (403)."""
-    access = access_for(user)
-    if not (access.is_admin or access.is_staff_of_authority):
-        raise PermissionDenied("Загружать результаты могут методисты и руководители управления образования")
-    return access
+IMPORT_REFUSED = "Загружать результаты могут методисты и руководители управления образования"
 
 
 def import_municipalities(user):
-    access = importer_access(user)
+    """Methodists and officials import for their municipalities, administrators anywhere.
+    Directors and viewers may not (403)."""
+    access = access_for(user)
+    enforce(access.works_for_authority, IMPORT_REFUSED)
     if access.is_admin:
         return Municipality.objects.all()
     return Municipality.objects.filter(pk__in=access.municipality_ids)
 
 
 def result_imports_for(user):
-    importer_access(user)
+    enforce(access_for(user).works_for_authority, IMPORT_REFUSED)
     return ResultImport.objects.for_user(user).select_related("municipality", "created_by", "job")
 
 

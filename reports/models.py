@@ -5,18 +5,17 @@ from django.db import models
 from django.db.models import Q
 
 from roadmaps.models import Order, Roadmap
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 
 
-class ReportFileQuerySet(models.QuerySet):
-    def for_user(self, user):
+class ReportFileQuerySet(ScopedQuerySet):
+    everything_for_those_who_see_everything = False  # only files of a roadmap or an order
+
+    def scope(self, access, user):
         """A file is visible to whoever may read the roadmap or the order it was made from; an
         execution report only to the person who made it and the municipality's staff, because it
         was cut to what its author sees (a director's report holds their school only, a methodist's
         every school, which another school's director may not see)."""
-        if not user.is_authenticated:
-            return self.none()
-        access = access_for(user)
         readable = self.filter(
             Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user))
         )

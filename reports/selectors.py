@@ -156,11 +156,12 @@ class ExecutionReport:
     totals: dict
 
 
-def execution_report(roadmap: Roadmap, *, date_from: date, date_to: date, as_of: date, user=None) -> ExecutionReport:
+def execution_report(roadmap: Roadmap, *, date_from: date, date_to: date, as_of: date, user) -> ExecutionReport:
     """Every measure with its occurrences due within [date_from, date_to] (or undated), per
     organisation, each in its state on `as_of` (roadmaps.execution.state: the dashboards' rule). The report
-    is about one roadmap and counts its occurrences whatever the roadmap's status."""
-    assignments = Assignment.objects.all() if user is None else Assignment.objects.for_user(user)
+    is about one roadmap and counts its occurrences whatever the roadmap's status, as far as `user`
+    sees them."""
+    assignments = Assignment.objects.for_user(user)
     assignments = (
         for_roadmap(assignments, roadmap.pk)
         .exclude(due_date__lt=date_from)

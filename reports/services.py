@@ -24,7 +24,7 @@ from roadmaps.document import roadmap_document
 from roadmaps.models import Assignment, Evidence, Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
 from roadmaps.services import RoadmapStateError
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Organization
 
 
@@ -58,9 +58,7 @@ def report_file_save(
     return report
 
 
-def _check_can_edit(user, organization: Organization) -> None:
-    if not access_for(user).can_edit_municipality(organization.municipality_id):
-        raise PermissionDenied("Изменять может только методист или руководитель органа управления образованием")
+EDIT_REFUSED = "Изменять может только методист или руководитель органа управления образованием"
 
 
 @dataclass
@@ -106,7 +104,7 @@ def roadmap_import_xlsx(
             raise RoadmapStateError("Загрузить из Excel можно только в черновик дорожной карты")
     if owner is None:
         raise ValueError("owner or roadmap is required")
-    _check_can_edit(by, owner)
+    enforce(access_for(by).can_edit_municipality(owner.municipality_id), EDIT_REFUSED)
     parsed = parse_roadmap_workbook(data, owner=owner)
     sha256 = hashlib.sha256(data).hexdigest()
     same = _same_file_already_imported(sha256, owner=owner, roadmap=roadmap)
@@ -132,7 +130,7 @@ def roadmap_import_xlsx(
 
 def roadmap_import_check(*, data: bytes, by, owner: Organization) -> ParsedRoadmap:
     """The dry run: check the workbook and say what it holds, writing nothing."""
-    _check_can_edit(by, owner)
+    enforce(access_for(by).can_edit_municipality(owner.municipality_id), EDIT_REFUSED)
     return parse_roadmap_workbook(data, owner=owner)
 
 
@@ -172,7 +170,7 @@ def order_save(
 ) -> Order:
     """Create or replace an order (приказ): its fields, the roadmaps it approves (appendices
     numbered in the given order), free items and the persons named in it."""
-    _check_can_edit(by, organization)
+    enforce(access_for(by).can_edit_municipality(organization.municipality_id), EDIT_REFUSED)
     _check_roadmaps(organization, list(roadmaps))
     if order is None:
         order = Order(created_by=by)

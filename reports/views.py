@@ -24,7 +24,7 @@ from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import RoadmapStateError, order_sign
 from roadmaps.xlsx import RoadmapImportError
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Organization
 
 PDF = "application/pdf"
@@ -57,19 +57,18 @@ def _document_response(request, outcome: ReportFile | Job):
     return redirect("reports:file", pk=outcome.pk)
 
 
-def _can_edit_roadmap(user, roadmap: Roadmap) -> bool:
-    return access_for(user).can_edit_municipality(roadmap.owner.municipality_id)
-
-
 def _default_period(roadmap: Roadmap) -> dict:
     return {"date_from": roadmap.period_start, "date_to": roadmap.period_end, "format": "pdf"}
+
+
+IMPORT_REFUSED = "Загружать дорожные карты может методист или руководитель УО"
 
 
 @login_required
 def index(request):
     roadmaps = Roadmap.objects.for_user(request.user).select_related("owner").order_by("-period_start", "code", "title")
     access = access_for(request.user)
-    context = {"roadmaps": roadmaps, "can_import": access.is_admin or access.is_staff_of_authority}
+    context = {"roadmaps": roadmaps, "can_import": access.works_for_authority}
     return render(request, "reports/index.html", context)
 
 
@@ -78,7 +77,7 @@ def roadmap_print(request, pk: int, *, import_form=None, problems=None, executio
     roadmap = roadmap_for_user_or_404(request.user, pk)
     context = {
         "roadmap": roadmap,
-        "can_edit": _can_edit_roadmap(request.user, roadmap),
+        "can_edit": access_for(request.user).can_change(roadmap),
         "import_form": import_form or RoadmapImportForm(),
         "problems": problems or [],
         "execution_form": execution_form or ExecutionReportForm(initial=_default_period(roadmap)),
@@ -125,8 +124,10 @@ def roadmap_import(request, pk: int):
     """Into this roadmap when it is a draft (its contents are replaced), else into a new draft.
     The upload is checked and previewed first; nothing is written until the person confirms."""
     roadmap = roadmap_for_user_or_404(request.user, pk)
-    if not _can_edit_roadmap(request.user, roadmap):
-        raise PermissionDenied("Загружать дорожные карты может методист или руководитель УО муниципалитета")
+    enforce(
+        access_for(request.user).can_change(roadmap),
+        "Загружать дорожные карты может методист или руководитель УО муниципалитета",
+    )
     form = RoadmapImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return roadmap_print(request, pk, import_form=form, status=400)
@@ -141,9 +142,7 @@ def roadmap_import(request, pk: int):
 
 @login_required
 def roadmap_import_new(request):
-    access = access_for(request.user)
-    if not (access.is_admin or access.is_staff_of_authority):
-        raise PermissionDenied("Загружать дорожные карты может методист или руководитель УО")
+    enforce(access_for(request.user).works_for_authority, IMPORT_REFUSED)
     form = RoadmapImportNewForm(request.POST or None, request.FILES or None, user=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -162,9 +161,7 @@ def roadmap_import_new(request):
 @login_required
 @require_POST
 def roadmap_import_confirm(request):
-    access = access_for(request.user)
-    if not (access.is_admin or access.is_staff_of_authority):
-        raise PermissionDenied("Загружать дорожные карты может методист или руководитель УО")
+    enforce(access_for(request.user).works_for_authority, IMPORT_REFUSED)
     staged = request.session.get(IMPORT_SESSION_KEY, {})
     entry = staged.pop(request.POST.get("token", ""), None)
     request.session[IMPORT_SESSION_KEY] = staged
@@ -223,10 +220,7 @@ def file_download(request, pk: int):
 # ------------------------------------------------------------------------------------------------
 
 
-def _require_staff(user) -> None:
-    access = access_for(user)
-    if not (access.is_admin or access.is_staff_of_authority):
-        raise PermissionDenied("Приказы готовят методисты и руководители органа управления образованием")
+ORDERS_REFUSED = "Приказы готовят методисты и руководители органа управления образованием"
 
 
 @login_required
@@ -237,14 +231,13 @@ def order_list(request):
         .annotate(appendix_count=Count("approved"))
         .order_by("-date", "-pk")
     )
-    access = access_for(request.user)
-    can_create = access.is_admin or access.is_staff_of_authority
+    can_create = access_for(request.user).works_for_authority
     return render(request, "reports/order_list.html", {"orders": orders, "can_create": can_create})
 
 
 @login_required
 def order_create(request):
-    _require_staff(request.user)
+    enforce(access_for(request.user).works_for_authority, ORDERS_REFUSED)
     form = OrderForm(request.POST or None, user=request.user, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         order = order_save(by=request.user, **form.service_kwargs())
@@ -314,8 +307,9 @@ def zoning_pdf(request, pk: int):
     """Zoning report of a method: for the authority's staff and viewers (it lists every school)."""
     from monitoring.models import ZoningMethod
 
-    access = access_for(request.user)
-    if not (access.is_staff_of_authority or access.sees_everything):
-        raise PermissionDenied("Отчёт о зонировании доступен сотрудникам органа управления образованием")
+    enforce(
+        access_for(request.user).follows_execution,
+        "Отчёт о зонировании доступен сотрудникам органа управления образованием",
+    )
     method = get_object_or_404(ZoningMethod.objects.for_user(request.user).select_related("municipality"), pk=pk)
     return _download(render_zoning_pdf(method, user=request.user), f"zoning-{method.pk}.pdf", PDF)

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser as User
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -41,7 +40,7 @@ from roadmaps.models import (
     Track,
 )
 from roadmaps.table import measure_numbers
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Organization
 
 
@@ -111,9 +110,11 @@ def _municipality_id(roadmap: Roadmap) -> int | None:
     return roadmap.owner.municipality_id
 
 
-def _require_editor(roadmap: Roadmap, by: User) -> None:
-    if not access_for(by).can_edit_municipality(_municipality_id(roadmap)):
-        raise PermissionDenied("Изменять дорожные карты муниципалитета могут только его методисты и специалисты УО")
+EDIT_REFUSED = (
+    "Изменять дорожные карты муниципалитета могут только его методисты и специалисты УО, и только черновик: "
+    "изменения утверждённой карты вносятся новой версией"
+)
+APPROVE_REFUSED = "Утверждать дорожные карты может только руководитель (специалист) органа управления"
 
 
 def _require_draft(roadmap: Roadmap) -> None:
@@ -128,7 +129,7 @@ def _editable(roadmap: Roadmap, by: User) -> None:
     # The caller's instance may be stale (another request approved it meanwhile): ask the database.
     roadmap.status = Roadmap.objects.filter(pk=roadmap.pk).values_list("status", flat=True).get()
     _require_draft(roadmap)
-    _require_editor(roadmap, by)
+    enforce(access_for(by).can_change(roadmap), EDIT_REFUSED)
 
 
 def _check_period(period_start: date, period_end: date) -> None:
@@ -149,8 +150,10 @@ def _check_period(period_start: date, period_end: date) -> None:
 def roadmap_create(
     *, owner: Organization, by: User, title: str, period_start: date, period_end: date, **fields
 ) -> Roadmap:
-    if not access_for(by).can_edit_municipality(owner.municipality_id):
-        raise PermissionDenied("Создавать дорожные карты могут методисты и специалисты УО своего муниципалитета")
+    enforce(
+        access_for(by).can_edit_municipality(owner.municipality_id),
+        "Создавать дорожные карты могут методисты и специалисты УО своего муниципалитета",
+    )
     if not title.strip():
         raise RoadmapStateError("Укажите наименование дорожной карты")
     _check_period(period_start, period_end)
@@ -757,7 +760,7 @@ def measure_assign(*, measure: Measure, organizations: Iterable[Organization], b
     start of execution, it adds rows and never changes the approved text); refused otherwise."""
     measure = Measure.objects.select_related("section__roadmap__owner").get(pk=measure.pk)
     roadmap = measure.section.roadmap
-    _require_editor(roadmap, by)
+    enforce(access_for(by).can_change(roadmap), EDIT_REFUSED)
     if roadmap.status not in (Roadmap.Status.DRAFT, Roadmap.Status.APPROVED):
         raise RoadmapStateError(
             f"Дорожная карта в состоянии «{roadmap.get_status_display()}»: назначать мероприятия нельзя"
@@ -788,7 +791,7 @@ def measure_unassign(*, measure: Measure, organization: Organization, by: User) 
 @writes(ROADMAPS, EXECUTION)
 def roadmap_submit(*, roadmap: Roadmap, by: User) -> Roadmap:
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
-    _require_editor(roadmap, by)
+    enforce(access_for(by).can_change(roadmap), EDIT_REFUSED)
     if roadmap.status != Roadmap.Status.DRAFT:
         raise RoadmapStateError(
             f"Отправить на утверждение можно только черновик; эта карта — «{roadmap.get_status_display()}»"
@@ -803,11 +806,6 @@ def roadmap_submit(*, roadmap: Roadmap, by: User) -> Roadmap:
 
 
 ORDER_TITLE = "Об утверждении плана мероприятий («дорожной карты»)"
-
-
-def _require_approver(roadmap: Roadmap, by: User) -> None:
-    if not access_for(by).can_approve_in(_municipality_id(roadmap)):
-        raise PermissionDenied("Утверждать дорожные карты может только руководитель (специалист) органа управления")
 
 
 def _require_on_approval(roadmap: Roadmap) -> None:
@@ -836,7 +834,7 @@ def roadmap_approve(
     The signatory defaults to the draft order's, then to the roadmap's «УТВЕРЖДАЮ» approver (the same
     official, by design)."""
     roadmap = Roadmap.objects.select_related("owner").get(pk=roadmap.pk)
-    _require_approver(roadmap, by)
+    enforce(access_for(by).can_approve(roadmap), APPROVE_REFUSED)
     _require_on_approval(roadmap)
     if not (order_number or "").strip():
         raise RoadmapStateError("Укажите номер приказа об утверждении")
@@ -876,8 +874,10 @@ def order_sign(*, order: Order, by: User) -> Order:
     amends archived. Refused whole when any of them is not on approval."""
     order = Order.objects.select_for_update().select_related("organization").get(pk=order.pk)
     access = access_for(by)
-    if not access.can_edit_municipality(order.organization.municipality_id):
-        raise PermissionDenied("Изменять приказ может методист или руководитель УО его муниципалитета")
+    enforce(
+        access.can_edit_municipality(order.organization.municipality_id),
+        "Изменять приказ может методист или руководитель УО его муниципалитета",
+    )
     if order.status == Order.Status.SIGNED:
         raise RoadmapStateError(f"{order} уже отмечен подписанным")
     if not order.number.strip():
@@ -885,7 +885,7 @@ def order_sign(*, order: Order, by: User) -> Order:
     links = list(OrderRoadmap.objects.filter(order=order).select_related("roadmap__owner").order_by("appendix_number"))
     roadmaps = [Roadmap.objects.select_for_update().select_related("owner").get(pk=link.roadmap_id) for link in links]
     for roadmap in roadmaps:
-        _require_approver(roadmap, by)
+        enforce(access.can_approve(roadmap), APPROVE_REFUSED)
         _require_on_approval(roadmap)
     now = timezone.now()
     order.status, order.signed_by, order.signed_at = Order.Status.SIGNED, by, now
@@ -912,8 +912,10 @@ def order_sign(*, order: Order, by: User) -> Order:
 @writes(ROADMAPS, EXECUTION)
 def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
-    if not access_for(by).can_approve_in(_municipality_id(roadmap)):
-        raise PermissionDenied("Вернуть дорожную карту на доработку может только руководитель органа управления")
+    enforce(
+        access_for(by).can_approve(roadmap),
+        "Вернуть дорожную карту на доработку может только руководитель органа управления",
+    )
     if roadmap.status != Roadmap.Status.ON_APPROVAL:
         raise RoadmapStateError(
             f"Вернуть на доработку можно только карту на утверждении; эта карта — «{roadmap.get_status_display()}»"
@@ -1013,7 +1015,7 @@ HEADER_COPY_FIELDS = [
 def roadmap_amend(*, roadmap: Roadmap, by: User) -> Roadmap:
     """A new draft version copied from the approved roadmap; approving it archives the old one."""
     roadmap = Roadmap.objects.select_for_update().select_related("owner").get(pk=roadmap.pk)
-    _require_editor(roadmap, by)
+    enforce(access_for(by).can_change(roadmap), EDIT_REFUSED)
     if roadmap.status != Roadmap.Status.APPROVED:
         raise RoadmapStateError(
             f"Изменения вносятся только в утверждённую дорожную карту; эта карта — «{roadmap.get_status_display()}»"
@@ -1061,7 +1063,7 @@ def roadmap_copy_to_period(
     """A new draft for another period: texts kept exactly, deadlines re-parsed against the new
     period, and every text with a year outside the new period flagged for review (never changed)."""
     roadmap = Roadmap.objects.select_related("owner").get(pk=roadmap.pk)
-    _require_editor(roadmap, by)
+    enforce(access_for(by).can_change(roadmap), EDIT_REFUSED)
     _check_period(period_start, period_end)
     copy = Roadmap(
         **{name: getattr(roadmap, name) for name in HEADER_COPY_FIELDS},

@@ -39,7 +39,7 @@ from roadmaps.models import (
 )
 from roadmaps.selectors import roadmap_diff, roadmap_get, roadmap_history, roadmap_versions
 from roadmaps.table import deadline_summary, roadmap_table, table_row
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Organization
 
 
@@ -65,17 +65,6 @@ def catalogue(request):
 # ---------------------------------------------------------------------------------------------
 # Helpers: who may do what with a roadmap
 # ---------------------------------------------------------------------------------------------
-
-
-def can_edit(user, roadmap: Roadmap) -> bool:
-    return roadmap.is_editable and access_for(user).can_edit_municipality(roadmap.owner.municipality_id)
-
-
-def require_edit(user, roadmap: Roadmap) -> None:
-    """403 unless the person edits this municipality's roadmaps and the roadmap is a draft:
-    an approved or archived roadmap is read-only for everyone."""
-    if not can_edit(user, roadmap):
-        raise PermissionDenied
 
 
 def owners_for(user):
@@ -118,17 +107,14 @@ def service_errors(view):
 
 
 def _section_for(user, pk) -> Section:
-    section = get_object_or_404(Section.objects.select_related("roadmap__owner", "direction", "function_type"), pk=pk)
-    roadmap_get(user=user, pk=section.roadmap_id)  # 404 when the roadmap is invisible
-    return section
+    """A section of a roadmap the person sees; 404 otherwise (looked up within the scope)."""
+    visible = Section.objects.filter(roadmap__in=Roadmap.objects.for_user(user))
+    return get_object_or_404(visible.select_related("roadmap__owner", "direction", "function_type"), pk=pk)
 
 
 def _measure_for(user, pk) -> Measure:
-    measure = get_object_or_404(
-        Measure.objects.select_related("section__roadmap__owner", "section__direction", "stage"), pk=pk
-    )
-    roadmap_get(user=user, pk=measure.section.roadmap_id)
-    return measure
+    visible = Measure.objects.filter(section__roadmap__in=Roadmap.objects.for_user(user))
+    return get_object_or_404(visible.select_related("section__roadmap__owner", "section__direction", "stage"), pk=pk)
 
 
 def _table_response(request, roadmap):
@@ -139,7 +125,7 @@ def _table_context(request, roadmap):
     return {
         "roadmap": roadmap,
         "blocks": roadmap_table(roadmap),
-        "editable": can_edit(request.user, roadmap),
+        "editable": access_for(request.user).can_edit(roadmap),
         "measure_urls": measure_urls(),
     }
 
@@ -165,7 +151,7 @@ def roadmap_list(request):
         "filter": filterset,
         "page": page,
         "total": page.paginator.count,
-        "can_create": access.is_admin or access.is_staff_of_authority,
+        "can_create": access.works_for_authority,
     }
     template = "roadmaps/partials/roadmap_rows.html" if request.htmx else "roadmaps/roadmap_list.html"
     return render(request, template, context)
@@ -191,7 +177,7 @@ def roadmap_create(request):
 @service_errors
 def roadmap_update(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     form = RoadmapForm(request.POST or None, instance=roadmap, owners=owners_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -208,7 +194,7 @@ def roadmap_update(request, pk: int):
 @service_errors
 def roadmap_delete(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     services.roadmap_delete(roadmap=roadmap, by=request.user)
     messages.success(request, "Черновик дорожной карты удалён")
     return redirect("roadmaps:list")
@@ -243,14 +229,13 @@ def _read_only_table(roadmap: Roadmap, *, can_assign: bool) -> str:
 def roadmap_detail(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
     access = access_for(request.user)
-    municipality_id = roadmap.owner.municipality_id
-    editable = can_edit(request.user, roadmap)
-    is_editor = access.can_edit_municipality(municipality_id)
+    editable = access.can_edit(roadmap)
+    is_editor = access.can_change(roadmap)
     can_assign = is_editor and roadmap.status in (Roadmap.Status.DRAFT, Roadmap.Status.APPROVED)
     # The editor's table carries their CSRF token: rendered by the page itself, never cached. The
     # «dates not recognised» warning is for editors only.
     blocks = roadmap_table(roadmap) if editable else ()
-    can_decide = access.can_approve_in(municipality_id) and roadmap.status == Roadmap.Status.ON_APPROVAL
+    can_decide = access.can_approve(roadmap) and roadmap.status == Roadmap.Status.ON_APPROVAL
     # approving signs the draft order that already includes the roadmap, if there is one
     draft_order = (
         roadmap.orders.filter(status=Order.Status.DRAFT).order_by("-date", "-pk").first() if can_decide else None
@@ -322,7 +307,7 @@ def roadmap_versions_view(request, pk: int):
 @service_errors
 def roadmap_submit(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_edit_municipality(roadmap.owner.municipality_id):
+    if not access_for(request.user).can_change(roadmap):
         raise PermissionDenied
     if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
         raise PermissionDenied
@@ -336,8 +321,7 @@ def roadmap_submit(request, pk: int):
 @service_errors
 def roadmap_approve(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_approve_in(roadmap.owner.municipality_id):
-        raise PermissionDenied
+    enforce(access_for(request.user).can_approve(roadmap), services.APPROVE_REFUSED)
     if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
         raise PermissionDenied
     form = ApproveForm(request.POST)
@@ -356,8 +340,7 @@ def roadmap_approve(request, pk: int):
 @service_errors
 def roadmap_return(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_approve_in(roadmap.owner.municipality_id):
-        raise PermissionDenied
+    enforce(access_for(request.user).can_approve(roadmap), services.APPROVE_REFUSED)
     if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
         raise PermissionDenied
     services.roadmap_return(roadmap=roadmap, by=request.user, comment=request.POST.get("comment", ""))
@@ -370,7 +353,7 @@ def roadmap_return(request, pk: int):
 @service_errors
 def roadmap_amend(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_edit_municipality(roadmap.owner.municipality_id):
+    if not access_for(request.user).can_change(roadmap):
         raise PermissionDenied
     amendment = services.roadmap_amend(roadmap=roadmap, by=request.user)
     messages.success(request, f"Создан проект изменений — версия {amendment.version}")
@@ -382,7 +365,7 @@ def roadmap_amend(request, pk: int):
 @service_errors
 def roadmap_copy(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_edit_municipality(roadmap.owner.municipality_id):
+    if not access_for(request.user).can_change(roadmap):
         raise PermissionDenied
     form = CopyForm(request.POST)
     if not form.is_valid():
@@ -403,7 +386,7 @@ def roadmap_copy(request, pk: int):
 @service_errors
 def roadmap_clear_flags(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     services.roadmap_clear_flags(roadmap=roadmap, by=request.user)
     messages.success(request, "Отметки о проверке текстов сняты")
     return redirect("roadmaps:detail", pk=pk)
@@ -419,7 +402,7 @@ def roadmap_clear_flags(request, pk: int):
 @service_errors
 def section_add(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     form = SectionForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
@@ -445,7 +428,7 @@ def section_add(request, pk: int):
 @service_errors
 def section_delete(request, section_pk: int):
     section = _section_for(request.user, section_pk)
-    require_edit(request.user, section.roadmap)
+    enforce(access_for(request.user).can_edit(section.roadmap), services.EDIT_REFUSED)
     services.section_delete(section=section, by=request.user)
     messages.success(request, "Раздел удалён")
     return redirect("roadmaps:detail", pk=section.roadmap_id)
@@ -456,7 +439,7 @@ def section_delete(request, section_pk: int):
 @service_errors
 def section_move(request, section_pk: int):
     section = _section_for(request.user, section_pk)
-    require_edit(request.user, section.roadmap)
+    enforce(access_for(request.user).can_edit(section.roadmap), services.EDIT_REFUSED)
     delta = -1 if request.POST.get("direction") == "up" else 1
     services.section_move(section=section, by=request.user, delta=delta)
     if request.htmx:
@@ -469,7 +452,7 @@ def section_move(request, section_pk: int):
 @service_errors
 def sections_reorder(request, pk: int):
     roadmap = roadmap_get(user=request.user, pk=pk)
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     ids = _ids(request.POST.get("order", ""))
     services.sections_reorder(roadmap=roadmap, by=request.user, section_ids=ids)
     return _table_response(request, roadmap)
@@ -487,7 +470,7 @@ def _ids(raw: str) -> list[int]:
 @service_errors
 def section_generate(request, section_pk: int):
     section = _section_for(request.user, section_pk)
-    require_edit(request.user, section.roadmap)
+    enforce(access_for(request.user).can_edit(section.roadmap), services.EDIT_REFUSED)
     confirm = request.POST.get("confirm") == "1"
     created = services.section_generate_steps(section=section, by=request.user, confirm_existing=confirm)
     messages.success(request, f"Добавлено стандартных шагов: {len(created)}. Отредактируйте их под муниципалитет.")
@@ -516,7 +499,7 @@ def deadline_preview(request, pk: int):
 def section_edit(request, section_pk: int):
     section = _section_for(request.user, section_pk)
     roadmap = section.roadmap
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     initial = {
         "kind": section.kind,
         "direction": section.direction_id,
@@ -562,7 +545,7 @@ def _form_response(request, measure, form, *, section=None, error=""):
 def measure_add(request, section_pk: int):
     section = _section_for(request.user, section_pk)
     roadmap = section.roadmap
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     form = MeasureForm(request.POST or None, organizations=_organizations(roadmap), roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -582,7 +565,7 @@ def measure_add(request, section_pk: int):
 def measure_edit(request, measure_pk: int):
     measure = _measure_for(request.user, measure_pk)
     roadmap = measure.section.roadmap
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     organizations = _organizations(roadmap)
     if request.method != "POST":
         form = MeasureForm(initial=MeasureForm.initial_for(measure), organizations=organizations, roadmap=roadmap)
@@ -630,7 +613,7 @@ def measure_row_view(request, measure_pk: int):
         "roadmaps/partials/measure_row.html",
         {
             "row": table_row(measure),
-            "editable": can_edit(request.user, measure.section.roadmap),
+            "editable": access_for(request.user).can_edit(measure.section.roadmap),
             "measure_urls": measure_urls(),
         },
     )
@@ -642,7 +625,7 @@ def measure_row_view(request, measure_pk: int):
 def measure_delete(request, measure_pk: int):
     measure = _measure_for(request.user, measure_pk)
     roadmap = measure.section.roadmap
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     services.measure_delete(measure=measure, by=request.user)
     if request.htmx:
         return _table_response(request, roadmap)
@@ -656,7 +639,7 @@ def measure_delete(request, measure_pk: int):
 def measure_move(request, measure_pk: int):
     measure = _measure_for(request.user, measure_pk)
     roadmap = measure.section.roadmap
-    require_edit(request.user, roadmap)
+    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
     services.measure_move(measure=measure, by=request.user, delta=-1 if request.POST.get("direction") == "up" else 1)
     if request.htmx:
         return _table_response(request, roadmap)
@@ -668,7 +651,7 @@ def measure_move(request, measure_pk: int):
 @service_errors
 def measures_reorder(request, section_pk: int):
     section = _section_for(request.user, section_pk)
-    require_edit(request.user, section.roadmap)
+    enforce(access_for(request.user).can_edit(section.roadmap), services.EDIT_REFUSED)
     services.measures_reorder(section=section, by=request.user, measure_ids=_ids(request.POST.get("order", "")))
     return _table_response(request, section.roadmap)
 
@@ -679,7 +662,7 @@ def measure_assign(request, measure_pk: int):
     measure = _measure_for(request.user, measure_pk)
     roadmap = measure.section.roadmap
     access = access_for(request.user)
-    if not access.can_edit_municipality(roadmap.owner.municipality_id) or roadmap.status not in (
+    if not access.can_change(roadmap) or roadmap.status not in (
         Roadmap.Status.DRAFT,
         Roadmap.Status.APPROVED,
     ):

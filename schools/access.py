@@ -3,9 +3,14 @@ which reads the person's memberships once per request from here."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 
 ADMIN, OFFICIAL, METHODIST, DIRECTOR, VIEWER = "admin", "official", "methodist", "director", "viewer"
+# The authority's own organisations (Organization.Kind.AUTHORITY, METHODICAL): their occurrences are
+# worked on by the municipality's staff.
+AUTHORITY_KINDS = ("authority", "methodical")
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,69 @@ class Access:
             tuple(sorted(self.director_municipality_ids)),
         )
 
-    def can_edit_municipality(self, municipality_id: int) -> bool:
+    # --- capabilities: every write permission is named here once; views, services and templates
+    # (`access` is in every template's context) ask these and nothing else.
+
+    @property
+    def works_for_authority(self) -> bool:
+        """Administrators and the staff (methodists, officials) of some municipality's authority: they
+        create roadmaps, prepare orders, import results and review execution."""
+        return self.is_admin or self.is_staff_of_authority
+
+    @property
+    def directs_only(self) -> bool:
+        """A director and nothing more: their pages show their own organisation."""
+        return self.is_director and not self.is_staff_of_authority and not self.sees_everything
+
+    @property
+    def follows_execution(self) -> bool:
+        """Sees the execution dashboards and the analysis tabs: staff, viewers and administrators."""
+        return self.is_staff_of_authority or self.sees_everything
+
+    def can_edit_municipality(self, municipality_id: int | None) -> bool:
         """Methodists and officials edit their municipality's drafts; administrators anything."""
         return self.is_admin or municipality_id in self.municipality_ids
 
-    def can_approve_in(self, municipality_id: int) -> bool:
+    def can_approve_in(self, municipality_id: int | None) -> bool:
+        """Officials of the municipality (and administrators) approve its roadmaps and methods."""
         return self.is_admin or municipality_id in self.official_municipality_ids
+
+    def can_manage_monitoring(self, municipality_id: int | None) -> bool:
+        """Zoning methods, rules, targeting and data collection of the municipality."""
+        return self.can_edit_municipality(municipality_id)
+
+    def can_change(self, roadmap) -> bool:
+        """Whether the person is among those who change this roadmap (whatever its state)."""
+        return self.can_edit_municipality(roadmap.owner.municipality_id)
+
+    def can_edit(self, roadmap) -> bool:
+        """Changes this roadmap now: one of its editors, and the roadmap is a draft (an approved or
+        archived roadmap is read-only for everyone; changes go into a new version)."""
+        return roadmap.is_editable and self.can_change(roadmap)
+
+    def can_approve(self, roadmap) -> bool:
+        """Approves or returns this roadmap: an official of its municipality."""
+        return self.can_approve_in(roadmap.owner.municipality_id)
+
+    def can_work_on(self, assignment) -> bool:
+        """Adds evidence, ticks actions, submits: the organisation's director; for the authority's own
+        occurrences, its methodists and officials."""
+        organization = assignment.organization
+        if organization.pk in self.organization_ids:
+            return True
+        return organization.kind in AUTHORITY_KINDS and self.can_edit_municipality(organization.municipality_id)
+
+    def can_review(self, assignment) -> bool:
+        """Accepts, returns, reopens: the municipality's methodists and officials (and administrators),
+        never the director of the organisation whose evidence it is."""
+        organization = assignment.organization
+        if organization.pk in self.organization_ids:
+            return False
+        return self.can_edit_municipality(organization.municipality_id)
+
+    def can_report_for(self, organization, municipality_id: int | None) -> bool:
+        """Submits a campaign's values for an organisation: its director or the municipality's staff."""
+        return organization.pk in self.organization_ids or self.can_manage_monitoring(municipality_id)
 
     def can_read_municipality(self, municipality_id: int) -> bool:
         return (
@@ -72,6 +134,12 @@ class Access:
 
 
 ANONYMOUS = Access()
+
+
+def enforce(allowed: bool, message: str) -> None:
+    """How a service enforces a capability: the refusal names, in Russian, who may do it."""
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 def access_for(user) -> Access:
@@ -105,3 +173,23 @@ def access_for(user) -> Access:
     )
     user._muko_access = access
     return access
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The one `for_user`: nobody signed in sees nothing; administrators and viewers see every row
+    unless the model says otherwise (`everything_for_those_who_see_everything = False`: personal rows
+    such as notifications); everyone else sees what the model's `scope` hook returns."""
+
+    everything_for_those_who_see_everything = True
+
+    def for_user(self, user):
+        access = access_for(user)
+        if not access.is_authenticated:
+            return self.none()
+        if access.sees_everything and self.everything_for_those_who_see_everything:
+            return self
+        return self.scope(access, user)
+
+    def scope(self, access: Access, user):
+        """The rows this person sees (neither an administrator nor a viewer): each model names them."""
+        raise NotImplementedError(f"{type(self).__name__} must say which rows a person sees")

@@ -3,14 +3,11 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from config.lib.fragments import ORGANIZATIONS, versions_bump
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 
 
-class MunicipalityQuerySet(models.QuerySet):
-    def for_user(self, user):
-        access = access_for(user)
-        if access.sees_everything:
-            return self
+class MunicipalityQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         return self.filter(pk__in=access.municipality_ids | access.director_municipality_ids)
 
 
@@ -32,11 +29,8 @@ class Municipality(models.Model):
         return self.name
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        access = access_for(user)
-        if access.sees_everything:
-            return self
+class OrganizationQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         return self.filter(Q(municipality_id__in=access.municipality_ids) | Q(pk__in=access.organization_ids))
 
     def schools(self):

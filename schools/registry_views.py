@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.lib.untrusted.forms import UntrustedFileField
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Municipality
 from schools.registry import RegistryImportError, registry_export, registry_import
 
@@ -26,10 +26,9 @@ UPLOAD_DIR = "registry-uploads"
 
 def _municipalities(user):
     access = access_for(user)
+    enforce(access.works_for_authority, "Реестр организаций ведут методисты и руководители управления образования")
     if access.is_admin:
         return Municipality.objects.all()
-    if not access.is_staff_of_authority:
-        raise PermissionDenied("Реестр организаций ведут методисты и руководители управления образования")
     return Municipality.objects.filter(pk__in=access.municipality_ids)
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from schools.access import ScopedQuerySet
+
 # A job the broker never accepted (it was down) is sent again after this long.
 NEVER_SENT_GRACE = timedelta(minutes=1)
 
@@ -18,13 +20,12 @@ def stranded_cutoffs(now: datetime | None = None) -> tuple[datetime, datetime]:
     return now - NEVER_SENT_GRACE, now - timedelta(minutes=settings.JOBS_RESEND_AFTER_MINUTES)
 
 
-class JobQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(created_by=user)
+class JobQuerySet(ScopedQuerySet):
+    everything_for_those_who_see_everything = False  # a viewer sees their own jobs only
+
+    def scope(self, access, user):
+        """Jobs are personal; administrators (superusers and ADMIN members alike) see every job."""
+        return self if access.is_admin else self.filter(created_by=user)
 
     def stranded(self, now: datetime | None = None):
         never_sent_before, sent_before = stranded_cutoffs(now)

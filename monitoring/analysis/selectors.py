@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.shortcuts import get_object_or_404
 
 from config.lib.xlsx import csv_text, safe_row
-from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
+from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod, ZoningRule
 from roadmaps.execution.selectors import AssignmentFilters, list_url, state_tabs
 from roadmaps.execution.state import STATE_ORDER, with_state
 from roadmaps.models import Assignment, Recommendation, Roadmap, TargetedMeasure
@@ -121,6 +121,12 @@ def methods_for(user, municipality: Municipality):
 
 def method_get(user, pk: int) -> ZoningMethod:
     return get_object_or_404(ZoningMethod.objects.for_user(user).select_related("municipality"), pk=pk)
+
+
+def rule_get(user, pk: int) -> ZoningRule:
+    """A rule of a method the person sees; 404 otherwise (looked up within the scope)."""
+    visible = ZoningRule.objects.filter(method__in=ZoningMethod.objects.for_user(user))
+    return get_object_or_404(visible.select_related("method__municipality"), pk=pk)
 
 
 def current_method(user, municipality, method_id: int | None):

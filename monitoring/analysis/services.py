@@ -26,7 +26,7 @@ from monitoring.models import (
 )
 from monitoring.zoning import RangeError, parse_ranges, ranges_from_example, validate_ranges, zones_compute
 from roadmaps.models import Recommendation
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Municipality, Organization
 
 INDICATORS_YAML = Path(__file__).resolve().parent.parent / "data" / "indicators.yaml"
@@ -143,14 +143,13 @@ def _require_draft(method: ZoningMethod) -> None:
         raise MethodStateError("Методика утверждена и не может быть изменена: создайте новую методику")
 
 
-def _require_editor(method_or_municipality_id: int, by) -> None:
-    if not access_for(by).can_edit_municipality(method_or_municipality_id):
-        raise PermissionDenied("Изменять методики может только методист или руководитель УО муниципалитета")
+EDIT_REFUSED = "Изменять методики может только методист или руководитель УО муниципалитета"
+METHOD_APPROVE_REFUSED = "Утвердить методику может только руководитель УО"
 
 
 @writes(ZONES)
 def method_create(*, municipality: Municipality, by, year: int, title: str, **fields) -> ZoningMethod:
-    _require_editor(municipality.pk, by)
+    enforce(access_for(by).can_manage_monitoring(municipality.pk), EDIT_REFUSED)
     method = ZoningMethod(municipality=municipality, year=year, title=title, created_by=by, **fields)
     method.full_clean()
     method.save()
@@ -159,7 +158,7 @@ def method_create(*, municipality: Municipality, by, year: int, title: str, **fi
 
 @writes(ZONES)
 def method_update(*, method: ZoningMethod, by, **fields) -> ZoningMethod:
-    _require_editor(method.municipality_id, by)
+    enforce(access_for(by).can_manage_monitoring(method.municipality_id), EDIT_REFUSED)
     _require_draft(method)
     for name, value in fields.items():
         setattr(method, name, value)
@@ -174,7 +173,7 @@ def rule_add(
     subject: str = "", grade: int | None = None, weight: float = 1,
 ) -> ZoningRule:  # fmt: skip
     """Add a rule; ranges that leave a gap, overlap, are reversed or leave the scale are refused."""
-    _require_editor(method.municipality_id, by)
+    enforce(access_for(by).can_manage_monitoring(method.municipality_id), EDIT_REFUSED)
     _require_draft(method)
     if ranges is None:
         try:
@@ -196,7 +195,7 @@ def rule_add(
 
 @writes(ZONES)
 def rule_delete(*, rule: ZoningRule, by) -> None:
-    _require_editor(rule.method.municipality_id, by)
+    enforce(access_for(by).can_manage_monitoring(rule.method.municipality_id), EDIT_REFUSED)
     _require_draft(rule.method)
     rule.delete()
 
@@ -204,8 +203,7 @@ def rule_delete(*, rule: ZoningRule, by) -> None:
 @writes(ZONES)
 def method_approve(*, method: ZoningMethod, by, order_number: str, order_date: date) -> ZoningMethod:
     """Approved by an official of the municipality (like a roadmap); then frozen."""
-    if not access_for(by).can_approve_in(method.municipality_id):
-        raise PermissionDenied("Утвердить методику может только руководитель УО")
+    enforce(access_for(by).can_approve_in(method.municipality_id), METHOD_APPROVE_REFUSED)
     _require_draft(method)
     if not order_number.strip():
         raise ValidationError({"order_number": "Укажите номер приказа об утверждении методики"})
@@ -223,16 +221,18 @@ def method_approve(*, method: ZoningMethod, by, order_number: str, order_date: d
 
 
 def method_zones_compute(*, method: ZoningMethod, by=None, progress=None):
-    if by is not None and not access_for(by).can_edit_municipality(method.municipality_id):
-        raise PermissionDenied("Рассчитать зоны может только методист или руководитель УО")
+    if by is not None:
+        enforce(
+            access_for(by).can_manage_monitoring(method.municipality_id),
+            "Рассчитать зоны может только методист или руководитель УО",
+        )
     return zones_compute(method=method, progress=progress)
 
 
 @transaction.atomic
 def indicator_reported_create(*, by, code: str, name: str, **fields) -> IndicatorDefinition:
     """Administrators add reported indicators to the catalogue."""
-    if not access_for(by).is_admin:
-        raise PermissionDenied("Добавлять показатели может только администратор")
+    enforce(access_for(by).is_admin, "Добавлять показатели может только администратор")
     unit = fields.get("unit", "%")
     scale_min, scale_max = _scale(code, unit)
     indicator = IndicatorDefinition(
@@ -249,7 +249,7 @@ def campaign_create(
     *, municipality: Municipality, by, title: str, year: int, period_start: date, period_end: date, deadline: date,
     indicators, organizations,
 ) -> Campaign:  # fmt: skip
-    _require_editor(municipality.pk, by)
+    enforce(access_for(by).can_manage_monitoring(municipality.pk), EDIT_REFUSED)
     indicators, organizations = list(indicators), list(organizations)
     if any(not i.is_reported for i in indicators):
         raise ValidationError({"indicators": "В сбор включаются только собираемые показатели"})
@@ -306,9 +306,10 @@ def _clean_reported(
 @transaction.atomic
 def reported_values_submit(*, campaign: Campaign, organization: Organization, by, values: dict) -> int:
     """values: {indicator: (numerator, denominator, yes_no)} — all validated, then all saved."""
-    access = access_for(by)
-    if not (organization.pk in access.organization_ids or access.can_edit_municipality(campaign.municipality_id)):
-        raise PermissionDenied("Представить данные может руководитель этой организации")
+    enforce(
+        access_for(by).can_report_for(organization, campaign.municipality_id),
+        "Представить данные может руководитель этой организации",
+    )
     if not campaign.organizations.filter(pk=organization.pk).exists():
         raise PermissionDenied("Организация не включена в этот сбор")
     allowed = set(campaign.indicators.values_list("pk", flat=True))
@@ -348,8 +349,10 @@ NO = {"нет", "no", "0", "false"}
 def reported_values_import(*, campaign: Campaign, file, by) -> int:
     """A workbook with the columns «Код ОО, Показатель (код), Числитель, Знаменатель, Значение»;
     any bad row refuses the whole file with its row, column and value named."""
-    if not access_for(by).can_edit_municipality(campaign.municipality_id):
-        raise PermissionDenied("Загружать данные сбора может методист или руководитель УО")
+    enforce(
+        access_for(by).can_manage_monitoring(campaign.municipality_id),
+        "Загружать данные сбора может методист или руководитель УО",
+    )
     try:
         with open_table(file, filename=getattr(file, "name", "") or "файл", limits=COLLECTION_LIMITS) as table:
             rows = list(_first_rows(table, COLLECTION_MAX_ROWS))
@@ -422,7 +425,7 @@ def recommendation_create(
     *, municipality: Municipality, by, organizations, text: str, method: ZoningMethod | None = None,
     zone_colour: str = "", measures=(),
 ) -> Recommendation:  # fmt: skip
-    _require_editor(municipality.pk, by)
+    enforce(access_for(by).can_manage_monitoring(municipality.pk), EDIT_REFUSED)
     organizations = list(organizations)
     if not organizations:
         raise ValidationError("Выберите хотя бы одну организацию")

@@ -36,23 +36,14 @@ from monitoring.analysis.forms import (
 )
 from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
 from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
-from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningRule
+from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from roadmaps.services import RoadmapStateError
 from roadmaps.targeting import targeted_measure_create
-from schools.access import access_for
+from schools.access import access_for, enforce
 from schools.models import Municipality, Organization
 
-
-def _staff_or_viewer(user):
-    access = access_for(user)
-    if not (access.is_staff_of_authority or access.sees_everything):
-        raise PermissionDenied("Страница доступна сотрудникам органа управления образованием")
-    return access
-
-
-def _only_director(access) -> bool:
-    return access.is_director and not access.is_staff_of_authority and not access.sees_everything
+STAFF_ONLY = "Страница доступна сотрудникам органа управления образованием"
 
 
 def _download(rows, columns, *, name: str, fmt: str, title: str):
@@ -87,13 +78,13 @@ def _card_url():
 @login_required
 def overview(request):
     access = access_for(request.user)
-    if _only_director(access):
+    if access.directs_only:
         return redirect("monitoring:organization", pk=min(access.organization_ids))
-    _staff_or_viewer(request.user)
+    enforce(access_for(request.user).follows_execution, STAFF_ONLY)
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     method = selectors.current_method(request.user, municipality, _int(request.GET.get("method")))
     filters = {key: request.GET.get(key, "") for key in ("rural", "kind", "zone", "sort")}
-    can_edit = access.can_edit_municipality(municipality.pk)
+    can_edit = access.can_manage_monitoring(municipality.pk)
     card_url = _card_url()
 
     def render_zones():
@@ -166,9 +157,9 @@ OBJECTIVITY_PAGE = 100
 @login_required
 def objectivity(request):
     access = access_for(request.user)
-    director_only = _only_director(access)
+    director_only = access.directs_only
     if not director_only:
-        _staff_or_viewer(request.user)
+        enforce(access_for(request.user).follows_execution, STAFF_ONLY)
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     years = selectors.available_years(municipality)
     year = _int(request.GET.get("year")) or (years[0] if years else None)
@@ -196,7 +187,7 @@ def objectivity(request):
 
 @login_required
 def effectiveness(request):
-    _staff_or_viewer(request.user)
+    enforce(access_for(request.user).follows_execution, STAFF_ONLY)
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     direction = request.GET.get("direction", "")
     rows, directions = selectors.effectiveness(request.user, municipality, direction_code=direction)
@@ -241,7 +232,7 @@ def indicator_list(request):
 @require_POST
 def compute_indicators(request):
     municipality = selectors.municipality_for(request.user, _int(request.POST.get("municipality")))
-    if not access_for(request.user).can_edit_municipality(municipality.pk):
+    if not access_for(request.user).can_manage_monitoring(municipality.pk):
         raise PermissionDenied("Пересчитать показатели может методист или руководитель УО")
     form = ComputeIndicatorsForm(request.POST)
     if not form.is_valid():
@@ -259,11 +250,11 @@ def compute_indicators(request):
 
 @login_required
 def method_list(request):
-    _staff_or_viewer(request.user)
+    enforce(access_for(request.user).follows_execution, STAFF_ONLY)
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     access = access_for(request.user)
     form = None
-    if access.can_edit_municipality(municipality.pk):
+    if access.can_manage_monitoring(municipality.pk):
         form = MethodForm(request.POST or None, initial={"minimum_participants": 5})
     if request.method == "POST":
         if form is None:
@@ -286,10 +277,10 @@ def method_list(request):
 
 @login_required
 def method_detail(request, pk: int):
-    _staff_or_viewer(request.user)
+    enforce(access_for(request.user).follows_execution, STAFF_ONLY)
     method = selectors.method_get(request.user, pk)
     access = access_for(request.user)
-    can_edit = access.can_edit_municipality(method.municipality_id) and method.is_editable
+    can_edit = access.can_manage_monitoring(method.municipality_id) and method.is_editable
     editing = request.method == "POST" and request.POST.get("action") == "method"
     method_form = MethodForm(request.POST if editing else None, instance=method) if can_edit else None
     rule_form = RuleForm(request.POST if request.method == "POST" and not editing else None) if can_edit else None
@@ -331,7 +322,7 @@ def method_detail(request, pk: int):
             "rule_form": rule_form,
             "method_form": method_form,
             "can_edit": can_edit,
-            "can_compute": access.can_edit_municipality(method.municipality_id),
+            "can_compute": access.can_manage_monitoring(method.municipality_id),
             "approve_form": ApproveForm()
             if access.can_approve_in(method.municipality_id) and method.is_editable
             else None,
@@ -345,8 +336,8 @@ def method_detail(request, pk: int):
 @login_required
 @require_POST
 def rule_delete(request, pk: int):
-    rule = get_object_or_404(ZoningRule.objects.select_related("method"), pk=pk)
-    method = selectors.method_get(request.user, rule.method_id)
+    rule = selectors.rule_get(request.user, pk)
+    method = rule.method
     try:
         services.rule_delete(rule=rule, by=request.user)
     except ValidationError as error:
@@ -358,8 +349,7 @@ def rule_delete(request, pk: int):
 @require_POST
 def method_approve(request, pk: int):
     method = selectors.method_get(request.user, pk)
-    if not access_for(request.user).can_approve_in(method.municipality_id):
-        raise PermissionDenied("Утвердить методику может только руководитель УО")
+    enforce(access_for(request.user).can_approve_in(method.municipality_id), services.METHOD_APPROVE_REFUSED)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Укажите номер и дату приказа")
@@ -377,7 +367,7 @@ def method_approve(request, pk: int):
 @require_POST
 def method_compute(request, pk: int):
     method = selectors.method_get(request.user, pk)
-    if not access_for(request.user).can_edit_municipality(method.municipality_id):
+    if not access_for(request.user).can_manage_monitoring(method.municipality_id):
         raise PermissionDenied("Рассчитать зоны может методист или руководитель УО")
     require(preconditions.zoning_rules(method), preconditions.indicator_values(method))
     job = zones_compute_enqueue(method=method, user=request.user)
@@ -388,7 +378,7 @@ def method_compute(request, pk: int):
 
 @login_required
 def zones_export(request, pk: int, fmt: str):
-    _staff_or_viewer(request.user)
+    enforce(access_for(request.user).follows_execution, STAFF_ONLY)
     method = selectors.method_get(request.user, pk)
     rows = selectors.zone_rows(Zone.objects.for_user(request.user).filter(method=method))
     return _download(rows, selectors.ZONE_COLUMNS, name=f"zones_{method.year}_{method.pk}", fmt=fmt, title="Зоны")
@@ -412,7 +402,7 @@ def values_export(request, fmt: str):
 @require_POST
 def target(request):
     municipality = selectors.municipality_for(request.user, _int(request.POST.get("municipality")))
-    if not access_for(request.user).can_edit_municipality(municipality.pk):
+    if not access_for(request.user).can_manage_monitoring(municipality.pk):
         raise PermissionDenied("Адресные меры назначает методист или руководитель УО")
     form = TargetForm(
         request.POST,
@@ -470,9 +460,9 @@ def campaign_list(request):
     campaigns = Campaign.objects.for_user(request.user).prefetch_related("indicators")
     form = None
     municipality = None
-    if access.is_staff_of_authority or access.is_admin:
+    if access.works_for_authority:
         municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
-        if access.can_edit_municipality(municipality.pk):
+        if access.can_manage_monitoring(municipality.pk):
             form = CampaignForm(request.POST or None, municipality=municipality)
     if request.method == "POST":
         if form is None:
@@ -495,7 +485,7 @@ def campaign_list(request):
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
     access = access_for(request.user)
-    staff = access.can_edit_municipality(campaign.municipality_id)
+    staff = access.can_manage_monitoring(campaign.municipality_id)
     indicators = list(campaign.indicators.all())
     own = [o for o in campaign.organizations.all() if o.pk in access.organization_ids]
     forms_by_org = []

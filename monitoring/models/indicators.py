@@ -5,14 +5,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 from schools.models import Municipality, Organization
 
 
-class IndicatorDefinitionQuerySet(models.QuerySet):
-    def for_user(self, user):
+class IndicatorDefinitionQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         """The catalogue is reference data: every signed-in person reads all of it."""
-        return self if user.is_authenticated else self.none()
+        return self
 
 
 class IndicatorDefinition(models.Model):
@@ -82,13 +82,10 @@ class IndicatorDefinition(models.Model):
         return f"{self.scale_min:g}–{top}"
 
 
-class IndicatorValueQuerySet(models.QuerySet):
-    def for_user(self, user):
+class IndicatorValueQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         """Staff see their municipality; a director sees their organisation's values and the
         municipality's pooled ones (organization is NULL), never another school's."""
-        access = access_for(user)
-        if access.sees_everything:
-            return self
         return self.filter(
             Q(municipality_id__in=access.municipality_ids)
             | Q(organization_id__in=access.organization_ids)
@@ -163,11 +160,8 @@ class IndicatorValue(models.Model):
         return ", ".join(p for p in parts if p) or "в целом"
 
 
-class CampaignQuerySet(models.QuerySet):
-    def for_user(self, user):
-        access = access_for(user)
-        if access.sees_everything:
-            return self
+class CampaignQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         return self.filter(
             Q(municipality_id__in=access.municipality_ids) | Q(organizations__in=access.organization_ids)
         ).distinct()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 from schools.models import Municipality, Organization
 
 
@@ -78,11 +78,8 @@ class EgeMinScore(models.Model):
         return f"{self.subject} {self.year}: {self.min_score}"
 
 
-class ResultImportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        access = access_for(user)
-        if access.sees_everything:
-            return self
+class ResultImportQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         return self.filter(municipality_id__in=access.municipality_ids)
 
 
@@ -181,11 +178,8 @@ class ResultImport(models.Model):
         return bool(self.job_id) and self.job.status in {"queued", "running"} and not self.job.is_stranded
 
 
-class ResultsQuerySet(models.QuerySet):
-    def for_user(self, user):
-        access = access_for(user)
-        if access.sees_everything:
-            return self
+class ResultsQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         return self.filter(access.organization_q())
 
 

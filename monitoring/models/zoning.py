@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from monitoring.models.indicators import IndicatorDefinition
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 from schools.models import Municipality, Organization
 
 
@@ -17,12 +17,9 @@ class Colour(models.TextChoices):
     NO_DATA = "no_data", "Недостаточно данных"
 
 
-class ZoningMethodQuerySet(models.QuerySet):
-    def for_user(self, user):
+class ZoningMethodQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         """Staff of the municipality see its methods (drafts too); directors the approved ones."""
-        access = access_for(user)
-        if access.sees_everything:
-            return self
         return self.filter(
             Q(municipality_id__in=access.municipality_ids)
             | Q(municipality_id__in=access.director_municipality_ids, status=ZoningMethod.Status.APPROVED)
@@ -129,11 +126,8 @@ class ZoningRule(models.Model):
         return ", ".join(p for p in parts if p) or "в целом"
 
 
-class ZoneQuerySet(models.QuerySet):
-    def for_user(self, user):
-        access = access_for(user)
-        if access.sees_everything:
-            return self
+class ZoneQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         return self.filter(
             Q(organization__municipality_id__in=access.municipality_ids)
             | Q(organization_id__in=access.organization_ids, method__status=ZoningMethod.Status.APPROVED)

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
-from roadmaps.execution.services import AUTHORITY_KINDS
 from roadmaps.execution.state import STATE_LABELS, STATE_ORDER, State, counted, for_roadmap, state_q, with_state
 from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
 from roadmaps.table import number_measures, section_labels
-from schools.access import access_for
+from schools.access import AUTHORITY_KINDS, access_for
 from schools.models import Municipality, Organization
 
 OVERDUE_SHOWN = (

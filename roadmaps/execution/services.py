@@ -23,11 +23,8 @@ from roadmaps.execution.state import State, counted, with_state
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
 from roadmaps.table import measure_number
 from roadmaps.uploads import validate_upload
-from schools.access import access_for
+from schools.access import AUTHORITY_KINDS, access_for, enforce
 from schools.models import Membership, Organization
-
-# Occurrences of these organisations are the authority's own: its methodists report on them.
-AUTHORITY_KINDS = (Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL)
 
 
 class ExecutionError(Exception):
@@ -37,28 +34,8 @@ class ExecutionError(Exception):
 # --- who may do what ------------------------------------------------------------------------
 
 
-def can_work_on(user, assignment: Assignment) -> bool:
-    """The organisation's director; for the authority's own occurrences, its methodists/officials."""
-    access = access_for(user)
-    organization = assignment.organization
-    if organization.pk in access.organization_ids:
-        return True
-    return organization.kind in AUTHORITY_KINDS and access.can_edit_municipality(organization.municipality_id)
-
-
-def can_review(user, assignment: Assignment) -> bool:
-    """Methodists and officials of the municipality (and administrators) — never the director of the
-    organisation whose evidence it is: nobody accepts their own evidence."""
-    access = access_for(user)
-    organization = assignment.organization
-    if organization.pk in access.organization_ids:
-        return False
-    return access.can_edit_municipality(organization.municipality_id)
-
-
-def _require_work(user, assignment: Assignment) -> None:
-    if not can_work_on(user, assignment):
-        raise PermissionDenied("Документы по этому мероприятию вносит руководитель организации-исполнителя")
+WORK_REFUSED = "Документы по этому мероприятию вносит руководитель организации-исполнителя"
+REVIEW_REFUSED = "Проверяют исполнение методисты управления образования, но не сама организация"
 
 
 def _require_open(assignment: Assignment) -> None:
@@ -97,7 +74,7 @@ class EvidenceData:
 def evidence_add(*, assignment: Assignment, by, data: EvidenceData, upload=None) -> Evidence:
     """Add one evidence document (a file and/or a link). The file is checked by its content before
     anything is written; a refused file leaves nothing in MEDIA_ROOT."""
-    _require_work(by, assignment)
+    enforce(access_for(by).can_work_on(assignment), WORK_REFUSED)
     assignment = _locked(assignment)
     _require_open(assignment)
     if not data.title.strip():
@@ -137,7 +114,7 @@ def evidence_add(*, assignment: Assignment, by, data: EvidenceData, upload=None)
 @writes(EXECUTION)
 def evidence_delete(*, evidence: Evidence, by) -> None:
     assignment = evidence.assignment
-    _require_work(by, assignment)
+    enforce(access_for(by).can_work_on(assignment), WORK_REFUSED)
     assignment = _locked(assignment)
     _require_open(assignment)
     name = evidence.file.name
@@ -149,7 +126,7 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
 @writes(EXECUTION)
 def assignment_toggle_action(*, assignment: Assignment, by, index: int) -> Assignment:
     """Tick or untick one of the measure's expected actions («перечень действий»)."""
-    _require_work(by, assignment)
+    enforce(access_for(by).can_work_on(assignment), WORK_REFUSED)
     assignment = _locked(assignment)
     _require_open(assignment)
     actions = assignment.measure.actions or []
@@ -167,7 +144,7 @@ def assignment_toggle_action(*, assignment: Assignment, by, index: int) -> Assig
 
 @writes(EXECUTION)
 def assignment_submit(*, assignment: Assignment, by) -> Assignment:
-    _require_work(by, assignment)
+    enforce(access_for(by).can_work_on(assignment), WORK_REFUSED)
     assignment = _locked(assignment)
     _require_open(assignment)
     if not assignment.evidence.exists():
@@ -196,14 +173,9 @@ def assignment_submit(*, assignment: Assignment, by) -> Assignment:
     return assignment
 
 
-def _require_review(by, assignment: Assignment) -> None:
-    if not can_review(by, assignment):
-        raise PermissionDenied("Проверяют исполнение методисты управления образования, но не сама организация")
-
-
 @writes(EXECUTION)
 def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
-    _require_review(by, assignment)
+    enforce(access_for(by).can_review(assignment), REVIEW_REFUSED)
     assignment = _locked(assignment)
     if assignment.status != Assignment.Status.SUBMITTED:
         raise ExecutionError("Принять можно только исполнение, отправленное на проверку")
@@ -227,7 +199,7 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
 
 @writes(EXECUTION)
 def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment:
-    _require_review(by, assignment)
+    enforce(access_for(by).can_review(assignment), REVIEW_REFUSED)
     if not comment or not comment.strip():
         raise ValidationError("Напишите замечание: руководитель увидит его и исправит документы")
     assignment = _locked(assignment)
@@ -256,7 +228,7 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
 @writes(EXECUTION)
 def assignment_reopen(*, assignment: Assignment, by, comment: str) -> Assignment:
     """The only way to change an accepted occurrence: the methodist reopens it with a reason."""
-    _require_review(by, assignment)
+    enforce(access_for(by).can_review(assignment), REVIEW_REFUSED)
     if not comment or not comment.strip():
         raise ValidationError("Укажите, почему исполнение открывается повторно")
     assignment = _locked(assignment)

@@ -25,12 +25,6 @@ def _error_text(error: ValidationError) -> str:
     return "; ".join(str(m) for m in error.messages)
 
 
-def _require_staff(user) -> None:
-    access = access_for(user)
-    if not (access.is_staff_of_authority or access.is_admin):
-        raise PermissionDenied("Раздел доступен методистам и руководителям управления образования")
-
-
 @login_required
 def my_assignments(request):
     filters = selectors.AssignmentFilters.from_query(request.GET)
@@ -102,13 +96,14 @@ def my_calendar(request):
 
 def _detail_context(request, assignment, **forms):
     user = request.user
+    access = access_for(user)
     number_measures([assignment.measure])
     return {
         "a": assignment,
         "checklist": selectors.evidence_checklist(assignment),
         "actions": selectors.actions_checklist(assignment),
-        "can_work": services.can_work_on(user, assignment),
-        "can_review": services.can_review(user, assignment) and assignment.submitted_by_id != user.pk,
+        "can_work": access.can_work_on(assignment),
+        "can_review": access.can_review(assignment) and assignment.submitted_by_id != user.pk,
         "is_open": assignment.is_open and assignment.measure.section.roadmap.status == "approved",
         "evidence_form": forms.get("evidence_form") or EvidenceForm(assignment=assignment),
         # Distinct ids: the three comment fields share the name «comment» on one page.
@@ -135,8 +130,8 @@ def _back(pk):
 @require_POST
 def evidence_add(request, pk: int):
     assignment = selectors.assignment_get(user=request.user, pk=pk)
-    if not services.can_work_on(request.user, assignment):
-        raise PermissionDenied
+    if not access_for(request.user).can_work_on(assignment):
+        raise PermissionDenied(services.WORK_REFUSED)
     form = EvidenceForm(request.POST, request.FILES, assignment=assignment)
     if form.is_valid():
         data = services.EvidenceData(
@@ -218,8 +213,8 @@ def action_toggle(request, pk: int, index: int):
 
 def _decide(request, pk: int, action, form_class, form_key, success: str, *, review: bool = False):
     assignment = selectors.assignment_get(user=request.user, pk=pk)
-    if review and not services.can_review(request.user, assignment):
-        raise PermissionDenied("Проверяют исполнение методисты управления образования, но не сама организация")
+    if review and not access_for(request.user).can_review(assignment):
+        raise PermissionDenied(services.REVIEW_REFUSED)
     form = form_class(request.POST, auto_id=form_key.replace("_form", "_%s")) if form_class else None
     if form is not None and not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
@@ -267,7 +262,8 @@ def assignment_reopen(request, pk: int):
 
 @login_required
 def review_queue(request):
-    _require_staff(request.user)
+    if not access_for(request.user).works_for_authority:
+        raise PermissionDenied("Раздел доступен методистам и руководителям управления образования")
     filters = selectors.AssignmentFilters.from_query(request.GET)
     filters.state = ""
     form = AssignmentFilterForm(request.GET or None, user=request.user, with_roadmap=True, with_organization=True)

@@ -1,14 +1,16 @@
 from django.db import models
 
+from schools.access import ScopedQuerySet
+
 # ---------------------------------------------------------------------------------------------
 # Catalogue (справочники), loaded from roadmaps/data/catalogue.yaml and editable by administrators.
 # ---------------------------------------------------------------------------------------------
 
 
-class CatalogueQuerySet(models.QuerySet):
-    def for_user(self, user):
+class CatalogueQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         """The catalogue is reference data: every signed-in person reads all of it."""
-        return self if user.is_authenticated else self.none()
+        return self
 
 
 class CatalogueModel(models.Model):

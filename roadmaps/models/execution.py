@@ -7,16 +7,13 @@ from simple_history.models import HistoricalRecords
 
 from roadmaps.models.catalogue import EvidenceKind
 from roadmaps.models.plans import Measure
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 from schools.models import Organization
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def for_user(self, user):
+class AssignmentQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         """A director sees their organisation's occurrences; staff the municipality's; viewers all."""
-        access = access_for(user)
-        if access.sees_everything:
-            return self
         return self.filter(access.organization_q())
 
 

@@ -5,17 +5,14 @@ from django.db import models
 from django.db.models import Q
 
 from roadmaps.models.plans import Roadmap
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 from schools.models import Organization
 
 
-class OrderQuerySet(models.QuerySet):
-    def for_user(self, user):
+class OrderQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         """Staff of the authority see their municipality's orders (drafts included); directors read
         the signed ones of their municipality; viewers and admins read all."""
-        access = access_for(user)
-        if access.sees_everything:
-            return self
         return self.filter(
             Q(organization__municipality_id__in=access.municipality_ids)
             | Q(organization__municipality_id__in=access.director_municipality_ids, status=Order.Status.SIGNED)

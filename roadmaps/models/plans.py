@@ -8,17 +8,14 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from roadmaps.models.catalogue import CycleStage, Direction, EvidenceKind, ExecutorKind, FunctionType, Track
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 from schools.models import Organization
 
 
-class RoadmapQuerySet(models.QuerySet):
-    def for_user(self, user):
+class RoadmapQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         """Staff of the authority see their municipality's roadmaps (drafts included); directors
         read the approved and archived ones of their municipality; viewers and admins read all."""
-        access = access_for(user)
-        if access.sees_everything:
-            return self
         published = [Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED]
         return self.filter(
             Q(owner__municipality_id__in=access.municipality_ids)

@@ -8,15 +8,12 @@ from django.db import models
 from django.db.models import Q
 
 from roadmaps.models.plans import Measure
-from schools.access import access_for
+from schools.access import ScopedQuerySet
 from schools.models import Municipality, Organization
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        access = access_for(user)
-        if access.sees_everything:
-            return self
+class RecommendationQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
         return self.filter(
             Q(municipality_id__in=access.municipality_ids) | Q(organizations__in=access.organization_ids)
         ).distinct()

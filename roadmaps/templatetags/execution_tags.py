@@ -26,7 +26,7 @@ def my_assignments_block(context):
     submitted), every counter a link to the list filtered by it."""
     user = context["request"].user
     access = access_for(user)
-    if not (access.is_director or access.is_staff_of_authority):
+    if not (access.is_director or access.is_staff_of_authority):  # someone with work of their own
         return {"show": False}
     summary = my_summary(user)
     return {

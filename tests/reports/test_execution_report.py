@@ -42,9 +42,11 @@ def make_assignments(roadmap, school_a, school_b):
     return done, late
 
 
-def test_report_lists_status_evidence_and_overdue(roadmap, school_a, school_b):
+def test_report_lists_status_evidence_and_overdue(roadmap, school_a, school_b, admin_user):
     make_assignments(roadmap, school_a, school_b)
-    report = execution_report(roadmap, date_from=date(2022, 9, 1), date_to=date(2023, 8, 31), as_of=AS_OF)
+    report = execution_report(
+        roadmap, date_from=date(2022, 9, 1), date_to=date(2023, 8, 31), as_of=AS_OF, user=admin_user
+    )
     first = report.measures[0]
     lines = {line.organization: line for line in first.lines}
     assert {org: (line.state_label, line.overdue) for org, line in lines.items()} == {
@@ -70,9 +72,11 @@ def test_report_lists_status_evidence_and_overdue(roadmap, school_a, school_b):
     assert by_org["СОШ с. Дюрметь"]["overdue"] == 1 and by_org["СОШ № 1"]["accepted"] == 1
 
 
-def test_pdf_and_xlsx_show_the_report(roadmap, school_a, school_b):
+def test_pdf_and_xlsx_show_the_report(roadmap, school_a, school_b, admin_user):
     make_assignments(roadmap, school_a, school_b)
-    report = execution_report(roadmap, date_from=date(2022, 9, 1), date_to=date(2023, 8, 31), as_of=AS_OF)
+    report = execution_report(
+        roadmap, date_from=date(2022, 9, 1), date_to=date(2023, 8, 31), as_of=AS_OF, user=admin_user
+    )
     assert 'class="keep overdue"' in execution_html(report)
     text = flat(" ".join(pdf_pages(render_execution_pdf(report))))
     assert "Сводка по организациям" in text and "Итого" in text

@@ -116,7 +116,7 @@ def assert_execution_numbers(client_for, staff, roadmap: Roadmap, numbers: dict[
     for pk, number in links:
         assert number == numbers[Assignment.objects.get(pk=pk).measure_id]
     report = execution_report(
-        roadmap, date_from=roadmap.period_start, date_to=roadmap.period_end, as_of=roadmap.period_end
+        roadmap, date_from=roadmap.period_start, date_to=roadmap.period_end, as_of=roadmap.period_end, user=staff
     )
     measures = in_table_order(roadmap)
     assert [m.number for m in report.measures] == [numbers[m.pk] for m in measures]
