@@ -296,24 +296,34 @@ def section_delete(*, section: Section, by: User) -> None:
 @writes(ROADMAPS, EXECUTION)
 def sections_reorder(*, roadmap: Roadmap, by: User, section_ids: list[int]) -> None:
     _editable(roadmap, by)
-    existing = list(roadmap.sections.order_by("order", "pk"))
-    by_id = {section.pk: section for section in existing}
-    if set(section_ids) != set(by_id) or len(section_ids) != len(by_id):
-        raise RoadmapStateError("Порядок разделов устарел: обновите страницу и повторите")
-    for position, pk in enumerate(section_ids, start=1):
-        section = by_id[pk]
-        if section.order != position:
-            section.order = position
-            section._history_user = by
-            section.save(update_fields=["order"])
+    _reorder(roadmap.sections.all(), section_ids, by=by, stale="Порядок разделов устарел")
+
+
+def _reorder(rows, ids: list[int], *, by: User, stale: str) -> None:
+    """Put ``rows`` (a roadmap's sections, a section's measures) in the order of ``ids``, which
+    must name each of them once; only the rows that moved are saved, each with its history."""
+    by_id = {row.pk: row for row in rows}
+    if set(ids) != set(by_id) or len(ids) != len(by_id):
+        raise RoadmapStateError(f"{stale}: обновите страницу и повторите")
+    for position, pk in enumerate(ids, start=1):
+        row = by_id[pk]
+        if row.order != position:
+            row.order = position
+            row._history_user = by
+            row.save(update_fields=["order"])
+
+
+def _moved(ids: list[int], pk: int, delta: int) -> list[int]:
+    """``ids`` with ``pk`` moved ``delta`` places up (negative) or down, within the list."""
+    ids = list(ids)
+    index = ids.index(pk)
+    ids.insert(max(0, min(len(ids) - 1, index + delta)), ids.pop(index))
+    return ids
 
 
 def section_move(*, section: Section, by: User, delta: int) -> None:
-    ids = list(section.roadmap.sections.order_by("order", "pk").values_list("pk", flat=True))
-    index = ids.index(section.pk)
-    target = max(0, min(len(ids) - 1, index + delta))
-    ids.insert(target, ids.pop(index))
-    sections_reorder(roadmap=section.roadmap, by=by, section_ids=ids)
+    ids = section.roadmap.sections.order_by("order", "pk").values_list("pk", flat=True)
+    sections_reorder(roadmap=section.roadmap, by=by, section_ids=_moved(ids, section.pk, delta))
 
 
 @writes(ROADMAPS, EXECUTION)
@@ -690,24 +700,13 @@ def measure_delete(*, measure: Measure, by: User) -> None:
 @writes(ROADMAPS, EXECUTION)
 def measures_reorder(*, section: Section, by: User, measure_ids: list[int]) -> None:
     _editable(section.roadmap, by)
-    by_id = {m.pk: m for m in section.measures.all()}
-    if set(measure_ids) != set(by_id) or len(measure_ids) != len(by_id):
-        raise RoadmapStateError("Порядок мероприятий устарел: обновите страницу и повторите")
-    for position, pk in enumerate(measure_ids, start=1):
-        measure = by_id[pk]
-        if measure.order != position:
-            measure.order = position
-            measure._history_user = by
-            measure.save(update_fields=["order"])
+    _reorder(section.measures.all(), measure_ids, by=by, stale="Порядок мероприятий устарел")
 
 
 def measure_move(*, measure: Measure, by: User, delta: int) -> None:
     section = measure.section
-    ids = list(section.measures.order_by("order", "pk").values_list("pk", flat=True))
-    index = ids.index(measure.pk)
-    target = max(0, min(len(ids) - 1, index + delta))
-    ids.insert(target, ids.pop(index))
-    measures_reorder(section=section, by=by, measure_ids=ids)
+    ids = section.measures.order_by("order", "pk").values_list("pk", flat=True)
+    measures_reorder(section=section, by=by, measure_ids=_moved(ids, measure.pk, delta))
 
 
 # ---------------------------------------------------------------------------------------------
