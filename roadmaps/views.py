@@ -185,7 +185,7 @@ def roadmap_update(request, pk: int):
         # ModelForm wrote the values onto the instance already; the service re-reads the row.
         services.roadmap_update(roadmap=Roadmap.objects.get(pk=pk), by=request.user, **data)
         messages.success(request, "Сведения о дорожной карте сохранены")
-        return redirect("roadmaps:detail", pk=pk)
+        return redirect("roadmaps:detail", pk=roadmap.pk)
     return render(request, "roadmaps/roadmap_form.html", {"form": form, "roadmap": roadmap})
 
 
@@ -297,82 +297,86 @@ def roadmap_versions_view(request, pk: int):
     return render(request, template, context)
 
 
+def roadmap_action(capability: str, refused: str | None = None):
+    """A POST action on one roadmap: signed in, POST only, the service's refusals shown as messages,
+    the roadmap found in the person's scope and `Access.<capability>(roadmap)` asked once (refused
+    with ``refused``, or a bare 403). The view gets the roadmap instead of its pk."""
+
+    def decorate(view):
+        @login_required
+        @require_POST
+        @service_errors
+        @wraps(view)
+        def wrapper(request, pk: int):
+            roadmap = roadmap_get(user=request.user, pk=pk)
+            allowed = getattr(access_for(request.user), capability)(roadmap)
+            if not allowed and refused is None:
+                raise PermissionDenied
+            enforce(allowed, refused or "")
+            return view(request, roadmap)
+
+        return wrapper
+
+    return decorate
+
+
+def form_errors(form) -> str:
+    """A refused form in one line: «Поле: ошибка; …», the errors of the whole form last."""
+    parts = [
+        f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items() if name in form.fields
+    ]
+    return "; ".join([*parts, *form.non_field_errors()])
+
+
 # ---------------------------------------------------------------------------------------------
 # Workflow
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-@service_errors
-def roadmap_submit(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_change(roadmap):
-        raise PermissionDenied
+@roadmap_action("can_change")
+def roadmap_submit(request, roadmap):
     if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
         raise PermissionDenied
     services.roadmap_submit(roadmap=roadmap, by=request.user)
     messages.success(request, "Дорожная карта отправлена на утверждение")
-    return redirect("roadmaps:detail", pk=pk)
+    return redirect("roadmaps:detail", pk=roadmap.pk)
 
 
-@login_required
-@require_POST
-@service_errors
-def roadmap_approve(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    enforce(access_for(request.user).can_approve(roadmap), services.APPROVE_REFUSED)
+@roadmap_action("can_approve", services.APPROVE_REFUSED)
+def roadmap_approve(request, roadmap):
     if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
         raise PermissionDenied
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
-        raise services.RoadmapStateError(f"Утверждение не выполнено — {errors}")
+        raise services.RoadmapStateError(f"Утверждение не выполнено — {form_errors(form)}")
     order = services.roadmap_approve(roadmap=roadmap, by=request.user, **form.cleaned_data).approval_order
     others = order.approved.exclude(roadmap=roadmap).count()
     also = f"; тем же приказом утверждено ещё дорожных карт: {others}" if others else ""
     messages.success(request, f"Дорожная карта утверждена: {order}{also}")
-    return redirect("roadmaps:detail", pk=pk)
+    return redirect("roadmaps:detail", pk=roadmap.pk)
 
 
-@login_required
-@require_POST
-@service_errors
-def roadmap_return(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    enforce(access_for(request.user).can_approve(roadmap), services.APPROVE_REFUSED)
+@roadmap_action("can_approve", services.APPROVE_REFUSED)
+def roadmap_return(request, roadmap):
     if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
         raise PermissionDenied
     services.roadmap_return(roadmap=roadmap, by=request.user, comment=request.POST.get("comment", ""))
     messages.success(request, "Дорожная карта возвращена на доработку")
-    return redirect("roadmaps:detail", pk=pk)
+    return redirect("roadmaps:detail", pk=roadmap.pk)
 
 
-@login_required
-@require_POST
-@service_errors
-def roadmap_amend(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_change(roadmap):
-        raise PermissionDenied
+@roadmap_action("can_change")
+def roadmap_amend(request, roadmap):
     amendment = services.roadmap_amend(roadmap=roadmap, by=request.user)
     messages.success(request, f"Создан проект изменений — версия {amendment.version}")
     return redirect("roadmaps:detail", pk=amendment.pk)
 
 
-@login_required
-@require_POST
-@service_errors
-def roadmap_copy(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    if not access_for(request.user).can_change(roadmap):
-        raise PermissionDenied
+@roadmap_action("can_change")
+def roadmap_copy(request, roadmap):
     form = CopyForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
-        )
-        raise services.RoadmapStateError(f"Копирование не выполнено — {errors}")
+        raise services.RoadmapStateError(f"Копирование не выполнено — {form_errors(form)}")
     copy, flags = services.roadmap_copy_to_period(roadmap=roadmap, by=request.user, **form.cleaned_data)
     if flags:
         messages.warning(request, f"Скопировано. Проверьте тексты с годом прежнего периода: {len(flags)}")
@@ -381,15 +385,11 @@ def roadmap_copy(request, pk: int):
     return redirect("roadmaps:detail", pk=copy.pk)
 
 
-@login_required
-@require_POST
-@service_errors
-def roadmap_clear_flags(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
+@roadmap_action("can_edit", services.EDIT_REFUSED)
+def roadmap_clear_flags(request, roadmap):
     services.roadmap_clear_flags(roadmap=roadmap, by=request.user)
     messages.success(request, "Отметки о проверке текстов сняты")
-    return redirect("roadmaps:detail", pk=pk)
+    return redirect("roadmaps:detail", pk=roadmap.pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,17 +397,11 @@ def roadmap_clear_flags(request, pk: int):
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-@service_errors
-def section_add(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
+@roadmap_action("can_edit", services.EDIT_REFUSED)
+def section_add(request, roadmap):
     form = SectionForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
-        errors = errors or " ".join(form.non_field_errors())
-        raise services.RoadmapStateError(f"Раздел не добавлен — {errors}")
+        raise services.RoadmapStateError(f"Раздел не добавлен — {form_errors(form)}")
     data = form.cleaned_data
     section = services.section_create(
         roadmap=roadmap,
@@ -420,7 +414,7 @@ def section_add(request, pk: int):
         number=data["number"],
     )
     messages.success(request, f"Раздел «{section}» добавлен")
-    return redirect(reverse("roadmaps:detail", args=[pk]) + f"#section-{section.pk}")
+    return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#section-{section.pk}")
 
 
 @login_required
@@ -447,12 +441,8 @@ def section_move(request, section_pk: int):
     return redirect("roadmaps:detail", pk=section.roadmap_id)
 
 
-@login_required
-@require_POST
-@service_errors
-def sections_reorder(request, pk: int):
-    roadmap = roadmap_get(user=request.user, pk=pk)
-    enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
+@roadmap_action("can_edit", services.EDIT_REFUSED)
+def sections_reorder(request, roadmap):
     ids = _ids(request.POST.get("order", ""))
     services.sections_reorder(roadmap=roadmap, by=request.user, section_ids=ids)
     return _table_response(request, roadmap)
