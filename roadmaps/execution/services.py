@@ -184,16 +184,20 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
     assignment.status = Assignment.Status.ACCEPTED
     assignment.accepted_at = timezone.now()
     assignment.save(update_fields=["status", "accepted_at"])
-    decision = ReviewDecision.objects.create(
-        assignment=assignment, decision=ReviewDecision.Decision.ACCEPTED, comment=comment.strip(), decided_by=by
+    return _decided(
+        assignment, by, ReviewDecision.Decision.ACCEPTED, comment, Notification.Kind.ACCEPTED, "Принято: «{measure}»"
     )
-    audit_record(
-        action="evidence_decision",
-        user=by,
-        obj=assignment,
-        detail={"decision": decision.decision, "comment": decision.comment},
-    )
-    _notify_workers(assignment, Notification.Kind.ACCEPTED, f"Принято: «{_measure_label(assignment)}»", decision.pk)
+
+
+def _decided(assignment: Assignment, by, decision: str, comment: str, kind: str, notice: str) -> Assignment:
+    """Record a reviewer's decision on an occurrence whose status is already saved: the decision
+    with its comment, the audit record, and the notice to those who work on it (``notice`` with
+    «{measure}» for the measure and «{comment}» for the comment)."""
+    comment = comment.strip()
+    recorded = ReviewDecision.objects.create(assignment=assignment, decision=decision, comment=comment, decided_by=by)
+    audit_record(action="evidence_decision", user=by, obj=assignment, detail={"decision": decision, "comment": comment})
+    text = notice.format(measure=_measure_label(assignment), comment=comment)
+    _notify_workers(assignment, kind, text, recorded.pk)
     return assignment
 
 
@@ -207,22 +211,14 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
         raise ExecutionError("Вернуть на доработку можно только исполнение, отправленное на проверку")
     assignment.status = Assignment.Status.RETURNED
     assignment.save(update_fields=["status"])
-    decision = ReviewDecision.objects.create(
-        assignment=assignment, decision=ReviewDecision.Decision.RETURNED, comment=comment.strip(), decided_by=by
-    )
-    audit_record(
-        action="evidence_decision",
-        user=by,
-        obj=assignment,
-        detail={"decision": decision.decision, "comment": decision.comment},
-    )
-    _notify_workers(
+    return _decided(
         assignment,
+        by,
+        ReviewDecision.Decision.RETURNED,
+        comment,
         Notification.Kind.RETURNED,
-        f"Возвращено на доработку: «{_measure_label(assignment)}». Замечание: {comment.strip()}",
-        decision.pk,
+        "Возвращено на доработку: «{measure}». Замечание: {comment}",
     )
-    return assignment
 
 
 @writes(EXECUTION)
@@ -237,22 +233,14 @@ def assignment_reopen(*, assignment: Assignment, by, comment: str) -> Assignment
     assignment.status = Assignment.Status.RETURNED
     assignment.accepted_at = None
     assignment.save(update_fields=["status", "accepted_at"])
-    decision = ReviewDecision.objects.create(
-        assignment=assignment, decision=ReviewDecision.Decision.REOPENED, comment=comment.strip(), decided_by=by
-    )
-    audit_record(
-        action="evidence_decision",
-        user=by,
-        obj=assignment,
-        detail={"decision": decision.decision, "comment": decision.comment},
-    )
-    _notify_workers(
+    return _decided(
         assignment,
+        by,
+        ReviewDecision.Decision.REOPENED,
+        comment,
         Notification.Kind.RETURNED,
-        f"Открыто повторно: «{_measure_label(assignment)}». Причина: {comment.strip()}",
-        decision.pk,
+        "Открыто повторно: «{measure}». Причина: {comment}",
     )
-    return assignment
 
 
 # --- notifications --------------------------------------------------------------------------
