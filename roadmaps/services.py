@@ -69,6 +69,8 @@ ROADMAP_FIELDS = {
 }
 #: A measure's fields an amendment or a copy carries over as they are (the builder takes the rest).
 COPIED_FIELDS = (
+    "municipal_text",
+    "school_text",
     "actions",
     "expected_result",
     "target_comparator",
@@ -83,6 +85,8 @@ MEASURE_FIELDS = {"number", "description", "deadline_text", *COPIED_FIELDS}
 MEASURE_FIELD_LABELS = {
     "number": "номер",
     "description": "наименование мероприятия",
+    "municipal_text": "муниципальный уровень",
+    "school_text": "уровень ОО",
     "deadline_text": "сроки",
     "deadline": "даты сроков",
     "deadline_manual": "даты, заданные вручную",

@@ -197,6 +197,10 @@ class Measure(models.Model):
         "номер", max_length=20, blank=True, help_text="Пусто — автоматически по положению (1, 1.1, 2.3)"
     )
     description = models.TextField("наименование мероприятия / описание")
+    # A regional roadmap (seed 003) writes each line at three levels side by side: `description`
+    # is the line of the roadmap's own level, these two are what it asks of the levels below.
+    municipal_text = models.TextField("муниципальный уровень", blank=True)
+    school_text = models.TextField("уровень ОО", blank=True)
     deadline_text = models.CharField("сроки (как написано)", max_length=500, blank=True)
     deadline = models.JSONField("сроки (разбор)", default=dict, blank=True)
     deadline_manual = models.BooleanField("даты заданы вручную", default=False)
