@@ -1,5 +1,6 @@
 """Writes of the analysis part of monitoring: the indicator catalogue, zoning methods and their
-rules, approval, zones, collection campaigns and reported values, addressed recommendations."""
+rules, approval, zones, collection campaigns and reported values, addressed recommendations and
+the measures targeted at the organisations of a zone."""
 
 from __future__ import annotations
 
@@ -13,19 +14,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.audit.services import audit_record
-from config.lib.fragments import ZONES, writes
+from config.lib.fragments import EXECUTION, ROADMAPS, ZONES, writes
 from config.lib.numbers import field_range, parse_number, refusal
 from config.lib.untrusted import DEFAULT, FileRefused, Table, open_table
 from monitoring.models import (
     Campaign,
     Colour,
     IndicatorDefinition,
+    Recommendation,
     ReportedValue,
+    TargetedMeasure,
     ZoningMethod,
     ZoningRule,
 )
 from monitoring.zoning import RangeError, parse_ranges, ranges_from_example, validate_ranges, zones_compute
-from roadmaps.models import Recommendation
+from roadmaps.models import Measure, Section
+from roadmaps.services import measure_create
 from schools.access import access_for, enforce
 from schools.models import Municipality, Organization
 
@@ -441,3 +445,25 @@ def recommendation_create(
     recommendation.organizations.set(organizations)
     recommendation.measures.set(measures)
     return recommendation
+
+
+@writes(ROADMAPS, EXECUTION)
+def targeted_measure_create(
+    *, section: Section, organizations, by, description: str, deadline_text: str = "", source_method=None,
+    zone_colour: str = "",
+) -> Measure:  # fmt: skip
+    """A measure in a draft roadmap for exactly the organisations chosen from the zones of a method.
+    It is built like any other (`roadmaps.services.measures_build`: a draft only, the deadline
+    parsed, one assignment per organisation and occurrence, history recorded); this adds the link
+    to the zoning method it came from."""
+    organizations = list(organizations)
+    if not organizations:
+        raise ValidationError("Выберите хотя бы одну организацию")
+    measure = measure_create(
+        section=section, by=by, description=description, deadline_text=deadline_text, organizations=organizations
+    )
+    targeting = TargetedMeasure.objects.create(
+        measure=measure, zoning_method=source_method, zone_colour=zone_colour, created_by=by
+    )
+    targeting.organizations.set(organizations)
+    return measure

@@ -28,3 +28,6 @@ __all__ += [
     "ZoningMethod",
     "ZoningRule",
 ]
+from monitoring.models.targeting import Recommendation, TargetedMeasure
+
+__all__ += ["Recommendation", "TargetedMeasure"]

@@ -39,6 +39,3 @@ __all__ = [
     "OrderPerson",
     "OrderRoadmap",
 ]
-from roadmaps.models.recommendations import Recommendation, TargetedMeasure
-
-__all__ += ["Recommendation", "TargetedMeasure"]
