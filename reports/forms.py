@@ -1,8 +1,8 @@
 from django import forms
 from django.db.models import Q
 
-from reports.services import PersonInput
 from roadmaps.models import Order, Roadmap
+from roadmaps.services import PersonInput
 from schools.access import access_for
 from schools.models import Organization
 

@@ -1,4 +1,4 @@
-"""Writes of the reports app: kept files, orders, the Excel import into a draft roadmap, and the
+"""Writes of the reports app: kept files, the Excel import into a draft roadmap, and the
 documents (every print form and export is rendered by a job and kept as a file)."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -21,7 +20,7 @@ from reports.models import ReportFile
 from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf
 from reports.selectors import execution_report
 from roadmaps.document import roadmap_document
-from roadmaps.models import Assignment, Evidence, Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
+from roadmaps.models import Assignment, Evidence, Order, Roadmap
 from roadmaps.services import RoadmapStateError
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
 from schools.access import access_for, enforce
@@ -132,84 +131,6 @@ def roadmap_import_check(*, data: bytes, by, owner: Organization) -> ParsedRoadm
     """The dry run: check the workbook and say what it holds, writing nothing."""
     enforce(access_for(by).can_edit_municipality(owner.municipality_id), EDIT_REFUSED)
     return parse_roadmap_workbook(data, owner=owner)
-
-
-@dataclass
-class PersonInput:
-    position: str
-    name: str
-    duty: str = ""
-    gender: str = ""
-
-
-def _check_roadmaps(organization: Organization, roadmaps: list[Roadmap]) -> None:
-    for roadmap in roadmaps:
-        if roadmap.owner.municipality_id != organization.municipality_id:
-            raise PermissionDenied("Приказ может утверждать только дорожные карты своего муниципалитета")
-
-
-@transaction.atomic
-def order_save(
-    *,
-    by,
-    organization: Organization,
-    date: date,
-    title: str,
-    number: str = "",
-    basis: str = "",
-    place_phrase: str = "",
-    signatory_position: str = "",
-    signatory_name: str = "",
-    roadmaps: list[Roadmap] = (),
-    items: list[str] = (),
-    responsible: list[PersonInput] = (),
-    control: list[PersonInput] = (),
-    control_text: str = "",
-    header: str = "",
-    order: Order | None = None,
-) -> Order:
-    """Create or replace an order (приказ): its fields, the roadmaps it approves (appendices
-    numbered in the given order), free items and the persons named in it."""
-    enforce(access_for(by).can_edit_municipality(organization.municipality_id), EDIT_REFUSED)
-    _check_roadmaps(organization, list(roadmaps))
-    if order is None:
-        order = Order(created_by=by)
-    elif order.status == Order.Status.SIGNED:
-        raise RoadmapStateError("Подписанный приказ не изменяется")
-    order.organization = organization
-    order.header = header.strip()
-    order.date, order.title, order.number, order.basis = date, title.strip(), number.strip(), basis.strip()
-    order.place_phrase = place_phrase.strip()
-    order.signatory_position, order.signatory_name = signatory_position.strip(), signatory_name.strip()
-    if control_text.strip():
-        order.control_text = control_text.strip()
-    order.save()
-    order.approved.all().delete()
-    OrderRoadmap.objects.bulk_create(
-        OrderRoadmap(order=order, roadmap=roadmap, appendix_number=index)
-        for index, roadmap in enumerate(roadmaps, start=1)
-    )
-    order.items.all().delete()
-    OrderItem.objects.bulk_create(
-        OrderItem(order=order, position=index, text=text.strip()) for index, text in enumerate(items) if text.strip()
-    )
-    order.persons.all().delete()
-    persons = [(OrderPerson.Role.RESPONSIBLE, p) for p in responsible] + [
-        (OrderPerson.Role.CONTROL, p) for p in control
-    ]
-    OrderPerson.objects.bulk_create(
-        OrderPerson(
-            order=order,
-            role=role,
-            position=p.position.strip(),
-            name=p.name.strip(),
-            duty=p.duty.strip(),
-            gender=p.gender,
-            order_index=index,
-        )
-        for index, (role, p) in enumerate(persons)
-    )
-    return order
 
 
 # ------------------------------------------------------------------------------------------------

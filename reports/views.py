@@ -19,10 +19,10 @@ from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, Roa
 from reports.models import ReportFile
 from reports.pdf import render_zoning_pdf
 from reports.selectors import order_for_user_or_404, order_items, roadmap_for_user_or_404
-from reports.services import document_request, order_save, roadmap_import_check, roadmap_import_xlsx
+from reports.services import document_request, roadmap_import_check, roadmap_import_xlsx
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
-from roadmaps.services import RoadmapStateError, order_sign
+from roadmaps.services import RoadmapStateError, order_save, order_sign
 from roadmaps.xlsx import RoadmapImportError
 from schools.access import access_for, enforce
 from schools.models import Organization

@@ -399,6 +399,8 @@ class AssignForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("organizations") or data.get("all_schools") or data.get("all_preschools") or data.get("group")):
+        if not (
+            data.get("organizations") or data.get("all_schools") or data.get("all_preschools") or data.get("group")
+        ):
             raise forms.ValidationError("Выберите организации, «все школы», «все ДОУ» или зону")
         return data

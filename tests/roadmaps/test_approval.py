@@ -9,10 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from config.audit.models import AuditEvent
-from reports.services import PersonInput, order_save
 from roadmaps import services
 from roadmaps.models import Direction, FunctionType, Order, Roadmap, Section
-from roadmaps.services import RoadmapStateError
+from roadmaps.services import PersonInput, RoadmapStateError, order_save
 
 PERIOD = {"period_start": date(2026, 9, 1), "period_end": date(2027, 8, 31)}
 
