@@ -125,11 +125,18 @@ def municipality_for(user, municipality_id: int | None = None) -> Municipality:
 
 
 def methods_for(user, municipality: Municipality):
-    return ZoningMethod.objects.for_user(user).filter(municipality=municipality).order_by("-year", "-status", "-pk")
+    return (
+        ZoningMethod.objects.for_user(user)
+        .filter(municipality=municipality)
+        .select_related("approval_order")
+        .order_by("-year", "-status", "-pk")
+    )
 
 
 def method_get(user, pk: int) -> ZoningMethod:
-    return get_object_or_404(ZoningMethod.objects.for_user(user).select_related("municipality"), pk=pk)
+    return get_object_or_404(
+        ZoningMethod.objects.for_user(user).select_related("municipality", "approval_order"), pk=pk
+    )
 
 
 def rule_get(user, pk: int) -> ZoningRule:

@@ -9,17 +9,20 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from monitoring.models import Zone, ZoningMethod
+from roadmaps.models import Order
 
 
 @pytest.fixture
-def method(municipality, school_a, school_b):
+def method(municipality, authority, school_a, school_b):
+    order = Order.objects.create(
+        organization=authority, number="77", date=date(2025, 9, 1), title="Об утверждении методики", status="signed"
+    )
     method = ZoningMethod.objects.create(
         municipality=municipality,
         year=2026,
         title="Методика зонирования 2026",
         status=ZoningMethod.Status.APPROVED,
-        order_number="77",
-        order_date=date(2025, 9, 1),
+        approval_order=order,
     )
     Zone.objects.create(method=method, organization=school_a, colour="red", computed_at=timezone.now())
     Zone.objects.create(method=method, organization=school_b, colour="green", computed_at=timezone.now())
@@ -38,7 +41,7 @@ def test_zoning_report_lists_zones_and_organisations(client_for, methodist, meth
     assert "Отчёт о зонировании" in text and "Методика зонирования 2026" in text
     assert "Красная зона (1)" in text and "Зелёная зона (1)" in text
     assert school_a.short_name in text and school_b.short_name in text
-    assert "№ 77" in text or "77" in text
+    assert "утверждена приказом от 01.09.2025 № 77" in " ".join(text.split())
 
 
 @pytest.mark.parametrize("who, status", [("director_a", 403), ("director_b", 403), ("viewer", 200), ("official", 200)])
