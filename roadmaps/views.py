@@ -68,12 +68,9 @@ def catalogue(request):
 
 
 def owners_for(user):
-    access = access_for(user)
-    queryset = Organization.objects.for_user(user).filter(
+    queryset = Organization.objects.managed_by(user).filter(
         kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL, Organization.Kind.SCHOOL]
     )
-    if not access.is_admin:
-        queryset = queryset.filter(municipality_id__in=access.municipality_ids)
     return queryset.select_related("municipality").order_by("kind", "short_name")
 
 

@@ -3,12 +3,18 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from config.lib.fragments import ORGANIZATIONS, versions_bump
-from schools.access import ScopedQuerySet
+from schools.access import ScopedQuerySet, access_for
 
 
 class MunicipalityQuerySet(ScopedQuerySet):
     def scope(self, access, user):
         return self.filter(pk__in=access.municipality_ids | access.director_municipality_ids)
+
+    def managed_by(self, user):
+        """The municipalities whose work the person does (imports, the registry, orders, roadmaps):
+        every one for an administrator, their own for its methodists and officials, none otherwise."""
+        access = access_for(user)
+        return self if access.is_admin else self.filter(pk__in=access.municipality_ids)
 
 
 class Municipality(models.Model):
@@ -32,6 +38,11 @@ class Municipality(models.Model):
 class OrganizationQuerySet(ScopedQuerySet):
     def scope(self, access, user):
         return self.filter(Q(municipality_id__in=access.municipality_ids) | Q(pk__in=access.organization_ids))
+
+    def managed_by(self, user):
+        """The organisations of the municipalities the person manages (`MunicipalityQuerySet.managed_by`)."""
+        access = access_for(user)
+        return self if access.is_admin else self.filter(municipality_id__in=access.municipality_ids)
 
     def schools(self):
         return self.filter(kind=Organization.Kind.SCHOOL)
