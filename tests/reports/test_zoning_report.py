@@ -10,14 +10,12 @@ from pypdf import PdfReader
 
 from monitoring.models import Zone, ZoningMethod
 from reports.models import ReportFile
-from roadmaps.models import Order
+from reports.testing import signed_order
 
 
 @pytest.fixture
 def method(municipality, authority, school_a, school_b):
-    order = Order.objects.create(
-        organization=authority, number="77", date=date(2025, 9, 1), title="Об утверждении методики", status="signed"
-    )
+    order = signed_order(organization=authority, number="77", date=date(2025, 9, 1))
     method = ZoningMethod.objects.create(
         municipality=municipality,
         year=2026,

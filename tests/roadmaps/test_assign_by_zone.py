@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitoring.models import Zone, ZoningMethod
+from reports.testing import signed_order
 from roadmaps import services
 from roadmaps.models import Assignment, Direction, Section
 
@@ -25,8 +26,7 @@ def test_measure_is_assigned_to_the_red_schools_of_an_approved_method(
         year=2026,
         title="Методика 2026",
         status=ZoningMethod.Status.APPROVED,
-        order_number="15",
-        order_date=date(2025, 9, 1),
+        approval_order=signed_order(organization=authority, number="15", date=date(2025, 9, 1)),
     )
     now = timezone.now()
     Zone.objects.create(method=method, organization=school_a, colour="red", computed_at=now)
