@@ -332,8 +332,6 @@ def form_errors(form) -> str:
 
 @roadmap_action("can_change")
 def roadmap_submit(request, roadmap):
-    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
-        raise PermissionDenied
     services.roadmap_submit(roadmap=roadmap, by=request.user)
     messages.success(request, "Дорожная карта отправлена на утверждение")
     return redirect("roadmaps:detail", pk=roadmap.pk)
@@ -341,8 +339,6 @@ def roadmap_submit(request, roadmap):
 
 @roadmap_action("can_approve", services.APPROVE_REFUSED)
 def roadmap_approve(request, roadmap):
-    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
-        raise PermissionDenied
     form = ApproveForm(request.POST)
     if not form.is_valid():
         raise services.RoadmapStateError(f"Утверждение не выполнено — {form_errors(form)}")
@@ -355,8 +351,6 @@ def roadmap_approve(request, roadmap):
 
 @roadmap_action("can_approve", services.APPROVE_REFUSED)
 def roadmap_return(request, roadmap):
-    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
-        raise PermissionDenied
     services.roadmap_return(roadmap=roadmap, by=request.user, comment=request.POST.get("comment", ""))
     messages.success(request, "Дорожная карта возвращена на доработку")
     return redirect("roadmaps:detail", pk=roadmap.pk)
