@@ -113,6 +113,7 @@ for _name in ["roadmap", "roadmap_pdf", "roadmap_xlsx", "roadmap_execution"]:
 for _name in ["order", "order_edit", "order_pdf", "order_sign"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
 KWARGS["reports:zoning_pdf"] = lambda w: {"pk": w["method"].pk}
+KWARGS["results:import_template"] = lambda w: {"format": "students"}
 for _name in ["method", "method_approve", "method_compute"]:
     KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["method"].pk}
 for _name in ["import_detail", "import_confirm", "import_recheck", "import_columns", "import_file", "import_rejected"]:
@@ -283,6 +284,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "results:import_detail": (IMPORT_OBJECT, {}),
     "results:import_file": (IMPORT_OBJECT, {}),
     "results:import_rejected": (IMPORT_OBJECT, {}),
+    "results:import_template": (IMPORTS, {}),
     "results:import_confirm": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "results:import_recheck": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "results:import_columns": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
