@@ -6,7 +6,8 @@ from django.utils.safestring import mark_safe
 
 from config.lib.html import e
 
-FILL = {"red": "#dc3545", "yellow": "#ffc107", "green": "#198754", "no_data": "#ced4da", None: "#f1f3f5"}
+#: The zone colours of app.css (white text on red and green at ≥ 4.5:1).
+FILL = {"red": "#b02a37", "yellow": "#ffc107", "green": "#146c43", "no_data": "#ced4da", None: "#f1f3f5"}
 TEXT = {"red": "#fff", "green": "#fff"}
 
 
