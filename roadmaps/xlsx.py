@@ -386,12 +386,7 @@ class _Parser:
             sections[-1].measures.append(self._measure(row_number, values, executors, evidence))
         if not any(s.measures for s in sections) and not self.problems:
             self.problem(SHEET_PLAN, header_row, "", "", "в таблице нет ни одного мероприятия")
-        # A number the table would give anyway is not kept as typed: the measure is renumbered
-        # when it is moved, like one added in the editor. A number that differs stays.
-        for section, numbers in zip(sections, automatic_numbers(sections), strict=True):
-            for measure, number in zip(section.measures, numbers, strict=True):
-                if printed(measure.number) == number:
-                    measure.number = ""
+        drop_automatic_numbers(sections)
         return sections
 
     def _header(self, sheet):
@@ -539,6 +534,14 @@ def section_row(sections: list[ParsedSection], row: int, text: str, problem, *, 
         problem(text, "номер раздела не длиннее 20 знаков")
     sections.append(ParsedSection(row=row, kind=Section.Kind.HEADING, number=number, heading=heading))
 
+
+def drop_automatic_numbers(sections: list[ParsedSection]) -> None:
+    """A number the table would give anyway is not kept as typed: the measure is renumbered when
+    it is moved, like one added in the editor. A number that differs stays."""
+    for section, numbers in zip(sections, automatic_numbers(sections), strict=True):
+        for measure, number in zip(section.measures, numbers, strict=True):
+            if printed(measure.number) == number:
+                measure.number = ""
 
 def executor_names(owner: Organization) -> list[tuple[str, dict]]:
     """The names an executor may be written with: the organisations of the owner's municipality
