@@ -258,17 +258,20 @@ def refuse_unreadable(data: bytes, filename: str) -> None:
         try:
             with olefile.OleFileIO(io.BytesIO(data)) as ole:
                 encrypted = ole.exists("EncryptedPackage")
-                word = ole.exists("WordDocument")
-        except Exception:  # olefile raises several kinds on a broken container; any of them: damaged
-            raise FileRefused(f"Файл «{filename}» повреждён: документ не читается") from None
-        if encrypted:
-            raise FileRefused(f"Файл «{filename}» защищён паролем: снимите защиту в Word и загрузите его снова")
-        if word:
+                other = not ole.exists("WordDocument") and (ole.exists("Workbook") or ole.exists("Book"))
+        except Exception:  # olefile raises several kinds on a damaged container: it is still not a .docx
+            encrypted = other = False
+        if encrypted:  # a password-protected .docx is an encrypted package inside an OLE container
             raise FileRefused(
-                f"Файл «{filename}» — документ Word старого формата (.doc). "
-                "Сохраните документ в формате .docx (Файл → Сохранить как → Документ Word) и загрузите снова"
+                f"Файл «{filename}» защищён паролем: снимите пароль в Word (Файл → Сведения → Защита документа), "
+                "сохраните документ и загрузите его снова"
             )
-        raise FileRefused(f"Файл «{filename}» не является документом Word (.docx)")
+        if other:
+            raise FileRefused(f"Файл «{filename}» — книга Excel старого формата (.xls), а не документ Word")
+        raise FileRefused(
+            f"Файл «{filename}» — документ Word старого формата (.doc). Сохраните документ в формате .docx "
+            "(Файл → Сохранить как → Документ Word) и загрузите снова"
+        )
     if data.startswith(b"{\\rtf"):
         raise FileRefused(f"Файл «{filename}» — документ RTF. Сохраните документ в формате .docx и загрузите снова")
     if not data.startswith(b"PK\x03\x04"):
@@ -476,6 +479,16 @@ class PreviewMeasure:
     deadline_summary: str
     unknown_executors: list[str]
 
+    @property
+    def executors(self) -> list[tuple[str, bool]]:
+        """(name as it will print, found in the registry or the catalogue)."""
+        shown = []
+        for executor in self.measure.executors:
+            target = executor.get("organization") or executor.get("executor_kind")
+            name = getattr(target, "short_name", None) or getattr(target, "title", "") if target else ""
+            shown.append((" ".join(part for part in (name, executor["qualifier"]) if part), target is not None))
+        return shown
+
 
 @dataclass
 class PreviewSection:
@@ -501,6 +514,20 @@ class WordImport:
     @property
     def unparsed_deadlines(self) -> list[PreviewMeasure]:
         return [m for s in self.sections for m in s.measures if not m.deadline_parsed]
+
+    @property
+    def used(self) -> set[str]:
+        """The fields some measure fills (the preview shows only their columns)."""
+        names = {
+            "actions": "actions",
+            "result": "expected_result",
+            "target": "target_text",
+            "note": "note",
+            "municipal": "municipal_text",
+            "school": "school_text",
+        }
+        measures = [m.measure for s in self.sections for m in s.measures]
+        return {key for key, attribute in names.items() if any(getattr(m, attribute) for m in measures)}
 
     @property
     def unknown_executors(self) -> list[str]:

@@ -170,7 +170,11 @@ def plan_000() -> bytes:
         table.add_row(),
         ["2.", "Информирование о региональных документах", "Август-сентябрь", "Управление образования", "", "", ""],
     )
-    spanning(table, "1.2. Система работы со школами с низкими результатами обучения")
+    spanning(
+        table,
+        "1.2. Система работы со школами с низкими результатами обучения и/или школами, "
+        "функционирующими в неблагоприятных социальных условиях",
+    )
     fill(
         table.add_row(),
         ["1.", "Диагностика компетенций педагогов", "Сентябрь - октябрь 2022 г.", "МБОУ ДПО МЦ", "", "", "в школах"],
@@ -270,3 +274,44 @@ def big_plan(rows: int = 300) -> bytes:
 def ole_bytes() -> bytes:
     """The head of an old .doc (an OLE compound file), as the tests need it: not a zip."""
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def compound_file(stream_name: str, size: int = 4096) -> bytes:
+    """A minimal OLE compound file (CFB v3) holding one stream: «EncryptedPackage» is what Word
+    writes for a password-protected .docx, «WordDocument» is an old .doc."""
+    import struct
+
+    end, free, fat_sector = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    data_sectors = size // 512
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end)
+    struct.pack_into("<I", header, 68, end)  # no DIFAT sectors
+    struct.pack_into("<I", header, 72, 0)
+    struct.pack_into("<I", header, 76, 0)  # the FAT is sector 0
+    for index in range(1, 109):
+        struct.pack_into("<I", header, 76 + 4 * index, free)
+    fat = [fat_sector, end] + [3 + i for i in range(data_sectors - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    fat_bytes = struct.pack("<128I", *fat)
+
+    def entry(name: str, kind: int, child: int, start: int, length: int) -> bytes:
+        raw = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        raw[0 : len(encoded)] = encoded
+        struct.pack_into("<HBB", raw, 64, len(encoded), kind, 1)
+        struct.pack_into("<III", raw, 68, free, free, child)
+        struct.pack_into("<II", raw, 116, start, length)
+        return bytes(raw)
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry(stream_name, 2, free, 2, size) + bytes(256)
+    return bytes(header) + fat_bytes + directory + b"\x01" * size
+
+
+def zip_bomb() -> bytes:
+    """A .docx whose document.xml unpacks from 300 KB to 300 MB."""
+    from tests.hardening.hostile_files import _deflated_member, _zip_with_raw
+
+    info, compressed = _deflated_member("word/document.xml", 300 << 20, b" ")
+    return _zip_with_raw([(info, compressed)], {"[Content_Types].xml": b"<Types/>"})
