@@ -453,3 +453,40 @@ def test_list_and_draft_pages_offer_the_word_import(client_for, methodist, regis
         reverse("reports:roadmap_import_word", args=[draft.pk])
         in client.get(reverse("reports:roadmap", args=[draft.pk])).content.decode()
     )
+
+
+# --------------------------------------------------------------------------- who may import
+
+
+@pytest.mark.parametrize(
+    ("person", "on_draft", "as_new"),
+    [
+        ("methodist", 200, 200),
+        ("official", 200, 200),
+        ("admin_user", 200, 200),
+        ("director_a", 404, 403),  # directors do not see drafts
+        ("viewer", 403, 403),
+        ("outsider", 404, 400),  # another municipality: the draft is not theirs, the owner not offered
+    ],
+)
+def test_only_the_municipality_staff_and_admins_may_import_from_word(
+    person, on_draft, as_new, request, client_for, methodist, registry, other_municipality
+):
+    from tests.hardening.access_world import make_outsider
+
+    draft = roadmap_import_docx(data=docs.plan_000(), by=methodist, owner=registry["authority"]).roadmap
+    user = make_outsider(other_municipality) if person == "outsider" else request.getfixturevalue(person)
+    client = client_for(user)
+    response = client.post(
+        reverse("reports:roadmap_import_word", args=[draft.pk]), {"file": upload("x.docx", docs.plan_002())}
+    )
+    assert response.status_code == on_draft
+    response = client.post(
+        reverse("reports:roadmap_import_word_new"),
+        {"owner": registry["authority"].pk, "file": upload("x.docx", docs.plan_002())},
+    )
+    assert response.status_code == as_new
+    token = response.context["token"] if as_new == 200 else "none"
+    client.post(reverse("reports:roadmap_import_confirm"), {"token": token})
+    expected = 2 if as_new == 200 else 1
+    assert Roadmap.objects.count() == expected
