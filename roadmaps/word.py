@@ -84,6 +84,7 @@ EMPTY_MARKS = {"-", "–", "—", "−"}
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•·▪●○◦∙*]|\d{1,2}[.)]|[а-яa-z]\))\s+", re.I)
 _NAME = re.compile(r"[А-ЯЁ]\.\s*[А-ЯЁ]\.\s*[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.")
 _TITLE_START = re.compile(r"^(?:план\b|дорожн\w* карт|«дорожн|комплекс мер|перечень мероприятий|к проекту)", re.I)
+_NUMBERED_HEADING = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+[А-ЯЁA-Z]")
 _CODE = re.compile(r"дорожн\w*\s+карт\w*[»\"”]?\s*(\d+(?:\.\d+)*)", re.I)
 _YEARS = re.compile(r"(20\d\d)\s*(?:[-–—/]|\s+-\s+)\s*(20\d\d)")
 _YEAR = re.compile(r"\b(20\d\d)\b")
@@ -593,7 +594,8 @@ class _Reader:
                     header = index
                     break
             if header is None:
-                if found and table.rows and not any(line.strip() for line in table.before):
+                same_grid = found and table.width == found[0][0].width
+                if same_grid and table.rows and not any(line.strip() for line in table.before):
                     # a table cut by a page whose second part has no header row: the same plan
                     found.append((table, -1))
                 continue
@@ -669,10 +671,14 @@ class _Reader:
                 text = filled[0].own_text
                 key = mapping[filled[0].col] if filled[0].col < len(mapping) else "skip"
                 spanning = len(filled) == 1 and (filled[0].span > 1 or len(row.cells) == 1) and table.width > 1
+                alone = len(filled) == 1
                 if (
                     spanning
-                    or (len(filled) == 1 and is_catalogue_row(text))
-                    or (len(filled) == 1 and key == "number" and re.search(r"[^\W\d_]{3}", text))
+                    or (alone and is_catalogue_row(text))
+                    # «2. Проведение информационно-разъяснительной работы …» typed into the number
+                    # column or alone in the measure column, the other cells empty: a heading
+                    or (alone and key == "number" and re.search(r"[^\W\d_]{3}", text))
+                    or (alone and key == "description" and _NUMBERED_HEADING.match(text))
                 ):
                     self.section_line(sections, table, row.number, " ".join(text.split()), uses_catalogue)
                     last = None
@@ -694,7 +700,7 @@ class _Reader:
                     )
                 last = self.measure(table, row, fields, labels, mapping, executors)
                 sections[-1].measures.append(last)
-                if mapping_has(mapping, "deadline"):
+                if "deadline" in mapping:
                     years += [int(y) for y in _YEAR.findall(last.deadline_text)]
         if not any(s.measures for s in sections) and not self.problems:
             raise self.refuse("В таблице плана нет ни одного мероприятия")
@@ -892,10 +898,6 @@ class _Reader:
                 )
             blocks.append(PreviewSection(label=label, kind=section.kind, lines=lines, measures=rows))
         return blocks
-
-
-def mapping_has(mapping: list[str], key: str) -> bool:
-    return key in mapping
 
 
 def parse_roadmap_docx(

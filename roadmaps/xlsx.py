@@ -543,6 +543,7 @@ def drop_automatic_numbers(sections: list[ParsedSection]) -> None:
             if printed(measure.number) == number:
                 measure.number = ""
 
+
 def executor_names(owner: Organization) -> list[tuple[str, dict]]:
     """The names an executor may be written with: the organisations of the owner's municipality
     (short and full names) and the catalogue's executor kinds, the longest first, so that

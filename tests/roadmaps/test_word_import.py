@@ -243,6 +243,30 @@ def test_rows_cut_by_a_page_are_joined_to_the_measure(registry):
     ]
 
 
+def test_a_heading_typed_in_the_number_column_and_a_signature_table_after_the_plan(registry):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("План мероприятий на 2021-2022 учебный год")
+    table = document.add_table(rows=1, cols=3)
+    docs.fill(table.rows[0], ["№ п/п", "Наименование мероприятия", "Сроки"])
+    # not merged across the table: the heading sits in the number column, the other cells empty
+    docs.fill(table.add_row(), ["2. Проведение информационно-разъяснительной работы с родителями", "", ""])
+    docs.fill(table.add_row(), ["2.1.", "Городское родительское собрание", "Март 2022 г."])
+    docs.fill(table.add_row(), ["", "3. Анализ результатов", ""])  # alone in the measure column
+    docs.fill(table.add_row(), ["3.1.", "Статистико-аналитическая справка", "Июль 2022 г."])
+    signature = document.add_table(rows=1, cols=2)  # right under the plan: another grid, not the plan
+    docs.fill(signature.rows[0], ["Начальник управления образования", "Т.В. Разуваева"])
+    preview = parse_roadmap_docx(docs.save(document), owner=registry["authority"])
+    assert [(s.label, [(m.number, m.measure.description) for m in s.measures]) for s in preview.sections] == [
+        (
+            "2. Проведение информационно-разъяснительной работы с родителями",
+            [("2.1.", "Городское родительское собрание")],
+        ),
+        ("3. Анализ результатов", [("3.1.", "Статистико-аналитическая справка")]),
+    ]
+
+
 # --------------------------------------------------------------------------- the column mapping
 
 
