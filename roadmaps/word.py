@@ -683,10 +683,10 @@ class _Reader:
                     self.section_line(sections, table, row.number, " ".join(text.split()), uses_catalogue)
                     last = None
                     continue
-                fields = self.fields_of(row, mapping)
-                if last is not None and self.continues(row, mapping, fields):
-                    self.extend(last, row, mapping)
+                if last is not None and self.continues(row, mapping):
+                    self.extend(last, row, mapping, executors)
                     continue
+                fields = self.fields_of(row, mapping)
                 if not sections:
                     lead = [line for line in table.before if line.strip()]
                     self.section_line(
@@ -725,11 +725,20 @@ class _Reader:
             parsed=ParsedRoadmap(params=params, sections=sections), columns=columns, sections=preview, notes=self.notes
         )
 
-    def continues(self, row: Row, mapping: list[str], fields) -> bool:
-        """A row cut by a page: no number of its own, its first text goes on in lower case."""
-        own = {mapping[c.col] for c in row.filled if c.col < len(mapping)}
-        if "number" in own:
-            return False
+    def _own(self, row: Row, mapping: list[str], key: str) -> str:
+        """The text the row's own cells (not those merged down from above) give to the field."""
+        cells = [c for c in row.filled if c.col < len(mapping) and mapping[c.col] == key]
+        return " ".join(" ".join(c.own_text.split()) for c in cells)
+
+    def continues(self, row: Row, mapping: list[str]) -> bool:
+        """A row cut by a page (documents converted from PDF, seeds 000, 002, 003): no number of its
+        own and no measure name (a dash is a name: «no measure at this level»), or a first text that
+        goes on in lower case."""
+        number, description = self._own(row, mapping, "number"), self._own(row, mapping, "description")
+        if number:
+            return number[0].islower()  # the rest of a sentence that slipped into the number column
+        if not description:
+            return True
         for cell in sorted(row.filled, key=lambda c: c.col):
             key = mapping[cell.col] if cell.col < len(mapping) else "skip"
             if key in ("skip", "deadline"):
@@ -738,22 +747,35 @@ class _Reader:
             return bool(first) and first[0].islower()
         return False
 
-    def extend(self, measure: ParsedMeasure, row: Row, mapping: list[str]) -> None:
-        for cell in row.filled:
-            key = mapping[cell.col] if cell.col < len(mapping) else "skip"
-            text = " ".join(cell.own_text.split())
-            attribute = {
-                "description": "description",
-                "result": "expected_result",
-                "note": "note",
-                "municipal": "municipal_text",
-                "school": "school_text",
-                "target": "target_text",
-            }.get(key)
-            if attribute:
+    def extend(self, measure: ParsedMeasure, row: Row, mapping: list[str], executors) -> None:
+        attributes = {
+            "number": "description",
+            "description": "description",
+            "deadline": "deadline_text",
+            "result": "expected_result",
+            "note": "note",
+            "municipal": "municipal_text",
+            "school": "school_text",
+            "target": "target_text",
+        }
+        for key in dict.fromkeys(mapping):
+            text = self._own(row, mapping, key)
+            if not _clean(text):
+                continue
+            if key in attributes:
+                attribute = attributes[key]
                 setattr(measure, attribute, f"{getattr(measure, attribute)} {text}".strip())
-            elif key == "actions" and measure.actions:
-                measure.actions[-1] = f"{measure.actions[-1]} {text}"
+            elif key == "actions":
+                if measure.actions and not _LIST_MARK.match(text):
+                    measure.actions[-1] = f"{measure.actions[-1]} {text}"
+                else:
+                    measure.actions.append(_strip_mark(text))
+            elif key == "executors":
+                start = len(measure.executors)
+                measure.executors += [
+                    match_executor(name, executors, order=start + order)
+                    for order, name in enumerate(_split_executors(text))
+                ]
 
     def section_line(self, sections, table, row, text, uses_catalogue, *, implicit=False, code="") -> None:
         def problem(value: str, reason: str) -> None:
@@ -771,7 +793,11 @@ class _Reader:
                 return
             if not text or len(text) > 300 or _TITLE_START.match(text):
                 text = "Мероприятия"
-        section_row(sections, row or 0, text, problem, directions=uses_catalogue)
+
+        def note(value: str, reason: str) -> None:
+            self.notes.append(f"Таблица {table.number}, строка {row}: «{value[:80]}» — {reason}")
+
+        section_row(sections, row or 0, text, problem, directions=uses_catalogue, note=note)
 
     def measure(self, table, row, fields, labels, mapping, executors) -> ParsedMeasure:
         def label(key):
@@ -795,6 +821,8 @@ class _Reader:
             lead.append(actions.pop(0))
         actions += [_strip_mark(t) for t, _ in fields.get("actions", []) if _strip_mark(t)]
         description = "\n".join(lead).strip()
+        if not description and (text("municipal") or text("school")):
+            description = "—"  # «-» in the regional column: a measure of the other levels only (seed 003)
         deadline = text("deadline", " ")
         measure = ParsedMeasure(
             row=row.number,

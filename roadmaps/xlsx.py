@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from difflib import SequenceMatcher
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -482,48 +483,76 @@ def is_catalogue_row(text: str) -> bool:
     return bool(_TRACK_ROW.match(text) or _FUNCTION_ROW.match(text))
 
 
-def catalogue_direction(text: str) -> Direction | None:
+def catalogue_direction(text: str, *, loose: bool = False) -> Direction | None:
     """The catalogue direction a section line names: «1.1. Система оценки качества подготовки
-    обучающихся», also with a tail the document adds («(далее - ОКПО)»)."""
+    обучающихся», also with a tail the document adds («(далее - ОКПО)»). `loose` (a document laid
+    out by the catalogue but typed by hand): its code alone, or a title worded a little otherwise
+    («2. Система работы со школами с низкими образовательными результатами …», seed 000)."""
     match = re.match(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", text.strip(), re.S)
     if not match:
         return None
+    title = " ".join(match.group(2).casefold().split())
     direction = Direction.objects.filter(code=match.group(1)).first()
-    if direction is None:
+    if direction is not None and loose:
+        return direction
+    if direction is not None:
+        wanted = " ".join(direction.title.casefold().split())
+        return direction if title == wanted or title.startswith(wanted + " ") else None
+    if not loose:
         return None
-    title, wanted = " ".join(match.group(2).casefold().split()), " ".join(direction.title.casefold().split())
-    return direction if title == wanted or title.startswith(wanted + " ") else None
+    scored = [(SequenceMatcher(None, title, d.title.casefold()).ratio(), d.pk, d) for d in Direction.objects.all()]
+    best = max(scored, default=None, key=lambda item: item[:2])
+    return best[2] if best and best[0] >= 0.75 else None
 
 
-def section_row(sections: list[ParsedSection], row: int, text: str, problem, *, directions: bool = True) -> None:
+def section_row(
+    sections: list[ParsedSection], row: int, text: str, problem, *, directions: bool = True, note=None
+) -> None:
     """A section line of a plan's table, appended to `sections`: a catalogue direction (with its
     tracks and function type on the lines below it) or a numbered heading. `problem(value, reason)`
     records what cannot be taken; `directions=False` keeps every line a heading (a plan that does
-    not follow the catalogue, seed 002)."""
+    not follow the catalogue, seed 002). With `note(value, reason)` (a document written by hand)
+    a direction is known by its code alone, and a track or function the catalogue does not have
+    stays as the section's line of text, noted, instead of a problem."""
     track, function = _TRACK_ROW.match(text), _FUNCTION_ROW.match(text)
     if track or function:
         section = sections[-1] if sections else None
+        if section is not None and section.kind != Section.Kind.DIRECTION and note is not None:
+            section.heading = f"{section.heading}\n{text}".strip()
+            note(text, "трек или функция под разделом, который не найден в справочнике: строка оставлена в заголовке")
+            return
         if section is None or section.kind != Section.Kind.DIRECTION:
             problem(text, "трек или функция без направления над ними")
             return
+        if section.measures or (function and section.function_type is not None):
+            # the next track (or function) of the same direction after steps: a section of its own,
+            # whose steps are numbered from one again (seed 000 writes the direction once)
+            tracks = [] if track else list(section.tracks)
+            section = ParsedSection(row=row, kind=Section.Kind.DIRECTION, direction=section.direction, tracks=tracks)
+            sections.append(section)
         title = text[(track or function).end() :].strip()
         if track:
             found = next((t for t in section.direction.tracks.all() if _same_words(t.title, title)), None)
-            if found is None:
-                problem(text, f"у направления {section.direction.code} нет такого трека")
-            else:
-                section.tracks.append(found)
+            reason = f"у направления {section.direction.code} нет такого трека"
         else:
             found = next((f for f in FunctionType.objects.all() if _same_words(f.title, title)), None)
-            if found is None:
-                problem(text, "нет такого типа функции в справочнике")
-            else:
-                section.function_type = found
+            reason = "нет такого типа функции в справочнике"
+        if found is None and note is not None:
+            section.heading = f"{section.heading}\n{text}".strip()
+            note(text, f"{reason}: строка оставлена текстом раздела")
+        elif found is None:
+            problem(text, reason)
+        elif track:
+            section.tracks.append(found)
+        else:
+            section.function_type = found
         return
     match = re.match(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", text, re.S)
-    direction = catalogue_direction(text) if directions and match else None
+    direction = catalogue_direction(text, loose=note is not None) if directions and match else None
     if direction is not None:
         sections.append(ParsedSection(row=row, kind=Section.Kind.DIRECTION, direction=direction))
+        if note is not None and catalogue_direction(text) is None:
+            note(text, f"сопоставлено с направлением справочника «{direction}»")
         return
     if sections and sections[-1].kind == Section.Kind.DIRECTION and not sections[-1].measures and not match:
         # a free line under a direction (the printed «heading» of a direction section)

@@ -136,11 +136,22 @@ def test_seed_003_columns_are_guessed_as_the_levels(registry):
 
 def test_seed_000_direction_track_and_function_rows_map_onto_the_catalogue(methodist, registry):
     roadmap = roadmap_import_docx(data=docs.plan_000(), by=methodist, owner=registry["authority"]).roadmap
-    first, second = roadmap.sections.order_by("order")
+    first, second, third = roadmap.sections.order_by("order")
     assert first.kind == Section.Kind.DIRECTION and first.direction.code == "1.1"
     assert [t.title for t in first.tracks.all()] == ["Объективность оценки качества подготовки обучающихся"]
     assert first.function_type.code == "regional_cycle"
-    assert second.kind == Section.Kind.DIRECTION and second.direction.code == "1.2"
+    # the second track of the direction is a section of its own (the direction is written once)
+    assert (second.direction.code, second.function_type.code) == ("1.1", "full_cycle")
+    assert [t.title for t in second.tracks.all()] == [
+        "Сбалансированность системы оценки качества подготовки обучающихся"
+    ]
+    # «2. Система работы со школами с низкими образовательными результатами …» is the catalogue's 1.2;
+    # a track the catalogue does not have stays as the section's line
+    assert (third.kind, third.direction.code, third.heading) == (
+        Section.Kind.DIRECTION,
+        "1.2",
+        "Трек 4: Работа с родителями",
+    )
     assert rows_of(roadmap) == [
         (
             "1.",
@@ -149,12 +160,19 @@ def test_seed_000_direction_track_and_function_rows_map_onto_the_catalogue(metho
             "Управление образования\nРуководители ОО",
         ),
         ("2.", "Информирование о региональных документах", "Август-сентябрь", "Управление образования"),
+        ("1.", "Корректировка системы показателей", "Сентябрь", "Руководители ОО"),
         ("1.", "Диагностика компетенций педагогов", "Сентябрь - октябрь 2022 г.", "МБОУ ДПО МЦ"),
     ]
     step = Measure.objects.get(section=first, order=1)
     assert step.actions == ["проведено совещание", "доведена информация"]
     assert step.expected_result == "Протокол совещания"
-    assert Measure.objects.get(section=second).note == "в школах"
+    assert Measure.objects.get(section=third).note == "в школах"
+
+
+def test_seed_000_what_was_matched_loosely_is_said_in_the_preview(registry):
+    notes = parse_roadmap_docx(docs.plan_000(), owner=registry["authority"]).notes
+    assert any("сопоставлено с направлением справочника «1.2." in note for note in notes)
+    assert any("«Трек 4: Работа с родителями» — у направления 1.2 нет такого трека" in note for note in notes)
 
 
 def test_seed_000_approval_stamp_becomes_the_approver(methodist, registry):
