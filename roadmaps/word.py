@@ -144,6 +144,11 @@ class Table:
     rows: list[Row]
     before: list[str]  # the document's lines between the previous table (or the start) and this one
 
+    @property
+    def lines(self) -> list[str]:
+        """The text of its cells, row by row (a stamp laid out in a borderless table)."""
+        return [text for row in self.rows for cell in row.cells if not cell.merged for text, _ in cell.paragraphs]
+
 
 def _int(value, default: int) -> int:
     try:
@@ -167,8 +172,7 @@ def _paragraph(p) -> tuple[str, bool]:
             parts.append("-")
         else:
             parts.append(" " if tag == "tab" else "\n")
-    text = " ".join("".join(parts).replace("\xa0", " ").split(" ")).strip()
-    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"[ \t]+", " ", "".join(parts).replace("\xa0", " ")).strip()
     ppr = p.find(W + "pPr")
     style = (_val(ppr, "pStyle") or "").casefold()
     numbered = ppr is not None and ppr.find(W + "numPr") is not None
@@ -231,7 +235,6 @@ def _table(tbl, number: int, before: list[str]) -> Table:
 @dataclass
 class WordDocument:
     tables: list[Table]
-    after_last: list[str]
 
 
 def _blocks(body, lines: list[str], tables: list[Table]) -> None:
@@ -300,7 +303,7 @@ def read_word(data: bytes, *, filename: str = "документ") -> WordDocumen
     lines: list[str] = []
     tables: list[Table] = []
     _blocks(body, lines, tables)
-    return WordDocument(tables=tables, after_last=lines)
+    return WordDocument(tables=tables)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -646,7 +649,11 @@ class _Reader:
     def read(self) -> WordImport:
         tables, labels, mapping = self.plan_tables()
         first_table = tables[0][0]
-        params = self.params(first_table.before)
+        # the stamp and the title: the lines above the plan, tables laid out for them included
+        above = []
+        for table in self.document.tables[: first_table.number - 1]:
+            above += table.before + table.lines + [""]
+        params = self.params(above + first_table.before)
         uses_catalogue = any(
             is_catalogue_row(cell.text) for table, _ in tables for row in table.rows for cell in row.filled
         )

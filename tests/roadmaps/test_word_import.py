@@ -187,6 +187,29 @@ def test_seed_000_approval_stamp_becomes_the_approver(methodist, registry):
     assert (roadmap.period_start, roadmap.period_end) == (date(2022, 9, 1), date(2023, 8, 31))
 
 
+def test_a_stamp_laid_out_in_a_borderless_table_is_read(registry):
+    import docx
+
+    document = docx.Document()
+    layout = document.add_table(rows=1, cols=2)  # the usual Word layout: the stamp in the right cell
+    docs.fill(
+        layout.rows[0],
+        ["", ["УТВЕРЖДАЮ", "Начальник управления образования", "__________ Разуваева Т.В.", "«___» ________ 2022 г."]],
+    )
+    document.add_paragraph("План мероприятий на 2022 год")
+    table = document.add_table(rows=2, cols=3)
+    docs.fill(table.rows[0], ["№ п/п", "Наименование мероприятия", "Сроки"])
+    docs.fill(table.rows[1], ["1.", "Совещание", "Май"])
+    params = parse_roadmap_docx(docs.save(document), owner=registry["authority"]).parsed.params
+    assert (params["stamp"], params["approver_position"], params["approver_name"]) == (
+        Roadmap.Stamp.APPROVAL,
+        "Начальник управления образования",
+        "Разуваева Т.В.",
+    )
+    assert params["title"] == "План мероприятий на 2022 год"
+    assert (params["period_start"], params["period_end"]) == (date(2022, 1, 1), date(2022, 12, 31))
+
+
 def test_deadlines_the_parser_cannot_read_are_listed(registry):
     preview = parse_roadmap_docx(docs.plan_000(), owner=registry["authority"])
     # «Август-сентябрь» in a school year that starts in September: the parser asks for dates
