@@ -102,11 +102,14 @@ def _same_file_already_imported(
 IMPORT_FORMATS = {"xlsx": "Excel", "docx": "Word"}
 
 
-def _parsed(*, data: bytes, kind: str, owner: Organization, mapping: list[str] | None) -> ParsedRoadmap:
+def _parsed(*, data: bytes, kind: str, owner: Organization, mapping: list[str] | None) -> tuple[ParsedRoadmap, str]:
+    """The file read, and the columns it was read with (a Word document's, as used: guessed or
+    corrected; a workbook has fixed ones)."""
     if kind == "docx":
-        return parse_roadmap_docx(data, owner=owner, mapping=mapping).parsed
+        word = parse_roadmap_docx(data, owner=owner, mapping=mapping)
+        return word.parsed, ",".join(word.mapping)
     if kind == "xlsx":
-        return parse_roadmap_workbook(data, owner=owner)
+        return parse_roadmap_workbook(data, owner=owner), ""
     raise ValueError(f"unknown import kind {kind!r}")
 
 
@@ -135,9 +138,8 @@ def roadmap_import(
     if owner is None:
         raise ValueError("owner or roadmap is required")
     enforce(access_for(by).can_edit_municipality(owner.municipality_id), EDIT_REFUSED)
-    parsed = _parsed(data=data, kind=kind, owner=owner, mapping=mapping)
+    parsed, columns = _parsed(data=data, kind=kind, owner=owner, mapping=mapping)
     sha256 = hashlib.sha256(data).hexdigest()
-    columns = ",".join(mapping or [])
     same = _same_file_already_imported(sha256, owner=owner, roadmap=roadmap, mapping=columns)
     if same is not None:  # the same file twice changes nothing
         return ImportOutcome(

@@ -436,7 +436,8 @@ def _stamp(lines: list[str], params: dict) -> int:
             if basis:
                 kind = {"приказу": "Приказ", "постановлению": "Постановление", "распоряжению": "Распоряжение"}
                 params["basis_title"] = (kind.get(basis.group(1).lower(), "Решение") + basis.group(2)).strip()
-            order_number = re.search(r"№\s*([^\s,;]+)", text)
+            tail = text[basis.start() :] if basis else text  # «Приложение № 2 к приказу … № 158»
+            order_number = re.search(r"№\s*([^\s,;]+)", tail)
             if order_number and "_" not in order_number.group(1):
                 params["basis_number"] = order_number.group(1)
             params["basis_date"] = _parse_day(text)

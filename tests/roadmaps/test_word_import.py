@@ -210,6 +210,48 @@ def test_a_stamp_laid_out_in_a_borderless_table_is_read(registry):
     assert (params["period_start"], params["period_end"]) == (date(2022, 1, 1), date(2022, 12, 31))
 
 
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["Приложение № 2", "к приказу управления образования", "от «27» августа 2021 г. № 158-о"],
+            {"appendix_number": "2", "basis_number": "158-о", "basis_date": date(2021, 8, 27)},
+        ),
+        (
+            ["Приложение к постановлению администрации от 01.09.2022 № 12"],
+            {"appendix_number": "", "basis_title": "Постановление администрации", "basis_date": date(2022, 9, 1)},
+        ),
+        (
+            ["Приложение 3 к приказу от __.__.____ № ____"],
+            {"appendix_number": "3", "basis_number": "", "basis_date": None},
+        ),
+    ],
+)
+def test_appendix_blocks_as_authorities_write_them(lines, expected):
+    from roadmaps.word import _stamp
+
+    params = {"appendix_number": "", "basis_title": "", "basis_number": "", "basis_date": None}
+    _stamp(lines, params)
+    assert params["stamp"] == Roadmap.Stamp.APPENDIX
+    assert {key: params[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [
+        ("План на 2021-2022 уч. год", (date(2021, 9, 1), date(2022, 8, 31), "academic")),
+        ("План на 2022/2023 учебный год", (date(2022, 9, 1), date(2023, 8, 31), "academic")),
+        ("Дорожная карта на 2021–2023 годы", (date(2021, 1, 1), date(2023, 12, 31), "calendar")),
+        ("План мероприятий на 2024 год", (date(2024, 1, 1), date(2024, 12, 31), "calendar")),
+        ("План по итогам совета 27.07.2022 года", None),
+    ],
+)
+def test_the_period_a_title_states(title, period):
+    from roadmaps.word import _period
+
+    assert _period(title, []) == period
+
+
 def test_deadlines_the_parser_cannot_read_are_listed(registry):
     preview = parse_roadmap_docx(docs.plan_000(), owner=registry["authority"])
     # «Август-сентябрь» in a school year that starts in September: the parser asks for dates
@@ -339,6 +381,9 @@ def test_the_same_file_twice_changes_nothing_and_the_original_is_kept(methodist,
     assert kept.filename.endswith(".docx") and kept.params["format"] == "docx"
     with kept.file.open("rb") as file:
         assert file.read() == data
+    # the columns as guessed, named: the same import
+    guessed = ["number", "description", "deadline", "executors", "result", "target"]
+    assert roadmap_import_docx(data=data, by=methodist, owner=registry["authority"], mapping=guessed).unchanged
     # read with other columns, the same file is another import
     other = roadmap_import_docx(
         data=data,
