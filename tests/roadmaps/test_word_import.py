@@ -600,3 +600,37 @@ def test_only_the_municipality_staff_and_admins_may_import_from_word(
     client.post(reverse("reports:roadmap_import_confirm"), {"token": token})
     expected = 2 if as_new == 200 else 1
     assert Roadmap.objects.count() == expected
+
+
+def test_the_preview_marks_unparsed_deadlines_and_shows_the_level_columns(client_for, methodist, registry):
+    client = client_for(methodist)
+    response = client.post(
+        reverse("reports:roadmap_import_word_new"),
+        {"owner": registry["authority"].pk, "file": upload("план.docx", docs.plan_000())},
+    )
+    page = response.content.decode()
+    assert 'class="table-warning" title="Срок не разобран">Август-сентябрь' in page
+    assert "Сроки не разобраны (1): 2. «Август-сентябрь»" in page
+    assert "Трек: Объективность оценки качества подготовки обучающихся" in page
+    response = client.post(
+        reverse("reports:roadmap_import_word_new"),
+        {"owner": registry["authority"].pk, "file": upload("план.docx", docs.plan_003())},
+    )
+    page = response.content.decode()
+    assert "<th>Муниципальный уровень</th>" in page and "<th>Уровень ОО</th>" in page
+    assert "Участие в формировании банка КИМ" in page
+
+
+def test_a_mapping_that_reads_nothing_keeps_the_preview_and_says_why(client_for, methodist, registry):
+    client = client_for(methodist)
+    response = client.post(
+        reverse("reports:roadmap_import_word_new"),
+        {"owner": registry["authority"].pk, "file": upload("план.docx", docs.plan_002())},
+    )
+    token = response.context["token"]
+    response = client.post(reverse("reports:roadmap_import_word_preview"), {"token": token, "column": ["skip"] * 6})
+    assert response.status_code == 400
+    assert "Укажите, какой столбец документа" in response.content.decode()
+    # the file is still staged: the guessed columns create the draft
+    client.post(reverse("reports:roadmap_import_confirm"), {"token": token})
+    assert Measure.objects.filter(section__roadmap__in=Roadmap.objects.all()).count() == 5
