@@ -691,6 +691,8 @@ class _Reader:
                     self.section_line(sections, table, row.number, " ".join(text.split()), uses_catalogue)
                     last = None
                     continue
+                if not sections and not self._own(row, mapping, "description"):
+                    continue  # the second row of a two-row header («начало | окончание» under «Сроки»)
                 if last is not None and self.continues(row, mapping):
                     self.extend(last, row, mapping, executors)
                     continue

@@ -350,6 +350,23 @@ def test_a_heading_typed_in_the_number_column_and_a_signature_table_after_the_pl
     ]
 
 
+def test_a_two_row_header_with_merged_cells(registry):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=4)
+    docs.fill(table.rows[0], ["№ п/п", "Наименование мероприятия", "Сроки", ""])
+    docs.fill(table.rows[1], ["", "", "начало", "окончание"])
+    docs.fill(table.rows[2], ["1.", "Совещание", "Сентябрь", "Октябрь"])
+    table.rows[0].cells[0].merge(table.rows[1].cells[0])  # «№ п/п» over both header rows
+    table.rows[0].cells[1].merge(table.rows[1].cells[1])
+    table.rows[0].cells[2].merge(table.rows[0].cells[3])  # «Сроки» over «начало | окончание»
+    preview = parse_roadmap_docx(docs.save(document), owner=registry["authority"])
+    assert [c.field for c in preview.columns] == ["number", "description", "deadline", "deadline"]
+    [row] = preview.sections[0].measures
+    assert (row.number, row.measure.description, row.measure.deadline_text) == ("1.", "Совещание", "Сентябрь Октябрь")
+
+
 # --------------------------------------------------------------------------- the column mapping
 
 
