@@ -691,7 +691,7 @@ class _Reader:
                     self.section_line(sections, table, row.number, " ".join(text.split()), uses_catalogue)
                     last = None
                     continue
-                if not sections and not self._own(row, mapping, "description"):
+                if not sections and not any(self._own(row, mapping, key) for key in ("number", "description")):
                     continue  # the second row of a two-row header («начало | окончание» under «Сроки»)
                 if last is not None and self.continues(row, mapping):
                     self.extend(last, row, mapping, executors)
