@@ -103,7 +103,7 @@ for _name in ["measure_row", "measure_edit", "measure_delete", "measure_move", "
 KWARGS["execution:accept"] = KWARGS["execution:return"] = lambda w: {"pk": w["submitted"].pk}
 KWARGS["execution:reopen"] = lambda w: {"pk": w["accepted"].pk}
 KWARGS["roadmaps:approve"] = KWARGS["roadmaps:return"] = lambda w: {"pk": w["on_approval"].pk}
-KWARGS["reports:roadmap_import"] = lambda w: {"pk": w["draft"].pk}
+KWARGS["reports:roadmap_import"] = KWARGS["reports:roadmap_import_word"] = lambda w: {"pk": w["draft"].pk}
 for _name in ["assignment", "evidence_add", "submit"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["assignment"].pk}
 for _name in ["evidence_delete", "evidence_download"]:
@@ -251,6 +251,10 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "reports:roadmap_import": (action(STAFF, ok=400, **DIRECTORS_404, viewer=403, outsider=404), {}),  # no file
     "reports:roadmap_import_new": (expect(**DIRECTORS_403, viewer=403), {}),
     "reports:roadmap_import_confirm": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    # «Загрузить из Word»: the same people as the Excel import (issue 14)
+    "reports:roadmap_import_word": (action(STAFF, ok=400, **DIRECTORS_404, viewer=403, outsider=404), {}),  # no file
+    "reports:roadmap_import_word_new": (expect(**DIRECTORS_403, viewer=403), {}),
+    "reports:roadmap_import_word_preview": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
     "reports:zoning_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     "reports:order": (expect(**DIRECTORS_404, outsider=404), {}),
     "reports:order_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
