@@ -225,8 +225,18 @@ def _decide(request, pk: int, action, form_class, form_key, success: str, *, rev
         action(assignment=assignment, by=request.user, **kwargs)
     except (services.ExecutionError, ValidationError) as error:
         messages.error(request, _error_text(error) if isinstance(error, ValidationError) else str(error))
-    else:
-        messages.success(request, success)
+        return _back(pk)
+    if review and action is not services.assignment_reopen:
+        # a reviewer goes on with the next occurrence waiting for review, oldest submission first
+        waiting = selectors.review_queue(request.user).exclude(pk=pk)
+        following = waiting.first()
+        if following is not None:
+            left = waiting.count()
+            messages.success(request, f"{success}. Открыто следующее на проверке (осталось {left})")
+            return redirect("execution:assignment", pk=following.pk)
+        messages.success(request, f"{success}. Больше ничего не ждёт проверки")
+        return redirect("execution:review")
+    messages.success(request, success)
     return _back(pk)
 
 

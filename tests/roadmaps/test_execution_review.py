@@ -175,3 +175,40 @@ def test_evidence_needs_file_or_link(client_for, plan, director_a):
     assert response.status_code == 400
     assert "Приложите файл или укажите ссылку" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_after_a_decision_the_next_waiting_occurrence_opens(client_for, plan, methodist, director_a, director_b):
+    first, second = plan
+    for director, assignment in ((director_a, first), (director_b, second)):
+        client = client_for(director)  # one test client: signed in as one person at a time
+        assert add_protocol(client, assignment).status_code == 302
+        assert client.post(reverse("execution:submit", args=[assignment.pk])).status_code == 302
+    client = client_for(methodist)
+    response = client.post(reverse("execution:accept", args=[first.pk]), {"comment": ""})
+    assert response["Location"] == reverse("execution:assignment", args=[second.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Исполнение принято. Открыто следующее на проверке (осталось 1)" in page
+    response = client.post(reverse("execution:return", args=[second.pk]), {"comment": "Нет подписи"})
+    assert response["Location"] == reverse("execution:review")
+    assert "Больше ничего не ждёт проверки" in client.get(response["Location"]).content.decode()
+
+
+def test_a_pdf_opens_in_the_browser_and_an_image_shows_on_the_page(client_for, plan, methodist, director_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 20  # recognised by its signature, as the upload tests do
+    assignment, _ = plan
+    client = client_for(director_a)
+    add_protocol(client, assignment)
+    client.post(
+        reverse("execution:evidence_add", args=[assignment.pk]),
+        {"kind": kind("report").pk, "title": "Фото стенда", "file": SimpleUploadedFile("стенд.png", png)},
+    )
+    pdf, image = Evidence.objects.order_by("pk")
+    page = client_for(methodist).get(reverse("execution:assignment", args=[assignment.pk])).content.decode()
+    pdf_view = reverse("execution:evidence_download", args=[pdf.pk]) + "?view=1"
+    image_view = reverse("execution:evidence_download", args=[image.pk]) + "?view=1"
+    assert f'href="{pdf_view}"' in page and f'src="{image_view}"' in page
+    shown = client_for(methodist).get(pdf_view)
+    assert shown["Content-Type"] == "application/pdf" and shown["Content-Disposition"].startswith("inline")
+    assert client_for(methodist).get(image_view)["Content-Type"] == "image/png"
