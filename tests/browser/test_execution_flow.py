@@ -72,6 +72,10 @@ def test_director_reports_methodist_returns_then_accepts(page, demo_people):
     page.get_by_role("link", name=measure_link).click()
     page.get_by_label("Замечание для руководителя").fill("Нет приказа о проведении педсовета — приложите его")
     page.get_by_role("button", name="Вернуть на доработку").click()
+    # Nothing else waits: the reviewer is back at the (empty) queue, told so.
+    page.wait_for_url("**/execution/review/")
+    expect(page.get_by_text("Больше ничего не ждёт проверки")).to_be_visible()
+    page.goto(f"/execution/occurrence/{assignment.pk}/")
     # The state (roadmaps.execution.state), not the decision's wording.
     expect(page.locator("#assignment-state")).to_have_text("На доработке")
 
@@ -87,6 +91,8 @@ def test_director_reports_methodist_returns_then_accepts(page, demo_people):
     page.goto("/execution/review/")
     page.get_by_role("link", name=measure_link).click()
     page.get_by_role("button", name="Принять").click()
+    page.wait_for_url("**/execution/review/")
+    page.goto(f"/execution/occurrence/{assignment.pk}/")
     expect(page.locator("#assignment-state")).to_have_text("Принято")
     history = page.locator("#history").inner_text()
     assert history.count("Отправлено на проверку") == 2 and "Возвращено на доработку" in history
