@@ -193,6 +193,8 @@ def export_urls(world) -> dict[str, tuple[str, str, tuple[str, ...]]]:
             "xlsx",
             (LINK, "+1+1"),
         ),
+        # the template holds no one's text, only the product's: written through the same safe writer
+        "results:import_template": (reverse("results:import_template", args=["students"]), "xlsx", ("Код ОО",)),
     }
 
 
@@ -248,6 +250,7 @@ def test_every_file_url_is_walked_here(world):
         "results:import_rejected[xlsx]",
         "results:import_file[csv]",
         "results:import_file[xlsx]",
+        "results:import_template",
     ],
 )
 def test_export_url_writes_no_formula(world, client_for, methodist, name, django_capture_on_commit_callbacks):
