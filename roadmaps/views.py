@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -68,12 +69,22 @@ def catalogue(request):
 
 
 def owners_for(user):
+    """Organisations whose roadmaps the person starts: their municipality's authority, methodical
+    service and schools; for the region's staff, their regional organisations."""
     access = access_for(user)
     queryset = Organization.objects.for_user(user).filter(
-        kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL, Organization.Kind.SCHOOL]
+        kind__in=[
+            Organization.Kind.AUTHORITY,
+            Organization.Kind.METHODICAL,
+            Organization.Kind.SCHOOL,
+            Organization.Kind.REGIONAL,
+        ]
     )
     if not access.is_admin:
-        queryset = queryset.filter(municipality_id__in=access.municipality_ids)
+        queryset = queryset.filter(
+            Q(municipality_id__in=access.municipality_ids)
+            | Q(municipality__isnull=True, kind=Organization.Kind.REGIONAL, region__in=access.regions)
+        )
     return queryset.select_related("municipality").order_by("kind", "short_name")
 
 
@@ -151,7 +162,7 @@ def roadmap_list(request):
         "filter": filterset,
         "page": page,
         "total": page.paginator.count,
-        "can_create": access.works_for_authority,
+        "can_create": access.creates_roadmaps,
     }
     template = "roadmaps/partials/roadmap_rows.html" if request.htmx else "roadmaps/roadmap_list.html"
     return render(request, template, context)
@@ -252,6 +263,8 @@ def roadmap_detail(request, pk: int):
         "can_amend": is_editor and roadmap.status == Roadmap.Status.APPROVED,
         "can_copy": is_editor,
         "can_assign": can_assign,
+        "is_regional": roadmap.level == Roadmap.Level.REGIONAL and roadmap.owner.municipality_id is None,
+        "can_cascade": access.can_cascade(roadmap),
         "section_form": SectionForm() if editable else None,
         "directions": Direction.objects.prefetch_related("tracks") if editable else (),
         "function_types": FunctionType.objects.all() if editable else (),
