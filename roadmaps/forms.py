@@ -66,6 +66,8 @@ class RoadmapForm(forms.ModelForm):
         if not self.instance.pk:
             authority = owners.filter(kind=Organization.Kind.AUTHORITY).first() or owners.first()
             self.fields["owner"].initial = authority.pk if authority else None
+            if authority is not None and authority.kind == Organization.Kind.REGIONAL:
+                self.fields["level"].initial = Roadmap.Level.REGIONAL  # the region's staff start the region's plan
 
     def clean(self):
         data = super().clean()

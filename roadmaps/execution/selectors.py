@@ -499,5 +499,6 @@ def visible_municipalities(user) -> QuerySet:
     access = access_for(user)
     queryset = Municipality.objects.for_user(user)
     if not access.sees_everything:
-        queryset = queryset.filter(pk__in=access.municipality_ids)
+        # the region's staff follow every municipality of their region
+        queryset = queryset.filter(pk__in=access.municipality_ids | access.region_municipality_ids)
     return queryset

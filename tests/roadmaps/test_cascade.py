@@ -496,3 +496,33 @@ def test_roadmap_cascade_to_one_municipality_is_idempotent(regional, regional_me
     assert first is not None and reason == ""
     second, reason = roadmap_cascade_to(roadmap=regional, municipality=municipality, by=regional_methodist)
     assert second is None and "уже доведена" in reason
+
+
+def test_the_regions_staff_start_a_regional_roadmap_from_the_form(client_for, ministry, regional_methodist):
+    client = client_for(regional_methodist)
+    form = client.get(reverse("roadmaps:create")).content.decode()
+    assert 'value="regional" selected' in form and ministry.short_name in form
+    response = client.post(
+        reverse("roadmaps:create"),
+        {
+            "owner": ministry.pk,
+            "level": "regional",
+            "title": "Региональная карта",
+            "period_kind": "calendar",
+            "period_start": "2026-01-01",
+            "period_end": "2027-12-31",
+            "stamp": "approval",
+        },
+    )
+    roadmap = Roadmap.objects.get(title="Региональная карта")
+    assert response.status_code == 302 and roadmap.owner == ministry and roadmap.level == Roadmap.Level.REGIONAL
+
+
+def test_the_regions_staff_follow_execution_of_its_municipalities(
+    client_for, regional_methodist, municipality, other_municipality
+):
+    from roadmaps.execution.selectors import visible_municipalities
+
+    assert set(visible_municipalities(regional_methodist)) == {municipality, other_municipality}
+    page = client_for(regional_methodist).get(reverse("home")).content.decode()
+    assert "Региональный уровень" in page
