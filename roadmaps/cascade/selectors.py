@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from roadmaps.execution.selectors import Progress, progress_by
 from roadmaps.execution.state import counted
 from roadmaps.models import Assignment, Measure, Roadmap
-from roadmaps.selectors import roadmap_get
+from roadmaps.selectors import roadmap_get, roadmap_versions
 from roadmaps.table import number_measures
 from schools.models import Municipality
 
@@ -49,15 +49,28 @@ def _municipalities(user, regional: Roadmap) -> list[Municipality]:
 
 
 def _plans(user, regional: Roadmap, municipalities: list[Municipality]) -> dict[int, Roadmap]:
-    """{municipality pk: its current linked plan} — the latest version that is not archived."""
+    """{municipality pk: its current plan made from the regional roadmap (any of its versions)}: the
+    approved version while there is one (its occurrences are the ones executed), else the latest."""
     plans = (
         Roadmap.objects.for_user(user)
-        .filter(cascaded_from=regional, owner__municipality__in=municipalities)
+        .filter(
+            cascaded_from__in=[version.pk for version in roadmap_versions(regional)],
+            owner__municipality__in=municipalities,
+        )
         .exclude(status=Roadmap.Status.ARCHIVED)
         .select_related("owner")
-        .order_by("version", "pk")
     )
-    return {plan.owner.municipality_id: plan for plan in plans}
+    current: dict[int, Roadmap] = {}
+    for plan in plans:
+        municipality_id = plan.owner.municipality_id
+        best = current.get(municipality_id)
+        if best is None or _currency(plan) > _currency(best):
+            current[municipality_id] = plan
+    return current
+
+
+def _currency(plan: Roadmap) -> tuple:
+    return (plan.status == Roadmap.Status.APPROVED, plan.version, plan.pk)
 
 
 def _progress(municipality: Municipality, by_municipality: dict[int, Progress]) -> Progress:
@@ -101,27 +114,16 @@ def regional_measure_card(*, user, pk: int) -> tuple[Measure, list[MunicipalityL
         raise Http404("Это не мероприятие региональной дорожной карты")
     number_measures([measure])
     municipalities = _municipalities(user, regional)
+    plans = _plans(user, regional, municipalities)
     linked = list(
-        Measure.objects.filter(
-            regional_measure__key=measure.key,
-            section__roadmap__in=Roadmap.objects.for_user(user).exclude(status=Roadmap.Status.ARCHIVED),
-            section__roadmap__owner__municipality__in=municipalities,
-        )
+        Measure.objects.filter(regional_measure__key=measure.key, section__roadmap__in=list(plans.values()))
         .select_related("section__roadmap__owner")
-        .order_by("section__roadmap__version", "section__order", "order", "pk")
+        .order_by("section__order", "order", "pk")
     )
     number_measures(linked)
     by_plan: dict[int, list[Measure]] = {}
-    plans: dict[int, Roadmap] = {}
     for m in linked:
-        plan = m.section.roadmap
-        municipality_id = plan.owner.municipality_id
-        if municipality_id in plans and plans[municipality_id].pk != plan.pk:
-            if plans[municipality_id].version > plan.version:
-                continue
-            by_plan[municipality_id] = []  # a newer version replaces the older one's links
-        plans[municipality_id] = plan
-        by_plan.setdefault(municipality_id, []).append(m)
+        by_plan.setdefault(m.section.roadmap.owner.municipality_id, []).append(m)
     occurrences = counted(Assignment.objects.for_user(user)).filter(
         measure__in=[m for ms in by_plan.values() for m in ms]
     )

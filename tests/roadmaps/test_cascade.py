@@ -526,3 +526,15 @@ def test_the_regions_staff_follow_execution_of_its_municipalities(
     assert set(visible_municipalities(regional_methodist)) == {municipality, other_municipality}
     page = client_for(regional_methodist).get(reverse("home")).content.decode()
     assert "Региональный уровень" in page
+
+
+def test_while_an_amendment_is_drafted_the_card_reads_the_approved_plan(
+    published, regional, regional_methodist, municipality, methodist, official, director_a
+):
+    approved = approve_and_execute(regional, municipality, methodist, official, director_a)
+    services.roadmap_amend(roadmap=approved, by=methodist)
+    line = Measure.objects.get(section__roadmap=regional, description=LINES[2][1])
+    _, rows = regional_measure_card(user=regional_methodist, pk=line.pk)
+    ours = next(row for row in rows if row.municipality == municipality)
+    assert ours.roadmap == approved and ours.progress.accepted == 1
+    assert {m.section.roadmap_id for m in ours.measures} == {approved.pk}
