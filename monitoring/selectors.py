@@ -12,11 +12,8 @@ IMPORT_REFUSED = "Загружать результаты могут метод�
 def import_municipalities(user):
     """Methodists and officials import for their municipalities, administrators anywhere.
     Directors and viewers may not (403)."""
-    access = access_for(user)
-    enforce(access.works_for_authority, IMPORT_REFUSED)
-    if access.is_admin:
-        return Municipality.objects.all()
-    return Municipality.objects.filter(pk__in=access.municipality_ids)
+    enforce(access_for(user).works_for_authority, IMPORT_REFUSED)
+    return Municipality.objects.managed_by(user)
 
 
 def result_imports_for(user):

@@ -10,8 +10,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from reports.services import PersonInput, order_save
 from roadmaps.models import Order, Roadmap
+from roadmaps.services import PersonInput, order_save
 from schools.demo import MUNICIPALITY, REGION
 from schools.models import Organization
 

@@ -1,9 +1,8 @@
 from django import forms
 from django.db.models import Q
 
-from reports.services import PersonInput
 from roadmaps.models import Order, Roadmap
-from schools.access import access_for
+from roadmaps.services import PersonInput
 from schools.models import Organization
 
 
@@ -31,15 +30,9 @@ class RoadmapImportNewForm(RoadmapImportForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        access = access_for(user)
-        queryset = (
-            Organization.objects.all()
-            if access.is_admin
-            else Organization.objects.filter(municipality_id__in=access.municipality_ids)
+        self.fields["owner"].queryset = Organization.objects.managed_by(user).filter(
+            kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL, Organization.Kind.SCHOOL]
         )
-        self.fields["owner"].queryset = queryset.filter(
-            kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL]
-        ) | queryset.filter(kind=Organization.Kind.SCHOOL)
         self.order_fields(["owner", "file"])
 
 
@@ -116,14 +109,15 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        access = access_for(user)
-        organizations = Organization.objects.filter(
+        organizations = Organization.objects.managed_by(user).filter(
             kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL]
         )
-        roadmaps = Roadmap.objects.for_user(user).select_related("owner").order_by("code", "title")
-        if not access.is_admin:
-            organizations = organizations.filter(municipality_id__in=access.municipality_ids)
-            roadmaps = roadmaps.filter(owner__municipality_id__in=access.municipality_ids)
+        roadmaps = (
+            Roadmap.objects.for_user(user)
+            .filter(owner__in=Organization.objects.managed_by(user))
+            .select_related("owner")
+            .order_by("code", "title")
+        )
         self.fields["organization"].queryset = organizations
         if not self.is_bound and not self.initial.get("organization"):
             first = organizations.order_by("kind", "pk").first()

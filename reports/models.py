@@ -4,21 +4,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from monitoring.models import ZoningMethod
 from roadmaps.models import Order, Roadmap
 from schools.access import ScopedQuerySet
 
 
 class ReportFileQuerySet(ScopedQuerySet):
-    everything_for_those_who_see_everything = False  # only files of a roadmap or an order
+    everything_for_those_who_see_everything = False  # only files of a roadmap, an order or a method
 
     def scope(self, access, user):
         """A file is visible to whoever may read the roadmap or the order it was made from; an
         execution report only to the person who made it and the municipality's staff, because it
         was cut to what its author sees (a director's report holds their school only, a methodist's
         every school, which another school's director may not see)."""
-        readable = self.filter(
-            Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user))
-        )
+        readable = Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user))
+        if access.follows_execution:  # the zoning report lists every school: staff and viewers only
+            readable |= Q(zoning_method__in=ZoningMethod.objects.for_user(user))
+        readable = self.filter(readable)
         if access.sees_everything:
             return readable
         return readable.filter(
@@ -29,7 +31,7 @@ class ReportFileQuerySet(ScopedQuerySet):
 
 
 class ReportFile(models.Model):
-    """Сформированный файл: печатная форма дорожной карты, приказа или отчёта об исполнении."""
+    """Сформированный файл: печатная форма дорожной карты, приказа, отчёта об исполнении или о зонировании."""
 
     class Kind(models.TextChoices):
         ROADMAP_PDF = "roadmap_pdf", "Дорожная карта (PDF)"
@@ -37,6 +39,7 @@ class ReportFile(models.Model):
         ORDER_PDF = "order_pdf", "Приказ с приложениями (PDF)"
         EXECUTION_PDF = "execution_pdf", "Отчёт об исполнении (PDF)"
         EXECUTION_XLSX = "execution_xlsx", "Отчёт об исполнении (Excel)"
+        ZONING_PDF = "zoning_pdf", "Отчёт о зонировании (PDF)"
         ROADMAP_IMPORT = "roadmap_import", "Загруженная книга Excel (исходный файл)"
 
     kind = models.CharField("вид", max_length=30, choices=Kind.choices)
@@ -45,6 +48,14 @@ class ReportFile(models.Model):
     )
     order = models.ForeignKey(
         Order, verbose_name="приказ", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    zoning_method = models.ForeignKey(
+        ZoningMethod,
+        verbose_name="методика зонирования",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     file = models.FileField("файл", upload_to="reports/%Y/%m/", max_length=300)
     filename = models.CharField("имя файла", max_length=255)
@@ -64,7 +75,8 @@ class ReportFile(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(roadmap__isnull=False) | Q(order__isnull=False), name="report_file_has_source"
+                condition=Q(roadmap__isnull=False) | Q(order__isnull=False) | Q(zoning_method__isnull=False),
+                name="report_file_has_source",
             )
         ]
 

@@ -1,4 +1,4 @@
-"""Writes of the reports app: kept files, orders, the Excel import into a draft roadmap, and the
+"""Writes of the reports app: kept files, the Excel import into a draft roadmap, and the
 documents (every print form and export is rendered by a job and kept as a file)."""
 
 from __future__ import annotations
@@ -8,20 +8,20 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from monitoring.models import IndicatorValue, Zone, ZoningMethod
 from reports.excel import execution_xlsx_bytes
 from reports.models import ReportFile
-from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf
+from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf, render_zoning_pdf
 from reports.selectors import execution_report
 from roadmaps.document import roadmap_document
-from roadmaps.models import Assignment, Evidence, Order, OrderItem, OrderPerson, OrderRoadmap, Roadmap
+from roadmaps.models import Assignment, Evidence, Order, Roadmap
 from roadmaps.services import RoadmapStateError
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
 from schools.access import access_for, enforce
@@ -36,13 +36,14 @@ def pdf_page_count(data: bytes) -> int:
 
 @transaction.atomic
 def report_file_save(
-    *, kind: str, filename: str, content: bytes, by=None, roadmap=None, order=None, params=None
+    *, kind: str, filename: str, content: bytes, by=None, roadmap=None, order=None, method=None, params=None
 ) -> ReportFile:
     pages = pdf_page_count(content) if filename.endswith(".pdf") else 0
     report = ReportFile(
         kind=kind,
         roadmap=roadmap,
         order=order,
+        zoning_method=method,
         filename=filename,
         size=len(content),
         pages=pages,
@@ -134,84 +135,6 @@ def roadmap_import_check(*, data: bytes, by, owner: Organization) -> ParsedRoadm
     return parse_roadmap_workbook(data, owner=owner)
 
 
-@dataclass
-class PersonInput:
-    position: str
-    name: str
-    duty: str = ""
-    gender: str = ""
-
-
-def _check_roadmaps(organization: Organization, roadmaps: list[Roadmap]) -> None:
-    for roadmap in roadmaps:
-        if roadmap.owner.municipality_id != organization.municipality_id:
-            raise PermissionDenied("Приказ может утверждать только дорожные карты своего муниципалитета")
-
-
-@transaction.atomic
-def order_save(
-    *,
-    by,
-    organization: Organization,
-    date: date,
-    title: str,
-    number: str = "",
-    basis: str = "",
-    place_phrase: str = "",
-    signatory_position: str = "",
-    signatory_name: str = "",
-    roadmaps: list[Roadmap] = (),
-    items: list[str] = (),
-    responsible: list[PersonInput] = (),
-    control: list[PersonInput] = (),
-    control_text: str = "",
-    header: str = "",
-    order: Order | None = None,
-) -> Order:
-    """Create or replace an order (приказ): its fields, the roadmaps it approves (appendices
-    numbered in the given order), free items and the persons named in it."""
-    enforce(access_for(by).can_edit_municipality(organization.municipality_id), EDIT_REFUSED)
-    _check_roadmaps(organization, list(roadmaps))
-    if order is None:
-        order = Order(created_by=by)
-    elif order.status == Order.Status.SIGNED:
-        raise RoadmapStateError("Подписанный приказ не изменяется")
-    order.organization = organization
-    order.header = header.strip()
-    order.date, order.title, order.number, order.basis = date, title.strip(), number.strip(), basis.strip()
-    order.place_phrase = place_phrase.strip()
-    order.signatory_position, order.signatory_name = signatory_position.strip(), signatory_name.strip()
-    if control_text.strip():
-        order.control_text = control_text.strip()
-    order.save()
-    order.approved.all().delete()
-    OrderRoadmap.objects.bulk_create(
-        OrderRoadmap(order=order, roadmap=roadmap, appendix_number=index)
-        for index, roadmap in enumerate(roadmaps, start=1)
-    )
-    order.items.all().delete()
-    OrderItem.objects.bulk_create(
-        OrderItem(order=order, position=index, text=text.strip()) for index, text in enumerate(items) if text.strip()
-    )
-    order.persons.all().delete()
-    persons = [(OrderPerson.Role.RESPONSIBLE, p) for p in responsible] + [
-        (OrderPerson.Role.CONTROL, p) for p in control
-    ]
-    OrderPerson.objects.bulk_create(
-        OrderPerson(
-            order=order,
-            role=role,
-            position=p.position.strip(),
-            name=p.name.strip(),
-            duty=p.duty.strip(),
-            gender=p.gender,
-            order_index=index,
-        )
-        for index, (role, p) in enumerate(persons)
-    )
-    return order
-
-
 # ------------------------------------------------------------------------------------------------
 # Documents: one way to get each of them
 # ------------------------------------------------------------------------------------------------
@@ -219,7 +142,14 @@ def order_save(
 # Bump when a print form changes, so that files kept before are not served as the current document.
 DOCUMENT_FORMAT = 1
 Kind = ReportFile.Kind
-DOCUMENT_KINDS = {Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX, Kind.ORDER_PDF, Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
+DOCUMENT_KINDS = {
+    Kind.ROADMAP_PDF,
+    Kind.ROADMAP_XLSX,
+    Kind.ORDER_PDF,
+    Kind.EXECUTION_PDF,
+    Kind.EXECUTION_XLSX,
+    Kind.ZONING_PDF,
+}
 EXECUTION_KINDS = {Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
 RENDER_TASK = "reports.render_document"
 
@@ -228,11 +158,15 @@ def _execution_period(params: dict) -> tuple[date, date, date]:
     return tuple(date.fromisoformat(params[name]) for name in ("date_from", "date_to", "as_of"))
 
 
-def document_digest(*, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, params=None, by=None):
+def document_digest(
+    *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
+    params=None, by=None,
+):  # fmt: skip
     """A fingerprint of what the document prints now. A kept file with the same one is that document;
-    any change of the roadmap, the order (its fields, status, appendices) or, for an execution report,
-    of an occurrence or its evidence makes another. An execution report is cut to its author's sight,
-    so the author is part of it."""
+    any change of the roadmap, the order (its fields, status, appendices), for an execution report of
+    an occurrence or its evidence, for a zoning report of the method, its zones, the indicator values
+    or the names of the organisations, makes another. An execution report is cut to its author's
+    sight, so the author is part of it."""
     params = params or {}
     parts: list = [DOCUMENT_FORMAT, str(kind), sorted(params.items())]
     if kind in (Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX):
@@ -257,12 +191,33 @@ def document_digest(*, kind: str, roadmap: Roadmap | None = None, order: Order |
             str(occurrences.aggregate(last=Max("history_date"))["last"]),
             str(evidence.aggregate(last=Max("history_date"))["last"]),
         ]
+    elif kind == Kind.ZONING_PDF:
+        parts += _zoning_state(method)
     else:
         raise ValueError(f"unknown document kind {kind!r}")
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _document_bytes(*, kind: str, roadmap, order, params: dict, by, progress) -> tuple[str, bytes]:
+def _zoning_state(method: ZoningMethod) -> list:
+    zones = Zone.objects.filter(method=method).aggregate(n=Count("pk"), last=Max("computed_at"))
+    values = IndicatorValue.objects.filter(municipality_id=method.municipality_id, year=method.year).aggregate(
+        n=Count("pk"), last=Max("computed_at")
+    )
+    names = Organization.objects.filter(municipality_id=method.municipality_id).order_by("pk")
+    return [
+        method.pk,
+        str(method.status),
+        method.title,
+        method.approval_order_id,
+        str(method.computed_at),
+        sorted(method.rules.values_list("pk", "weight", "ranges")),
+        (zones["n"], str(zones["last"])),
+        (values["n"], str(values["last"])),
+        hashlib.sha256(repr(list(names.values_list("pk", "short_name"))).encode()).hexdigest(),
+    ]
+
+
+def _document_bytes(*, kind: str, roadmap, order, method, params: dict, by, progress) -> tuple[str, bytes]:
     if kind == Kind.ROADMAP_PDF:
         return f"roadmap-{roadmap.pk}.pdf", render_roadmap_pdf(roadmap, progress=progress)
     if kind == Kind.ROADMAP_XLSX:
@@ -272,6 +227,13 @@ def _document_bytes(*, kind: str, roadmap, order, params: dict, by, progress) ->
         return f"roadmap-{roadmap.pk}.xlsx", data
     if kind == Kind.ORDER_PDF:
         return f"order-{order.pk}.pdf", render_order_pdf(order, progress=progress)
+    if kind == Kind.ZONING_PDF:
+        if progress:
+            progress(0, 1)
+        data = render_zoning_pdf(method, user=by)
+        if progress:
+            progress(1, 1)
+        return f"zoning-{method.pk}.pdf", data
     start, end, as_of = _execution_period(params)
     if progress:
         progress(0, 2)
@@ -286,25 +248,31 @@ def _document_bytes(*, kind: str, roadmap, order, params: dict, by, progress) ->
 
 
 def document_render(
-    *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, params=None, by=None, progress=None
-) -> ReportFile:
+    *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
+    params=None, by=None, progress=None,
+) -> ReportFile:  # fmt: skip
     """Render the document and keep it as a file. The one renderer: the background job and the
     management commands call it."""
     params = dict(params or {})
-    digest = document_digest(kind=kind, roadmap=roadmap, order=order, params=params, by=by)
-    filename, data = _document_bytes(kind=kind, roadmap=roadmap, order=order, params=params, by=by, progress=progress)
+    digest = document_digest(kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=by)
+    filename, data = _document_bytes(
+        kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=by, progress=progress
+    )
     return report_file_save(
         kind=kind,
         filename=filename,
         content=data,
         roadmap=roadmap,
         order=order,
+        method=method,
         by=by,
         params={**params, "digest": digest},
     )
 
 
-def _document_title(kind: str, roadmap, order, params: dict) -> str:
+def _document_title(kind: str, roadmap, order, method, params: dict) -> str:
+    if kind == Kind.ZONING_PDF:
+        return f"Отчёт о зонировании «{method}»"
     if kind == Kind.ORDER_PDF:
         return f"PDF приказа {order}"
     if kind in EXECUTION_KINDS:
@@ -314,16 +282,19 @@ def _document_title(kind: str, roadmap, order, params: dict) -> str:
 
 
 def document_request(
-    *, kind: str, by, roadmap: Roadmap | None = None, order: Order | None = None, params=None
-) -> ReportFile | Job:
+    *, kind: str, by, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
+    params=None,
+) -> ReportFile | Job:  # fmt: skip
     """The one way to get a document: the kept file when it still is the document (nothing it prints
     has changed since), else the person's job already rendering it, else a new job. The caller has
-    checked that the person may read the roadmap or the order."""
+    checked that the person may read the roadmap, the order or the zoning method."""
     if kind not in DOCUMENT_KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     params = dict(params or {})
-    digest = document_digest(kind=kind, roadmap=roadmap, order=order, params=params, by=by)
-    kept = ReportFile.objects.filter(kind=kind, roadmap=roadmap, order=order, params__digest=digest)
+    digest = document_digest(kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=by)
+    kept = ReportFile.objects.filter(
+        kind=kind, roadmap=roadmap, order=order, zoning_method=method, params__digest=digest
+    )
     if kind in EXECUTION_KINDS:
         kept = kept.filter(created_by=by)
     kept = kept.order_by("-created_at", "-pk").first()
@@ -339,12 +310,13 @@ def document_request(
         return pending
     return job_enqueue(
         kind=f"report.{kind}",
-        title=_document_title(kind, roadmap, order, params),
+        title=_document_title(kind, roadmap, order, method, params),
         task_name=RENDER_TASK,
         task_kwargs={
             "kind": kind,
             "roadmap_id": roadmap.pk if roadmap else None,
             "order_id": order.pk if order else None,
+            "method_id": method.pk if method else None,
             "user_id": by.pk,
             "params": params,
             "digest": digest,

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from config.jobs.services import job_running, job_set_result
+from monitoring.models import ZoningMethod
 from reports.services import RENDER_TASK, document_render
 from roadmaps.models import Order, Roadmap
 
@@ -18,14 +19,18 @@ def render_document_task(
     user_id: int | None,
     roadmap_id: int | None = None,
     order_id: int | None = None,
+    method_id: int | None = None,
     params: dict | None = None,
     digest: str = "",  # what the request saw; it lets a second request find this job while it runs
 ) -> None:
     with job_running(job_id) as progress:
         roadmap = Roadmap.objects.select_related("owner").get(pk=roadmap_id) if roadmap_id else None
         order = Order.objects.select_related("organization").get(pk=order_id) if order_id else None
+        method = ZoningMethod.objects.select_related("municipality").get(pk=method_id) if method_id else None
         user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-        report = document_render(kind=kind, roadmap=roadmap, order=order, params=params, by=user, progress=progress)
+        report = document_render(
+            kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=user, progress=progress
+        )
         job_set_result(
             job_id=job_id,
             result={"report_file_id": report.pk, "pages": report.pages},

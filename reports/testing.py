@@ -30,19 +30,24 @@ LONG_DESCRIPTION = (
 PUBLISHED = (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED)
 
 
+def signed_order(*, organization, number: str = "158", date: date = date(2022, 8, 27), title: str = ORDER_TITLE):
+    """A signed order of `organization`, as the approval of a roadmap or a zoning method needs one."""
+    return Order.objects.create(
+        organization=organization,
+        number=number,
+        date=date,
+        title=title,
+        status=Order.Status.SIGNED,
+        signatory_position="Начальник управления образования",
+        signatory_name="Т.В. Разуваева",
+    )
+
+
 def create_roadmap(*, order_number: str = "158", order_date: date = date(2022, 8, 27), **fields) -> Roadmap:
     """`Roadmap.objects.create` for tests and the benchmark. An approved or archived roadmap gets the
     signed order that approved it (the database requires one), with the roadmap as its appendix."""
     if fields.get("status") in PUBLISHED and "approval_order" not in fields:
-        fields["approval_order"] = Order.objects.create(
-            organization=fields["owner"],
-            number=order_number,
-            date=order_date,
-            title=ORDER_TITLE,
-            status=Order.Status.SIGNED,
-            signatory_position="Начальник управления образования",
-            signatory_name="Т.В. Разуваева",
-        )
+        fields["approval_order"] = signed_order(organization=fields["owner"], number=order_number, date=order_date)
     roadmap = Roadmap.objects.create(**fields)
     if roadmap.approval_order_id:
         OrderRoadmap.objects.get_or_create(

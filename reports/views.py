@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 
 from config.jobs.models import Job
 from config.lib.preconditions import unmet
+from monitoring.models import ZoningMethod
 from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, RoadmapImportNewForm
 from reports.models import ReportFile
-from reports.pdf import render_zoning_pdf
 from reports.selectors import order_for_user_or_404, order_items, roadmap_for_user_or_404
-from reports.services import document_request, order_save, roadmap_import_check, roadmap_import_xlsx
+from reports.services import document_request, roadmap_import_check, roadmap_import_xlsx
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
-from roadmaps.services import RoadmapStateError, order_sign
+from roadmaps.services import RoadmapStateError, order_save, order_sign
 from roadmaps.xlsx import RoadmapImportError
 from schools.access import access_for, enforce
 from schools.models import Organization
@@ -303,13 +303,12 @@ def order_sign_view(request, pk: int):
 
 
 @login_required
+@require_POST
 def zoning_pdf(request, pk: int):
     """Zoning report of a method: for the authority's staff and viewers (it lists every school)."""
-    from monitoring.models import ZoningMethod
-
     enforce(
         access_for(request.user).follows_execution,
         "Отчёт о зонировании доступен сотрудникам органа управления образованием",
     )
     method = get_object_or_404(ZoningMethod.objects.for_user(request.user).select_related("municipality"), pk=pk)
-    return _download(render_zoning_pdf(method, user=request.user), f"zoning-{method.pk}.pdf", PDF)
+    return _document_response(request, document_request(kind=Kind.ZONING_PDF, method=method, by=request.user))

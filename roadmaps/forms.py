@@ -8,10 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.db.models import Count
 from django.urls import reverse
 
 from roadmaps.deadlines import Occurrence
+from roadmaps.groups import group_choices, group_members
 from roadmaps.models import (
     CycleStage,
     Direction,
@@ -393,12 +393,12 @@ class AssignForm(forms.Form):
     )
     all_schools = forms.BooleanField(label="Все школы (ОО) муниципалитета", required=False)
     all_preschools = forms.BooleanField(label="Все ДОУ муниципалитета", required=False)
-    zone = forms.ChoiceField(label="Организации зоны", required=False)
+    group = forms.ChoiceField(label="Организации зоны (по утверждённой методике)", required=False)
 
     def __init__(self, *args, municipality_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality_id = municipality_id
-        self.fields["zone"].choices = [("", "—")] + zone_choices(municipality_id)
+        self.fields["group"].choices = [("", "—")] + group_choices(municipality_id)
         self.fields["organizations"].queryset = Organization.objects.filter(
             municipality_id=municipality_id,
             kind__in=[
@@ -417,34 +417,14 @@ class AssignForm(forms.Form):
             chosen.update({o.pk: o for o in base.schools()})
         if data.get("all_preschools"):
             chosen.update({o.pk: o for o in base.preschools()})
-        if data.get("zone"):
-            method_id, colour = data["zone"].split(":")
-            chosen.update({o.pk: o for o in base.filter(zones__method_id=method_id, zones__colour=colour)})
+        if data.get("group"):
+            chosen.update({o.pk: o for o in group_members(self.municipality_id, data["group"]) or ()})
         return list(chosen.values())
 
     def clean(self):
         data = super().clean()
-        if not (data.get("organizations") or data.get("all_schools") or data.get("all_preschools") or data.get("zone")):
+        if not (
+            data.get("organizations") or data.get("all_schools") or data.get("all_preschools") or data.get("group")
+        ):
             raise forms.ValidationError("Выберите организации, «все школы», «все ДОУ» или зону")
         return data
-
-
-def zone_choices(municipality_id: int) -> list[tuple[str, str]]:
-    """«Красная зона — <методика> (2026)» for every approved zoning method of the municipality
-    that has computed zones: roadmaps read zones from monitoring to target measures."""
-    from monitoring.models import Colour, Zone, ZoningMethod
-
-    methods = ZoningMethod.objects.filter(
-        municipality_id=municipality_id, status=ZoningMethod.Status.APPROVED, zones__isnull=False
-    ).distinct()
-    counts = {
-        (row["method_id"], row["colour"]): row["n"]
-        for row in Zone.objects.filter(method__in=methods).values("method_id", "colour").annotate(n=Count("pk"))
-    }
-    choices = []
-    for method in methods.order_by("-year", "title"):
-        for colour in (Colour.RED, Colour.YELLOW):
-            if counts.get((method.pk, colour)):
-                label = f"{colour.label} зона — {method.title} ({method.year}): {counts[(method.pk, colour)]} орг."
-                choices.append((f"{method.pk}:{colour}", label))
-    return choices

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser as User
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -34,6 +35,8 @@ from roadmaps.models import (
     Measure,
     MeasureExecutor,
     Order,
+    OrderItem,
+    OrderPerson,
     OrderRoadmap,
     Roadmap,
     Section,
@@ -909,6 +912,87 @@ def roadmap_approve(
         )
     order_sign(order=order, by=by)
     return Roadmap.objects.select_related("owner", "approval_order").get(pk=roadmap.pk)
+
+
+@dataclass
+class PersonInput:
+    """A person named in an order: the one who controls it, or one charged with an item."""
+
+    position: str
+    name: str
+    duty: str = ""
+    gender: str = ""
+
+
+def _check_roadmaps(organization: Organization, roadmaps: list[Roadmap]) -> None:
+    enforce(
+        all(roadmap.owner.municipality_id == organization.municipality_id for roadmap in roadmaps),
+        "Приказ может утверждать только дорожные карты своего муниципалитета",
+    )
+
+
+@transaction.atomic
+def order_save(
+    *,
+    by,
+    organization: Organization,
+    date: date,
+    title: str,
+    number: str = "",
+    basis: str = "",
+    place_phrase: str = "",
+    signatory_position: str = "",
+    signatory_name: str = "",
+    roadmaps: list[Roadmap] = (),
+    items: list[str] = (),
+    responsible: list[PersonInput] = (),
+    control: list[PersonInput] = (),
+    control_text: str = "",
+    header: str = "",
+    order: Order | None = None,
+) -> Order:
+    """Create or replace an order (приказ): its fields, the roadmaps it approves (appendices
+    numbered in the given order), free items and the persons named in it."""
+    enforce(access_for(by).can_edit_municipality(organization.municipality_id), EDIT_REFUSED)
+    _check_roadmaps(organization, list(roadmaps))
+    if order is None:
+        order = Order(created_by=by)
+    elif order.status == Order.Status.SIGNED:
+        raise RoadmapStateError("Подписанный приказ не изменяется")
+    order.organization = organization
+    order.header = header.strip()
+    order.date, order.title, order.number, order.basis = date, title.strip(), number.strip(), basis.strip()
+    order.place_phrase = place_phrase.strip()
+    order.signatory_position, order.signatory_name = signatory_position.strip(), signatory_name.strip()
+    if control_text.strip():
+        order.control_text = control_text.strip()
+    order.save()
+    order.approved.all().delete()
+    OrderRoadmap.objects.bulk_create(
+        OrderRoadmap(order=order, roadmap=roadmap, appendix_number=index)
+        for index, roadmap in enumerate(roadmaps, start=1)
+    )
+    order.items.all().delete()
+    OrderItem.objects.bulk_create(
+        OrderItem(order=order, position=index, text=text.strip()) for index, text in enumerate(items) if text.strip()
+    )
+    order.persons.all().delete()
+    persons = [(OrderPerson.Role.RESPONSIBLE, p) for p in responsible] + [
+        (OrderPerson.Role.CONTROL, p) for p in control
+    ]
+    OrderPerson.objects.bulk_create(
+        OrderPerson(
+            order=order,
+            role=role,
+            position=p.position.strip(),
+            name=p.name.strip(),
+            duty=p.duty.strip(),
+            gender=p.gender,
+            order_index=index,
+        )
+        for index, (role, p) in enumerate(persons)
+    )
+    return order
 
 
 @writes(ROADMAPS, EXECUTION)

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -69,22 +68,15 @@ def catalogue(request):
 
 
 def owners_for(user):
-    """Organisations whose roadmaps the person starts: their municipality's authority, methodical
-    service and schools; for the region's staff, their regional organisations."""
+    """Organisations whose roadmaps the person starts: those of the municipalities they manage
+    (authority, methodical service, schools); for the region's staff, their regional organisations."""
     access = access_for(user)
-    queryset = Organization.objects.for_user(user).filter(
-        kind__in=[
-            Organization.Kind.AUTHORITY,
-            Organization.Kind.METHODICAL,
-            Organization.Kind.SCHOOL,
-            Organization.Kind.REGIONAL,
-        ]
+    queryset = Organization.objects.managed_by(user).filter(
+        kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL, Organization.Kind.SCHOOL]
     )
-    if not access.is_admin:
-        queryset = queryset.filter(
-            Q(municipality_id__in=access.municipality_ids)
-            | Q(municipality__isnull=True, kind=Organization.Kind.REGIONAL, region__in=access.regions)
-        )
+    if access.is_admin or access.regions:
+        regional = Organization.objects.filter(kind=Organization.Kind.REGIONAL, municipality__isnull=True)
+        queryset = queryset | (regional if access.is_admin else regional.filter(region__in=access.regions))
     return queryset.select_related("municipality").order_by("kind", "short_name")
 
 
@@ -348,8 +340,6 @@ def form_errors(form) -> str:
 
 @roadmap_action("can_change")
 def roadmap_submit(request, roadmap):
-    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
-        raise PermissionDenied
     services.roadmap_submit(roadmap=roadmap, by=request.user)
     messages.success(request, "Дорожная карта отправлена на утверждение")
     return redirect("roadmaps:detail", pk=roadmap.pk)
@@ -357,8 +347,6 @@ def roadmap_submit(request, roadmap):
 
 @roadmap_action("can_approve", services.APPROVE_REFUSED)
 def roadmap_approve(request, roadmap):
-    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
-        raise PermissionDenied
     form = ApproveForm(request.POST)
     if not form.is_valid():
         raise services.RoadmapStateError(f"Утверждение не выполнено — {form_errors(form)}")
@@ -371,8 +359,6 @@ def roadmap_approve(request, roadmap):
 
 @roadmap_action("can_approve", services.APPROVE_REFUSED)
 def roadmap_return(request, roadmap):
-    if roadmap.status in (Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED):
-        raise PermissionDenied
     services.roadmap_return(roadmap=roadmap, by=request.user, comment=request.POST.get("comment", ""))
     messages.success(request, "Дорожная карта возвращена на доработку")
     return redirect("roadmaps:detail", pk=roadmap.pk)

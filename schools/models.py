@@ -3,7 +3,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from config.lib.fragments import ORGANIZATIONS, versions_bump
-from schools.access import ScopedQuerySet
+from schools.access import ScopedQuerySet, access_for
 
 
 class MunicipalityQuerySet(ScopedQuerySet):
@@ -11,6 +11,12 @@ class MunicipalityQuerySet(ScopedQuerySet):
         return self.filter(
             pk__in=access.municipality_ids | access.director_municipality_ids | access.region_municipality_ids
         )
+
+    def managed_by(self, user):
+        """The municipalities whose work the person does (imports, the registry, orders, roadmaps):
+        every one for an administrator, their own for its methodists and officials, none otherwise."""
+        access = access_for(user)
+        return self if access.is_admin else self.filter(pk__in=access.municipality_ids)
 
 
 class Municipality(models.Model):
@@ -38,6 +44,11 @@ class OrganizationQuerySet(ScopedQuerySet):
             | Q(pk__in=access.organization_ids)
             | Q(municipality__isnull=True, region__in=access.regions)
         )
+
+    def managed_by(self, user):
+        """The organisations of the municipalities the person manages (`MunicipalityQuerySet.managed_by`)."""
+        access = access_for(user)
+        return self if access.is_admin else self.filter(municipality_id__in=access.municipality_ids)
 
     def schools(self):
         return self.filter(kind=Organization.Kind.SCHOOL)

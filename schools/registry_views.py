@@ -25,11 +25,10 @@ UPLOAD_DIR = "registry-uploads"
 
 
 def _municipalities(user):
-    access = access_for(user)
-    enforce(access.works_for_authority, "Реестр организаций ведут методисты и руководители управления образования")
-    if access.is_admin:
-        return Municipality.objects.all()
-    return Municipality.objects.filter(pk__in=access.municipality_ids)
+    enforce(
+        access_for(user).works_for_authority, "Реестр организаций ведут методисты и руководители управления образования"
+    )
+    return Municipality.objects.managed_by(user)
 
 
 class RegistryUploadForm(forms.Form):

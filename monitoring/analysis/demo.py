@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from monitoring.analysis.services import example_method_load, indicators_load
+from monitoring.analysis.services import example_method_load, indicators_load, method_approve
 from monitoring.indicators import indicators_compute
 from monitoring.models import Assessment, IndicatorValue, Zone, ZoningMethod
 from monitoring.zoning import zones_compute
@@ -27,15 +27,8 @@ def load_demo_analysis() -> dict:
     existed = ZoningMethod.objects.filter(municipality=municipality, year=DEMO_YEAR, is_example=True).exists()
     method = example_method_load(municipality=municipality, year=DEMO_YEAR, by=official)
     created["методик"] = 0 if existed else 1
-    if method.status == ZoningMethod.Status.DRAFT:
-        # Approved directly (not through method_approve): the demo has no official's session.
-        ZoningMethod.objects.filter(pk=method.pk).update(
-            status=ZoningMethod.Status.APPROVED,
-            order_number="демо-1",
-            order_date=date(DEMO_YEAR - 1, 9, 1),
-            approved_by=official,
-        )
-        method.refresh_from_db()
+    if method.status == ZoningMethod.Status.DRAFT and official is not None:
+        method = method_approve(method=method, by=official, order_number="демо-1", order_date=date(DEMO_YEAR - 1, 9, 1))
     years = sorted(
         set(Assessment.objects.filter(results__organization__municipality=municipality).values_list("year", flat=True))
     )

@@ -42,8 +42,16 @@ class RuleForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    """The approving order: created and signed by the approval, printed from its page."""
+
     order_number = forms.CharField(label="Номер приказа об утверждении", max_length=100)
     order_date = forms.DateField(label="Дата приказа", widget=DateInput)
+    signatory_position = forms.CharField(
+        label="Подписывает: должность", max_length=300, required=False, help_text="Пусто — ваша должность"
+    )
+    signatory_name = forms.CharField(
+        label="Подписывает: ФИО", max_length=200, required=False, help_text="Пусто — ваше имя из учётной записи"
+    )
 
 
 class TargetForm(forms.Form):

@@ -11,10 +11,19 @@ from django.db.models import Count, F, Max, Min, Q
 from django.shortcuts import get_object_or_404
 
 from config.lib.xlsx import csv_text, safe_row
-from monitoring.models import Colour, IndicatorDefinition, IndicatorValue, Zone, ZoningMethod, ZoningRule
+from monitoring.models import (
+    Colour,
+    IndicatorDefinition,
+    IndicatorValue,
+    Recommendation,
+    TargetedMeasure,
+    Zone,
+    ZoningMethod,
+    ZoningRule,
+)
 from roadmaps.execution.selectors import AssignmentFilters, list_url, state_tabs
 from roadmaps.execution.state import STATE_ORDER, with_state
-from roadmaps.models import Assignment, Recommendation, Roadmap, TargetedMeasure
+from roadmaps.models import Assignment, Roadmap
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -116,11 +125,18 @@ def municipality_for(user, municipality_id: int | None = None) -> Municipality:
 
 
 def methods_for(user, municipality: Municipality):
-    return ZoningMethod.objects.for_user(user).filter(municipality=municipality).order_by("-year", "-status", "-pk")
+    return (
+        ZoningMethod.objects.for_user(user)
+        .filter(municipality=municipality)
+        .select_related("approval_order")
+        .order_by("-year", "-status", "-pk")
+    )
 
 
 def method_get(user, pk: int) -> ZoningMethod:
-    return get_object_or_404(ZoningMethod.objects.for_user(user).select_related("municipality"), pk=pk)
+    return get_object_or_404(
+        ZoningMethod.objects.for_user(user).select_related("municipality", "approval_order"), pk=pk
+    )
 
 
 def rule_get(user, pk: int) -> ZoningRule:
@@ -385,3 +401,32 @@ def effectiveness(user, municipality, *, direction_code: str = ""):
 
 def zone_counts(method) -> dict:
     return dict(Zone.objects.filter(method=method).values_list("colour").annotate(n=Count("pk")))
+
+
+def zone_group_choices(municipality_id: int) -> list[tuple[str, str]]:
+    """«Красная зона — <методика> (2026): 3 орг.» for every approved zoning method of the
+    municipality with computed zones, red and yellow: the groups a measure can be assigned to."""
+    methods = ZoningMethod.objects.filter(
+        municipality_id=municipality_id, status=ZoningMethod.Status.APPROVED, zones__isnull=False
+    ).distinct()
+    counts = {
+        (row["method_id"], row["colour"]): row["n"]
+        for row in Zone.objects.filter(method__in=methods).values("method_id", "colour").annotate(n=Count("pk"))
+    }
+    choices = []
+    for method in methods.order_by("-year", "title"):
+        for colour in (Colour.RED, Colour.YELLOW):
+            if counts.get((method.pk, colour)):
+                label = f"{colour.label} зона — {method.title} ({method.year}): {counts[(method.pk, colour)]} орг."
+                choices.append((f"{method.pk}:{colour}", label))
+    return choices
+
+
+def zone_group_members(municipality_id: int, key: str):
+    """The municipality's organisations in zone `<method id>:<colour>`; None for a malformed key."""
+    method_id, _, colour = key.partition(":")
+    if not method_id.isdigit() or colour not in Colour.values:
+        return None
+    return Organization.objects.filter(
+        municipality_id=municipality_id, zones__method_id=int(method_id), zones__colour=colour
+    )

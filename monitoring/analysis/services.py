@@ -1,5 +1,6 @@
 """Writes of the analysis part of monitoring: the indicator catalogue, zoning methods and their
-rules, approval, zones, collection campaigns and reported values, addressed recommendations."""
+rules, approval, zones, collection campaigns and reported values, addressed recommendations and
+the measures targeted at the organisations of a zone."""
 
 from __future__ import annotations
 
@@ -10,23 +11,25 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from config.audit.services import audit_record
-from config.lib.fragments import ZONES, writes
+from config.lib.fragments import EXECUTION, ROADMAPS, ZONES, writes
 from config.lib.numbers import field_range, parse_number, refusal
 from config.lib.untrusted import DEFAULT, FileRefused, Table, open_table
 from monitoring.models import (
     Campaign,
     Colour,
     IndicatorDefinition,
+    Recommendation,
     ReportedValue,
+    TargetedMeasure,
     ZoningMethod,
     ZoningRule,
 )
 from monitoring.zoning import RangeError, parse_ranges, ranges_from_example, validate_ranges, zones_compute
-from roadmaps.models import Recommendation
-from schools.access import access_for, enforce
+from roadmaps.models import Measure, Section
+from roadmaps.services import measure_create, order_save, order_sign
+from schools.access import AUTHORITY_KINDS, access_for, enforce
 from schools.models import Municipality, Organization
 
 INDICATORS_YAML = Path(__file__).resolve().parent.parent / "data" / "indicators.yaml"
@@ -200,9 +203,17 @@ def rule_delete(*, rule: ZoningRule, by) -> None:
     rule.delete()
 
 
+METHOD_ORDER_TITLE = "Об утверждении методики зонирования общеобразовательных организаций"
+
+
 @writes(ZONES)
-def method_approve(*, method: ZoningMethod, by, order_number: str, order_date: date) -> ZoningMethod:
-    """Approved by an official of the municipality (like a roadmap); then frozen."""
+def method_approve(
+    *, method: ZoningMethod, by, order_number: str, order_date: date, signatory_position: str = "",
+    signatory_name: str = "",
+) -> ZoningMethod:  # fmt: skip
+    """Approved by an official of the municipality, by an order like a roadmap: the order of the
+    municipality's education authority is created and signed (`roadmaps.services.order_save`,
+    `order_sign`), its item names the method, and the method reads its approval from it; then frozen."""
     enforce(access_for(by).can_approve_in(method.municipality_id), METHOD_APPROVE_REFUSED)
     _require_draft(method)
     if not order_number.strip():
@@ -212,11 +223,32 @@ def method_approve(*, method: ZoningMethod, by, order_number: str, order_date: d
         raise ValidationError("В методике нет ни одного правила")
     for rule in rules:
         _check_ranges(rule.indicator, rule.ranges)
+    authority = (
+        Organization.objects.filter(municipality_id=method.municipality_id, kind__in=AUTHORITY_KINDS)
+        .order_by("kind", "pk")
+        .first()
+    )
+    if authority is None:
+        raise ValidationError(
+            "В реестре нет органа управления образованием муниципалитета, от имени которого издаётся приказ: "
+            "добавьте его в разделе «Организации»"
+        )
+    official = by.memberships.filter(organization__municipality_id=method.municipality_id).exclude(position="").first()
+    order = order_save(
+        by=by,
+        organization=authority,
+        number=order_number,
+        date=order_date,
+        title=METHOD_ORDER_TITLE,
+        items=[f"Утвердить методику «{method.title}» на {method.year - 1}/{method.year} учебный год."],
+        signatory_position=signatory_position or (official.position if official else ""),
+        signatory_name=signatory_name or by.get_full_name(),
+    )
+    order_sign(order=order, by=by)
     method.status = ZoningMethod.Status.APPROVED
-    method.order_number, method.order_date = order_number.strip(), order_date
-    method.approved_by, method.approved_at = by, timezone.now()
-    method.save(update_fields=["status", "order_number", "order_date", "approved_by", "approved_at"])
-    audit_record(action="approval", user=by, obj=method, detail={"order_number": method.order_number})
+    method.approval_order = order
+    method.save(update_fields=["status", "approval_order"])
+    audit_record(action="approval", user=by, obj=method, detail={"order_id": order.pk, "order_number": order.number})
     return method
 
 
@@ -441,3 +473,25 @@ def recommendation_create(
     recommendation.organizations.set(organizations)
     recommendation.measures.set(measures)
     return recommendation
+
+
+@writes(ROADMAPS, EXECUTION)
+def targeted_measure_create(
+    *, section: Section, organizations, by, description: str, deadline_text: str = "", source_method=None,
+    zone_colour: str = "",
+) -> Measure:  # fmt: skip
+    """A measure in a draft roadmap for exactly the organisations chosen from the zones of a method.
+    It is built like any other (`roadmaps.services.measures_build`: a draft only, the deadline
+    parsed, one assignment per organisation and occurrence, history recorded); this adds the link
+    to the zoning method it came from."""
+    organizations = list(organizations)
+    if not organizations:
+        raise ValidationError("Выберите хотя бы одну организацию")
+    measure = measure_create(
+        section=section, by=by, description=description, deadline_text=deadline_text, organizations=organizations
+    )
+    targeting = TargetedMeasure.objects.create(
+        measure=measure, zoning_method=source_method, zone_colour=zone_colour, created_by=by
+    )
+    targeting.organizations.set(organizations)
+    return measure

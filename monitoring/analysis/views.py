@@ -39,7 +39,6 @@ from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from roadmaps.services import RoadmapStateError
-from roadmaps.targeting import targeted_measure_create
 from schools.access import access_for, enforce
 from schools.models import Municipality, Organization
 
@@ -423,7 +422,7 @@ def target(request):
             measures = []
             if data["make_measure"]:
                 measures.append(
-                    targeted_measure_create(
+                    services.targeted_measure_create(
                         section=data["section"],
                         organizations=organizations,
                         by=request.user,

@@ -1,5 +1,6 @@
 """Models of the monitoring app, one module per part of the domain."""
 
+from monitoring.models.indicators import Campaign, IndicatorDefinition, IndicatorValue, ReportedValue
 from monitoring.models.results import (
     Assessment,
     EgeMinScore,
@@ -8,22 +9,23 @@ from monitoring.models.results import (
     SchoolStat,
     StudentResult,
 )
-
-__all__ = ["Assessment", "EgeMinScore", "HeaderMapping", "ResultImport", "SchoolStat", "StudentResult"]
-from monitoring.models.indicators import (
-    Campaign,
-    IndicatorDefinition,
-    IndicatorValue,
-    ReportedValue,
-)
+from monitoring.models.targeting import Recommendation, TargetedMeasure
 from monitoring.models.zoning import Colour, Zone, ZoningMethod, ZoningRule
 
-__all__ += [
+__all__ = [
+    "Assessment",
     "Campaign",
     "Colour",
+    "EgeMinScore",
+    "HeaderMapping",
     "IndicatorDefinition",
     "IndicatorValue",
+    "Recommendation",
     "ReportedValue",
+    "ResultImport",
+    "SchoolStat",
+    "StudentResult",
+    "TargetedMeasure",
     "Zone",
     "ZoningMethod",
     "ZoningRule",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from monitoring.models.indicators import IndicatorDefinition
+from roadmaps.models import ApprovedByOrder
 from schools.access import ScopedQuerySet
 from schools.models import Municipality, Organization
 
@@ -26,9 +27,9 @@ class ZoningMethodQuerySet(ScopedQuerySet):
         )
 
 
-class ZoningMethod(models.Model):
+class ZoningMethod(ApprovedByOrder):
     """Методика зонирования ОО: belongs to a municipality and a year, approved by an order
-    («приказ об утверждении методики») and then frozen."""
+    («приказ об утверждении методики», the signed `approval_order`) and then frozen."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Черновик"
@@ -51,17 +52,6 @@ class ZoningMethod(models.Model):
     red_rules_for_red = models.PositiveSmallIntegerField("красных правил для красной зоны", default=2)
     minimum_participants = models.PositiveIntegerField("минимум участников", default=5)
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
-    order_number = models.CharField("номер приказа об утверждении", max_length=100, blank=True)
-    order_date = models.DateField("дата приказа об утверждении", null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="утвердил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField("утверждена", null=True, blank=True)
     computed_at = models.DateTimeField("зоны рассчитаны", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,7 +74,7 @@ class ZoningMethod(models.Model):
                 condition=Q(yellow_score_min__lte=models.F("green_score_min")), name="zoning_cutoffs_order"
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved") | ~Q(order_number=""), name="zoning_approved_has_order"
+                condition=~Q(status="approved") | Q(approval_order__isnull=False), name="zoning_approved_has_order"
             ),
         ]
 

@@ -266,9 +266,9 @@ def actions_checklist(assignment: Assignment) -> list[dict]:
 def review_queue(user, filters: AssignmentFilters | None = None) -> QuerySet:
     """Submitted occurrences of the municipalities the person reviews, oldest submission first."""
     access = access_for(user)
-    queryset = with_state(counted(Assignment.objects.for_user(user))).filter(state_q(State.SUBMITTED))
-    if not access.is_admin:
-        queryset = queryset.filter(organization__municipality_id__in=access.municipality_ids)
+    queryset = with_state(counted(Assignment.objects.for_user(user))).filter(
+        state_q(State.SUBMITTED), organization__in=Organization.objects.managed_by(user)
+    )
     queryset = queryset.exclude(organization_id__in=access.organization_ids)
     queryset = (filters or AssignmentFilters()).apply(queryset)
     return _list_related(queryset).select_related("submitted_by").order_by("submitted_at", "pk")

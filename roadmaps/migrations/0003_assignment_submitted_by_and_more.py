@@ -7,9 +7,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Recommendation and TargetedMeasure were created here until they moved to monitoring (issue 19,
+    # part 9): monitoring's migration 0006 now owns them, creating their tables only where this
+    # migration did not already (see there), so that roadmaps' migrations need nothing of monitoring.
 
     dependencies = [
-        ('monitoring', '0002_resultimport_job_resultimport_rejected_file_and_more'),
         ('roadmaps', '0002_assignment_historicalevidence_historicalmeasure_and_more'),
         ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -146,42 +148,6 @@ class Migration(migrations.Migration):
             model_name='order',
             name='roadmaps',
             field=models.ManyToManyField(related_name='orders', through='roadmaps.OrderRoadmap', to='roadmaps.roadmap', verbose_name='утверждаемые дорожные карты'),
-        ),
-        migrations.CreateModel(
-            name='Recommendation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='текст рекомендации')),
-                ('zone_colour', models.CharField(blank=True, max_length=10, verbose_name='по зоне')),
-                ('status', models.CharField(choices=[('sent', 'Направлена'), ('in_work', 'В работе'), ('done', 'Выполнена')], default='sent', max_length=20, verbose_name='состояние')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создана')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='создал')),
-                ('measures', models.ManyToManyField(blank=True, related_name='recommendations', to='roadmaps.measure', verbose_name='мероприятия')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.municipality', verbose_name='муниципалитет')),
-                ('organizations', models.ManyToManyField(related_name='recommendations', to='schools.organization', verbose_name='адресаты')),
-                ('zoning_method', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommendations', to='monitoring.zoningmethod', verbose_name='методика зонирования')),
-            ],
-            options={
-                'verbose_name': 'адресная рекомендация',
-                'verbose_name_plural': 'адресные рекомендации',
-                'ordering': ['-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='TargetedMeasure',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('zone_colour', models.CharField(blank=True, max_length=10, verbose_name='по зоне')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создано')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='создал')),
-                ('measure', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='targeting', to='roadmaps.measure', verbose_name='мероприятие')),
-                ('organizations', models.ManyToManyField(related_name='+', to='schools.organization', verbose_name='организации')),
-                ('zoning_method', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='targeted_measures', to='monitoring.zoningmethod', verbose_name='методика зонирования')),
-            ],
-            options={
-                'verbose_name': 'адресное мероприятие',
-                'verbose_name_plural': 'адресные мероприятия',
-            },
         ),
         migrations.CreateModel(
             name='Notification',

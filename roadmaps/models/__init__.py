@@ -1,5 +1,6 @@
 """Models of the roadmaps app, one module per part of the domain."""
 
+from roadmaps.models.approval import ApprovedByOrder
 from roadmaps.models.catalogue import (
     CatalogueModel,
     CycleStage,
@@ -17,6 +18,7 @@ from roadmaps.models.orders import Order, OrderItem, OrderPerson, OrderRoadmap
 from roadmaps.models.plans import Measure, MeasureExecutor, Roadmap, Section
 
 __all__ = [
+    "ApprovedByOrder",
     "Assignment",
     "CatalogueModel",
     "CycleStage",
@@ -39,6 +41,3 @@ __all__ = [
     "OrderPerson",
     "OrderRoadmap",
 ]
-from roadmaps.models.recommendations import Recommendation, TargetedMeasure
-
-__all__ += ["Recommendation", "TargetedMeasure"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from roadmaps.models.approval import ApprovedByOrder
 from roadmaps.models.catalogue import CycleStage, Direction, EvidenceKind, ExecutorKind, FunctionType, Track
 from schools.access import ScopedQuerySet
 from schools.models import Municipality, Organization
@@ -37,7 +38,7 @@ def _regions_of(municipality_ids) -> models.QuerySet:
     return Municipality.objects.filter(pk__in=municipality_ids).values("region")
 
 
-class Roadmap(models.Model):
+class Roadmap(ApprovedByOrder):
     """Дорожная карта (план мероприятий): owned by an authority, a region or a school, for a period,
     approved by an order and then frozen; changed after approval only by an amendment (new version)."""
 
@@ -79,16 +80,6 @@ class Roadmap(models.Model):
     stamp = models.CharField("гриф при печати", max_length=20, choices=Stamp.choices, default=Stamp.APPROVAL)
     appendix_number = models.CharField("номер приложения", max_length=20, blank=True)
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
-    # The approval is the order (приказ) itself: its number, date and signatory are read from it,
-    # never typed a second time on the roadmap (issue 19, part 4).
-    approval_order = models.ForeignKey(
-        "roadmaps.Order",
-        verbose_name="утверждена приказом",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="approved_roadmaps",
-    )
     return_comment = models.TextField("замечания при возврате", blank=True)
     version = models.PositiveIntegerField("версия", default=1)
     amends = models.ForeignKey(
@@ -154,12 +145,6 @@ class Roadmap(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
-
-    @property
-    def approval_line(self) -> str:
-        """«приказ № 215-о от 28.08.2026» — the approving order as the pages name it; empty before approval."""
-        order = self.approval_order
-        return f"приказ № {order.number} от {order.date:%d.%m.%Y}" if order else ""
 
     @property
     def period_label(self) -> str:

@@ -14,7 +14,7 @@ from monitoring import zoning
 from monitoring.analysis import services as services_analysis
 from monitoring.models import IndicatorValue
 from reports import services as report_services
-from roadmaps import services, targeting
+from roadmaps import services
 from roadmaps import xlsx as roadmap_xlsx
 from roadmaps.execution import services as services_execution
 from roadmaps.models import Assignment, Measure
@@ -177,7 +177,7 @@ def test_pages_work_when_the_cache_is_down(page, authority, school_a, methodist,
 
 # Services that change what cached fragments show. A write function of these modules must be
 # declared with @writes (the guard below reads their source), or be listed as not shown in any.
-SERVICE_MODULES = [services, services_execution, targeting, zoning, services_analysis, report_services, roadmap_xlsx]
+SERVICE_MODULES = [services, services_execution, zoning, services_analysis, report_services, roadmap_xlsx]
 NOT_IN_FRAGMENTS = {
     "notification_create",  # notifications, reminders and digests are read fresh
     "notifications_mark_read",

@@ -249,7 +249,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "reports:roadmap_import": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
     "reports:roadmap_import_new": (expect(**DIRECTORS_403, viewer=403), {}),
     "reports:roadmap_import_confirm": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
-    "reports:zoning_pdf": (expect(**DIRECTORS_403, outsider=404), {}),
+    "reports:zoning_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     "reports:order": (expect(**DIRECTORS_404, outsider=404), {}),
     "reports:order_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
     "reports:order_create": (expect(**DIRECTORS_403, viewer=403), {}),

@@ -8,11 +8,16 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from monitoring.analysis.services import campaign_create, example_method_load, indicators_load, method_approve
+from monitoring.analysis.services import (
+    campaign_create,
+    example_method_load,
+    indicators_load,
+    method_approve,
+    targeted_measure_create,
+)
 from monitoring.indicators import indicators_compute
 from monitoring.zoning import zones_compute
 from roadmaps.models import Assignment, Order, Roadmap, Section
-from roadmaps.targeting import targeted_measure_create
 
 spec = importlib.util.spec_from_file_location("analysis_fixtures", Path(__file__).with_name("analysis_fixtures.py"))
 fixtures = importlib.util.module_from_spec(spec)

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from config.jobs.models import Job
 from reports.models import ReportFile
-from reports.services import order_save
 from reports.testing import build_roadmap
 from roadmaps.models import Order, Roadmap
+from roadmaps.services import order_save
 from roadmaps.xlsx import roadmap_xlsx_bytes
 from schools.models import Membership, Organization
 from tests.conftest import make_user

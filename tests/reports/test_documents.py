@@ -72,7 +72,7 @@ def test_a_second_request_while_the_job_runs_shows_the_same_job(client_for, meth
 
 
 def test_signing_the_order_makes_a_new_order_pdf(authority, methodist, official, django_capture_on_commit_callbacks):
-    from reports.services import order_save
+    from roadmaps.services import order_save
 
     roadmap = build_roadmap(authority, status=Roadmap.Status.ON_APPROVAL, sections=1, measures=1)
     order = order_save(

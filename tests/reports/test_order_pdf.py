@@ -7,9 +7,9 @@ import pytest
 
 from reports.pdf import render_order_pdf
 from reports.selectors import order_items
-from reports.services import PersonInput, order_save
 from reports.testing import build_roadmap, flat, pdf_pages, pdf_reader
 from roadmaps.models import Roadmap
+from roadmaps.services import PersonInput, order_save
 
 A4_LONG, A4_SHORT = 841.89, 595.28
 

@@ -87,7 +87,7 @@ def test_director_cannot_open_import_new(client_for, director_a):
 
 
 def test_big_roadmap_job_for_an_order(client_for, methodist, authority, django_capture_on_commit_callbacks):
-    from reports.services import order_save
+    from roadmaps.services import order_save
 
     roadmap = build_roadmap(authority)
     order = order_save(

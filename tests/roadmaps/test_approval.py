@@ -9,10 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from config.audit.models import AuditEvent
-from reports.services import PersonInput, order_save
 from roadmaps import services
 from roadmaps.models import Direction, FunctionType, Order, Roadmap, Section
-from roadmaps.services import RoadmapStateError
+from roadmaps.services import PersonInput, RoadmapStateError, order_save
 
 PERIOD = {"period_start": date(2026, 9, 1), "period_end": date(2027, 8, 31)}
 
@@ -188,3 +187,22 @@ def test_approve_form_offers_the_draft_order_and_its_fields(roadmap, authority, 
     page = client_for(official).get(reverse("roadmaps:detail", args=[roadmap.pk])).content.decode()
     assert reverse("reports:order", args=[draft.pk]) in page
     assert 'value="21"' in page and 'value="2026-08-27"' in page and 'value="И.И. Иванов"' in page
+
+
+@pytest.mark.parametrize(
+    "action, data, said",
+    [
+        ("approve", {"order_number": "216-о", "order_date": "2026-08-29", "signatory_name": "В.Г. Мухин"}, "Утвердить можно только дорожную карту на утверждении"),
+        ("return", {"comment": "Исправить сроки"}, "Вернуть на доработку можно только карту на утверждении"),
+        ("submit", {}, "Отправить на утверждение можно только черновик"),
+    ],
+)  # fmt: skip
+def test_an_approved_roadmap_says_why_it_cannot_be_approved_returned_or_sent_again(
+    roadmap, official, client_for, action, data, said
+):
+    services.roadmap_approve(roadmap=roadmap, by=official, order_number="215-о", order_date=date(2026, 8, 28))
+    client = client_for(official)
+    response = client.post(reverse(f"roadmaps:{action}", args=[roadmap.pk]), data, follow=True)
+    assert response.status_code == 200 and said in response.content.decode()
+    roadmap.refresh_from_db()
+    assert roadmap.status == Roadmap.Status.APPROVED and Order.objects.count() == 1

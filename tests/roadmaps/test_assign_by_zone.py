@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitoring.models import Zone, ZoningMethod
+from reports.testing import signed_order
 from roadmaps import services
 from roadmaps.models import Assignment, Direction, Section
 
@@ -25,8 +26,7 @@ def test_measure_is_assigned_to_the_red_schools_of_an_approved_method(
         year=2026,
         title="Методика 2026",
         status=ZoningMethod.Status.APPROVED,
-        order_number="15",
-        order_date=date(2025, 9, 1),
+        approval_order=signed_order(organization=authority, number="15", date=date(2025, 9, 1)),
     )
     now = timezone.now()
     Zone.objects.create(method=method, organization=school_a, colour="red", computed_at=now)
@@ -36,7 +36,7 @@ def test_measure_is_assigned_to_the_red_schools_of_an_approved_method(
     url = reverse("roadmaps:measure_assign", args=[measure.pk])
     page = client.get(url).content.decode()
     assert "Красная зона — Методика 2026 (2026): 1 орг." in page
-    response = client.post(url, {"zone": f"{method.pk}:red"})
+    response = client.post(url, {"group": f"zone:{method.pk}:red"})
     assert response.status_code == 302
     assert list(Assignment.objects.filter(measure=measure).values_list("organization__code", flat=True)) == [
         school_a.code
@@ -52,7 +52,7 @@ def test_draft_methods_are_not_offered(client_for, authority, methodist, school_
     method = ZoningMethod.objects.create(municipality=municipality, year=2026, title="Черновик методики")
     Zone.objects.create(method=method, organization=school_a, colour="red", computed_at=timezone.now())
     response = client_for(methodist).post(
-        reverse("roadmaps:measure_assign", args=[measure.pk]), {"zone": f"{method.pk}:red"}
+        reverse("roadmaps:measure_assign", args=[measure.pk]), {"group": f"zone:{method.pk}:red"}
     )
     assert response.status_code == 200
     assert "Выберите" in response.content.decode() or "недопустимое" in response.content.decode().lower()

@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
+from monitoring.analysis.services import targeted_measure_create
 from reports.services import roadmap_import_xlsx
 from roadmaps import services
 from roadmaps.document import COLUMNS
 from roadmaps.models import EvidenceKind, ExecutorKind, Measure, Roadmap, Section
 from roadmaps.services import RoadmapStateError, occurrence_windows
 from roadmaps.table import EVIDENCE_PREFIX, LEAD_MARK
-from roadmaps.targeting import targeted_measure_create
 from roadmaps.xlsx import PARAMS, SHEET_PARAMS, SHEET_PLAN
 
 PERIOD = (date(2025, 9, 1), date(2026, 8, 31))

@@ -219,3 +219,19 @@ def test_a_regional_membership_adds_no_none_to_municipality_ids(regional_org):
         access = access_for(person)
         assert None not in access.municipality_ids and access.municipality_ids == frozenset()
         assert access.regions == {REGION}
+
+
+@pytest.mark.django_db
+def test_the_municipalities_a_person_manages_are_asked_in_one_place(
+    municipality, other_municipality, school_a, other_school, methodist, official, director_a, viewer, admin_user
+):
+    from schools.models import Municipality, Organization
+
+    def managed(user):
+        return set(Municipality.objects.managed_by(user)), set(
+            Organization.objects.managed_by(user).values_list("municipality_id", flat=True)
+        )
+
+    assert managed(methodist) == managed(official) == ({municipality}, {municipality.pk})
+    assert managed(admin_user) == ({municipality, other_municipality}, {municipality.pk, other_municipality.pk, None})
+    assert managed(director_a) == managed(viewer) == (set(), set())

@@ -1,13 +1,16 @@
 """Closing the cycle: recommendations addressed to organisations from the zones of a method, and
 the measures created for exactly those organisations, linked back to the method that caused them.
 
-The links live here (not on Measure) so that the roadmap contract in plans.py stays untouched."""
+They live in monitoring, the side that already depends on roadmaps: a roadmap knows nothing of
+zones. Their tables keep the names they were created with (`roadmaps_…`), so moving them here
+changed no data (monitoring migration 0006)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from roadmaps.models.plans import Measure
+from monitoring.models.zoning import ZoningMethod
+from roadmaps.models import Measure
 from schools.access import ScopedQuerySet
 from schools.models import Municipality, Organization
 
@@ -32,7 +35,7 @@ class Recommendation(models.Model):
     organizations = models.ManyToManyField(Organization, verbose_name="адресаты", related_name="recommendations")
     text = models.TextField("текст рекомендации")
     zoning_method = models.ForeignKey(
-        "monitoring.ZoningMethod",
+        ZoningMethod,
         verbose_name="методика зонирования",
         null=True,
         blank=True,
@@ -50,6 +53,7 @@ class Recommendation(models.Model):
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
+        db_table = "roadmaps_recommendation"
         verbose_name = "адресная рекомендация"
         verbose_name_plural = "адресные рекомендации"
         ordering = ["-created_at"]
@@ -65,7 +69,7 @@ class TargetedMeasure(models.Model):
         Measure, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="targeting"
     )
     zoning_method = models.ForeignKey(
-        "monitoring.ZoningMethod",
+        ZoningMethod,
         verbose_name="методика зонирования",
         null=True,
         blank=True,
@@ -80,6 +84,7 @@ class TargetedMeasure(models.Model):
     created_at = models.DateTimeField("создано", auto_now_add=True)
 
     class Meta:
+        db_table = "roadmaps_targetedmeasure"
         verbose_name = "адресное мероприятие"
         verbose_name_plural = "адресные мероприятия"
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0009_measure_level_texts'),
+        ("roadmaps", "0010_approval_by_order_abstract"),
         ('schools', '0003_organization_region'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
