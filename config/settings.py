@@ -161,6 +161,7 @@ TEMPLATES = [
                 "schools.context_processors.access",
             ],
             "libraries": {"lists": "config.lib.lists"},
+            "builtins": ["config.lib.russian"],
         },
     },
 ]

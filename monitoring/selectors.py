@@ -37,3 +37,16 @@ def school_stats_for(user, *, result_import: ResultImport):
         .select_related("assessment", "organization")
         .order_by("assessment__subject", "assessment__grade", "organization__code")
     )
+
+
+def same_file_imports(result_import: ResultImport) -> list[ResultImport]:
+    """Earlier uploads of the very same bytes (same checksum) in the municipality, whatever was
+    chosen for them: said on the preview before anything is written, so that a file taken for
+    another year or subject is noticed."""
+    return list(
+        ResultImport.objects.filter(municipality=result_import.municipality, checksum=result_import.checksum)
+        .exclude(pk=result_import.pk)
+        .exclude(status=ResultImport.Status.DUPLICATE)
+        .select_related("created_by")
+        .order_by("-created_at")[:5]
+    )

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,11 +11,19 @@ from config.audit.services import audit_record
 from monitoring.forms import ConfirmForm, ResultUploadForm
 from monitoring.models import ResultImport
 from monitoring.readers import field_labels
-from monitoring.selectors import import_municipalities, result_import_get, result_imports_for, school_stats_for
+from monitoring.readers.guide import FORMATS, PERSONAL_NOTE, accepted_layouts, guide_rows, template_xlsx
+from monitoring.selectors import (
+    import_municipalities,
+    result_import_get,
+    result_imports_for,
+    same_file_imports,
+    school_stats_for,
+)
 from monitoring.services import ResultImportError, header_mappings_save, result_import_create
 from monitoring.tasks import APPLY_TASK, PREVIEW_TASK, result_import_job_start
 
 PROBLEMS_SHOWN = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -42,7 +50,23 @@ def results_home(request):
             result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
             return redirect("results:import_detail", pk=result_import.pk)
     page = Paginator(result_imports_for(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "monitoring/results_home.html", {"form": form, "page": page})
+    guides = [
+        {"format": code, "title": title, "columns": guide_rows(code), "layouts": accepted_layouts(code)}
+        for code, (title, _, _) in FORMATS.items()
+    ]
+    context = {"form": form, "page": page, "guides": guides, "personal_note": PERSONAL_NOTE}
+    return render(request, "monitoring/results_home.html", context)
+
+
+@login_required
+def import_template(request, format: str):
+    """The template workbook of a results format, with the sheet that explains its columns."""
+    import_municipalities(request.user)  # those who import: the authority's staff and administrators
+    if format not in FORMATS:
+        raise Http404
+    response = HttpResponse(template_xlsx(format), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="shablon-{format}.xlsx"'
+    return response
 
 
 @login_required
@@ -57,6 +81,7 @@ def import_detail(request, pk: int):
         "problems_hidden": max(result_import.summary.get("problems_total", len(problems)) - PROBLEMS_SHOWN, 0),
         "confirm_form": ConfirmForm(),
         "column_fields": field_labels(result_import.format),
+        "same_file": same_file_imports(result_import),
         "stats": school_stats_for(request.user, result_import=result_import)
         if result_import.status == ResultImport.Status.IMPORTED
         else None,

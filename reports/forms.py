@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from roadmaps.models import Order, Roadmap
 from roadmaps.services import PersonInput
+from roadmaps.uploads import upload_max_bytes
 from schools.models import Organization
 
 
@@ -33,6 +34,32 @@ class RoadmapImportNewForm(RoadmapImportForm):
         self.fields["owner"].queryset = Organization.objects.managed_by(user).filter(
             kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL, Organization.Kind.SCHOOL]
         )
+        self.order_fields(["owner", "file"])
+
+
+class RoadmapWordImportForm(forms.Form):
+    file = forms.FileField(
+        label="Документ Word (.docx)",
+        help_text="План мероприятий таблицей: «№ п/п | Наименование мероприятия | Сроки | Ответственные …» "
+        "или «ГОД | Региональный уровень | Муниципальный уровень | Уровень ОО»",
+    )
+
+    def clean_file(self):
+        # What the file is, is read from its content (roadmaps.word); here only its size.
+        upload = self.cleaned_data["file"]
+        if upload.size > upload_max_bytes():
+            raise forms.ValidationError(
+                f"Файл «{upload.name}» больше {upload_max_bytes() // (1024 * 1024)} МБ: такой документ не загружается"
+            )
+        return upload
+
+
+class RoadmapWordImportNewForm(RoadmapWordImportForm):
+    owner = forms.ModelChoiceField(label="Организация-владелец", queryset=Organization.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = RoadmapImportNewForm(user=user).fields["owner"].queryset
         self.order_fields(["owner", "file"])
 
 

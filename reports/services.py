@@ -1,4 +1,4 @@
-"""Writes of the reports app: kept files, the Excel import into a draft roadmap, and the
+"""Writes of the reports app: kept files, the Excel and Word import into a draft roadmap, and the
 documents (every print form and export is rendered by a job and kept as a file)."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from reports.selectors import execution_report
 from roadmaps.document import roadmap_document
 from roadmaps.models import Assignment, Evidence, Order, Roadmap
 from roadmaps.services import RoadmapStateError
+from roadmaps.word import WordImport, parse_roadmap_docx
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
 from schools.access import access_for, enforce
 from schools.models import Organization
@@ -79,36 +80,67 @@ def content_digest(roadmap: Roadmap) -> str:
     return hashlib.sha256(repr((params, doc.columns, rows)).encode()).hexdigest()
 
 
-def _same_file_already_imported(sha256: str, *, owner: Organization, roadmap: Roadmap | None) -> Roadmap | None:
-    """The draft this very file was imported into, if the draft still holds what the file put there
-    (edited since — in the editor or by another import — it is not the same any more)."""
+def _same_file_already_imported(
+    sha256: str, *, owner: Organization, roadmap: Roadmap | None, mapping: str = ""
+) -> Roadmap | None:
+    """The draft this very file was imported into (read with the same columns, for a Word document),
+    if the draft still holds what the file put there (edited since — in the editor or by another
+    import — it is not the same any more)."""
     drafts = Roadmap.objects.filter(owner=owner, status=Roadmap.Status.DRAFT)
     if roadmap is not None:
         drafts = drafts.filter(pk=roadmap.pk)
     sources = ReportFile.objects.filter(kind=ReportFile.Kind.ROADMAP_IMPORT, roadmap__in=drafts, params__sha256=sha256)
     for source in sources.select_related("roadmap"):
+        if source.params.get("mapping", "") != mapping:
+            continue
         if source.params.get("content") == content_digest(source.roadmap):
             return source.roadmap
     return None
 
 
+#: The files a roadmap is imported from: the kind → how the messages name the format.
+IMPORT_FORMATS = {"xlsx": "Excel", "docx": "Word"}
+
+
+def _parsed(*, data: bytes, kind: str, owner: Organization, mapping: list[str] | None) -> tuple[ParsedRoadmap, str]:
+    """The file read, and the columns it was read with (a Word document's, as used: guessed or
+    corrected; a workbook has fixed ones)."""
+    if kind == "docx":
+        word = parse_roadmap_docx(data, owner=owner, mapping=mapping)
+        return word.parsed, ",".join(word.mapping)
+    if kind == "xlsx":
+        return parse_roadmap_workbook(data, owner=owner), ""
+    raise ValueError(f"unknown import kind {kind!r}")
+
+
 @writes(ROADMAPS, EXECUTION)
-def roadmap_import_xlsx(
-    *, data: bytes, by, roadmap: Roadmap | None = None, owner: Organization | None = None
+def roadmap_import(
+    *,
+    data: bytes,
+    kind: str,
+    by,
+    roadmap: Roadmap | None = None,
+    owner: Organization | None = None,
+    mapping: list[str] | None = None,
 ) -> ImportOutcome:
-    """Import the workbook into `roadmap` (must be a draft: its contents are replaced) or into a new
-    draft of `owner`. Raises RoadmapImportError (every problem listed) and writes nothing then."""
+    """Import a plan from an Excel workbook (`kind="xlsx"`) or a Word document (`"docx"`, read with
+    the columns as `mapping` says, None: as guessed) into `roadmap` (must be a draft: its contents
+    are replaced) or into a new draft of `owner`. Raises RoadmapImportError (every problem listed)
+    and writes nothing then. The original file is kept with the import; the same file twice changes
+    nothing."""
     if roadmap is not None:
         owner = roadmap.owner
         roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
         if roadmap.status != Roadmap.Status.DRAFT:
-            raise RoadmapStateError("Загрузить из Excel можно только в черновик дорожной карты")
+            raise RoadmapStateError(
+                f"Загрузить из {IMPORT_FORMATS.get(kind, kind)} можно только в черновик дорожной карты"
+            )
     if owner is None:
         raise ValueError("owner or roadmap is required")
     enforce(access_for(by).can_edit_municipality(owner.municipality_id), EDIT_REFUSED)
-    parsed = parse_roadmap_workbook(data, owner=owner)
+    parsed, columns = _parsed(data=data, kind=kind, owner=owner, mapping=mapping)
     sha256 = hashlib.sha256(data).hexdigest()
-    same = _same_file_already_imported(sha256, owner=owner, roadmap=roadmap)
+    same = _same_file_already_imported(sha256, owner=owner, roadmap=roadmap, mapping=columns)
     if same is not None:  # the same file twice changes nothing
         return ImportOutcome(
             roadmap=same, created=False, sections=len(parsed.sections), measures=parsed.measure_count, unchanged=True
@@ -117,22 +149,47 @@ def roadmap_import_xlsx(
     if created:
         roadmap = Roadmap(owner=owner, status=Roadmap.Status.DRAFT, created_by=by)
     write_parsed_roadmap(parsed, roadmap=roadmap, by=by)
-    # the original workbook is kept with the import, as every import of the product does
+    # the original file is kept with the import, as every import of the product does
     report_file_save(
         kind=ReportFile.Kind.ROADMAP_IMPORT,
-        filename=f"import-roadmap-{roadmap.pk}.xlsx",
+        filename=f"import-roadmap-{roadmap.pk}.{kind}",
         content=data,
         roadmap=roadmap,
         by=by,
-        params={"sha256": sha256, "measures": parsed.measure_count, "content": content_digest(roadmap)},
+        params={
+            "sha256": sha256,
+            "format": kind,
+            "mapping": columns,
+            "measures": parsed.measure_count,
+            "content": content_digest(roadmap),
+        },
     )
     return ImportOutcome(roadmap=roadmap, created=created, sections=len(parsed.sections), measures=parsed.measure_count)
 
 
+def roadmap_import_xlsx(
+    *, data: bytes, by, roadmap: Roadmap | None = None, owner: Organization | None = None
+) -> ImportOutcome:
+    return roadmap_import(data=data, kind="xlsx", by=by, roadmap=roadmap, owner=owner)
+
+
+def roadmap_import_docx(
+    *, data: bytes, by, roadmap: Roadmap | None = None, owner: Organization | None = None, mapping=None
+) -> ImportOutcome:
+    return roadmap_import(data=data, kind="docx", by=by, roadmap=roadmap, owner=owner, mapping=mapping)
+
+
 def roadmap_import_check(*, data: bytes, by, owner: Organization) -> ParsedRoadmap:
-    """The dry run: check the workbook and say what it holds, writing nothing."""
+    """The dry run of a workbook: check it and say what it holds, writing nothing."""
     enforce(access_for(by).can_edit_municipality(owner.municipality_id), EDIT_REFUSED)
     return parse_roadmap_workbook(data, owner=owner)
+
+
+def roadmap_import_check_docx(*, data: bytes, by, owner: Organization, mapping=None) -> WordImport:
+    """The preview of a Word document: the sections and measures as they will be created, the
+    columns as guessed (or as corrected: `mapping`), writing nothing."""
+    enforce(access_for(by).can_edit_municipality(owner.municipality_id), EDIT_REFUSED)
+    return parse_roadmap_docx(data, owner=owner, mapping=mapping)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -16,13 +16,22 @@ from django.views.decorators.http import require_POST
 from config.jobs.models import Job
 from config.lib.preconditions import unmet
 from monitoring.models import ZoningMethod
-from reports.forms import ExecutionReportForm, OrderForm, RoadmapImportForm, RoadmapImportNewForm
+from reports import services
+from reports.forms import (
+    ExecutionReportForm,
+    OrderForm,
+    RoadmapImportForm,
+    RoadmapImportNewForm,
+    RoadmapWordImportForm,
+    RoadmapWordImportNewForm,
+)
 from reports.models import ReportFile
 from reports.selectors import order_for_user_or_404, order_items, roadmap_for_user_or_404
-from reports.services import document_request, roadmap_import_check, roadmap_import_xlsx
+from reports.services import document_request, roadmap_import_check, roadmap_import_check_docx
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import RoadmapStateError, order_save, order_sign
+from roadmaps.word import FIELDS as WORD_FIELDS
 from roadmaps.xlsx import RoadmapImportError
 from schools.access import access_for, enforce
 from schools.models import Organization
@@ -73,13 +82,25 @@ def index(request):
 
 
 @login_required
-def roadmap_print(request, pk: int, *, import_form=None, problems=None, execution_form=None, status=200):
+def roadmap_print(
+    request,
+    pk: int,
+    *,
+    import_form=None,
+    problems=None,
+    word_form=None,
+    word_problems=None,
+    execution_form=None,
+    status=200,
+):
     roadmap = roadmap_for_user_or_404(request.user, pk)
     context = {
         "roadmap": roadmap,
         "can_edit": access_for(request.user).can_change(roadmap),
         "import_form": import_form or RoadmapImportForm(),
         "problems": problems or [],
+        "word_form": word_form or RoadmapWordImportForm(),
+        "word_problems": word_problems or [],
         "execution_form": execution_form or ExecutionReportForm(initial=_default_period(roadmap)),
         "files": ReportFile.objects.for_user(request.user).filter(roadmap=roadmap)[:10],
         "measure_count": Measure.objects.filter(section__roadmap=roadmap).count(),
@@ -104,18 +125,32 @@ def roadmap_xlsx(request, pk: int):
 IMPORT_SESSION_KEY = "reports_roadmap_imports"
 
 
-def _stage_import(request, *, data: bytes, parsed, owner, target: Roadmap | None):
-    """Keep the checked workbook until the person confirms the preview (dry run) of it."""
+def _stage_import(request, *, data: bytes, parsed, owner, target: Roadmap | None, kind: str = "xlsx"):
+    """Keep the checked file until the person confirms the preview (dry run) of it."""
     token = uuid.uuid4().hex
-    path = default_storage.save(f"reports/imports/{token}.xlsx", ContentFile(data))
+    path = default_storage.save(f"reports/imports/{token}.{kind}", ContentFile(data))
     staged = request.session.get(IMPORT_SESSION_KEY, {})
     # a person previews one file at a time: earlier unconfirmed uploads are dropped with their files
     for entry in staged.values():
         default_storage.delete(entry["path"])
-    staged = {token: {"path": path, "owner_id": owner.pk, "roadmap_id": target.pk if target else None}}
-    request.session[IMPORT_SESSION_KEY] = staged
+    entry = {"path": path, "owner_id": owner.pk, "roadmap_id": target.pk if target else None, "kind": kind}
+    request.session[IMPORT_SESSION_KEY] = {token: entry}
+    if kind == "docx":
+        return _word_preview(request, token=token, preview=parsed, owner=owner, target=target)
     context = {"parsed": parsed, "token": token, "owner": owner, "target": target}
     return render(request, "reports/roadmap_import_preview.html", context)
+
+
+def _word_preview(request, *, token, preview, owner, target, status=200):
+    context = {
+        "preview": preview,
+        "parsed": preview.parsed,
+        "token": token,
+        "owner": owner,
+        "target": target,
+        "fields": WORD_FIELDS,
+    }
+    return render(request, "reports/roadmap_import_word_preview.html", context, status=status)
 
 
 @login_required
@@ -160,27 +195,110 @@ def roadmap_import_new(request):
 
 @login_required
 @require_POST
-def roadmap_import_confirm(request):
+def roadmap_import_word(request, pk: int):
+    """«Загрузить из Word» on a roadmap: into it when it is a draft (its contents are replaced), else
+    into a new draft; the preview comes first, as for a workbook."""
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    enforce(
+        access_for(request.user).can_change(roadmap),
+        "Загружать дорожные карты может методист или руководитель УО муниципалитета",
+    )
+    form = RoadmapWordImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return roadmap_print(request, pk, word_form=form, status=400)
+    target = roadmap if roadmap.status == Roadmap.Status.DRAFT else None
+    data = form.cleaned_data["file"].read()
+    try:
+        preview = roadmap_import_check_docx(data=data, by=request.user, owner=roadmap.owner)
+    except RoadmapImportError as error:
+        return roadmap_print(request, pk, word_form=form, word_problems=error.problems, status=400)
+    return _stage_import(request, data=data, parsed=preview, owner=roadmap.owner, target=target, kind="docx")
+
+
+@login_required
+def roadmap_import_word_new(request):
+    """«Загрузить из Word» on the list: a new draft of the chosen organisation."""
     enforce(access_for(request.user).works_for_authority, IMPORT_REFUSED)
+    form = RoadmapWordImportNewForm(request.POST or None, request.FILES or None, user=request.user)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data, owner = form.cleaned_data["file"].read(), form.cleaned_data["owner"]
+        try:
+            preview = roadmap_import_check_docx(data=data, by=request.user, owner=owner)
+        except RoadmapImportError as error:
+            problems = error.problems
+        else:
+            return _stage_import(request, data=data, parsed=preview, owner=owner, target=None, kind="docx")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "problems": problems, "preconditions": unmet(roadmap_catalogue())}
+    return render(request, "reports/roadmap_import_word.html", context, status=status)
+
+
+def _staged(request, token: str, *, keep: bool):
+    """The staged upload of this person's session with its bytes, owner and target, or None."""
     staged = request.session.get(IMPORT_SESSION_KEY, {})
-    entry = staged.pop(request.POST.get("token", ""), None)
-    request.session[IMPORT_SESSION_KEY] = staged
-    if entry is None:
-        messages.error(request, "Загрузка не найдена или уже выполнена: загрузите файл ещё раз.")
-        return redirect("reports:index")
+    entry = staged.get(token) if keep else staged.pop(token, None)
+    if not keep:
+        request.session[IMPORT_SESSION_KEY] = staged
+    if entry is None or not default_storage.exists(entry["path"]):
+        return None
     with default_storage.open(entry["path"], "rb") as file:
         data = file.read()
-    default_storage.delete(entry["path"])
-    target = None
-    if entry["roadmap_id"]:
-        target = roadmap_for_user_or_404(request.user, entry["roadmap_id"])
+    target = roadmap_for_user_or_404(request.user, entry["roadmap_id"]) if entry["roadmap_id"] else None
     owner = get_object_or_404(Organization, pk=entry["owner_id"])
+    return entry, data, owner, target
+
+
+def _posted_mapping(request) -> list[str] | None:
+    columns = request.POST.getlist("column")
+    return columns or None
+
+
+@login_required
+@require_POST
+def roadmap_import_word_preview(request):
+    """The preview again, with the columns as the person corrected them; the file stays staged."""
+    enforce(access_for(request.user).works_for_authority, IMPORT_REFUSED)
+    found = _staged(request, request.POST.get("token", ""), keep=True)
+    if found is None:
+        messages.error(request, "Загрузка не найдена или уже выполнена: загрузите файл ещё раз.")
+        return redirect("reports:index")
+    entry, data, owner, target = found
     try:
-        outcome = roadmap_import_xlsx(data=data, by=request.user, roadmap=target, owner=owner)
+        preview = roadmap_import_check_docx(data=data, by=request.user, owner=owner, mapping=_posted_mapping(request))
+    except RoadmapImportError as error:
+        messages.error(request, f"Файл не прочитан с таким сопоставлением столбцов: {error}")
+        preview = roadmap_import_check_docx(data=data, by=request.user, owner=owner)
+        return _word_preview(
+            request, token=request.POST["token"], preview=preview, owner=owner, target=target, status=400
+        )
+    return _word_preview(request, token=request.POST["token"], preview=preview, owner=owner, target=target)
+
+
+@login_required
+@require_POST
+def roadmap_import_confirm(request):
+    """«Загрузить» / «Создать черновик» under a preview: the staged workbook or document is imported
+    by the one import service, a Word document with the columns of the preview."""
+    enforce(access_for(request.user).works_for_authority, IMPORT_REFUSED)
+    found = _staged(request, request.POST.get("token", ""), keep=False)
+    if found is None:
+        messages.error(request, "Загрузка не найдена или уже выполнена: загрузите файл ещё раз.")
+        return redirect("reports:index")
+    entry, data, owner, target = found
+    default_storage.delete(entry["path"])
+    kind = entry.get("kind", "xlsx")
+    mapping = _posted_mapping(request) if kind == "docx" else None
+    try:
+        outcome = services.roadmap_import(
+            data=data, kind=kind, by=request.user, roadmap=target, owner=owner, mapping=mapping
+        )
     # the measures are built by roadmaps.services.measures_build, which refuses with its own error
     except (RoadmapImportError, RoadmapStateError) as error:
         messages.error(request, f"Файл не загружен: {error}")
-        return redirect("reports:roadmap", pk=target.pk) if target else redirect("reports:roadmap_import_new")
+        if target:
+            return redirect("reports:roadmap", pk=target.pk)
+        return redirect("reports:roadmap_import_word_new" if kind == "docx" else "reports:roadmap_import_new")
     if outcome.unchanged:
         messages.info(
             request, "Этот файл уже загружен в черновик, и черновик с тех пор не менялся: ничего не изменено."

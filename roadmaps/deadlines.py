@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from config.lib.russian import plural
+
 # The longest deadline in the seeds has about 110 characters; longer input is pasted text, not
 # a deadline, and parsing it would only waste time.
 MAX_PARSED_CHARS = 500
@@ -269,11 +271,7 @@ def _format_span(start: date, end: date) -> str:
 
 
 def _plural_terms(count: int) -> str:
-    if count % 10 == 1 and count % 100 != 11:
-        return "срок"
-    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        return "срока"
-    return "сроков"
+    return plural(count, "срок", "срока", "сроков")
 
 
 def _format_list(items: list[str]) -> str:

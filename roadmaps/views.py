@@ -16,6 +16,7 @@ from config.lib.preconditions import unmet
 from roadmaps import preconditions, services
 from roadmaps.deadlines import parse_deadline
 from roadmaps.document import stamp_lines
+from roadmaps.execution.state import with_state
 from roadmaps.filters import RoadmapFilter
 from roadmaps.forms import (
     ApproveForm,
@@ -661,7 +662,9 @@ def measure_assign(request, measure_pk: int):
         created = services.measure_assign(measure=measure, organizations=form.chosen(), by=request.user)
         messages.success(request, f"Назначено исполнений: {len(created)}")
         return redirect("roadmaps:measure_assign", measure_pk=measure.pk)
-    assignments = measure.assignments.select_related("organization").order_by("organization__short_name", "occurrence")
+    assignments = with_state(measure.assignments.select_related("organization")).order_by(
+        "organization__short_name", "occurrence"
+    )
     return render(
         request,
         "roadmaps/measure_assign.html",
@@ -671,5 +674,13 @@ def measure_assign(request, measure_pk: int):
             "form": form,
             "assignments": assignments,
             "row": table_row(measure),
+            # the picker: the form's organisations with their kinds, to search and select by kind
+            "picker_organizations": form.fields["organizations"].queryset,
+            "picker_kinds": [
+                (kind, f"Все: {label.split(' (')[0].lower()}")
+                for kind, label in Organization.Kind.choices
+                if form.fields["organizations"].queryset.filter(kind=kind).exists()
+            ],
+            "chosen_ids": {int(pk) for pk in request.POST.getlist("organizations") if pk.isdigit()},
         },
     )

@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from difflib import SequenceMatcher
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -40,10 +41,8 @@ from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import MeasureSpec, measures_build
 from roadmaps.table import (
     EVIDENCE_PREFIX,
-    FUNCTION_PREFIX,
     LEAD_MARK,
     TARGET_PREFIX,
-    TRACK_PREFIX,
     automatic_numbers,
     printed,
 )
@@ -215,11 +214,12 @@ class ImportProblem:
     column: str
     value: str
     reason: str
+    container: str = "лист"  # what `sheet` names: a workbook's sheet, a Word document's table
 
     def __str__(self) -> str:
         if not self.sheet and not self.row:
             return self.reason  # the whole file (the opener's message names where)
-        where = f"лист «{self.sheet}»"
+        where = f"{self.container} «{self.sheet}»"
         if self.row:
             where += f", строка {self.row}"
         if self.column:
@@ -248,6 +248,9 @@ class ParsedMeasure:
     target_text: str = ""
     evidence_kinds: list[EvidenceKind] = field(default_factory=list)
     note: str = ""
+    # A regional roadmap's texts for the municipal and school levels (seed 003; Word import).
+    municipal_text: str = ""
+    school_text: str = ""
 
 
 @dataclass
@@ -395,12 +398,7 @@ class _Parser:
             sections[-1].measures.append(self._measure(row_number, values, executors, evidence))
         if not any(s.measures for s in sections) and not self.problems:
             self.problem(SHEET_PLAN, header_row, "", "", "в таблице нет ни одного мероприятия")
-        # A number the table would give anyway is not kept as typed: the measure is renumbered
-        # when it is moved, like one added in the editor. A number that differs stays.
-        for section, numbers in zip(sections, automatic_numbers(sections), strict=True):
-            for measure, number in zip(section.measures, numbers, strict=True):
-                if printed(measure.number) == number:
-                    measure.number = ""
+        drop_automatic_numbers(sections)
         return sections
 
     def _header(self, sheet):
@@ -419,59 +417,13 @@ class _Parser:
         return None, {}
 
     def _section_row(self, sections: list[ParsedSection], row_number: int, text: str) -> None:
-        if text.startswith(TRACK_PREFIX) or text.startswith(FUNCTION_PREFIX):
-            section = sections[-1] if sections else None
-            if section is None or section.kind != Section.Kind.DIRECTION:
-                self.problem(SHEET_PLAN, row_number, "№ п/п", text, "трек или функция без направления над ними")
-                return
-            if text.startswith(TRACK_PREFIX):
-                title = text[len(TRACK_PREFIX) :].strip()
-                track = section.direction.tracks.filter(title__iexact=title).first()
-                if track is None:
-                    self.problem(
-                        SHEET_PLAN,
-                        row_number,
-                        "№ п/п",
-                        text,
-                        f"у направления {section.direction.code} нет такого трека",
-                    )
-                else:
-                    section.tracks.append(track)
-            else:
-                title = text[len(FUNCTION_PREFIX) :].strip()
-                function_type = FunctionType.objects.filter(title__iexact=title).first()
-                if function_type is None:
-                    self.problem(SHEET_PLAN, row_number, "№ п/п", text, "нет такого типа функции в справочнике")
-                else:
-                    section.function_type = function_type
-            return
-        match = re.match(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", text, re.S)
-        if match:
-            direction = Direction.objects.filter(code=match.group(1)).first()
-            if direction is not None and str(direction).lower() == text.lower():
-                sections.append(ParsedSection(row=row_number, kind=Section.Kind.DIRECTION, direction=direction))
-                return
-        if sections and sections[-1].kind == Section.Kind.DIRECTION and not sections[-1].measures and not match:
-            # a free line under a direction (the printed «heading» of a direction section)
-            sections[-1].heading = text
-            return
-        number, heading = (match.group(1), match.group(2).strip()) if match else ("", text)
-        if len(number) > 20:
-            self.problem(SHEET_PLAN, row_number, "№ п/п", text, "номер раздела не длиннее 20 знаков")
-        sections.append(ParsedSection(row=row_number, kind=Section.Kind.HEADING, number=number, heading=heading))
+        def problem(value: str, reason: str) -> None:
+            self.problem(SHEET_PLAN, row_number, "№ п/п", value, reason)
+
+        section_row(sections, row_number, text, problem)
 
     def _executor_names(self) -> list[tuple[str, dict]]:
-        names: list[tuple[str, dict]] = []
-        municipality = self.owner.municipality_id
-        organizations = Organization.objects.filter(municipality_id=municipality) if municipality else []
-        for organization in organizations:
-            for name in {organization.short_name, organization.full_name}:
-                if name:
-                    names.append((name, {"organization": organization}))
-        for kind in ExecutorKind.objects.all():
-            names.append((kind.title, {"executor_kind": kind}))
-        # the longest name first, so «СОШ № 1 г. Ершова» wins over «СОШ № 1»
-        return sorted(names, key=lambda item: -len(item[0]))
+        return executor_names(self.owner)
 
     def _measure(self, row_number, values, executors, evidence) -> ParsedMeasure:
         labels = dict(COLUMNS)
@@ -486,15 +438,7 @@ class _Parser:
             self.problem(SHEET_PLAN, row_number, labels["deadline"], deadline, "срок не длиннее 500 знаков")
         measure = ParsedMeasure(row=row_number, number=number, description=description, deadline_text=deadline)
         for order, line in enumerate(s.strip() for s in values.get("executors", "").split("\n") if s.strip()):
-            mark = next((mark for mark in LEAD_MARKS if line.endswith(mark)), "")
-            is_lead = bool(mark)
-            if is_lead:
-                line = line[: -len(mark)].strip()
-            executor = {"is_lead": is_lead, "order": order, "qualifier": line}
-            for name, target in executors:
-                if line == name or line.startswith(name + " "):
-                    executor.update(target, qualifier=line[len(name) :].strip())
-                    break
+            executor = match_executor(line, executors, order=order)
             if len(executor["qualifier"]) > 300:
                 self.problem(SHEET_PLAN, row_number, labels["executors"], line, "уточнение исполнителя не длиннее 300")
             measure.executors.append(executor)
@@ -530,6 +474,147 @@ class _Parser:
         measure.expected_result = "\n".join(result_lines).strip()
         measure.note = values.get("note", "")
         return measure
+
+
+# ------------------------------------------------------------------------------------------------
+# What every import of a plan shares (this workbook's and a Word document's, roadmaps.word)
+# ------------------------------------------------------------------------------------------------
+
+# «Трек: …» as exported; «Трек 1: …», «Функция: принятие …» as typed in the documents (seed 000).
+_TRACK_ROW = re.compile(r"^трек(?:\s*№?\s*\d+)?\s*[:.]\s*", re.I)
+_FUNCTION_ROW = re.compile(r"^функция\s*[:.]\s*", re.I)
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()).rstrip(".") == " ".join(b.casefold().split()).rstrip(".")
+
+
+def is_catalogue_row(text: str) -> bool:
+    """A track or function line under a direction (seed 000)."""
+    return bool(_TRACK_ROW.match(text) or _FUNCTION_ROW.match(text))
+
+
+def catalogue_direction(text: str, *, loose: bool = False) -> Direction | None:
+    """The catalogue direction a section line names: «1.1. Система оценки качества подготовки
+    обучающихся», also with a tail the document adds («(далее - ОКПО)»). `loose` (a document laid
+    out by the catalogue but typed by hand): its code alone, or a title worded a little otherwise
+    («2. Система работы со школами с низкими образовательными результатами …», seed 000)."""
+    match = re.match(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", text.strip(), re.S)
+    if not match:
+        return None
+    title = " ".join(match.group(2).casefold().split())
+    direction = Direction.objects.filter(code=match.group(1)).first()
+    if direction is not None and loose:
+        return direction
+    if direction is not None:
+        wanted = " ".join(direction.title.casefold().split())
+        return direction if title == wanted or title.startswith(wanted + " ") else None
+    if not loose:
+        return None
+    scored = [(SequenceMatcher(None, title, d.title.casefold()).ratio(), d.pk, d) for d in Direction.objects.all()]
+    best = max(scored, default=None, key=lambda item: item[:2])
+    return best[2] if best and best[0] >= 0.75 else None
+
+
+def section_row(
+    sections: list[ParsedSection], row: int, text: str, problem, *, directions: bool = True, note=None
+) -> None:
+    """A section line of a plan's table, appended to `sections`: a catalogue direction (with its
+    tracks and function type on the lines below it) or a numbered heading. `problem(value, reason)`
+    records what cannot be taken; `directions=False` keeps every line a heading (a plan that does
+    not follow the catalogue, seed 002). With `note(value, reason)` (a document written by hand)
+    a direction is known by its code alone, and a track or function the catalogue does not have
+    stays as the section's line of text, noted, instead of a problem."""
+    track, function = _TRACK_ROW.match(text), _FUNCTION_ROW.match(text)
+    if track or function:
+        section = sections[-1] if sections else None
+        if section is not None and section.kind != Section.Kind.DIRECTION and note is not None:
+            section.heading = f"{section.heading}\n{text}".strip()
+            note(text, "трек или функция под разделом, который не найден в справочнике: строка оставлена в заголовке")
+            return
+        if section is None or section.kind != Section.Kind.DIRECTION:
+            problem(text, "трек или функция без направления над ними")
+            return
+        if section.measures or (function and section.function_type is not None):
+            # the next track (or function) of the same direction after steps: a section of its own,
+            # whose steps are numbered from one again (seed 000 writes the direction once)
+            tracks = [] if track else list(section.tracks)
+            section = ParsedSection(row=row, kind=Section.Kind.DIRECTION, direction=section.direction, tracks=tracks)
+            sections.append(section)
+        title = text[(track or function).end() :].strip()
+        if track:
+            found = next((t for t in section.direction.tracks.all() if _same_words(t.title, title)), None)
+            reason = f"у направления {section.direction.code} нет такого трека"
+        else:
+            found = next((f for f in FunctionType.objects.all() if _same_words(f.title, title)), None)
+            reason = "нет такого типа функции в справочнике"
+        if found is None and note is not None:
+            section.heading = f"{section.heading}\n{text}".strip()
+            note(text, f"{reason}: строка оставлена текстом раздела")
+        elif found is None:
+            problem(text, reason)
+        elif track:
+            section.tracks.append(found)
+        else:
+            section.function_type = found
+        return
+    match = re.match(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", text, re.S)
+    direction = catalogue_direction(text, loose=note is not None) if directions and match else None
+    if direction is not None:
+        sections.append(ParsedSection(row=row, kind=Section.Kind.DIRECTION, direction=direction))
+        if note is not None and catalogue_direction(text) is None:
+            note(text, f"сопоставлено с направлением справочника «{direction}»")
+        return
+    if sections and sections[-1].kind == Section.Kind.DIRECTION and not sections[-1].measures and not match:
+        # a free line under a direction (the printed «heading» of a direction section)
+        sections[-1].heading = text
+        return
+    number, heading = (match.group(1), match.group(2).strip()) if match else ("", text)
+    if len(number) > 20:
+        problem(text, "номер раздела не длиннее 20 знаков")
+    sections.append(ParsedSection(row=row, kind=Section.Kind.HEADING, number=number, heading=heading))
+
+
+def drop_automatic_numbers(sections: list[ParsedSection]) -> None:
+    """A number the table would give anyway is not kept as typed: the measure is renumbered when
+    it is moved, like one added in the editor. A number that differs stays."""
+    for section, numbers in zip(sections, automatic_numbers(sections), strict=True):
+        for measure, number in zip(section.measures, numbers, strict=True):
+            if printed(measure.number) == number:
+                measure.number = ""
+
+
+def executor_names(owner: Organization) -> list[tuple[str, dict]]:
+    """The names an executor may be written with: the organisations of the owner's municipality
+    (short and full names) and the catalogue's executor kinds, the longest first, so that
+    «СОШ № 1 г. Ершова» wins over «СОШ № 1»."""
+    names: list[tuple[str, dict]] = []
+    municipality = owner.municipality_id
+    organizations = Organization.objects.filter(municipality_id=municipality) if municipality else []
+    for organization in organizations:
+        for name in {organization.short_name, organization.full_name}:
+            if name:
+                names.append((name, {"organization": organization}))
+    for kind in ExecutorKind.objects.all():
+        names.append((kind.title, {"executor_kind": kind}))
+    return sorted(names, key=lambda item: -len(item[0]))
+
+
+def match_executor(line: str, names: list[tuple[str, dict]], *, order: int) -> dict:
+    """One executor line as the builder takes it: the organisation or executor kind it names
+    (the rest of the line is the qualifier: «СОШ № 1 (заместитель директора по УВР)»), the lead
+    mark; a name nobody in the registry has stays as the qualifier alone."""
+    mark = next((mark for mark in LEAD_MARKS if line.endswith(mark)), "")
+    if mark:
+        line = line[: -len(mark)].strip()
+    executor = {"is_lead": bool(mark), "order": order, "qualifier": line}
+    folded = line.casefold()
+    for name, target in names:
+        key = name.casefold()
+        if folded == key or folded.startswith(key + " "):
+            executor.update(target, qualifier=line[len(name) :].strip())
+            break
+    return executor
 
 
 def _read_sheets(data: bytes) -> dict[str, list[list]]:
@@ -606,6 +691,8 @@ def write_parsed_roadmap(parsed: ParsedRoadmap, *, roadmap: Roadmap, by) -> Road
                     "expected_result": parsed_measure.expected_result,
                     "target_text": parsed_measure.target_text,
                     "note": parsed_measure.note,
+                    "municipal_text": parsed_measure.municipal_text,
+                    "school_text": parsed_measure.school_text,
                 },
                 executors=parsed_measure.executors,
                 evidence_kinds=parsed_measure.evidence_kinds,

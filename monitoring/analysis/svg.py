@@ -6,12 +6,17 @@ from django.utils.safestring import mark_safe
 
 from config.lib.html import e
 
-FILL = {"red": "#dc3545", "yellow": "#ffc107", "green": "#198754", "no_data": "#ced4da", None: "#f1f3f5"}
+#: The zone colours of app.css (white text on red and green at ≥ 4.5:1).
+FILL = {"red": "#b02a37", "yellow": "#ffc107", "green": "#146c43", "no_data": "#ced4da", None: "#f1f3f5"}
 TEXT = {"red": "#fff", "green": "#fff"}
 
 
-def _value(value) -> str:
-    return "н/д" if value is None else f"{value:.1f}"
+def _value(value, unit: str = "") -> str:
+    """As the organisation's card prints it: «8,9 %», «12,0», «н/д»."""
+    if value is None:
+        return "н/д"
+    text = f"{value:.1f}".replace(".", ",")
+    return f"{text} %" if unit == "%" else text
 
 
 def heatmap(rows, rules, *, card_url) -> str:
@@ -29,11 +34,13 @@ def heatmap(rows, rules, *, card_url) -> str:
     ]
     for index, rule in enumerate(rules):
         x = name_w + cell_w * index + 4
+        name = rule.indicator.name
         parts.append(
-            f'<text x="{x}" y="{head_h - 22}" font-size="11"><title>{e(rule.indicator.name)}</title>'
-            f'{e(rule.indicator.code[:14])}</text><text x="{x}" y="{head_h - 8}" font-size="10" fill="#6c757d">'
+            f'<text x="{x}" y="{head_h - 22}" font-size="11" font-weight="bold"><title>{e(name)}</title>'
+            f'{index + 1}. {e(name[:10])}…</text><text x="{x}" y="{head_h - 8}" font-size="10" fill="#6c757d">'
             f"{e(rule.slice_label[:16])}</text>"
         )
+    units = [rule.indicator.unit for rule in rules]
     zone_x = name_w + cell_w * len(rules)
     parts.append(f'<text x="{zone_x + 4}" y="{head_h - 8}" font-size="12" font-weight="bold">Зона</text>')
     for r, row in enumerate(rows):
@@ -49,12 +56,12 @@ def heatmap(rows, rules, *, card_url) -> str:
             title = (
                 "нет расчёта"
                 if not cell
-                else f"{cell['name']}: {_value(cell['value'])} {cell['range']} {cell['reason']}"
+                else f"{cell['name']}: {_value(cell['value'], units[index])} {cell['range']} {cell['reason']}"
             )
             parts.append(
                 f'<g><title>{e(title)}</title><rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" '
                 f'fill="{FILL.get(colour, FILL[None])}" stroke="#fff"/><text x="{x + 6}" y="{y + 16}" font-size="11" '
-                f'fill="{TEXT.get(colour, "#212529")}">{_value(cell["value"]) if cell else ""}</text></g>'
+                f'fill="{TEXT.get(colour, "#212529")}">{_value(cell["value"], units[index]) if cell else ""}</text></g>'
             )
         zone = row.zone.colour if row.zone else None
         parts.append(

@@ -193,6 +193,7 @@ NOT_IN_FRAGMENTS = {
     "section_move",  # calls sections_reorder
     "measure_move",  # calls measures_reorder
     "explain_rule",  # pure: builds a dict
+    "match_executor",  # pure: builds a dict (an imported executor line)
     "report_file_save",  # generated files, orders and jobs: never part of a cached fragment
     "order_save",
     "document_render",

@@ -70,3 +70,17 @@ def test_number_text():
         "000123",
     ]
     assert Range(0, 100, whole=False).describe() == "число от 0 до 100"
+
+
+@pytest.mark.parametrize(
+    "count, form",
+    [(0, "строк"), (1, "строка"), (2, "строки"), (4, "строки"), (5, "строк"), (11, "строк"), (12, "строк"),
+     (14, "строк"), (21, "строка"), (22, "строки"), (101, "строка"), (111, "строк"), (1_000_002, "строки")],
+)  # fmt: skip
+def test_russian_plural_agrees_with_the_number(count, form):
+    from django.template import Context, Template
+
+    from config.lib.russian import plural
+
+    assert plural(count, "строка", "строки", "строк") == form
+    assert Template('{{ n|plural:"строка,строки,строк" }}').render(Context({"n": count})) == form

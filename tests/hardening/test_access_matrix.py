@@ -104,7 +104,7 @@ for _name in ["measure_row", "measure_edit", "measure_delete", "measure_move", "
 KWARGS["execution:accept"] = KWARGS["execution:return"] = lambda w: {"pk": w["submitted"].pk}
 KWARGS["execution:reopen"] = lambda w: {"pk": w["accepted"].pk}
 KWARGS["roadmaps:approve"] = KWARGS["roadmaps:return"] = lambda w: {"pk": w["on_approval"].pk}
-KWARGS["reports:roadmap_import"] = lambda w: {"pk": w["draft"].pk}
+KWARGS["reports:roadmap_import"] = KWARGS["reports:roadmap_import_word"] = lambda w: {"pk": w["draft"].pk}
 for _name in ["assignment", "evidence_add", "submit"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["assignment"].pk}
 for _name in ["evidence_delete", "evidence_download"]:
@@ -116,6 +116,7 @@ for _name in ["order", "order_edit", "order_pdf", "order_sign"]:
 KWARGS["cascade:dashboard"] = KWARGS["cascade:publish"] = lambda w: {"pk": w["regional"].pk}
 KWARGS["cascade:measure"] = lambda w: {"pk": w["regional_measure"].pk}
 KWARGS["reports:zoning_pdf"] = lambda w: {"pk": w["method"].pk}
+KWARGS["results:import_template"] = lambda w: {"format": "students"}
 for _name in ["method", "method_approve", "method_compute"]:
     KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["method"].pk}
 for _name in ["import_detail", "import_confirm", "import_recheck", "import_columns", "import_file", "import_rejected"]:
@@ -262,6 +263,10 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "reports:roadmap_import": (action(STAFF, ok=400, **DIRECTORS_404, viewer=403, outsider=404), {}),  # no file
     "reports:roadmap_import_new": (expect(**DIRECTORS_403, viewer=403), {}),
     "reports:roadmap_import_confirm": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    # «Загрузить из Word»: the same people as the Excel import (issue 14)
+    "reports:roadmap_import_word": (action(STAFF, ok=400, **DIRECTORS_404, viewer=403, outsider=404), {}),  # no file
+    "reports:roadmap_import_word_new": (expect(**DIRECTORS_403, viewer=403), {}),
+    "reports:roadmap_import_word_preview": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
     "reports:zoning_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     "reports:order": (expect(**DIRECTORS_404, outsider=404), {}),
     "reports:order_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
@@ -295,6 +300,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "results:import_detail": (IMPORT_OBJECT, {}),
     "results:import_file": (IMPORT_OBJECT, {}),
     "results:import_rejected": (IMPORT_OBJECT, {}),
+    "results:import_template": (IMPORTS, {}),
     "results:import_confirm": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "results:import_recheck": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "results:import_columns": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),

@@ -43,6 +43,12 @@ BAD_INPUT = {
         ["{file}", "--municipality", "  "],
         ["{dir}/missing.csv", "--municipality", "М"],
     ],
+    "import_roadmap_docx": [
+        ["{file}", "--owner", "К" * 51],
+        ["{file}", "--owner", "нет-такой"],
+        ["{dir}/missing.docx", "--owner", "uo"],
+        ["{file}", "--owner", "uo", "--roadmap", BIG],
+    ],
     "send_reminders": [["--date", "2026-02-30"], ["--date", "99999-01-01"]],
     "parse_deadline": [["сентябрь", "--period", "2023-07-31:2022-08-01"], ["сентябрь", "--period", BIG]],
 }

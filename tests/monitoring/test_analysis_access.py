@@ -2,6 +2,7 @@
 viewer, anonymous. Invisible objects 404, forbidden actions 403."""
 
 import importlib.util
+import re
 from datetime import date
 from pathlib import Path
 
@@ -376,3 +377,23 @@ def test_card_query_count_does_not_grow_with_measures(world, school_a, methodist
         page = client.get(url).content.decode()
     assert "Мера 3" in page
     assert len(after) == len(before)
+
+
+def test_the_heat_map_names_indicators_in_russian_and_prints_numbers_as_the_card_does(world, methodist, client_for):
+    """No indicator codes on the map or in the sort menu; values with a decimal comma and «%»."""
+    from monitoring.models import IndicatorDefinition, ZoningRule
+
+    page = client_for(methodist).get(reverse("monitoring:overview") + f"?method={world['method'].pk}").content.decode()
+    rules = ZoningRule.objects.filter(method=world["method"]).select_related("indicator")
+    codes = set(IndicatorDefinition.objects.values_list("code", flat=True))
+    heatmap = page.split('class="heatmap"')[1].split("</svg>")[0]
+    visible = re.sub(r"<title>.*?</title>", "", heatmap)
+    assert not [code for code in codes if re.search(rf">[^<]*\b{re.escape(code)}\b", visible)]
+    legend = page.split('data-testid="heatmap-legend"')[1].split("</ol>")[0]
+    assert all(rule.indicator.name in legend for rule in rules)
+    sort_menu = page.split('id="f_sort"')[1].split("</select>")[0]
+    assert not [code for code in codes if f"«{code}»" in sort_menu] and "убывание" not in sort_menu
+    values = re.findall(r">(-?\d+[.,]\d)( %)?</text>", visible)
+    assert values and all("," in number for number, _ in values)
+    percent_rules = [rule for rule in rules if rule.indicator.unit == "%"]
+    assert not percent_rules or any(unit for _, unit in values)
