@@ -10,3 +10,5 @@ app.autodiscover_tasks()
 # The analysis room keeps its tasks beside it; their registered names ("monitoring.indicators_compute",
 # "monitoring.zones_compute") did not change with the move, so queued jobs still run.
 app.autodiscover_tasks(["monitoring.analysis"])
+# The cascade of regional roadmaps keeps its task beside it, too.
+app.autodiscover_tasks(["roadmaps.cascade"])

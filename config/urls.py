@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("organizations/", include("schools.urls")),
     path("roadmaps/", include("roadmaps.urls")),
+    path("cascade/", include("roadmaps.cascade.urls")),
     path("jobs/", include("config.jobs.urls")),
     path("admin/", admin.site.urls),
     path("execution/", include("roadmaps.execution.urls")),

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from roadmaps import services
+from roadmaps.cascade.demo import load_demo_regional
 from roadmaps.catalogue import catalogue_load
 from roadmaps.execution.demo import load_demo_execution
 from roadmaps.models import Assignment, Direction, FunctionType, Measure, Roadmap, Section
@@ -247,6 +248,8 @@ def load_demo_roadmaps() -> dict[str, int]:
     return created
 
 
-# What this app adds to `load_demo`, in order: the catalogue the roadmaps cite, the roadmaps, then
-# their execution (the command runs the apps in INSTALLED_APPS order).
-DEMO = [catalogue_load, load_demo_roadmaps, load_demo_execution]
+# What this app adds to `load_demo`, in order: the catalogue the roadmaps cite, the roadmaps, their
+# execution, then the region's roadmap brought down to the municipalities as drafts (after the
+# execution: the demo executes only the approved plans there are before it). The command runs the
+# apps in INSTALLED_APPS order.
+DEMO = [catalogue_load, load_demo_roadmaps, load_demo_execution, load_demo_regional]

@@ -25,6 +25,14 @@ COLUMNS = [
     ("note", "Примечание"),
 ]
 ALWAYS_SHOWN = {"number", "description"}
+# A regional roadmap prints the line at three levels side by side (seed 003), whether or not a
+# level is filled in: its description is the regional level, and the two levels below follow it.
+LEVEL_COLUMNS = [
+    ("number", "№ п/п"),
+    ("description", "Региональный уровень"),
+    ("municipal", "Муниципальный уровень"),
+    ("school", "Уровень ОО"),
+]
 
 
 @dataclass
@@ -110,6 +118,8 @@ def roadmap_document(
         rows += [Row(kind="measure", number=r.number, cells=r.cells, measure_id=r.measure_id) for r in block.rows]
     used = {key for row in rows if row.kind == "measure" for key, value in row.cells.items() if value}
     columns = [(key, title) for key, title in COLUMNS if key in ALWAYS_SHOWN or key in used]
+    if table.levels:
+        columns = LEVEL_COLUMNS + [(key, title) for key, title in columns if key not in ALWAYS_SHOWN]
     stamp, lines = stamp_lines(roadmap, appendix_number=appendix_number, order=order)
     return RoadmapDocument(
         roadmap=roadmap, title=roadmap_title(roadmap), stamp=stamp, stamp_lines=lines, columns=columns, rows=rows

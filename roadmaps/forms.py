@@ -66,6 +66,8 @@ class RoadmapForm(forms.ModelForm):
         if not self.instance.pk:
             authority = owners.filter(kind=Organization.Kind.AUTHORITY).first() or owners.first()
             self.fields["owner"].initial = authority.pk if authority else None
+            if authority is not None and authority.kind == Organization.Kind.REGIONAL:
+                self.fields["level"].initial = Roadmap.Level.REGIONAL  # the region's staff start the region's plan
 
     def clean(self):
         data = super().clean()
@@ -173,6 +175,19 @@ class MeasureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Абзацы — пустой строкой, списки — строками, начинающимися с «-»",
     )
+    # Only a regional roadmap's editor shows these (seed 003: the line at the municipal and school level).
+    municipal_text = forms.CharField(
+        label="Муниципальный уровень",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Что делает муниципалитет; пусто или «-» — ничего",
+    )
+    school_text = forms.CharField(
+        label="Уровень ОО",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Что делают образовательные организации; пусто или «-» — ничего",
+    )
     deadline_text = forms.CharField(label="Сроки (как в документе)", required=False, max_length=500)
     deadline_manual = forms.BooleanField(label="Задать даты вручную", required=False)
     manual_dates = forms.CharField(
@@ -216,6 +231,10 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, organizations, roadmap=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["executor_organizations"].queryset = organizations
+        if roadmap is not None and roadmap.level == Roadmap.Level.REGIONAL:
+            self.fields["description"].label = "Региональный уровень"
+        else:
+            del self.fields["municipal_text"], self.fields["school_text"]
         if roadmap is not None:
             # The parse appears beside the field while the methodist types (htmx, no inline script).
             self.fields["deadline_text"].widget.attrs.update(
@@ -243,6 +262,8 @@ class MeasureForm(forms.Form):
             "lock_version": measure.lock_version,
             "number": measure.number,
             "description": measure.description,
+            "municipal_text": measure.municipal_text,
+            "school_text": measure.school_text,
             "deadline_text": measure.deadline_text,
             "deadline_manual": measure.deadline_manual,
             "manual_dates": manual_dates_text(measure.deadline),
@@ -316,6 +337,9 @@ class MeasureForm(forms.Form):
             "stage": data["stage"],
             "note": data["note"],
         }
+        for name in ("municipal_text", "school_text"):
+            if name in self.fields:
+                fields[name] = data[name]
         if data.get("deadline_manual"):
             fields["occurrences"] = data["manual_dates"]
         return fields

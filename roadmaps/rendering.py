@@ -4,6 +4,7 @@ A plan has hundreds of measures; rendering each row through the template engine 
 (≈150 template nodes), which put a 300-measure page over its 300 ms budget. The row here gives
 the same HTML as a template would, with every text escaped by `config.lib.html.e`."""
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from config.lib.html import e as _e
@@ -51,6 +52,17 @@ def _controls(pk: int, urls: str) -> str:
     )
 
 
+def cascade_card_url(pk: int) -> str:
+    return reverse("cascade:measure", args=[pk])
+
+
+def _level_cells(m) -> str:
+    return (
+        f'<td class="col-level col-municipal">{_paragraphs(m.municipal_text)}</td>'
+        f'<td class="col-level col-school">{_paragraphs(m.school_text)}</td>'
+    )
+
+
 def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False) -> SafeString:
     m = row.measure
     deadline = m.deadline or {}
@@ -88,6 +100,10 @@ def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False
                 f'<div class="small text-warning-emphasis d-print-none">⚠ {_e(flag)}</div>'
                 for flag in m.review_flags or []
             ),
+            # up the chain: what the municipalities made of this regional line
+            f'<a class="small d-print-none measure-cascade" href="{_e(cascade_card_url(m.pk))}">По муниципалитетам</a>'
+            if row.levels and not editable
+            else "",
         ]
     )
     handle = (
@@ -97,6 +113,7 @@ def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False
         f'<tr id="measure-{m.pk}" class="measure-row{" table-warning" if m.review_flags else ""}" data-id="{m.pk}">'
         f'<td class="col-number">{handle}{_e(row.number)}</td>'
         f'<td class="col-description measure-description">{_paragraphs(m.description)}</td>'
+        f"{_level_cells(m) if row.levels else ''}"
         f'<td class="col-deadline"><div class="deadline-text">{_e(m.deadline_text)}</div>{summary}</td>'
         f'<td class="col-executors">{"".join(_executor(e) for e in row.executors)}</td>'
         f'<td class="col-actions">{actions}</td>'

@@ -13,7 +13,9 @@ from roadmaps.services import MEASURE_FIELD_LABELS
 def roadmap_get(*, user, pk: int) -> Roadmap:
     """The roadmap if the person may see it; 404 otherwise."""
     return get_object_or_404(
-        Roadmap.objects.for_user(user).select_related("owner__municipality", "approval_order", "amends", "copied_from"),
+        Roadmap.objects.for_user(user).select_related(
+            "owner__municipality", "approval_order", "amends", "copied_from", "cascaded_from"
+        ),
         pk=pk,
     )
 

@@ -84,7 +84,10 @@ COPIED_FIELDS = (
     "stage",
     "note",
 )
-MEASURE_FIELDS = {"number", "description", "deadline_text", *COPIED_FIELDS}
+#: The cascade's links (roadmaps.cascade): kept by an amendment of a municipality's cascaded plan,
+#: dropped by a copy to another period (a new plan, no longer the one the region brought down).
+LINK_FIELDS = ("regional_measure", "cascade_level")
+MEASURE_FIELDS = {"number", "description", "deadline_text", *COPIED_FIELDS, *LINK_FIELDS}
 MEASURE_FIELD_LABELS = {
     "number": "номер",
     "description": "наименование мероприятия",
@@ -105,6 +108,8 @@ MEASURE_FIELD_LABELS = {
     "order": "порядок",
     "evidence_kinds": "подтверждающие документы",
     "executors": "исполнители",
+    "regional_measure": "мероприятие региональной карты",
+    "cascade_level": "уровень в региональной карте",
 }
 
 
@@ -158,8 +163,9 @@ def roadmap_create(
     *, owner: Organization, by: User, title: str, period_start: date, period_end: date, **fields
 ) -> Roadmap:
     enforce(
-        access_for(by).can_edit_municipality(owner.municipality_id),
-        "Создавать дорожные карты могут методисты и специалисты УО своего муниципалитета",
+        access_for(by).can_edit_for(owner),
+        "Создавать дорожные карты могут методисты и специалисты УО своего муниципалитета "
+        "(региональные — методисты и руководители региональной организации)",
     )
     if not title.strip():
         raise RoadmapStateError("Укажите наименование дорожной карты")
@@ -167,12 +173,21 @@ def roadmap_create(
     unknown = set(fields) - ROADMAP_FIELDS
     if unknown:
         raise TypeError(f"unknown roadmap fields: {sorted(unknown)}")
+    _check_level(owner, fields.get("level", Roadmap.Level.MUNICIPAL))
     roadmap = Roadmap(
         owner=owner, title=title.strip(), period_start=period_start, period_end=period_end, created_by=by, **fields
     )
     roadmap._history_user = by
     roadmap.save()
     return roadmap
+
+
+def _check_level(owner: Organization, level: str) -> None:
+    # The cascade brings a regional roadmap to the municipalities of its owner's region.
+    if level == Roadmap.Level.REGIONAL and owner.municipality_id is not None:
+        raise RoadmapStateError(
+            "Региональный уровень — только у дорожной карты региональной организации (министерства, РЦОИ, ИРО)"
+        )
 
 
 @writes(ROADMAPS, EXECUTION)
@@ -188,6 +203,7 @@ def roadmap_update(*, roadmap: Roadmap, by: User, **fields) -> Roadmap:
     for name, value in fields.items():
         setattr(roadmap, name, value)
     _check_period(roadmap.period_start, roadmap.period_end)
+    _check_level(roadmap.owner, roadmap.level)
     roadmap.lock_version += 1
     roadmap._history_user = by
     roadmap.save()
@@ -507,15 +523,40 @@ def _assignment_rows(
     ]
 
 
+CASCADE_REFUSED = (
+    "Доводить региональную дорожную карту до муниципалитетов могут методисты и руководители региональной "
+    "организации, и только утверждённую карту регионального уровня"
+)
+
+
+def _cascade_target(roadmap: Roadmap, cascade: Roadmap, by: User) -> None:
+    """The region writes into a municipality's plan only while bringing its own approved roadmap
+    down, and only into the draft made from it; everything else in that plan is the municipality's."""
+    roadmap.status = Roadmap.objects.filter(pk=roadmap.pk).values_list("status", flat=True).get()
+    _require_draft(roadmap)
+    if roadmap.cascaded_from_id != cascade.pk:
+        raise ValueError(f"roadmap {roadmap.pk} was not cascaded from {cascade.pk}")
+    enforce(access_for(by).can_cascade(cascade), CASCADE_REFUSED)
+
+
 @writes(ROADMAPS, EXECUTION)
-def measures_build(*, roadmap: Roadmap, by: User, specs: Iterable[MeasureSpec]) -> list[Measure]:
+def measures_build(
+    *, roadmap: Roadmap, by: User, specs: Iterable[MeasureSpec], cascade: Roadmap | None = None
+) -> list[Measure]:
     """The one way measures come into a roadmap (the editor, the Excel import, a copy or an
-    amendment, standard steps, targeting from zones): the deadline parsed against the roadmap's
-    period, the executors checked against its municipality, assignments made for the occurrence
-    windows, and a history record (with the evidence kinds) for every row, in bulk.
+    amendment, standard steps, targeting from zones, the cascade of a regional roadmap): the
+    deadline parsed against the roadmap's period, the executors checked against its municipality,
+    assignments made for the occurrence windows, and a history record (with the evidence kinds)
+    for every row, in bulk.
+
+    `cascade`: the approved regional roadmap this municipality's draft is made from
+    (roadmaps.cascade): the region's staff build it, though they never edit the municipality's plan.
 
     Returns the measures in the order of `specs`. Only a draft takes new measures."""
-    _editable(roadmap, by)
+    if cascade is None:
+        _editable(roadmap, by)
+    else:
+        _cascade_target(roadmap, cascade, by)
     specs = list(specs)
     if not specs:
         return []
@@ -962,7 +1003,7 @@ def order_sign(*, order: Order, by: User) -> Order:
     order = Order.objects.select_for_update().select_related("organization").get(pk=order.pk)
     access = access_for(by)
     enforce(
-        access.can_edit_municipality(order.organization.municipality_id),
+        access.can_edit_for(order.organization),
         "Изменять приказ может методист или руководитель УО его муниципалитета",
     )
     if order.status == Order.Status.SIGNED:
@@ -1059,7 +1100,9 @@ def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, amendment: bo
                     number=measure.number,
                     description=measure.description,
                     deadline_text=measure.deadline_text,
-                    fields={name: getattr(measure, name) for name in COPIED_FIELDS},
+                    fields={
+                        name: getattr(measure, name) for name in COPIED_FIELDS + (LINK_FIELDS if amendment else ())
+                    },
                     executors=[
                         {
                             "organization": e.organization,
@@ -1118,6 +1161,7 @@ def roadmap_amend(*, roadmap: Roadmap, by: User) -> Roadmap:
         status=Roadmap.Status.DRAFT,
         version=roadmap.version + 1,
         amends=roadmap,
+        cascaded_from=roadmap.cascaded_from,
         created_by=by,
     )
     amendment._history_user = by

@@ -255,6 +255,9 @@ class MeasureRow:
     summary: str = ""
     executors: list[MeasureExecutor] = field(default_factory=list)
     evidence_kinds: list[EvidenceKind] = field(default_factory=list)
+    # A regional roadmap's row shows the line at three levels (seed 003): the description is the
+    # regional level, then the municipal and the school level.
+    levels: bool = False
     kind: ClassVar[str] = "measure"
 
     @property
@@ -276,6 +279,8 @@ class MeasureRow:
             result.append(EVIDENCE_PREFIX + "; ".join(kind.title for kind in self.evidence_kinds))
         return {
             "description": m.description.strip(),
+            "municipal": m.municipal_text.strip(),
+            "school": m.school_text.strip(),
             "deadline": m.deadline_text.strip(),
             "executors": "\n".join(executor_name(e) + (LEAD_MARK if e.is_lead else "") for e in self.executors),
             "actions": "\n".join(f"- {text}" for text in map(_action_text, m.actions or []) if text.strip()),
@@ -331,6 +336,15 @@ class RoadmapTable:
 
     def numbers(self) -> dict[int, str]:
         return {row.measure.pk: row.number for row in self.rows}
+
+    @property
+    def levels(self) -> bool:
+        """The table of a regional roadmap: three level columns (seed 003)."""
+        return has_levels(self.roadmap)
+
+
+def has_levels(roadmap: Roadmap) -> bool:
+    return roadmap.level == Roadmap.Level.REGIONAL
 
 
 def assigned_count() -> Coalesce:
@@ -397,6 +411,7 @@ def roadmap_table(roadmap: Roadmap) -> RoadmapTable:
                 summary=deadline_summary(measure.deadline),
                 executors=list(measure.executors.all()),
                 evidence_kinds=sorted(kinds_of.get(measure.pk, []), key=lambda k: (k.order, k.code)),
+                levels=has_levels(roadmap),
             )
             for position, measure in enumerate(section.measures.all(), start=1)
         ]
@@ -406,8 +421,9 @@ def roadmap_table(roadmap: Roadmap) -> RoadmapTable:
 
 def table_row(measure: Measure) -> MeasureRow:
     """One measure's row for an htmx refresh (after an edit, or «Отмена»), numbered as in the table."""
-    measure = _measures().select_related("section").prefetch_related("evidence_kinds").get(pk=measure.pk)
+    measure = _measures().select_related("section__roadmap").prefetch_related("evidence_kinds").get(pk=measure.pk)
     return MeasureRow(
+        levels=has_levels(measure.section.roadmap),
         measure=measure,
         number=measure_numbers(section_ids=[measure.section_id])[measure.pk],
         summary=deadline_summary(measure.deadline),

@@ -69,9 +69,15 @@ def catalogue(request):
 
 
 def owners_for(user):
+    """Organisations whose roadmaps the person starts: those of the municipalities they manage
+    (authority, methodical service, schools); for the region's staff, their regional organisations."""
+    access = access_for(user)
     queryset = Organization.objects.managed_by(user).filter(
         kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL, Organization.Kind.SCHOOL]
     )
+    if access.is_admin or access.regions:
+        regional = Organization.objects.filter(kind=Organization.Kind.REGIONAL, municipality__isnull=True)
+        queryset = queryset | (regional if access.is_admin else regional.filter(region__in=access.regions))
     return queryset.select_related("municipality").order_by("kind", "short_name")
 
 
@@ -149,7 +155,7 @@ def roadmap_list(request):
         "filter": filterset,
         "page": page,
         "total": page.paginator.count,
-        "can_create": access.works_for_authority,
+        "can_create": access.creates_roadmaps,
     }
     template = "roadmaps/partials/roadmap_rows.html" if request.htmx else "roadmaps/roadmap_list.html"
     return render(request, template, context)
@@ -250,6 +256,8 @@ def roadmap_detail(request, pk: int):
         "can_amend": is_editor and roadmap.status == Roadmap.Status.APPROVED,
         "can_copy": is_editor,
         "can_assign": can_assign,
+        "is_regional": roadmap.level == Roadmap.Level.REGIONAL and roadmap.owner.municipality_id is None,
+        "can_cascade": access.can_cascade(roadmap),
         "section_form": SectionForm() if editable else None,
         "directions": Direction.objects.prefetch_related("tracks") if editable else (),
         "function_types": FunctionType.objects.all() if editable else (),

@@ -55,7 +55,17 @@ IMPORT_LIMITS = DEFAULT.but(max_bytes=25 << 20)
 FONT = "Liberation Serif"
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-WIDTHS = {"number": 8, "description": 60, "deadline": 18, "executors": 28, "actions": 36, "result": 32, "note": 20}
+WIDTHS = {
+    "number": 8,
+    "description": 60,
+    "municipal": 45,
+    "school": 45,
+    "deadline": 18,
+    "executors": 28,
+    "actions": 36,
+    "result": 32,
+    "note": 20,
+}
 HEADER_ALIASES = {
     "number": {"№ п/п", "№", "№ п.п.", "номер"},
     "description": {
@@ -64,6 +74,7 @@ HEADER_ALIASES = {
         "описание мероприятий",
         "описание мероприятия",
         "мероприятие",
+        "региональный уровень",  # a regional roadmap's export (seed 003)
     },
     "deadline": {"сроки", "сроки реализации", "срок", "срок исполнения"},
     "executors": {"ответственные исполнители", "ответственный исполнитель", "исполнители"},

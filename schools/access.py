@@ -3,6 +3,7 @@ which reads the person's memberships once per request from here."""
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -23,6 +24,11 @@ class Access:
     organization_ids: frozenset[int] = frozenset()  # organisations the person directs
     director_municipality_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = frozenset()
+    # Staff (methodists, officials) of a regional organisation (Organization.Kind.REGIONAL): they work
+    # on the region's own roadmaps and read, never edit, the municipalities of their region.
+    official_regions: frozenset[str] = frozenset()
+    methodist_regions: frozenset[str] = frozenset()
+    region_municipality_ids: frozenset[int] = frozenset()  # the municipalities of those regions
 
     @property
     def sees_everything(self) -> bool:
@@ -41,10 +47,19 @@ class Access:
     def is_director(self) -> bool:
         return bool(self.organization_ids)
 
+    @property
+    def regions(self) -> frozenset[str]:
+        """Regions whose regional organisation the person works for (methodist or official)."""
+        return self.official_regions | self.methodist_regions
+
+    @property
+    def is_regional_staff(self) -> bool:
+        return bool(self.regions)
+
     def organization_q(self, field: str = "organization") -> Q:
         """Rows about an organisation the person sees: any of their municipality's (staff of the
         authority) or their own (directors). Viewers and admins are not filtered at all."""
-        return Q(**{f"{field}__municipality_id__in": self.municipality_ids}) | Q(
+        return Q(**{f"{field}__municipality_id__in": self.municipality_ids | self.region_municipality_ids}) | Q(
             **{f"{field}_id__in": self.organization_ids}
         )
 
@@ -59,6 +74,7 @@ class Access:
             tuple(sorted(self.methodist_municipality_ids)),
             tuple(sorted(self.organization_ids)),
             tuple(sorted(self.director_municipality_ids)),
+            tuple(sorted(self.regions)),
         )
 
     # --- capabilities: every write permission is named here once; views, services and templates
@@ -77,8 +93,14 @@ class Access:
 
     @property
     def follows_execution(self) -> bool:
-        """Sees the execution dashboards and the analysis tabs: staff, viewers and administrators."""
-        return self.is_staff_of_authority or self.sees_everything
+        """Sees the execution dashboards and the analysis tabs: staff (of a municipality or of the
+        region), viewers and administrators."""
+        return self.is_staff_of_authority or self.is_regional_staff or self.sees_everything
+
+    @property
+    def creates_roadmaps(self) -> bool:
+        """Starts a roadmap of their own organisation: the staff of a municipality or of the region."""
+        return self.works_for_authority or self.is_regional_staff
 
     def can_edit_municipality(self, municipality_id: int | None) -> bool:
         """Methodists and officials edit their municipality's drafts; administrators anything."""
@@ -92,9 +114,17 @@ class Access:
         """Zoning methods, rules, targeting and data collection of the municipality."""
         return self.can_edit_municipality(municipality_id)
 
+    def can_edit_for(self, organization) -> bool:
+        """Works on the plans and orders of this organisation: a municipal one's municipality staff; a
+        regional one's (no municipality) methodists and officials of its region; administrators."""
+        if organization.municipality_id is not None:
+            return self.can_edit_municipality(organization.municipality_id)
+        return self.is_admin or (bool(organization.region) and organization.region in self.regions)
+
     def can_change(self, roadmap) -> bool:
-        """Whether the person is among those who change this roadmap (whatever its state)."""
-        return self.can_edit_municipality(roadmap.owner.municipality_id)
+        """Whether the person is among those who change this roadmap (whatever its state). The region's
+        staff change the region's roadmaps, never a municipality's (its cascaded drafts included)."""
+        return self.can_edit_for(roadmap.owner)
 
     def can_edit(self, roadmap) -> bool:
         """Changes this roadmap now: one of its editors, and the roadmap is a draft (an approved or
@@ -102,8 +132,26 @@ class Access:
         return roadmap.is_editable and self.can_change(roadmap)
 
     def can_approve(self, roadmap) -> bool:
-        """Approves or returns this roadmap: an official of its municipality."""
-        return self.can_approve_in(roadmap.owner.municipality_id)
+        """Approves or returns this roadmap: an official of its municipality (of its region, for a
+        regional roadmap)."""
+        owner = roadmap.owner
+        if owner.municipality_id is None:
+            return self.is_admin or (bool(owner.region) and owner.region in self.official_regions)
+        return self.can_approve_in(owner.municipality_id)
+
+    def can_cascade(self, roadmap) -> bool:
+        """Brings («доводит») an approved regional roadmap to the municipalities of its region: the
+        region's methodists and officials (and administrators)."""
+        return (
+            roadmap.level == "regional"
+            and roadmap.status == "approved"
+            and roadmap.owner.municipality_id is None
+            and self.can_change(roadmap)
+        )
+
+    def can_follow_region(self, region: str) -> bool:
+        """Reads the cascade and its execution across the region's municipalities."""
+        return self.sees_everything or region in self.regions
 
     def can_work_on(self, assignment) -> bool:
         """Adds evidence, ticks actions, submits: the organisation's director; for the authority's own
@@ -130,6 +178,7 @@ class Access:
             self.sees_everything
             or municipality_id in self.municipality_ids
             or municipality_id in self.director_municipality_ids
+            or municipality_id in self.region_municipality_ids
         )
 
 
@@ -150,17 +199,33 @@ def access_for(user) -> Access:
         return cached
     # Through the user's reverse relation: this module names the roles, the models use it, and it
     # does not import them back.
-    rows = user.memberships.values_list("role", "organization_id", "organization__municipality_id")
+    rows = user.memberships.values_list(
+        "role", "organization_id", "organization__municipality_id", "organization__region"
+    )
     roles, official, methodist, directed, directed_municipalities = set(), set(), set(), set(), set()
-    for role, organization_id, municipality_id in rows:
+    official_regions, methodist_regions = set(), set()
+    for role, organization_id, municipality_id, region in rows:
         roles.add(role)
-        if role == OFFICIAL:
-            official.add(municipality_id)
-        elif role == METHODIST:
-            methodist.add(municipality_id)
+        # A regional organisation has no municipality: its staff are staff of its region (a
+        # `None` among municipality ids would have let them edit every regional organisation's plans).
+        if role in (OFFICIAL, METHODIST):
+            if municipality_id is not None:
+                (official if role == OFFICIAL else methodist).add(municipality_id)
+            else:
+                (official_regions if role == OFFICIAL else methodist_regions).add(region)
         elif role == DIRECTOR:
             directed.add(organization_id)
-            directed_municipalities.add(municipality_id)
+            if municipality_id is not None:
+                directed_municipalities.add(municipality_id)
+    # a regional organisation whose region is not filled in gives no region at all
+    official_regions.discard("")
+    methodist_regions.discard("")
+    regions = official_regions | methodist_regions
+    region_municipalities = frozenset()
+    if regions:
+        # by name, not import: the models of this app import this module
+        municipalities = apps.get_model("schools", "Municipality").objects
+        region_municipalities = frozenset(municipalities.filter(region__in=regions).values_list("pk", flat=True))
     access = Access(
         is_authenticated=True,
         is_admin=user.is_superuser or ADMIN in roles,
@@ -170,6 +235,9 @@ def access_for(user) -> Access:
         organization_ids=frozenset(directed),
         director_municipality_ids=frozenset(directed_municipalities),
         roles=frozenset(roles),
+        official_regions=frozenset(official_regions),
+        methodist_regions=frozenset(methodist_regions),
+        region_municipality_ids=region_municipalities,
     )
     user._muko_access = access
     return access

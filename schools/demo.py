@@ -156,6 +156,25 @@ USERS = [
     ("director", "Иванов", "Сергей", "Николаевич", Membership.Role.DIRECTOR, "sch640101", "Директор"),
     ("director2", "Смирнова", "Ольга", "Александровна", Membership.Role.DIRECTOR, "sch640102", "Директор"),
     ("viewer", "Григорьева", "Анна", "Сергеевна", Membership.Role.VIEWER, "min64", "Региональный координатор"),
+    # the region's staff (issue 14): the regional roadmap and its cascade to the municipalities
+    (
+        "region_methodist",
+        "Лаврова",
+        "Ирина",
+        "Олеговна",
+        Membership.Role.METHODIST,
+        "min64",
+        "Консультант отдела оценки качества образования министерства",
+    ),
+    (
+        "region_official",
+        "Соколов",
+        "Андрей",
+        "Павлович",
+        Membership.Role.OFFICIAL,
+        "min64",
+        "Заместитель министра образования Саратовской области",
+    ),
     ("admin", "Администратор", "Системный", "", Membership.Role.ADMIN, "min64", "Администратор системы"),
 ]
 
@@ -245,14 +264,20 @@ def load_demo_schools() -> dict[str, int]:
         False,
     )
     _schools(neighbour, NEIGHBOUR_SCHOOLS, email_domain="ershov.example")
-    _organization(
+    ministry = _organization(
         None,
         Organization.Kind.REGIONAL,
         "min64",
         "Министерство образования Саратовской области",
         "г. Саратов, ул. Соляная, 32",
         False,
+        region=REGION,
+        head_name="Соколов Андрей Павлович",
+        head_position="Заместитель министра образования Саратовской области",
     )
+    if not ministry.region:  # loaded before organisations named their region
+        ministry.region = REGION
+        ministry.save(update_fields=["region"])
 
     users = get_user_model().objects
     for username, last, first, middle, role, org_code, position in USERS:

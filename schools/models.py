@@ -8,7 +8,9 @@ from schools.access import ScopedQuerySet, access_for
 
 class MunicipalityQuerySet(ScopedQuerySet):
     def scope(self, access, user):
-        return self.filter(pk__in=access.municipality_ids | access.director_municipality_ids)
+        return self.filter(
+            pk__in=access.municipality_ids | access.director_municipality_ids | access.region_municipality_ids
+        )
 
     def managed_by(self, user):
         """The municipalities whose work the person does (imports, the registry, orders, roadmaps):
@@ -37,7 +39,11 @@ class Municipality(models.Model):
 
 class OrganizationQuerySet(ScopedQuerySet):
     def scope(self, access, user):
-        return self.filter(Q(municipality_id__in=access.municipality_ids) | Q(pk__in=access.organization_ids))
+        return self.filter(
+            Q(municipality_id__in=access.municipality_ids | access.region_municipality_ids)
+            | Q(pk__in=access.organization_ids)
+            | Q(municipality__isnull=True, region__in=access.regions)
+        )
 
     def managed_by(self, user):
         """The organisations of the municipalities the person manages (`MunicipalityQuerySet.managed_by`)."""
@@ -74,6 +80,15 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="organizations",
         help_text="Не указывается только у региональных организаций",
+    )
+    # A regional organisation has no municipality, so it names its region here, spelled exactly as
+    # `Municipality.region`: the region's staff read that region's municipalities through it. A
+    # municipal organisation leaves it empty and is in its municipality's region (`region_name`).
+    region = models.CharField(
+        "субъект РФ",
+        max_length=200,
+        blank=True,
+        help_text="Только у региональных организаций: как в поле «субъект РФ» муниципалитетов региона",
     )
     kind = models.CharField("тип", max_length=20, choices=Kind.choices)
     code = models.CharField(
@@ -139,6 +154,10 @@ class Organization(models.Model):
     @property
     def is_school(self) -> bool:
         return self.kind == self.Kind.SCHOOL
+
+    @property
+    def region_name(self) -> str:
+        return self.municipality.region if self.municipality_id else self.region
 
 
 class Membership(models.Model):

@@ -337,6 +337,12 @@ def _progress_rows(queryset: QuerySet, key: str, label: str, today: date) -> lis
     return [Progress(label=row[label] or "—", pk=row[key], **{name: row[name] for name in COUNTED}) for row in rows]
 
 
+def progress_by(queryset: QuerySet, key: str, label: str) -> dict[int, Progress]:
+    """{value of `key`: its Progress} over the occurrences of `queryset`, in one aggregate query
+    (the cascade's card and dashboard count per municipality with it)."""
+    return {p.pk: p for p in _progress_rows(queryset, key, label, timezone.localdate())}
+
+
 @dataclass
 class Tile:
     state: str
@@ -493,5 +499,6 @@ def visible_municipalities(user) -> QuerySet:
     access = access_for(user)
     queryset = Municipality.objects.for_user(user)
     if not access.sees_everything:
-        queryset = queryset.filter(pk__in=access.municipality_ids)
+        # the region's staff follow every municipality of their region
+        queryset = queryset.filter(pk__in=access.municipality_ids | access.region_municipality_ids)
     return queryset

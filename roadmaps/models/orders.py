@@ -12,10 +12,12 @@ from schools.models import Organization
 class OrderQuerySet(ScopedQuerySet):
     def scope(self, access, user):
         """Staff of the authority see their municipality's orders (drafts included); directors read
-        the signed ones of their municipality; viewers and admins read all."""
+        the signed ones of their municipality; the region's staff its regional organisations' orders
+        and its municipalities'; viewers and admins read all."""
         return self.filter(
-            Q(organization__municipality_id__in=access.municipality_ids)
+            Q(organization__municipality_id__in=access.municipality_ids | access.region_municipality_ids)
             | Q(organization__municipality_id__in=access.director_municipality_ids, status=Order.Status.SIGNED)
+            | Q(organization__municipality__isnull=True, organization__region__in=access.regions)
         )
 
 

@@ -10,19 +10,32 @@ from simple_history.models import HistoricalRecords
 from roadmaps.models.approval import ApprovedByOrder
 from roadmaps.models.catalogue import CycleStage, Direction, EvidenceKind, ExecutorKind, FunctionType, Track
 from schools.access import ScopedQuerySet
-from schools.models import Organization
+from schools.models import Municipality, Organization
 
 
 class RoadmapQuerySet(ScopedQuerySet):
     def scope(self, access, user):
         """Staff of the authority see their municipality's roadmaps (drafts included); directors
-        read the approved and archived ones of their municipality; viewers and admins read all."""
+        read the approved and archived ones of their municipality; the region's staff read the
+        region's own roadmaps and every roadmap of its municipalities; viewers and admins read all.
+        A municipality reads the approved regional roadmaps of its region (the source of its
+        cascaded plans)."""
         published = [Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED]
         return self.filter(
-            Q(owner__municipality_id__in=access.municipality_ids)
+            Q(owner__municipality_id__in=access.municipality_ids | access.region_municipality_ids)
             | Q(owner__municipality_id__in=access.director_municipality_ids, status__in=published)
             | Q(owner_id__in=access.organization_ids)
+            | Q(owner__municipality__isnull=True, owner__region__in=access.regions)
+            | Q(
+                owner__municipality__isnull=True,
+                owner__region__in=_regions_of(access.municipality_ids),
+                status__in=published,
+            )
         )
+
+
+def _regions_of(municipality_ids) -> models.QuerySet:
+    return Municipality.objects.filter(pk__in=municipality_ids).values("region")
 
 
 class Roadmap(ApprovedByOrder):
@@ -94,6 +107,16 @@ class Roadmap(ApprovedByOrder):
     review_flags = models.JSONField(
         "требует проверки после копирования", default=list, blank=True, help_text="Тексты с годом прежнего периода"
     )
+    # «Доведено до муниципалитетов»: the municipality's plan made from this regional roadmap's
+    # municipal-level texts (roadmaps.cascade). An amendment of it keeps the link.
+    cascaded_from = models.ForeignKey(
+        "self",
+        verbose_name="доведена из региональной карты",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cascaded",
+    )
 
     history = HistoricalRecords()
     objects = RoadmapQuerySet.as_manager()
@@ -107,6 +130,12 @@ class Roadmap(ApprovedByOrder):
             models.CheckConstraint(
                 condition=~Q(status__in=["approved", "archived"]) | Q(approval_order__isnull=False),
                 name="roadmap_approved_has_order",
+            ),
+            # publishing twice never makes a second plan for the same municipality (versions aside)
+            models.UniqueConstraint(
+                fields=["cascaded_from", "owner", "version"],
+                condition=Q(cascaded_from__isnull=False),
+                name="roadmap_one_cascade_per_owner",
             ),
         ]
 
@@ -202,6 +231,19 @@ class Measure(models.Model):
     lock_version = models.PositiveIntegerField("версия записи", default=0)
     # Stable across versions: an amendment copies the key, so versions are compared measure by measure.
     key = models.UUIDField("ключ мероприятия в версиях", default=uuid.uuid4, editable=False, db_index=True)
+    # A municipality's measure made from a regional measure by the cascade: from its municipal-level
+    # text (`cascade_level` municipal) or its school-level text (school: assigned to the schools).
+    regional_measure = models.ForeignKey(
+        "self",
+        verbose_name="мероприятие региональной карты",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cascaded",
+    )
+    cascade_level = models.CharField(
+        "уровень в региональной карте", max_length=20, choices=Roadmap.Level.choices, blank=True
+    )
     review_flags = models.JSONField(
         "требует проверки после копирования", default=list, blank=True, help_text="Тексты с годом прежнего периода"
     )

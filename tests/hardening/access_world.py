@@ -10,6 +10,7 @@ from monitoring.analysis.services import example_method_load, indicators_load
 from monitoring.models import Campaign, IndicatorDefinition
 from monitoring.services import result_import_create
 from reports.models import ReportFile
+from reports.testing import create_roadmap
 from roadmaps.execution.demo import tiny_pdf
 from roadmaps.models import Assignment, Evidence, Notification, Order, Roadmap
 from schools.models import Membership, Organization
@@ -106,9 +107,32 @@ def build_objects(*, municipality, authority, school, author) -> dict:
     }
 
 
-def build_world(*, municipality, other_municipality, authority, school_a, other_school, methodist, director_a):
+def build_regional(*, regional, region: str) -> dict:
+    """An approved regional roadmap (seed 003's three levels) of the region of both municipalities."""
+    regional.region = region
+    regional.save()
+    plan = create_roadmap(
+        owner=regional,
+        level=Roadmap.Level.REGIONAL,
+        title="Региональная дорожная карта",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+        status=Roadmap.Status.APPROVED,
+    )
+    measure = make_measure(make_section(plan), description="Определение регионального перечня оценочных процедур")
+    measure.municipal_text = "Определение муниципального перечня оценочных процедур"
+    measure.school_text = "Определение школьного перечня оценочных процедур"
+    measure.save()
+    return {"regional": plan, "regional_measure": measure}
+
+
+def build_world(
+    *, municipality, other_municipality, authority, school_a, other_school, methodist, director_a, regional=None
+):
     indicators_load()
     world = build_objects(municipality=municipality, authority=authority, school=school_a, author=methodist)
+    if regional is not None:
+        world |= build_regional(regional=regional, region=municipality.region)
     world["notification"] = Notification.objects.create(
         recipient=director_a,
         kind=Notification.Kind.ASSIGNED,

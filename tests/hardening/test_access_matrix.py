@@ -33,7 +33,7 @@ def resolver_names(patterns=None, namespace=None) -> set[str]:
 
 
 @pytest.fixture
-def world(municipality, other_municipality, authority, school_a, other_school, methodist, director_a):
+def world(municipality, other_municipality, authority, school_a, other_school, methodist, director_a, regional_org):
     return build_world(
         municipality=municipality,
         other_municipality=other_municipality,
@@ -42,6 +42,7 @@ def world(municipality, other_municipality, authority, school_a, other_school, m
         other_school=other_school,
         methodist=methodist,
         director_a=director_a,
+        regional=regional_org,
     )
 
 
@@ -112,6 +113,8 @@ for _name in ["roadmap", "roadmap_pdf", "roadmap_xlsx", "roadmap_execution"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["approved"].pk}
 for _name in ["order", "order_edit", "order_pdf", "order_sign"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
+KWARGS["cascade:dashboard"] = KWARGS["cascade:publish"] = lambda w: {"pk": w["regional"].pk}
+KWARGS["cascade:measure"] = lambda w: {"pk": w["regional_measure"].pk}
 KWARGS["reports:zoning_pdf"] = lambda w: {"pk": w["method"].pk}
 KWARGS["results:import_template"] = lambda w: {"format": "students"}
 for _name in ["method", "method_approve", "method_compute"]:
@@ -212,6 +215,15 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "roadmaps:return": (action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404), {}),
     "roadmaps:amend": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "roadmaps:copy": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
+    # The cascade of the region's approved roadmap: both municipalities are of its region, so the
+    # outsider reads it too (their own row only); directors do not read regional roadmaps. Only the
+    # region's staff (and administrators) bring it down; tests/roadmaps/test_cascade*.py has them.
+    "cascade:dashboard": (expect(**DIRECTORS_404), {}),
+    "cascade:measure": (expect(**DIRECTORS_404), {}),
+    "cascade:publish": (
+        action({"admin"}, methodist=403, official=403, **DIRECTORS_404, viewer=403, outsider=403),
+        {},
+    ),
     # Execution: a director sees only their organisation's occurrences and files.
     "execution:my": (expect(), {}),
     "execution:calendar": (expect(), {}),

@@ -51,4 +51,6 @@ def test_demo_is_idempotent(demo):
 def test_load_demo_command_includes_roadmaps(db, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
-    assert Roadmap.objects.filter(owner__code="uo6401").count() == 2
+    # its own two plans, and the draft the region's roadmap brought down to it
+    assert Roadmap.objects.filter(owner__code="uo6401", cascaded_from=None).count() == 2
+    assert Roadmap.objects.filter(owner__code="uo6401").exclude(cascaded_from=None).count() == 1

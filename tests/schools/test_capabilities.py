@@ -151,6 +151,76 @@ def test_nobody_signed_out_sees_any_scoped_row():
         assert model._default_manager.for_user(AnonymousUser()).query.is_empty(), model
 
 
+# --- the region's staff (issue 14): methodists and officials of a regional organisation -------------
+
+REGION, OTHER_REGION = "Саратовская область", "Нижегородская область"
+REGIONAL_METHODIST = Access(
+    is_authenticated=True, methodist_regions=frozenset({REGION}), region_municipality_ids=frozenset({OURS, THEIRS})
+)
+REGIONAL_OFFICIAL = Access(
+    is_authenticated=True, official_regions=frozenset({REGION}), region_municipality_ids=frozenset({OURS, THEIRS})
+)
+WITH_REGION = EVERYONE | {"regional_methodist": REGIONAL_METHODIST, "regional_official": REGIONAL_OFFICIAL}
+
+
+def who_of_region(capability) -> set[str]:
+    return {name for name, access in WITH_REGION.items() if capability(access)}
+
+
+def regional_roadmap(status="draft", region=REGION):
+    return SimpleNamespace(
+        owner=SimpleNamespace(municipality_id=None, region=region),
+        is_editable=status == "draft",
+        status=status,
+        level="regional",
+    )
+
+
+def test_the_regions_staff_edit_the_regions_own_roadmap():
+    assert who_of_region(lambda a: a.can_edit(regional_roadmap())) == {
+        "admin",
+        "regional_methodist",
+        "regional_official",
+    }
+    assert who_of_region(lambda a: a.can_edit(regional_roadmap(region=OTHER_REGION))) == {"admin"}
+
+
+def test_only_the_regions_officials_approve_its_roadmap():
+    assert who_of_region(lambda a: a.can_approve(regional_roadmap("on_approval"))) == {"admin", "regional_official"}
+
+
+def test_the_regions_staff_never_edit_a_municipal_roadmap():
+    assert who_of_region(lambda a: a.can_edit(roadmap())) == {"admin", "methodist", "official"}
+    assert who_of_region(lambda a: a.can_approve(roadmap("on_approval"))) == {"admin", "official"}
+    assert who_of_region(lambda a: a.can_review(assignment())) == {"admin", "methodist", "official"}
+
+
+def test_the_regions_staff_cascade_an_approved_regional_roadmap():
+    assert who_of_region(lambda a: a.can_cascade(regional_roadmap("approved"))) == {
+        "admin",
+        "regional_methodist",
+        "regional_official",
+    }
+    assert who_of_region(lambda a: a.can_cascade(regional_roadmap("draft"))) == set()
+
+
+def test_the_regions_staff_read_its_municipalities():
+    assert REGIONAL_METHODIST.can_read_municipality(THEIRS) and REGIONAL_OFFICIAL.can_read_municipality(OURS)
+    assert REGIONAL_METHODIST.follows_execution and REGIONAL_METHODIST.creates_roadmaps
+    assert not REGIONAL_METHODIST.works_for_authority  # no imports, registry or review of a municipality
+
+
+@pytest.mark.django_db
+def test_a_regional_membership_adds_no_none_to_municipality_ids(regional_org):
+    regional_org.region = REGION
+    regional_org.save()
+    for role in ("methodist", "official"):
+        person = make_user(f"regional_{role}", regional_org, role)
+        access = access_for(person)
+        assert None not in access.municipality_ids and access.municipality_ids == frozenset()
+        assert access.regions == {REGION}
+
+
 @pytest.mark.django_db
 def test_the_municipalities_a_person_manages_are_asked_in_one_place(
     municipality, other_municipality, school_a, other_school, methodist, official, director_a, viewer, admin_user

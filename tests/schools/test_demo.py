@@ -40,6 +40,7 @@ def test_every_app_contributes_its_demo_in_dependency_order():
         "roadmaps.catalogue.catalogue_load",
         "roadmaps.demo.load_demo_roadmaps",
         "roadmaps.execution.demo.load_demo_execution",
+        "roadmaps.cascade.demo.load_demo_regional",
         "monitoring.demo.load_demo_results",
         "monitoring.analysis.demo.load_demo_analysis",
         "reports.demo.load_demo_reports",
