@@ -1064,6 +1064,25 @@ def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
 # ---------------------------------------------------------------------------------------------
 
 
+@writes(ROADMAPS)
+def section_copy(section: Section, *, into: Roadmap, by: User) -> Section:
+    """The section as it is (kind, direction, tracks, function, number, heading) in another roadmap,
+    empty: its measures go through `measures_build`. Copies, amendments and the cascade use it."""
+    copy = Section(
+        roadmap=into,
+        order=section.order,
+        kind=section.kind,
+        direction=section.direction,
+        function_type=section.function_type,
+        number=section.number,
+        heading=section.heading,
+    )
+    copy._history_user = by
+    copy.save()
+    copy.tracks.set(section.tracks.all())
+    return copy
+
+
 def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, amendment: bool) -> list[Measure]:
     """The source's sections into the target, and its measures through `measures_build`.
 
@@ -1080,18 +1099,7 @@ def _copy_structure(source: Roadmap, target: Roadmap, by: User, *, amendment: bo
     )
     specs = []
     for section in sections:
-        new_section = Section(
-            roadmap=target,
-            order=section.order,
-            kind=section.kind,
-            direction=section.direction,
-            function_type=section.function_type,
-            number=section.number,
-            heading=section.heading,
-        )
-        new_section._history_user = by
-        new_section.save()
-        new_section.tracks.set(section.tracks.all())
+        new_section = section_copy(section, into=target, by=by)
         for measure in section.measures.all():
             specs.append(
                 MeasureSpec(

@@ -29,8 +29,8 @@ from django.contrib.auth.models import AbstractBaseUser as User
 from django.db.models import QuerySet
 
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
-from roadmaps.models import Assignment, ExecutorKind, Measure, Roadmap, Section
-from roadmaps.services import CASCADE_REFUSED, MeasureSpec, RoadmapStateError, measures_build
+from roadmaps.models import Assignment, ExecutorKind, Measure, Roadmap
+from roadmaps.services import CASCADE_REFUSED, MeasureSpec, RoadmapStateError, measures_build, section_copy
 from schools.access import access_for, enforce
 from schools.models import Municipality, Organization
 
@@ -101,18 +101,7 @@ def _specs(regional: Roadmap, draft: Roadmap, by: User, schools: list[Organizati
     )
     specs = []
     for section in sections.order_by("order", "pk"):
-        new_section = Section(
-            roadmap=draft,
-            order=section.order,
-            kind=section.kind,
-            direction=section.direction,
-            function_type=section.function_type,
-            number=section.number,
-            heading=section.heading,
-        )
-        new_section._history_user = by
-        new_section.save()
-        new_section.tracks.set(section.tracks.all())
+        new_section = section_copy(section, into=draft, by=by)
         for measure in section.measures.order_by("order", "pk"):
             for level, text, executor, organizations in (
                 (Roadmap.Level.MUNICIPAL, measure.municipal_text, MUNICIPAL_EXECUTOR, []),
