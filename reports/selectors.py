@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from reports.typography import full_stop
 from roadmaps.document import (
     format_date,
     roadmap_document,
@@ -22,7 +23,6 @@ from roadmaps.models import (
     OrderPerson,
     Roadmap,
 )
-from reports.typography import full_stop
 from roadmaps.russian_names import (
     ACCUSATIVE,
     DATIVE,
