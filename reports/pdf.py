@@ -28,7 +28,8 @@ def print_css() -> str:
     return (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text(encoding="utf-8")
 
 
-def roadmap_html(doc: RoadmapDocument, *, css: str | None = None) -> str:
+def roadmap_context(doc: RoadmapDocument) -> dict:
+    """What templates/reports/print/roadmap_body.html needs for one roadmap."""
     keys = [key for key, _ in doc.columns]
     rows = []
     for row in doc.rows:
@@ -38,13 +39,16 @@ def roadmap_html(doc: RoadmapDocument, *, css: str | None = None) -> str:
             rows.append({"kind": "measure", "html_cells": html_cells, "keep": keep})
         else:
             rows.append({"kind": row.kind, "html": typograph(row.text)})
-    context = {
+    return {
         "doc": doc,
         "rows": rows,
         "title": typograph(doc.title),
         "stamp_lines": [typograph(line) for line in doc.stamp_lines],
-        "css": mark_safe(print_css() if css is None else css),
     }
+
+
+def roadmap_html(doc: RoadmapDocument, *, css: str | None = None) -> str:
+    context = roadmap_context(doc) | {"css": mark_safe(print_css() if css is None else css)}
     return render_to_string("reports/print/roadmap.html", context)
 
 
@@ -52,11 +56,6 @@ def html_to_document(html: str):
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-
-
-def write_documents(documents) -> bytes:
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
 
 
 def render_roadmap_pdf(roadmap, *, progress: Progress | None = None) -> bytes:
@@ -71,11 +70,12 @@ def render_roadmap_pdf(roadmap, *, progress: Progress | None = None) -> bytes:
     return data
 
 
-def order_html(order: Order) -> str:
+def order_context(order: Order) -> dict:
+    """What templates/reports/print/order_body.html needs: the order's own text."""
     organisation = order.organization
     header = order.header.strip() or organisation.full_name or organisation.short_name
     org_lines = [line.strip() for line in header.splitlines() if line.strip()]
-    context = {
+    return {
         "order": order,
         "org_lines": org_lines,
         "date": format_date(order.date),
@@ -88,24 +88,32 @@ def order_html(order: Order) -> str:
         ],
         "signatory_position": typograph(order.signatory_position),
         "signatory_name": typograph(order.signatory_name),
-        "css": mark_safe(print_css()),
     }
+
+
+def order_html(order: Order, *, progress: Progress | None = None) -> str:
+    """The order and, after it, every roadmap it approves as its appendix: one HTML document, so
+    that one rendering numbers the pages of the whole file («стр. 1 из N» … «стр. N из N»). The
+    order sits on portrait pages (the named page `portrait`), the appendices on landscape ones."""
+    links = list(order.approved.select_related("roadmap__owner").order_by("appendix_number"))
+    total = len(links) + 1
+    appendices = []
+    for index, link in enumerate(links, start=1):
+        doc = roadmap_document(link.roadmap, appendix_number=link.appendix_number, order=order)
+        appendices.append(roadmap_context(doc))
+        if progress:
+            progress(index, total)
+    context = order_context(order) | {"appendices": appendices, "css": mark_safe(print_css())}
     return render_to_string("reports/print/order.html", context)
 
 
 def render_order_pdf(order: Order, *, progress: Progress | None = None) -> bytes:
     """The order itself, then every approved roadmap as its appendix, in one PDF."""
-    links = list(order.approved.select_related("roadmap__owner").order_by("appendix_number"))
-    total = len(links) + 1
-    documents = [html_to_document(order_html(order))]
+    data = html_to_document(order_html(order, progress=progress)).write_pdf()
     if progress:
-        progress(1, total)
-    for index, link in enumerate(links, start=2):
-        doc = roadmap_document(link.roadmap, appendix_number=link.appendix_number, order=order)
-        documents.append(html_to_document(roadmap_html(doc)))
-        if progress:
-            progress(index, total)
-    return write_documents(documents)
+        total = order.approved.count() + 1
+        progress(total, total)
+    return data
 
 
 def execution_html(report: ExecutionReport) -> str:

@@ -3,12 +3,14 @@ built once from the database and then rendered to HTML/PDF or XLSX by the same c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from reports.typography import full_stop
 from roadmaps.document import (
     format_date,
     roadmap_document,
@@ -50,26 +52,53 @@ class OrderItemText:
     subitems: list[str] = field(default_factory=list)
 
 
+# A period written into a roadmap's title («…, 2027/2028 год», «на 2022/2023 учебный год»,
+# «2021–2022 годы»): the item names the period once, from the roadmap's dates.
+_TITLE_PERIOD = re.compile(
+    r"[,;]?\s*(?:на\s+)?\d{4}(?:\s*[/–-]\s*\d{4})?\s*(?:учебн(?:ый|ого)\s+)?(?:годы|года|год|гг?\.)(?=$|[\s.,;)])",
+    re.IGNORECASE,
+)
+# «План мероприятий («дорожная карта» 1.1) …»: the code typed into the title rather than the field.
+_TITLE_CODE = re.compile(r"^\(\s*«?дорожн\w*\s+карт\w*»?\s*([^)\s]*)\s*\)")
+
+
+def _owner_names(roadmap) -> set[str]:
+    owner = roadmap.owner
+    names = {owner.short_name, owner.full_name, owner.municipality.name if owner.municipality_id else ""}
+    return {" ".join(name.lower().split()) for name in names if name}
+
+
 def _approve_item(link, place_phrase: str) -> str:
+    """«Утвердить план мероприятий («дорожную карту» 1.1) по развитию в Сарове … на 2022/2023 учебный
+    год (приложение 1 к настоящему приказу).» The roadmap's title is reworded, not pasted: the period
+    it may carry and a trailing sentence naming its owner («… 2027/2028 год. Новоузенский
+    муниципальный район») give way to the order's place phrase and the roadmap's own period."""
     roadmap = link.roadmap
-    code = f" {roadmap.code.rstrip('.')}" if roadmap.code else ""
+    code = roadmap.code.strip().rstrip(".")
     title = " ".join(roadmap.title.split())
     if title.lower().startswith("план мероприятий"):
         title = title[len("план мероприятий") :].strip()
-        title = title.split(")", 1)[1].strip() if title.startswith("(") and ")" in title else title
-    place = f" {place_phrase.strip()}" if place_phrase.strip() else ""
+        in_title = _TITLE_CODE.match(title)
+        if in_title:
+            code = code or in_title.group(1).rstrip(".")
+            title = title[in_title.end() :].strip()
+        elif title.startswith("(") and ")" in title:
+            title = title.split(")", 1)[1].strip()
+    head, stop, tail = title.rpartition(". ")
+    if stop and " ".join(tail.rstrip(".").lower().split()) in _owner_names(roadmap):
+        title = head
+    title = _TITLE_PERIOD.sub("", title).strip(" ,;.")
+    place = place_phrase.strip()
     if place and title.startswith("по "):
         # «по развитию в Сарове муниципальной системы …» — the seed puts the place after the first words
-        head, _, rest = title.partition(" ")
-        second, _, rest = rest.partition(" ")
-        title = f"{head} {second}{place} {rest}".strip()
+        first, second, rest = (title.split(" ", 2) + ["", ""])[:3]
+        title = " ".join(part for part in (first, second, place, rest) if part)
     elif place:
-        title = f"{title}{place}"
-    period = roadmap.period_label
-    return (
-        f"Утвердить план мероприятий («дорожную карту»{code}) {title} на {period} "
-        f"(приложение {link.appendix_number} к настоящему приказу)."
-    )
+        title = " ".join(part for part in (title, place) if part)
+    # without a code the roadmap is still named: by its title and period, the appendix number after
+    name = f"(«дорожную карту» {code})" if code else "(«дорожную карту»)"
+    words = " ".join(part for part in ("Утвердить план мероприятий", name, title, f"на {roadmap.period_label}") if part)
+    return f"{words} (приложение {link.appendix_number} к настоящему приказу)."
 
 
 def person_sentence(person: OrderPerson) -> str:
@@ -84,14 +113,14 @@ def person_sentence(person: OrderPerson) -> str:
     if duty.lower().startswith("за "):
         # «назначить (кого?) … ответственным за …» governs the accusative, not the dative
         whom = person_phrase(position, person.name, ACCUSATIVE, gender)
-        return f"Назначить {whom} ответственным {duty.rstrip('.')}."
+        return full_stop(f"Назначить {whom} ответственным {duty}")
     # «Консультанту Департамента образования Смирновой Л.В. провести мониторинг …» (seed 002)
-    return f"{who[:1].upper()}{who[1:]} {duty.rstrip('.')}."
+    return full_stop(f"{who[:1].upper()}{who[1:]} {duty}")
 
 
 def order_items(order: Order) -> list[OrderItemText]:
     items: list[OrderItemText] = []
-    links = list(order.approved.select_related("roadmap").order_by("appendix_number"))
+    links = list(order.approved.select_related("roadmap__owner__municipality").order_by("appendix_number"))
     for link in links:
         items.append(OrderItemText(number="", text=_approve_item(link, order.place_phrase)))
     for item in order.items.order_by("position", "pk"):
@@ -110,7 +139,8 @@ def order_items(order: Order) -> list[OrderItemText]:
         names = ", ".join(
             person_phrase(lower_first(p.position), p.name, INSTRUMENTAL, p.gender or None) for p in controllers
         )
-        items.append(OrderItemText(number="", text=f"{order.control_text.strip()} {names}."))
+        # «… оставить за начальником управления Разуваевой Т.В.» — the initial's stop ends the sentence
+        items.append(OrderItemText(number="", text=full_stop(f"{order.control_text.strip()} {names}")))
     for index, item in enumerate(items, start=1):
         item.number = f"{index}."
         item.subitems = [f"{index}.{s_index}. {text}" for s_index, text in enumerate(item.subitems, start=1)]

@@ -19,6 +19,18 @@ _INITIALS_BEFORE = re.compile(r"\b([А-ЯЁ]\.)\s?([А-ЯЁ]\.)\s+(?=[А-ЯЁ][�
 _INITIALS_AFTER = re.compile(r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s+([А-ЯЁ]\.)\s?([А-ЯЁ]\.)")
 _DASH = re.compile(r"(\S)\s+[-–—]\s+(?=\S)")
 _QUOTES = re.compile(r'"([^"\n]*)"')
+# Two full stops where one sentence ends on an abbreviation or an initial («Разуваевой Т.В..»);
+# an ellipsis («...») is left alone.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+def full_stop(text: str) -> str:
+    """`text` as a finished sentence: one full stop at its end, never two (a name that ends
+    with an initial, «Т.В.», or an item typed with its own stop already ends the sentence)."""
+    text = text.rstrip()
+    if not text or text.endswith((".", "!", "?", "…")):
+        return text
+    return f"{text}."
 
 
 def typograph(text: str) -> str:
@@ -31,6 +43,7 @@ def typograph(text: str) -> str:
     text = _INITIALS_BEFORE.sub(lambda m: m.group(1) + m.group(2) + NBSP, text)
     text = _INITIALS_AFTER.sub(lambda m: m.group(1) + NBSP + m.group(2) + m.group(3), text)
     text = _DASH.sub(lambda m: m.group(1) + NBSP + "— ", text)
+    text = _DOUBLE_STOP.sub(".", text)
     return text
 
 
