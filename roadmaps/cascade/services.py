@@ -122,17 +122,40 @@ def _specs(regional: Roadmap, draft: Roadmap, by: User, schools: list[Organizati
     return specs
 
 
+def _versions_of(roadmap: Roadmap) -> list[int]:
+    """The regional roadmap and the versions it amends: a municipality brought an earlier version
+    already has its plan, and a new regional version must not give it a second one."""
+    ids, current = [roadmap.pk], roadmap.amends_id
+    while current is not None and current not in ids:
+        ids.append(current)
+        current = Roadmap.objects.filter(pk=current).values_list("amends_id", flat=True).first()
+    return ids
+
+
 @writes(ROADMAPS, EXECUTION)
 def roadmap_cascade_to(*, roadmap: Roadmap, municipality: Municipality, by: User) -> tuple[Roadmap | None, str]:
     """One municipality's linked draft, in one transaction. Returns (the draft, «») or (None, why it
     was skipped)."""
     roadmap = Roadmap.objects.select_related("owner", "approval_order").get(pk=roadmap.pk)
     _check(roadmap, by)
-    existing = Roadmap.objects.filter(cascaded_from=roadmap, owner__municipality=municipality).first()
+    versions = _versions_of(roadmap)
+    existing = (
+        Roadmap.objects.filter(cascaded_from_id__in=versions, owner__municipality=municipality)
+        .select_related("cascaded_from")
+        .order_by("-cascaded_from__version", "-version")
+        .first()
+    )
     if existing is not None:
+        earlier = (
+            ""
+            if existing.cascaded_from_id == roadmap.pk
+            else f" по версии {existing.cascaded_from.version} региональной карты; изменения вносятся изменением "
+            "муниципальной карты"
+        )
         return (
             None,
-            f"{municipality.name}: карта уже доведена (версия {existing.version}, «{existing.get_status_display()}»)",
+            f"{municipality.name}: карта уже доведена{earlier} (версия {existing.version}, "
+            f"«{existing.get_status_display()}»)",
         )
     owner = _authority(municipality)
     if owner is None:

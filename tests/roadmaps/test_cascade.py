@@ -273,6 +273,21 @@ def test_publishing_twice_does_not_duplicate_and_says_so(published, regional, re
     assert Roadmap.objects.filter(cascaded_from=regional).count() == 2
 
 
+def test_a_new_version_of_the_regional_roadmap_gives_no_second_plan(
+    published, regional, regional_methodist, regional_official, municipality
+):
+    amendment = services.roadmap_amend(roadmap=regional, by=regional_methodist)
+    services.roadmap_submit(roadmap=amendment, by=regional_methodist)
+    amendment = services.roadmap_approve(
+        roadmap=amendment, by=regional_official, order_number="12-о", order_date=date(2026, 9, 15),
+        signatory_name="Н.В. Министрова",
+    )  # fmt: skip
+    again = roadmap_cascade(roadmap=amendment, by=regional_methodist)
+    assert again.created == [] and len(again.skipped) == 2
+    assert any(municipality.name in line and "по версии 1 региональной карты" in line for line in again.skipped)
+    assert Roadmap.objects.filter(owner__municipality=municipality, cascaded_from__isnull=False).count() == 1
+
+
 def test_a_new_municipality_gets_its_draft_on_the_next_publish(published, regional, regional_methodist):
     newcomer = Municipality.objects.create(name="Балаковский район", region=REGION)
     make_authority(newcomer)
