@@ -100,6 +100,8 @@ def test_region_publishes_municipality_approves_school_reports_region_sees_it(pa
     switch_to(page, "methodist")
     page.goto(f"/execution/occurrence/{occurrence.pk}/")
     page.get_by_role("button", name="Принять").click()
+    expect(page.get_by_text("Исполнение принято")).to_be_visible()  # then the next waiting item or the queue
+    page.goto(f"/execution/occurrence/{occurrence.pk}/")
     expect(page.locator("#assignment-state")).to_have_text("Принято")
 
     switch_to(page, "region_methodist")
