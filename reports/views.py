@@ -153,20 +153,26 @@ def _word_preview(request, *, token, preview, owner, target, status=200):
     return render(request, "reports/roadmap_import_word_preview.html", context, status=status)
 
 
-@login_required
-@require_POST
-def roadmap_import(request, pk: int):
-    """Into this roadmap when it is a draft (its contents are replaced), else into a new draft.
-    The upload is checked and previewed first; nothing is written until the person confirms."""
+def _import_into(request, pk: int) -> tuple[Roadmap, Roadmap | None]:
+    """The roadmap an upload (Excel or Word) is imported from: its contents are replaced when it is
+    a draft (the second value), else a new draft of its owner is made. Only its editors may."""
     roadmap = roadmap_for_user_or_404(request.user, pk)
     enforce(
         access_for(request.user).can_change(roadmap),
         "Загружать дорожные карты может методист или руководитель УО муниципалитета",
     )
+    return roadmap, roadmap if roadmap.status == Roadmap.Status.DRAFT else None
+
+
+@login_required
+@require_POST
+def roadmap_import(request, pk: int):
+    """Into this roadmap when it is a draft (its contents are replaced), else into a new draft.
+    The upload is checked and previewed first; nothing is written until the person confirms."""
+    roadmap, target = _import_into(request, pk)
     form = RoadmapImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return roadmap_print(request, pk, import_form=form, status=400)
-    target = roadmap if roadmap.status == Roadmap.Status.DRAFT else None
     data = form.cleaned_data["file"].read()
     try:
         parsed = roadmap_import_check(data=data, by=request.user, owner=roadmap.owner)
@@ -198,15 +204,10 @@ def roadmap_import_new(request):
 def roadmap_import_word(request, pk: int):
     """«Загрузить из Word» on a roadmap: into it when it is a draft (its contents are replaced), else
     into a new draft; the preview comes first, as for a workbook."""
-    roadmap = roadmap_for_user_or_404(request.user, pk)
-    enforce(
-        access_for(request.user).can_change(roadmap),
-        "Загружать дорожные карты может методист или руководитель УО муниципалитета",
-    )
+    roadmap, target = _import_into(request, pk)
     form = RoadmapWordImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return roadmap_print(request, pk, word_form=form, status=400)
-    target = roadmap if roadmap.status == Roadmap.Status.DRAFT else None
     data = form.cleaned_data["file"].read()
     try:
         preview = roadmap_import_check_docx(data=data, by=request.user, owner=roadmap.owner)

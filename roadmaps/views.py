@@ -662,6 +662,7 @@ def measure_assign(request, measure_pk: int):
         created = services.measure_assign(measure=measure, organizations=form.chosen(), by=request.user)
         messages.success(request, f"Назначено исполнений: {len(created)}")
         return redirect("roadmaps:measure_assign", measure_pk=measure.pk)
+    picker = list(form.fields["organizations"].queryset)  # one query for the list and its kinds
     assignments = with_state(measure.assignments.select_related("organization")).order_by(
         "organization__short_name", "occurrence"
     )
@@ -675,11 +676,11 @@ def measure_assign(request, measure_pk: int):
             "assignments": assignments,
             "row": table_row(measure),
             # the picker: the form's organisations with their kinds, to search and select by kind
-            "picker_organizations": form.fields["organizations"].queryset,
+            "picker_organizations": picker,
             "picker_kinds": [
                 (kind, f"Все: {label.split(' (')[0].lower()}")
                 for kind, label in Organization.Kind.choices
-                if form.fields["organizations"].queryset.filter(kind=kind).exists()
+                if kind in {organization.kind for organization in picker}
             ],
             "chosen_ids": {int(pk) for pk in request.POST.getlist("organizations") if pk.isdigit()},
         },
