@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from roadmaps.models import Assignment, ExecutorKind, Measure, Roadmap
+from roadmaps.selectors import roadmap_versions
 from roadmaps.services import CASCADE_REFUSED, MeasureSpec, RoadmapStateError, measures_build, section_copy
 from schools.access import access_for, enforce
 from schools.models import Municipality, Organization
@@ -122,23 +123,15 @@ def _specs(regional: Roadmap, draft: Roadmap, by: User, schools: list[Organizati
     return specs
 
 
-def _versions_of(roadmap: Roadmap) -> list[int]:
-    """The regional roadmap and the versions it amends: a municipality brought an earlier version
-    already has its plan, and a new regional version must not give it a second one."""
-    ids, current = [roadmap.pk], roadmap.amends_id
-    while current is not None and current not in ids:
-        ids.append(current)
-        current = Roadmap.objects.filter(pk=current).values_list("amends_id", flat=True).first()
-    return ids
-
-
 @writes(ROADMAPS, EXECUTION)
 def roadmap_cascade_to(*, roadmap: Roadmap, municipality: Municipality, by: User) -> tuple[Roadmap | None, str]:
     """One municipality's linked draft, in one transaction. Returns (the draft, «») or (None, why it
     was skipped)."""
     roadmap = Roadmap.objects.select_related("owner", "approval_order").get(pk=roadmap.pk)
     _check(roadmap, by)
-    versions = _versions_of(roadmap)
+    # every version of the regional roadmap, as the card reads them: a municipality brought an
+    # earlier version already has its plan, and a new regional version must not give it a second
+    versions = [version.pk for version in roadmap_versions(roadmap)]
     existing = (
         Roadmap.objects.filter(cascaded_from_id__in=versions, owner__municipality=municipality)
         .select_related("cascaded_from")
