@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
+from roadmaps.groups import group_choices, group_members
 from roadmaps.models import EvidenceKind, Measure, Order, Roadmap, Section
 from roadmaps.services import MEASURE_FIELD_LABELS
+from schools.models import Organization
 
 
 def roadmap_get(*, user, pk: int) -> Roadmap:
@@ -217,3 +219,85 @@ def _section_name(record) -> str:
 
 def _measure_name(record) -> str:
     return f"мероприятие «{record.description[:70]}»"
+
+
+# --- the assignment picker ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickerGroup:
+    """One «choose all» button of the picker: the key its rows carry and the words on it."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Picker:
+    """The organisations a measure can be assigned to, each with the keys of the groups it is in,
+    and the groups by heading: «Тип», «Зона», «Территория» (city or village, then settlement)."""
+
+    rows: list[tuple[Organization, str]]
+    headings: list[tuple[str, list[PickerGroup]]]
+
+
+def assignment_picker(organizations: list[Organization], municipality_id: int) -> Picker:
+    """Group the picker's organisations by kind, by zone of an approved method and by territory.
+    A heading with one group only (every school rural, say) is left out: it chooses nothing new."""
+    keys: dict[int, list[str]] = {organization.pk: [] for organization in organizations}
+    headings: list[tuple[str, list[PickerGroup]]] = []
+
+    def add(heading: str, groups: list[tuple[PickerGroup, set[int]]], *, single_ok: bool = False) -> None:
+        groups = [(group, members & keys.keys()) for group, members in groups]
+        groups = [(group, members) for group, members in groups if members]
+        if len(groups) < (1 if single_ok else 2):
+            return
+        for group, members in groups:
+            for pk in members:
+                keys[pk].append(group.key)
+        headings.append((heading, [group for group, _ in groups]))
+
+    by_kind: dict[str, set[int]] = {}
+    for organization in organizations:
+        by_kind.setdefault(organization.kind, set()).add(organization.pk)
+    kind_labels = dict(Organization.Kind.choices)
+    add(
+        "Тип",
+        [
+            (PickerGroup(f"kind-{kind}", f"Все: {kind_labels[kind].split(' (')[0].lower()}"), members)
+            for kind, members in by_kind.items()
+        ],
+        single_ok=True,
+    )
+    add(
+        "Зона",
+        [
+            (
+                PickerGroup(f"group-{n}", label),
+                set(
+                    (group_members(municipality_id, value) or Organization.objects.none()).values_list("pk", flat=True)
+                ),
+            )
+            for n, (value, label) in enumerate(group_choices(municipality_id))
+        ],
+        single_ok=True,
+    )
+    add(
+        "Территория",
+        [
+            (PickerGroup("area-urban", "Городские"), {o.pk for o in organizations if not o.is_rural}),
+            (PickerGroup("area-rural", "Сельские"), {o.pk for o in organizations if o.is_rural}),
+        ],
+    )
+    by_place: dict[str, set[int]] = {}
+    for organization in organizations:
+        if organization.settlement:
+            by_place.setdefault(organization.settlement, set()).add(organization.pk)
+    add(
+        "Населённый пункт",
+        [(PickerGroup(f"place-{n}", place), members) for n, (place, members) in enumerate(sorted(by_place.items()))],
+    )
+    return Picker(
+        rows=[(organization, " ".join(keys[organization.pk])) for organization in organizations],
+        headings=headings,
+    )

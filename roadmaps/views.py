@@ -38,7 +38,7 @@ from roadmaps.models import (
     Roadmap,
     Section,
 )
-from roadmaps.selectors import roadmap_diff, roadmap_get, roadmap_history, roadmap_versions
+from roadmaps.selectors import assignment_picker, roadmap_diff, roadmap_get, roadmap_history, roadmap_versions
 from roadmaps.table import deadline_summary, roadmap_table, table_row
 from schools.access import access_for, enforce
 from schools.models import Organization
@@ -662,7 +662,7 @@ def measure_assign(request, measure_pk: int):
         created = services.measure_assign(measure=measure, organizations=form.chosen(), by=request.user)
         messages.success(request, f"Назначено исполнений: {len(created)}")
         return redirect("roadmaps:measure_assign", measure_pk=measure.pk)
-    picker = list(form.fields["organizations"].queryset)  # one query for the list and its kinds
+    picker = assignment_picker(list(form.fields["organizations"].queryset), roadmap.owner.municipality_id)
     assignments = with_state(measure.assignments.select_related("organization")).order_by(
         "organization__short_name", "occurrence"
     )
@@ -675,13 +675,8 @@ def measure_assign(request, measure_pk: int):
             "form": form,
             "assignments": assignments,
             "row": table_row(measure),
-            # the picker: the form's organisations with their kinds, to search and select by kind
-            "picker_organizations": picker,
-            "picker_kinds": [
-                (kind, f"Все: {label.split(' (')[0].lower()}")
-                for kind, label in Organization.Kind.choices
-                if kind in {organization.kind for organization in picker}
-            ],
+            # the picker: search, and choose at once by kind, zone, city or village and settlement
+            "picker": picker,
             "chosen_ids": {int(pk) for pk in request.POST.getlist("organizations") if pk.isdigit()},
         },
     )

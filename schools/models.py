@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -55,6 +57,10 @@ class OrganizationQuerySet(ScopedQuerySet):
 
     def preschools(self):
         return self.filter(kind=Organization.Kind.PRESCHOOL)
+
+
+#: «г. Новоузенск», «с. Дюрметь», «п. Основной», «рп Лазаревка», «ст-ца Каневская» in an address.
+SETTLEMENT = re.compile(r"(?:^|,)\s*(г\.|с\.|п\.|пос\.|пгт\.?|рп\.?|р\.\s?п\.|д\.|ст-ца|х\.|аул)\s*([А-ЯЁ][^,]*)")
 
 
 class Organization(models.Model):
@@ -154,6 +160,13 @@ class Organization(models.Model):
     @property
     def is_school(self) -> bool:
         return self.kind == self.Kind.SCHOOL
+
+    @property
+    def settlement(self) -> str:
+        """The settlement (населённый пункт) in the address: «с. Дюрметь», «г. Новоузенск»; empty
+        when the address names none. Pickers group a district's organisations by it."""
+        match = SETTLEMENT.search(self.address)
+        return f"{match.group(1)} {match.group(2).strip()}" if match else ""
 
     @property
     def region_name(self) -> str:
