@@ -37,6 +37,8 @@ class ReportFile(models.Model):
         ROADMAP_PDF = "roadmap_pdf", "Дорожная карта (PDF)"
         ROADMAP_XLSX = "roadmap_xlsx", "Дорожная карта (Excel)"
         ORDER_PDF = "order_pdf", "Приказ с приложениями (PDF)"
+        ROADMAP_DOCX = "roadmap_docx", "Дорожная карта (Word)"
+        ORDER_DOCX = "order_docx", "Приказ с приложениями (Word)"
         EXECUTION_PDF = "execution_pdf", "Отчёт об исполнении (PDF)"
         EXECUTION_XLSX = "execution_xlsx", "Отчёт об исполнении (Excel)"
         ZONING_PDF = "zoning_pdf", "Отчёт о зонировании (PDF)"

@@ -20,6 +20,7 @@ from reports.excel import execution_xlsx_bytes
 from reports.models import ReportFile
 from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf, render_zoning_pdf
 from reports.selectors import execution_report
+from reports.word import order_docx_bytes, roadmap_docx_bytes
 from roadmaps.document import roadmap_document
 from roadmaps.models import Assignment, Evidence, Order, Roadmap
 from roadmaps.services import RoadmapStateError
@@ -203,11 +204,15 @@ DOCUMENT_KINDS = {
     Kind.ROADMAP_PDF,
     Kind.ROADMAP_XLSX,
     Kind.ORDER_PDF,
+    Kind.ROADMAP_DOCX,
+    Kind.ORDER_DOCX,
     Kind.EXECUTION_PDF,
     Kind.EXECUTION_XLSX,
     Kind.ZONING_PDF,
 }
 EXECUTION_KINDS = {Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
+ROADMAP_KINDS = {Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX, Kind.ROADMAP_DOCX}
+ORDER_KINDS = {Kind.ORDER_PDF, Kind.ORDER_DOCX}
 RENDER_TASK = "reports.render_document"
 
 
@@ -226,9 +231,9 @@ def document_digest(
     sight, so the author is part of it."""
     params = params or {}
     parts: list = [DOCUMENT_FORMAT, str(kind), sorted(params.items())]
-    if kind in (Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX):
+    if kind in ROADMAP_KINDS:
         parts.append(content_digest(roadmap))
-    elif kind == Kind.ORDER_PDF:
+    elif kind in ORDER_KINDS:
         organization = order.organization
         parts += [
             order.pk,
@@ -284,6 +289,16 @@ def _document_bytes(*, kind: str, roadmap, order, method, params: dict, by, prog
         return f"roadmap-{roadmap.pk}.xlsx", data
     if kind == Kind.ORDER_PDF:
         return f"order-{order.pk}.pdf", render_order_pdf(order, progress=progress)
+    if kind in (Kind.ROADMAP_DOCX, Kind.ORDER_DOCX):
+        if progress:
+            progress(0, 1)
+        if kind == Kind.ROADMAP_DOCX:
+            filename, data = f"roadmap-{roadmap.pk}.docx", roadmap_docx_bytes(roadmap)
+        else:
+            filename, data = f"order-{order.pk}.docx", order_docx_bytes(order)
+        if progress:
+            progress(1, 1)
+        return filename, data
     if kind == Kind.ZONING_PDF:
         if progress:
             progress(0, 1)
@@ -330,12 +345,13 @@ def document_render(
 def _document_title(kind: str, roadmap, order, method, params: dict) -> str:
     if kind == Kind.ZONING_PDF:
         return f"Отчёт о зонировании «{method}»"
-    if kind == Kind.ORDER_PDF:
-        return f"PDF приказа {order}"
+    if kind in ORDER_KINDS:
+        return f"{'Word' if kind == Kind.ORDER_DOCX else 'PDF'} приказа {order}"
     if kind in EXECUTION_KINDS:
         start, end, _ = _execution_period(params)
         return f"Отчёт об исполнении «{roadmap}» ({start:%d.%m.%Y}–{end:%d.%m.%Y})"
-    return f"{'Excel' if kind == Kind.ROADMAP_XLSX else 'PDF'} дорожной карты «{roadmap}»"
+    label = {Kind.ROADMAP_XLSX: "Excel", Kind.ROADMAP_DOCX: "Word"}.get(kind, "PDF")
+    return f"{label} дорожной карты «{roadmap}»"
 
 
 def document_request(

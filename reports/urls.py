@@ -9,6 +9,7 @@ urlpatterns = [
     path("roadmap/<int:pk>/", views.roadmap_print, name="roadmap"),
     path("roadmap/<int:pk>/pdf/", views.roadmap_pdf, name="roadmap_pdf"),
     path("roadmap/<int:pk>/xlsx/", views.roadmap_xlsx, name="roadmap_xlsx"),
+    path("roadmap/<int:pk>/docx/", views.roadmap_docx, name="roadmap_docx"),
     path("roadmap/<int:pk>/import/", views.roadmap_import, name="roadmap_import"),
     path("roadmap/<int:pk>/execution/", views.roadmap_execution, name="roadmap_execution"),
     path("roadmaps/import/", views.roadmap_import_new, name="roadmap_import_new"),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order_edit"),
     path("orders/<int:pk>/pdf/", views.order_pdf, name="order_pdf"),
+    path("orders/<int:pk>/docx/", views.order_docx, name="order_docx"),
     path("orders/<int:pk>/sign/", views.order_sign_view, name="order_sign"),
 ]

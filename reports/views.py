@@ -1,6 +1,7 @@
 """Pages «Печать и выгрузка» of a roadmap, orders (приказы), downloads of rendered files."""
 
 import uuid
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +39,8 @@ from schools.models import Organization
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {".pdf": PDF, ".xlsx": XLSX, ".docx": DOCX}
 Kind = ReportFile.Kind
 
 
@@ -120,6 +123,13 @@ def roadmap_pdf(request, pk: int):
 def roadmap_xlsx(request, pk: int):
     roadmap = roadmap_for_user_or_404(request.user, pk)
     return _document_response(request, document_request(kind=Kind.ROADMAP_XLSX, roadmap=roadmap, by=request.user))
+
+
+@login_required
+@require_POST
+def roadmap_docx(request, pk: int):
+    roadmap = roadmap_for_user_or_404(request.user, pk)
+    return _document_response(request, document_request(kind=Kind.ROADMAP_DOCX, roadmap=roadmap, by=request.user))
 
 
 IMPORT_SESSION_KEY = "reports_roadmap_imports"
@@ -330,7 +340,7 @@ def roadmap_execution(request, pk: int):
 @login_required
 def file_download(request, pk: int):
     report = get_object_or_404(ReportFile.objects.for_user(request.user), pk=pk)
-    content_type = PDF if report.filename.endswith(".pdf") else XLSX
+    content_type = CONTENT_TYPES.get(Path(report.filename).suffix.lower(), "application/octet-stream")
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=content_type)
 
 
@@ -400,6 +410,13 @@ def order_detail(request, pk: int):
 def order_pdf(request, pk: int):
     order = order_for_user_or_404(request.user, pk)
     return _document_response(request, document_request(kind=Kind.ORDER_PDF, order=order, by=request.user))
+
+
+@login_required
+@require_POST
+def order_docx(request, pk: int):
+    order = order_for_user_or_404(request.user, pk)
+    return _document_response(request, document_request(kind=Kind.ORDER_DOCX, order=order, by=request.user))
 
 
 @login_required

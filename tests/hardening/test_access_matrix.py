@@ -109,9 +109,9 @@ for _name in ["assignment", "evidence_add", "submit"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["assignment"].pk}
 for _name in ["evidence_delete", "evidence_download"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["evidence"].pk}
-for _name in ["roadmap", "roadmap_pdf", "roadmap_xlsx", "roadmap_execution"]:
+for _name in ["roadmap", "roadmap_pdf", "roadmap_xlsx", "roadmap_docx", "roadmap_execution"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["approved"].pk}
-for _name in ["order", "order_edit", "order_pdf", "order_sign"]:
+for _name in ["order", "order_edit", "order_pdf", "order_docx", "order_sign"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
 KWARGS["cascade:dashboard"] = KWARGS["cascade:publish"] = lambda w: {"pk": w["regional"].pk}
 KWARGS["cascade:measure"] = lambda w: {"pk": w["regional_measure"].pk}
@@ -258,6 +258,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     # Documents are asked for with POST (a job renders and keeps them): whoever reads the roadmap.
     "reports:roadmap_pdf": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
     "reports:roadmap_xlsx": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
+    "reports:roadmap_docx": (action(LOGGED_IN - {"outsider"}, outsider=404), {}),
     "reports:file": (expect(outsider=404), {}),
     "reports:roadmap_execution": (action(LOGGED_IN - {"outsider"}, ok=400, outsider=404), {}),  # no period: 400
     "reports:roadmap_import": (action(STAFF, ok=400, **DIRECTORS_404, viewer=403, outsider=404), {}),  # no file
@@ -270,6 +271,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "reports:zoning_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     "reports:order": (expect(**DIRECTORS_404, outsider=404), {}),
     "reports:order_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
+    "reports:order_docx": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
     "reports:order_create": (expect(**DIRECTORS_403, viewer=403), {}),
     "reports:order_edit": (expect(**DIRECTORS_404, viewer=403, outsider=404), {}),
     # The order approves a roadmap: only an official signs it (a methodist signs orders without roadmaps).
