@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser as User
 from django.db import transaction
@@ -26,7 +27,7 @@ from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from config.lib.preconditions import require
 from roadmaps import preconditions
 from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
-from roadmaps.execution.services import notify_assigned, notify_roadmap_assignments
+from roadmaps.execution.services import notify_assigned
 from roadmaps.models import (
     Assignment,
     CycleStage,
@@ -45,6 +46,7 @@ from roadmaps.models import (
 )
 from roadmaps.notifications.services import notify_roadmap_approved, notify_roadmap_returned, notify_roadmap_submitted
 from roadmaps.table import measure_numbers
+from roadmaps.tasks import notify_roadmap_assignments_task
 from schools.access import access_for, enforce
 from schools.models import Organization
 
@@ -1051,7 +1053,10 @@ def order_sign(*, order: Order, by: User) -> Order:
             action="approval", user=by, obj=roadmap, detail={"order_id": order.pk, "order_number": order.number}
         )
         notify_roadmap_approved(roadmap=roadmap, by=by, order=order)
-        notify_roadmap_assignments(roadmap=roadmap)
+        # Execution starts: the organisations hear of their measures once the approval is committed.
+        # robust: with the broker down the approval stands all the same, and the daily reminders
+        # announce the measures instead.
+        transaction.on_commit(partial(notify_roadmap_assignments_task.delay, roadmap.pk), robust=True)
     return order
 
 

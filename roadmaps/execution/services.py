@@ -315,13 +315,16 @@ def notify_assigned(*, assignments: list[Assignment]) -> int:
     still change); one notification per person and occurrence, ever."""
     assignments = [a for a in assignments if a.measure.section.roadmap.status == Roadmap.Status.APPROVED]
     skipped = _announced_before(assignments)
+    workers: dict[int, list] = {}  # a roadmap's approval announces many occurrences per organisation
     created = 0
     for assignment in assignments:
         if assignment.pk in skipped:
             continue
         due = f", срок {assignment.due_date:%d.%m.%Y}" if assignment.due_date else ""
         text = f"Назначено мероприятие «{_measure_label(assignment)}» ({assignment.measure.section.roadmap}){due}"
-        for user in workers_of(assignment.organization):
+        if assignment.organization_id not in workers:
+            workers[assignment.organization_id] = list(workers_of(assignment.organization))
+        for user in workers[assignment.organization_id]:
             key = f"assigned:{user.pk}:{assignment.pk}"
             created += bool(
                 notification_create(
@@ -331,8 +334,11 @@ def notify_assigned(*, assignments: list[Assignment]) -> int:
     return created
 
 
+@transaction.atomic
 def notify_roadmap_assignments(*, roadmap: Roadmap) -> int:
-    """On approval: tell each organisation of the occurrences it now executes."""
+    """On approval: tell each organisation of the occurrences it now executes (a task after the
+    approval commits: a plan may have thousands). Atomic, so that each person's letter about them
+    goes out once, after all are written."""
     rows = Assignment.objects.filter(measure__section__roadmap=roadmap, status=Assignment.Status.PLANNED)
     return notify_assigned(assignments=list(rows.select_related("measure__section__roadmap", "organization")))
 

@@ -22,6 +22,7 @@ from roadmaps.notifications.services import (
     notify_roadmap_submitted,
 )
 from roadmaps.notifications.tasks import notifications_mail_task
+from roadmaps.tasks import notify_roadmap_assignments_task
 from schools.models import Membership, Organization
 from tests.conftest import make_organization, make_user
 from tests.monitoring.conftest import VPR_HEADER, build_xlsx
@@ -44,7 +45,9 @@ def people(methodist, official, director_a, director_b, other_municipality):
     other municipality who must never hear of our plans."""
     other_authority = make_organization(other_municipality, "uo2", "УО Ершов", Organization.Kind.AUTHORITY)
     stranger = make_user("other_official", other_authority, Membership.Role.OFFICIAL, email="oo@uo2.example")
-    stranger_methodist = make_user("other_methodist", other_authority, Membership.Role.METHODIST, email="om@uo2.example")
+    stranger_methodist = make_user(
+        "other_methodist", other_authority, Membership.Role.METHODIST, email="om@uo2.example"
+    )
     for user, address in [
         (methodist, "m@uo.example"),
         (official, "o@uo.example"),
@@ -116,7 +119,11 @@ def test_regional_roadmap_goes_to_the_officials_of_the_region(municipality, peop
         region=municipality.region,
     )
     elsewhere = Organization.objects.create(
-        municipality=None, code="minobr2", kind=Organization.Kind.REGIONAL, short_name="Другой", region="Пензенская область"
+        municipality=None,
+        code="minobr2",
+        kind=Organization.Kind.REGIONAL,
+        short_name="Другой",
+        region="Пензенская область",
     )
     minister = make_user("minister", ministry, Membership.Role.OFFICIAL)
     author = make_user("regional_methodist", ministry, Membership.Role.METHODIST)
@@ -129,20 +136,27 @@ def test_regional_roadmap_goes_to_the_officials_of_the_region(municipality, peop
     assert received(K.ROADMAP_SUBMITTED) == [minister.username]
 
 
-def test_approval_reaches_author_and_methodists_not_the_approver_nor_schools(authority, people, school_a):
+def test_approval_reaches_author_and_methodists_not_the_approver_nor_schools(
+    authority, people, school_a, django_capture_on_commit_callbacks
+):
     roadmap = draft_with_measure(authority, people["methodist"], school_a)
     roadmap_services.roadmap_submit(roadmap=roadmap, by=people["methodist"])
     assert received(K.ASSIGNED) == []  # a draft's assignments are not news yet
-    roadmap_services.roadmap_approve(
-        roadmap=roadmap,
-        by=people["official"],
-        order_number="12-о",
-        order_date=datetime.date(2025, 9, 1),
-        signatory_name="Т. Разуваева",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        roadmap_services.roadmap_approve(
+            roadmap=roadmap,
+            by=people["official"],
+            order_number="12-о",
+            order_date=datetime.date(2025, 9, 1),
+            signatory_name="Т. Разуваева",
+        )
     assert received(K.ROADMAP_APPROVED) == ["methodist"]
     assert "12-о" in Notification.objects.get(kind=K.ROADMAP_APPROVED).text
-    # Approval starts execution: the school hears of its measure now, not from tomorrow's job.
+    # Approval starts execution: the school hears of its measure at the commit, not from tomorrow's job.
+    assert received(K.ASSIGNED) == ["director_a"]
+    assert [m.to for m in mail.outbox if "Назначено мероприятие" in m.body] == [["a@sch.example"]]
+    # The task again (a worker's retry) announces nothing twice.
+    assert notify_roadmap_assignments_task(roadmap.pk) == 0
     assert received(K.ASSIGNED) == ["director_a"]
 
 
@@ -190,17 +204,21 @@ def test_assignment_in_a_draft_waits_for_approval(authority, people, school_a):
     assert received(K.ASSIGNED) == []
 
 
-def test_approved_amendment_announces_only_what_is_new(authority, people, school_a, school_b):
+def test_approved_amendment_announces_only_what_is_new(
+    authority, people, school_a, school_b, django_capture_on_commit_callbacks
+):
     roadmap = draft_with_measure(authority, people["methodist"], school_a)
     roadmap_services.roadmap_submit(roadmap=roadmap, by=people["methodist"])
     approve = {"order_date": datetime.date(2025, 9, 1), "signatory_name": "Т. Разуваева", "by": people["official"]}
-    roadmap_services.roadmap_approve(roadmap=roadmap, order_number="1", **approve)
+    with django_capture_on_commit_callbacks(execute=True):
+        roadmap_services.roadmap_approve(roadmap=roadmap, order_number="1", **approve)
     assert received(K.ASSIGNED) == ["director_a"]
     amendment = roadmap_services.roadmap_amend(roadmap=roadmap, by=people["methodist"])
     new_measure = amendment.sections.get().measures.get()
     roadmap_services.measure_assign(measure=new_measure, organizations=[school_b], by=people["methodist"])
     roadmap_services.roadmap_submit(roadmap=amendment, by=people["methodist"])
-    roadmap_services.roadmap_approve(roadmap=amendment, order_number="2", **approve)
+    with django_capture_on_commit_callbacks(execute=True):
+        roadmap_services.roadmap_approve(roadmap=amendment, order_number="2", **approve)
     # School A had this measure in the version amended; school B is new to it.
     assert received(K.ASSIGNED) == ["director_a", "director_b"]
 
@@ -271,7 +289,12 @@ def test_import_with_problems_tells_the_uploader(municipality, people, school_a,
 def test_clean_import_tells_nobody(municipality, people, school_a):
     rows = [VPR_HEADER, [school_a.code, "5А", "Математика", "000101", 1, 2, 10, 4, 5]]
     result_import = result_import_create(
-        municipality=municipality, data=build_xlsx(rows), filename="ok.xlsx", kind="vpr", year=2024, user=people["methodist"]
+        municipality=municipality,
+        data=build_xlsx(rows),
+        filename="ok.xlsx",
+        kind="vpr",
+        year=2024,
+        user=people["methodist"],
     )
     result_import_apply(result_import=result_import)
     assert ResultImport.objects.get(pk=result_import.pk).status == ResultImport.Status.IMPORTED
