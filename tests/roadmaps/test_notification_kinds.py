@@ -4,15 +4,18 @@ right people and nobody else, in the product and by e-mail as each person chose 
 daily digest, or not at all), and only once however often the event or the task comes again."""
 
 import datetime
+import io
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from monitoring.models import ResultImport
 from monitoring.services import result_import_apply, result_import_create
 from roadmaps import services as roadmap_services
+from roadmaps.catalogue import catalogue_load
 from roadmaps.execution import services as execution
 from roadmaps.execution.services import reminders_send
 from roadmaps.models import Assignment, Delivery, Notification, NotificationPreference, Roadmap
@@ -401,3 +404,17 @@ def test_settings_reachable_from_notifications_page_and_menu(client_for, people)
     url = reverse("execution:notification_settings")
     assert url in client_for(people["director_a"]).get(reverse("execution:notifications")).content.decode()
     assert url in client_for(people["methodist"]).get(reverse("home")).content.decode()
+
+
+# --- the demo -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_makes_notifications_but_mails_its_invented_people_nothing(settings):
+    # Committed for real, as `make run` loads it: the approval's task runs at the commit.
+    settings.DEBUG = True
+    catalogue_load()
+    call_command("load_demo", stdout=io.StringIO())
+    assert Notification.objects.filter(kind=K.ROADMAP_SUBMITTED, recipient__username="official").exists()
+    assert Notification.objects.filter(kind=K.ASSIGNED, recipient__username="director").exists()
+    assert mail.outbox == []
