@@ -12,3 +12,5 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["monitoring.analysis"])
 # The cascade of regional roadmaps keeps its task beside it, too.
 app.autodiscover_tasks(["roadmaps.cascade"])
+# The immediate letters of notifications, too.
+app.autodiscover_tasks(["roadmaps.notifications"])

@@ -43,6 +43,9 @@ try:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "muko@localhost")
+    # The address letters link to (notifications): without it, https:// and the first of
+    # ALLOWED_HOSTS in production, the development server otherwise.
+    SITE_URL = env_str("SITE_URL").rstrip("/")
     SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60 * 8, minimum=5) * 60
     UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 25, minimum=1)
     IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 200, minimum=1)
@@ -240,6 +243,12 @@ CELERY_BEAT_SCHEDULE["execution-reminders"] = {
     "task": "roadmaps.send_reminders",
     "schedule": crontab(hour=7, minute=0),
 }
+
+if not SITE_URL:
+    named = [host for host in ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
+    SITE_URL = f"https://{named[0]}" if not DEBUG and named else "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL: ожидается адрес вида https://muko.example.ru, получено «{SITE_URL}»")
 
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -33,6 +34,8 @@ from config.lib.untrusted import FileRefused, open_table
 from config.lib.xlsx import safe_row
 from monitoring import personal_data, readers
 from monitoring.models import Assessment, EgeMinScore, HeaderMapping, ResultImport, SchoolStat, StudentResult
+from roadmaps.models import Notification
+from roadmaps.notifications.services import notification_create
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -481,8 +484,44 @@ def result_import_apply(
     """Import the file: replace the results of every (assessment, school) it covers, atomically.
 
     A file with rejected rows is imported only with `accept_partial`; the same file already
-    imported (same checksum and choices) changes nothing.
+    imported (same checksum and choices) changes nothing. The one who uploaded it is told when the
+    import ends with problems: refused, failed, or imported with rows rejected.
     """
+    try:
+        outcome = _apply(result_import=result_import, accept_partial=accept_partial, progress=progress)
+    except Exception:
+        _notify_problems(result_import, failed=True)
+        raise
+    _notify_problems(result_import)
+    return outcome
+
+
+def _notify_problems(result_import: ResultImport, *, failed: bool = False) -> None:
+    """The notice «загрузка результатов с проблемами» to the uploader, once per import and job. The
+    text names counts only: the error itself and the rows are on the import's page."""
+    user = result_import.created_by
+    status = ResultImport.Status.FAILED if failed else result_import.status
+    rejected, problems = result_import.rejected_count, len(result_import.problems or [])
+    if user is None:
+        return
+    if failed:
+        what = "импорт прерван ошибкой, прежние результаты не изменились"
+    elif status == ResultImport.Status.REJECTED:
+        what = f"файл не импортирован, отклонено строк: {rejected}" if rejected else "файл не импортирован"
+    elif status == ResultImport.Status.IMPORTED and (rejected or problems):
+        what = f"импортировано строк: {result_import.imported_count}, отклонено: {rejected}, замечаний: {problems}"
+    else:
+        return
+    notification_create(
+        recipient=user,
+        kind=Notification.Kind.IMPORT_PROBLEMS,
+        text=f"Загрузка результатов «{result_import.original_name}»: {what}",
+        url=reverse("results:import_detail", args=[result_import.pk]),
+        key=f"import_problems:{user.pk}:{result_import.pk}:{result_import.job_id or 0}:{status}",
+    )
+
+
+def _apply(*, result_import: ResultImport, accept_partial: bool, progress: Progress | None) -> Outcome:
     previous = _previous_import(result_import)
     if previous is not None:
         outcome = Outcome(

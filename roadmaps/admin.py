@@ -64,6 +64,19 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["dedupe_key", "created_at"]
 
 
+from roadmaps.models import NotificationPreference  # noqa: E402
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """Each person sets these on «Настройки уведомлений»; support may look, and correct."""
+
+    list_display = ["user", "kind", "delivery"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+
+
 # Roadmaps are written only through roadmaps.services (pages); the admin shows them and their history.
 from simple_history.admin import SimpleHistoryAdmin as HistoryAdmin  # noqa: E402
 

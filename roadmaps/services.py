@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser as User
 from django.db import transaction
@@ -26,6 +27,7 @@ from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from config.lib.preconditions import require
 from roadmaps import preconditions
 from roadmaps.deadlines import DeadlineKind, Occurrence, ParsedDeadline, parse_deadline
+from roadmaps.execution.services import notify_assigned
 from roadmaps.models import (
     Assignment,
     CycleStage,
@@ -42,7 +44,9 @@ from roadmaps.models import (
     Section,
     Track,
 )
+from roadmaps.notifications.services import notify_roadmap_approved, notify_roadmap_returned, notify_roadmap_submitted
 from roadmaps.table import measure_numbers
+from roadmaps.tasks import notify_roadmap_assignments_task
 from schools.access import access_for, enforce
 from schools.models import Organization
 
@@ -816,7 +820,20 @@ def measure_assign(*, measure: Measure, organizations: Iterable[Organization], b
     _check_assignees(organizations, roadmap)
     existing = set(measure.assignments.values_list("organization_id", "occurrence"))
     new_rows = _assignment_rows(measure, roadmap, list(dict.fromkeys(o.pk for o in organizations)), existing)
-    return bulk_create_with_history(new_rows, Assignment, default_user=by) if new_rows else []
+    if not new_rows:
+        return []
+    created = bulk_create_with_history(new_rows, Assignment, default_user=by)
+    if roadmap.status == Roadmap.Status.APPROVED:
+        # Execution starts now: the organisations hear of it at once. In a draft they hear of it
+        # when the roadmap is approved (order_sign).
+        notify_assigned(
+            assignments=list(
+                Assignment.objects.filter(
+                    measure=measure, organization_id__in={row.organization_id for row in created}
+                ).select_related("measure__section__roadmap", "organization")
+            )
+        )
+    return created
 
 
 @writes(ROADMAPS, EXECUTION)
@@ -849,6 +866,7 @@ def roadmap_submit(*, roadmap: Roadmap, by: User) -> Roadmap:
     roadmap.lock_version += 1
     roadmap._history_user = by
     roadmap.save(update_fields=["status", "lock_version", "updated_at"])
+    notify_roadmap_submitted(roadmap=roadmap, by=by)
     return roadmap
 
 
@@ -1034,6 +1052,11 @@ def order_sign(*, order: Order, by: User) -> Order:
         audit_record(
             action="approval", user=by, obj=roadmap, detail={"order_id": order.pk, "order_number": order.number}
         )
+        notify_roadmap_approved(roadmap=roadmap, by=by, order=order)
+        # Execution starts: the organisations hear of their measures once the approval is committed.
+        # robust: with the broker down the approval stands all the same, and the daily reminders
+        # announce the measures instead.
+        transaction.on_commit(partial(notify_roadmap_assignments_task.delay, roadmap.pk), robust=True)
     return order
 
 
@@ -1056,6 +1079,7 @@ def roadmap_return(*, roadmap: Roadmap, by: User, comment: str) -> Roadmap:
     roadmap._history_user = by
     roadmap.save(update_fields=["status", "return_comment", "lock_version", "updated_at"])
     audit_record(action="return", user=by, obj=roadmap, detail={"comment": roadmap.return_comment})
+    notify_roadmap_returned(roadmap=roadmap, by=by)
     return roadmap
 
 

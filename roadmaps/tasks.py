@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from roadmaps.execution.services import reminders_send
+from roadmaps.execution.services import notify_roadmap_assignments, reminders_send
+from roadmaps.models import Roadmap
 
 
 @shared_task(name="roadmaps.send_reminders")
@@ -24,3 +25,10 @@ def send_reminders_task(job_id: int | None = None) -> dict[str, int]:
 
 def _summary(result: dict[str, int]) -> str:
     return f"Уведомлений: {result['notifications']}, писем: {result['emails']}"
+
+
+@shared_task(name="roadmaps.notify_roadmap_assignments")
+def notify_roadmap_assignments_task(roadmap_id: int) -> int:
+    """After a roadmap's approval commits: the organisations hear of the measures they now execute.
+    Running it twice notifies nobody twice (dedupe keys)."""
+    return notify_roadmap_assignments(roadmap=Roadmap.objects.get(pk=roadmap_id))

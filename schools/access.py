@@ -4,6 +4,7 @@ which reads the person's memberships once per request from here."""
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -241,6 +242,27 @@ def access_for(user) -> Access:
     )
     user._muko_access = access
     return access
+
+
+def staff_of(organization, *roles: str):
+    """The active people who hold one of `roles` (OFFICIAL, METHODIST) for this organisation's plans,
+    as `access_for` counts them: in any organisation of its municipality, or, for a regional
+    organisation (no municipality), in a regional organisation of its region. Administrators are
+    not among them: they may do anything, and are told of nothing in particular.
+
+    `staff_of(roadmap.owner, OFFICIAL)` are those `can_approve(roadmap)` names (who is told that a
+    roadmap waits for approval)."""
+    users = get_user_model().objects.filter(is_active=True)
+    if organization.municipality_id is not None:
+        where = Q(memberships__organization__municipality_id=organization.municipality_id)
+    elif organization.region:
+        where = Q(
+            memberships__organization__municipality__isnull=True, memberships__organization__region=organization.region
+        )
+    else:
+        return users.none()
+    # One filter(): the role and the place must be those of the same membership.
+    return users.filter(where, memberships__role__in=roles).distinct()
 
 
 class ScopedQuerySet(models.QuerySet):

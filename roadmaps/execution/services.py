@@ -7,20 +7,17 @@ import datetime
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, writes
 from roadmaps.execution.state import State, counted, with_state
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
+from roadmaps.notifications.services import digest_send, notification_create
 from roadmaps.table import measure_number
 from roadmaps.uploads import validate_upload
 from schools.access import AUTHORITY_KINDS, access_for, enforce
@@ -277,16 +274,6 @@ def reviewers_of(organization: Organization):
     )
 
 
-def notification_create(*, recipient, kind: str, assignment: Assignment | None, text: str, key: str):
-    """Create the notification unless one with this key exists: events are never repeated."""
-    url = reverse("execution:assignment", args=[assignment.pk]) if assignment else ""
-    notification, created = Notification.objects.get_or_create(
-        dedupe_key=key[:200],
-        defaults={"recipient": recipient, "kind": kind, "assignment": assignment, "text": text, "url": url},
-    )
-    return notification if created else None
-
-
 def _notify_workers(assignment: Assignment, kind: str, text: str, event_id) -> None:
     for user in workers_of(assignment.organization):
         notification_create(
@@ -302,14 +289,42 @@ def notifications_mark_read(*, user, pks: list[int] | None = None) -> int:
     return rows.update(read_at=timezone.now())
 
 
+def _announced_before(assignments: list[Assignment]) -> set[int]:
+    """The occurrences of an amendment that the version it amends already had (the same measure,
+    by its key, organisation and occurrence number): their people were told when that version was
+    approved, and a new version of the plan is not a new assignment."""
+    amended = {a.measure.section.roadmap.amends_id for a in assignments} - {None}
+    if not amended:
+        return set()
+    known = set(
+        Assignment.objects.filter(measure__section__roadmap_id__in=amended).values_list(
+            "measure__section__roadmap_id", "measure__key", "organization_id", "occurrence"
+        )
+    )
+    return {
+        a.pk
+        for a in assignments
+        if (a.measure.section.roadmap.amends_id, a.measure.key, a.organization_id, a.occurrence) in known
+    }
+
+
 def notify_assigned(*, assignments: list[Assignment]) -> int:
-    """Tell each organisation's people about new occurrences (called by reminders, or by whoever
-    assigns measures). One notification per person and occurrence, ever."""
+    """Tell each organisation's people about new occurrences: when a measure is assigned in an
+    approved roadmap, when a roadmap is approved (its occurrences start), and, catching up, by the
+    daily reminders. Occurrences of roadmaps not approved are left for their approval (a draft may
+    still change); one notification per person and occurrence, ever."""
+    assignments = [a for a in assignments if a.measure.section.roadmap.status == Roadmap.Status.APPROVED]
+    skipped = _announced_before(assignments)
+    workers: dict[int, list] = {}  # a roadmap's approval announces many occurrences per organisation
     created = 0
     for assignment in assignments:
+        if assignment.pk in skipped:
+            continue
         due = f", срок {assignment.due_date:%d.%m.%Y}" if assignment.due_date else ""
         text = f"Назначено мероприятие «{_measure_label(assignment)}» ({assignment.measure.section.roadmap}){due}"
-        for user in workers_of(assignment.organization):
+        if assignment.organization_id not in workers:
+            workers[assignment.organization_id] = list(workers_of(assignment.organization))
+        for user in workers[assignment.organization_id]:
             key = f"assigned:{user.pk}:{assignment.pk}"
             created += bool(
                 notification_create(
@@ -317,6 +332,15 @@ def notify_assigned(*, assignments: list[Assignment]) -> int:
                 )
             )
     return created
+
+
+@transaction.atomic
+def notify_roadmap_assignments(*, roadmap: Roadmap) -> int:
+    """On approval: tell each organisation of the occurrences it now executes (a task after the
+    approval commits: a plan may have thousands). Atomic, so that each person's letter about them
+    goes out once, after all are written."""
+    rows = Assignment.objects.filter(measure__section__roadmap=roadmap, status=Assignment.Status.PLANNED)
+    return notify_assigned(assignments=list(rows.select_related("measure__section__roadmap", "organization")))
 
 
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
@@ -356,28 +380,3 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
                 )
     emails = digest_send()
     return {"notifications": created, "emails": emails}
-
-
-def digest_send() -> int:
-    """One e-mail per person with every notification not mailed yet; then they are marked mailed."""
-    pending = (
-        Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
-        .exclude(recipient__email="")
-        .select_related("recipient")
-        .order_by("recipient_id", "created_at", "pk")
-    )
-    by_recipient: dict[int, list[Notification]] = {}
-    for notification in pending:
-        by_recipient.setdefault(notification.recipient_id, []).append(notification)
-    sent = 0
-    base = getattr(settings, "SITE_URL", "")
-    for notifications in by_recipient.values():
-        recipient = notifications[0].recipient
-        body = render_to_string(
-            "execution/email/digest.txt", {"user": recipient, "notifications": notifications, "base": base}
-        )
-        subject = f"МУКО: {len(notifications)} уведомл. по исполнению дорожных карт"
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
-        sent += 1
-    return sent

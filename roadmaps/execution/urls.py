@@ -1,6 +1,7 @@
 from django.urls import path
 
 from roadmaps.execution import views as views
+from roadmaps.notifications import views as notification_views
 
 app_name = "execution"
 urlpatterns = [
@@ -24,4 +25,5 @@ urlpatterns = [
     path("notifications/bell/", views.notification_bell, name="bell"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification_settings"),
 ]

@@ -13,7 +13,7 @@ from roadmaps.models.catalogue import (
     Track,
 )
 from roadmaps.models.execution import Assignment, Evidence, ReviewDecision
-from roadmaps.models.notifications import Notification
+from roadmaps.models.notifications import DEFAULT_DELIVERY, Delivery, Notification, NotificationPreference
 from roadmaps.models.orders import Order, OrderItem, OrderPerson, OrderRoadmap
 from roadmaps.models.plans import Measure, MeasureExecutor, Roadmap, Section
 
@@ -31,6 +31,9 @@ __all__ = [
     "Measure",
     "MeasureExecutor",
     "Notification",
+    "NotificationPreference",
+    "Delivery",
+    "DEFAULT_DELIVERY",
     "ReviewDecision",
     "Roadmap",
     "Section",

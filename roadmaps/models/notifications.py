@@ -1,4 +1,5 @@
-"""In-app notifications (уведомления) about execution, mailed to people as a daily digest."""
+"""In-app notifications (уведомления) about roadmaps, their execution and result imports, and each
+person's choice of how they are mailed (at once, in the daily digest, or not at all)."""
 
 from django.conf import settings
 from django.db import models
@@ -19,8 +20,10 @@ class NotificationQuerySet(ScopedQuerySet):
 
 class Notification(models.Model):
     """Уведомление человеку: назначено мероприятие, возвращено на доработку, срок через 7 дней,
-    срок прошёл, документы поступили на проверку. The dedupe key makes every event land once
-    per person, so reminders may run as often as anybody likes."""
+    срок прошёл, документы поступили на проверку, дорожная карта отправлена на утверждение,
+    утверждена или возвращена, загрузка результатов завершилась с проблемами. The dedupe key makes
+    every event land once per person, so reminders may run as often as anybody likes; `emailed_at`
+    makes it mailed once, whether at once or in the digest."""
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", "Назначено мероприятие"
@@ -29,6 +32,10 @@ class Notification(models.Model):
         ACCEPTED = "accepted", "Принято"
         DUE_SOON = "due_soon", "Приближается срок"
         OVERDUE = "overdue", "Срок прошёл"
+        ROADMAP_SUBMITTED = "roadmap_submitted", "Дорожная карта на утверждении"
+        ROADMAP_APPROVED = "roadmap_approved", "Дорожная карта утверждена"
+        ROADMAP_RETURNED = "roadmap_returned", "Дорожная карта возвращена на доработку"
+        IMPORT_PROBLEMS = "import_problems", "Загрузка результатов с проблемами"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="получатель", on_delete=models.CASCADE, related_name="notifications"
@@ -62,3 +69,67 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Delivery(models.TextChoices):
+    """How a person wants one kind of notification by e-mail. In the product every notification is
+    listed whatever is chosen: «не присылать» stops the letter, not the item under the bell."""
+
+    IMMEDIATE = "immediate", "сразу"
+    DAILY = "daily", "ежедневная сводка"
+    OFF = "off", "не присылать"
+
+
+#: What a person gets who has chosen nothing: what asks for action now (a plan to approve, a plan
+#: or evidence returned, a new measure, a failed import) comes at once; the rest waits for the
+#: morning digest.
+DEFAULT_DELIVERY: dict[str, str] = {
+    Notification.Kind.ASSIGNED: Delivery.IMMEDIATE,
+    Notification.Kind.SUBMITTED: Delivery.DAILY,
+    Notification.Kind.RETURNED: Delivery.IMMEDIATE,
+    Notification.Kind.ACCEPTED: Delivery.DAILY,
+    Notification.Kind.DUE_SOON: Delivery.DAILY,
+    Notification.Kind.OVERDUE: Delivery.DAILY,
+    Notification.Kind.ROADMAP_SUBMITTED: Delivery.IMMEDIATE,
+    Notification.Kind.ROADMAP_APPROVED: Delivery.IMMEDIATE,
+    Notification.Kind.ROADMAP_RETURNED: Delivery.IMMEDIATE,
+    Notification.Kind.IMPORT_PROBLEMS: Delivery.IMMEDIATE,
+}
+
+
+class NotificationPreferenceQuerySet(ScopedQuerySet):
+    everything_for_those_who_see_everything = False
+
+    def scope(self, access, user):
+        """Everyone reads and changes only their own choices."""
+        return self.filter(user=user)
+
+
+class NotificationPreference(models.Model):
+    """Настройка уведомлений: how one person gets one kind of notification by e-mail. A kind with no
+    row is delivered as DEFAULT_DELIVERY says."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField("вид уведомления", max_length=20, choices=Notification.Kind.choices)
+    delivery = models.CharField("по почте", max_length=20, choices=Delivery.choices)
+
+    objects = NotificationPreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "настройка уведомлений"
+        verbose_name_plural = "настройки уведомлений"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(delivery__in=["immediate", "daily", "off"]),
+                name="notification_preference_delivery_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} — {self.get_delivery_display()}"

@@ -231,6 +231,8 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "execution:list": (expect(), {}),
     "execution:notifications": (expect(), {}),
     "execution:bell": (expect(), {}),
+    # Everyone's own choices: no one's id in the address, so nobody reaches another's.
+    "execution:notification_settings": (expect(), {}),
     "execution:dashboard": (expect(), {}),
     "execution:dashboard_roadmap": (expect(outsider=404), {}),
     "execution:dashboard_municipality": (expect(outsider=404), {}),
