@@ -95,6 +95,7 @@ KWARGS = {
     "recommendations:report": lambda w: {"pk": w["answer"].pk},
     "recommendations:decide": lambda w: {"pk": w["answer"].pk},
     "recommendations:file": lambda w: {"pk": w["recommendation_file"].pk},
+    "reports:recommendation_pdf": lambda w: {"pk": w["recommendation"].pk},
 }
 DRAFT_ROADMAP = ["update", "delete", "submit", "clear_flags", "section_add", "sections_reorder", "deadline_preview"]
 APPROVED_ROADMAP = ["detail", "history", "versions", "amend", "copy"]
@@ -314,6 +315,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     ),
     "recommendations:decide": (action(STAFF, director_a=403, director_b=404, viewer=403, outsider=404), {}),
     "recommendations:file": (expect(director_b=404, outsider=404), {}),
+    "reports:recommendation_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     # Results imports: staff and the administrator only.
     "results:results": (IMPORTS, {}),
     "results:import_detail": (IMPORT_OBJECT, {}),

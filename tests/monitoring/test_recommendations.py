@@ -184,3 +184,30 @@ def test_report_documents_are_served_with_the_access_check(
 def test_the_list_shows_a_director_how_their_school_stands(client_for, director_a, recommendation):
     page = client_for(director_a).get(reverse("recommendations:list")).content.decode()
     assert "Провести педсовет" in page and "ваша организация: направлена" in page
+
+
+def test_the_recommendation_document_lists_every_addressee_with_its_answer(
+    client_for, director_a, methodist, recommendation, school_a, school_b, django_capture_on_commit_callbacks
+):
+    from reports.models import ReportFile
+    from reports.testing import flat, pdf_pages
+
+    services.recommendation_report(addressee=answer(recommendation, school_a), by=director_a, report="Сделано")
+    services.recommendation_decide(
+        addressee=answer(recommendation, school_a), by=methodist, decision=Status.PARTLY, comment="Нет протокола"
+    )
+    client = client_for(methodist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:recommendation_pdf", args=[recommendation.pk]))
+    assert response.status_code == 302
+    kept = ReportFile.objects.get(kind=ReportFile.Kind.RECOMMENDATION_PDF, recommendation=recommendation)
+    text = flat(" ".join(pdf_pages(b"".join(client.get(reverse("reports:file", args=[kept.pk])).streaming_content))))
+    assert "Адресные рекомендации руководителям ОО" in text and "Провести педсовет по итогам ВПР" in text
+    assert f"{school_a.short_name} Выполнена частично" in text and "Нет протокола" in text
+    assert f"{school_b.short_name} Направлена" in text
+    assert "Адресатов: 2; направлена — 1; выполнена частично — 1." in text
+    # a director reads the recommendation, not the other schools' answers
+    assert (
+        client_for(director_a).post(reverse("reports:recommendation_pdf", args=[recommendation.pk])).status_code == 403
+    )
+    assert client_for(director_a).get(reverse("reports:file", args=[kept.pk])).status_code == 404
