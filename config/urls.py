@@ -35,6 +35,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("execution/", include("roadmaps.execution.urls")),
     path("reports/", include("reports.urls")),
+    path("monitoring/recommendations/", include("monitoring.recommendations.urls")),
     path("monitoring/", include("monitoring.analysis.urls")),
     path("results/", include("monitoring.urls")),
     path("registry/", include("schools.registry_urls")),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from monitoring.models import ZoningMethod
+from monitoring.models import Recommendation, ZoningMethod
 from roadmaps.models import Order, Roadmap
 from schools.access import ScopedQuerySet
 
@@ -20,6 +20,8 @@ class ReportFileQuerySet(ScopedQuerySet):
         readable = Q(roadmap__in=Roadmap.objects.for_user(user)) | Q(order__in=Order.objects.for_user(user))
         if access.follows_execution:  # the zoning report lists every school: staff and viewers only
             readable |= Q(zoning_method__in=ZoningMethod.objects.for_user(user))
+            # so does a recommendation's document: every addressee with its answer
+            readable |= Q(recommendation__in=Recommendation.objects.for_user(user))
         readable = self.filter(readable)
         if access.sees_everything:
             return readable
@@ -42,6 +44,7 @@ class ReportFile(models.Model):
         EXECUTION_PDF = "execution_pdf", "Отчёт об исполнении (PDF)"
         EXECUTION_XLSX = "execution_xlsx", "Отчёт об исполнении (Excel)"
         ZONING_PDF = "zoning_pdf", "Отчёт о зонировании (PDF)"
+        RECOMMENDATION_PDF = "recommendation_pdf", "Адресная рекомендация и её исполнение (PDF)"
         ROADMAP_IMPORT = "roadmap_import", "Загруженная книга Excel (исходный файл)"
 
     kind = models.CharField("вид", max_length=30, choices=Kind.choices)
@@ -54,6 +57,14 @@ class ReportFile(models.Model):
     zoning_method = models.ForeignKey(
         ZoningMethod,
         verbose_name="методика зонирования",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name="адресная рекомендация",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -77,7 +88,10 @@ class ReportFile(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(roadmap__isnull=False) | Q(order__isnull=False) | Q(zoning_method__isnull=False),
+                condition=Q(roadmap__isnull=False)
+                | Q(order__isnull=False)
+                | Q(zoning_method__isnull=False)
+                | Q(recommendation__isnull=False),
                 name="report_file_has_source",
             )
         ]

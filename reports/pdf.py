@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from reports.selectors import SUMMARY_COLUMNS, ExecutionReport, order_items
@@ -170,3 +171,26 @@ def zoning_html(method, *, user) -> str:
 
 def render_zoning_pdf(method, *, user) -> bytes:
     return html_to_document(zoning_html(method, user=user)).write_pdf()
+
+
+def recommendation_html(recommendation) -> str:
+    """An addressed recommendation as a document on portrait pages: who sends it and to whom, its text
+    and date of report, then how each addressee carried it out, as of today."""
+    from monitoring.recommendations.selectors import summary
+
+    authority = recommendation.municipality.organizations.filter(kind="authority").order_by("pk").first()
+    addressees = list(recommendation.addressees.select_related("organization").order_by("organization__short_name"))
+    context = {
+        "recommendation": recommendation,
+        "authority": authority.full_name if authority else str(recommendation.municipality),
+        "text": [typograph(line) for line in recommendation.text.splitlines() if line.strip()],
+        "addressees": addressees,
+        "summary": summary(addressees),
+        "today": format_date(timezone.localdate()),
+        "css": mark_safe(print_css()),
+    }
+    return render_to_string("reports/print/recommendation.html", context)
+
+
+def render_recommendation_pdf(recommendation) -> bytes:
+    return html_to_document(recommendation_html(recommendation)).write_pdf()

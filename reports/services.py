@@ -11,14 +11,21 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
-from monitoring.models import IndicatorValue, Zone, ZoningMethod
+from monitoring.models import IndicatorValue, Recommendation, Zone, ZoningMethod
 from reports.excel import execution_xlsx_bytes
 from reports.models import ReportFile
-from reports.pdf import render_execution_pdf, render_order_pdf, render_roadmap_pdf, render_zoning_pdf
+from reports.pdf import (
+    render_execution_pdf,
+    render_order_pdf,
+    render_recommendation_pdf,
+    render_roadmap_pdf,
+    render_zoning_pdf,
+)
 from reports.selectors import execution_report
 from reports.word import order_docx_bytes, roadmap_docx_bytes
 from roadmaps.document import roadmap_document
@@ -38,14 +45,16 @@ def pdf_page_count(data: bytes) -> int:
 
 @transaction.atomic
 def report_file_save(
-    *, kind: str, filename: str, content: bytes, by=None, roadmap=None, order=None, method=None, params=None
-) -> ReportFile:
+    *, kind: str, filename: str, content: bytes, by=None, roadmap=None, order=None, method=None,
+    recommendation=None, params=None,
+) -> ReportFile:  # fmt: skip
     pages = pdf_page_count(content) if filename.endswith(".pdf") else 0
     report = ReportFile(
         kind=kind,
         roadmap=roadmap,
         order=order,
         zoning_method=method,
+        recommendation=recommendation,
         filename=filename,
         size=len(content),
         pages=pages,
@@ -209,6 +218,7 @@ DOCUMENT_KINDS = {
     Kind.EXECUTION_PDF,
     Kind.EXECUTION_XLSX,
     Kind.ZONING_PDF,
+    Kind.RECOMMENDATION_PDF,
 }
 EXECUTION_KINDS = {Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
 ROADMAP_KINDS = {Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX, Kind.ROADMAP_DOCX}
@@ -222,7 +232,7 @@ def _execution_period(params: dict) -> tuple[date, date, date]:
 
 def document_digest(
     *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
-    params=None, by=None,
+    recommendation: Recommendation | None = None, params=None, by=None,
 ):  # fmt: skip
     """A fingerprint of what the document prints now. A kept file with the same one is that document;
     any change of the roadmap, the order (its fields, status, appendices), for an execution report of
@@ -255,6 +265,8 @@ def document_digest(
         ]
     elif kind == Kind.ZONING_PDF:
         parts += _zoning_state(method)
+    elif kind == Kind.RECOMMENDATION_PDF:
+        parts += _recommendation_state(recommendation)
     else:
         raise ValueError(f"unknown document kind {kind!r}")
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -279,7 +291,25 @@ def _zoning_state(method: ZoningMethod) -> list:
     ]
 
 
-def _document_bytes(*, kind: str, roadmap, order, method, params: dict, by, progress) -> tuple[str, bytes]:
+def _recommendation_state(recommendation: Recommendation) -> list:
+    answers = recommendation.addressees.order_by("pk").values_list(
+        "pk", "organization__short_name", "status", "comment", "decided_at", "reported_at"
+    )
+    return [
+        recommendation.pk,
+        recommendation.text,
+        str(recommendation.group),
+        str(recommendation.due_date),
+        str(recommendation.status),
+        recommendation.municipality.name,
+        [tuple(map(str, answer)) for answer in answers],
+        str(timezone.localdate()),  # «по состоянию на» is printed
+    ]
+
+
+def _document_bytes(
+    *, kind: str, roadmap, order, method, recommendation, params: dict, by, progress
+) -> tuple[str, bytes]:
     if kind == Kind.ROADMAP_PDF:
         return f"roadmap-{roadmap.pk}.pdf", render_roadmap_pdf(roadmap, progress=progress)
     if kind == Kind.ROADMAP_XLSX:
@@ -306,6 +336,13 @@ def _document_bytes(*, kind: str, roadmap, order, method, params: dict, by, prog
         if progress:
             progress(1, 1)
         return f"zoning-{method.pk}.pdf", data
+    if kind == Kind.RECOMMENDATION_PDF:
+        if progress:
+            progress(0, 1)
+        data = render_recommendation_pdf(recommendation)
+        if progress:
+            progress(1, 1)
+        return f"recommendation-{recommendation.pk}.pdf", data
     start, end, as_of = _execution_period(params)
     if progress:
         progress(0, 2)
@@ -321,15 +358,14 @@ def _document_bytes(*, kind: str, roadmap, order, method, params: dict, by, prog
 
 def document_render(
     *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
-    params=None, by=None, progress=None,
+    recommendation: Recommendation | None = None, params=None, by=None, progress=None,
 ) -> ReportFile:  # fmt: skip
     """Render the document and keep it as a file. The one renderer: the background job and the
     management commands call it."""
     params = dict(params or {})
-    digest = document_digest(kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=by)
-    filename, data = _document_bytes(
-        kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=by, progress=progress
-    )
+    sources = {"roadmap": roadmap, "order": order, "method": method, "recommendation": recommendation}
+    digest = document_digest(kind=kind, **sources, params=params, by=by)
+    filename, data = _document_bytes(kind=kind, **sources, params=params, by=by, progress=progress)
     return report_file_save(
         kind=kind,
         filename=filename,
@@ -337,12 +373,15 @@ def document_render(
         roadmap=roadmap,
         order=order,
         method=method,
+        recommendation=recommendation,
         by=by,
         params={**params, "digest": digest},
     )
 
 
-def _document_title(kind: str, roadmap, order, method, params: dict) -> str:
+def _document_title(kind: str, roadmap, order, method, recommendation, params: dict) -> str:
+    if kind == Kind.RECOMMENDATION_PDF:
+        return f"Адресная рекомендация от {recommendation.created_at:%d.%m.%Y} и её исполнение"
     if kind == Kind.ZONING_PDF:
         return f"Отчёт о зонировании «{method}»"
     if kind in ORDER_KINDS:
@@ -356,7 +395,7 @@ def _document_title(kind: str, roadmap, order, method, params: dict) -> str:
 
 def document_request(
     *, kind: str, by, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
-    params=None,
+    recommendation: Recommendation | None = None, params=None,
 ) -> ReportFile | Job:  # fmt: skip
     """The one way to get a document: the kept file when it still is the document (nothing it prints
     has changed since), else the person's job already rendering it, else a new job. The caller has
@@ -364,10 +403,13 @@ def document_request(
     if kind not in DOCUMENT_KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     params = dict(params or {})
-    digest = document_digest(kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=by)
-    kept = ReportFile.objects.filter(
-        kind=kind, roadmap=roadmap, order=order, zoning_method=method, params__digest=digest
+    digest = document_digest(
+        kind=kind, roadmap=roadmap, order=order, method=method, recommendation=recommendation, params=params, by=by
     )
+    kept = ReportFile.objects.filter(
+        kind=kind, roadmap=roadmap, order=order, zoning_method=method, recommendation=recommendation,
+        params__digest=digest,
+    )  # fmt: skip
     if kind in EXECUTION_KINDS:
         kept = kept.filter(created_by=by)
     kept = kept.order_by("-created_at", "-pk").first()
@@ -383,13 +425,14 @@ def document_request(
         return pending
     return job_enqueue(
         kind=f"report.{kind}",
-        title=_document_title(kind, roadmap, order, method, params),
+        title=_document_title(kind, roadmap, order, method, recommendation, params),
         task_name=RENDER_TASK,
         task_kwargs={
             "kind": kind,
             "roadmap_id": roadmap.pk if roadmap else None,
             "order_id": order.pk if order else None,
             "method_id": method.pk if method else None,
+            "recommendation_id": recommendation.pk if recommendation else None,
             "user_id": by.pk,
             "params": params,
             "digest": digest,

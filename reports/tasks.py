@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from config.jobs.services import job_running, job_set_result
-from monitoring.models import ZoningMethod
+from monitoring.models import Recommendation, ZoningMethod
 from reports.services import RENDER_TASK, document_render
 from roadmaps.models import Order, Roadmap
 
@@ -20,6 +20,7 @@ def render_document_task(
     roadmap_id: int | None = None,
     order_id: int | None = None,
     method_id: int | None = None,
+    recommendation_id: int | None = None,
     params: dict | None = None,
     digest: str = "",  # what the request saw; it lets a second request find this job while it runs
 ) -> None:
@@ -27,10 +28,16 @@ def render_document_task(
         roadmap = Roadmap.objects.select_related("owner").get(pk=roadmap_id) if roadmap_id else None
         order = Order.objects.select_related("organization").get(pk=order_id) if order_id else None
         method = ZoningMethod.objects.select_related("municipality").get(pk=method_id) if method_id else None
+        recommendation = (
+            Recommendation.objects.select_related("municipality").get(pk=recommendation_id)
+            if recommendation_id
+            else None
+        )
         user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
         report = document_render(
-            kind=kind, roadmap=roadmap, order=order, method=method, params=params, by=user, progress=progress
-        )
+            kind=kind, roadmap=roadmap, order=order, method=method, recommendation=recommendation, params=params,
+            by=user, progress=progress,
+        )  # fmt: skip
         job_set_result(
             job_id=job_id,
             result={"report_file_id": report.pk, "pages": report.pages},

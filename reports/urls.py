@@ -5,6 +5,7 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("zoning/<int:pk>/pdf/", views.zoning_pdf, name="zoning_pdf"),
+    path("recommendations/<int:pk>/pdf/", views.recommendation_pdf, name="recommendation_pdf"),
     path("", views.index, name="index"),
     path("roadmap/<int:pk>/", views.roadmap_print, name="roadmap"),
     path("roadmap/<int:pk>/pdf/", views.roadmap_pdf, name="roadmap_pdf"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from config.jobs.models import Job
 from config.lib.preconditions import unmet
-from monitoring.models import ZoningMethod
+from monitoring.models import Recommendation, ZoningMethod
 from reports import services
 from reports.forms import (
     ExecutionReportForm,
@@ -436,6 +436,22 @@ def order_sign_view(request, pk: int):
             else "Приказ отмечен как подписанный.",
         )
     return redirect("reports:order", pk=order.pk)
+
+
+@login_required
+@require_POST
+def recommendation_pdf(request, pk: int):
+    """A recommendation with every addressee's answer: for the authority's staff and viewers."""
+    enforce(
+        access_for(request.user).follows_execution,
+        "Документ рекомендации со всеми адресатами доступен сотрудникам органа управления образованием",
+    )
+    recommendation = get_object_or_404(
+        Recommendation.objects.for_user(request.user).select_related("municipality"), pk=pk
+    )
+    return _document_response(
+        request, document_request(kind=Kind.RECOMMENDATION_PDF, recommendation=recommendation, by=request.user)
+    )
 
 
 @login_required

@@ -174,6 +174,15 @@ class Access:
         """Submits a campaign's values for an organisation: its director or the municipality's staff."""
         return organization.pk in self.organization_ids or self.can_manage_monitoring(municipality_id)
 
+    def can_answer_recommendation(self, organization) -> bool:
+        """Reports what the organisation did on an addressed recommendation: its director."""
+        return organization.pk in self.organization_ids
+
+    def can_decide_recommendation(self, organization) -> bool:
+        """Decides whether a recommendation was carried out (выполнена / частично / не выполнена):
+        the municipality's staff who manage monitoring, never the addressee's own director."""
+        return organization.pk not in self.organization_ids and self.can_manage_monitoring(organization.municipality_id)
+
     def can_read_municipality(self, municipality_id: int) -> bool:
         return (
             self.sees_everything

@@ -2,16 +2,18 @@
 municipality (2025/2026), and indicators and zones computed from whatever results the results
 demo loaded. Idempotent: a second run creates nothing and leaves the zones as they are."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from monitoring.analysis.services import example_method_load, indicators_load, method_approve
 from monitoring.indicators import indicators_compute
-from monitoring.models import Assessment, IndicatorValue, Zone, ZoningMethod
+from monitoring.models import Assessment, IndicatorValue, Recommendation, Zone, ZoningMethod
+from monitoring.recommendations.services import recommendation_create, recommendation_decide, recommendation_report
 from monitoring.zoning import zones_compute
 from schools.demo import MUNICIPALITY
-from schools.models import Municipality
+from schools.models import Municipality, Organization
 
 DEMO_YEAR = 2026
 
@@ -42,4 +44,47 @@ def load_demo_analysis() -> dict:
     if not zones_before:
         zones_compute(method=method)
     created["зон"] = Zone.objects.filter(method=method).count() - zones_before
+    created["рекомендаций"] = _demo_recommendations(municipality, method)
     return created
+
+
+RISK_TEXT = (
+    "Провести поэлементный анализ результатов ВПР по математике и русскому языку, определить дефициты "
+    "обучающихся и включить их устранение в планы работы методических объединений."
+)
+DIRECTORS_TEXT = (
+    "Рассмотреть результаты мониторинга на педагогическом совете, утвердить план мер по повышению "
+    "объективности оценивания и разместить его на сайте организации."
+)
+
+
+def _demo_recommendations(municipality, method) -> int:
+    """Two addressed recommendations: to the red-zone schools of the method, and to every school's
+    head, which the first director has answered and the methodist has accepted."""
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["methodist", "director"])}
+    methodist, director = users.get("methodist"), users.get("director")
+    if methodist is None or Recommendation.objects.filter(municipality=municipality, text=RISK_TEXT).exists():
+        return 0
+    due = timezone.localdate() + timedelta(days=30)
+    red = Organization.objects.filter(zones__method=method, zones__colour="red")
+    made = 0
+    if red.exists():
+        recommendation_create(
+            municipality=municipality, by=methodist, organizations=red, text=RISK_TEXT,
+            group=Recommendation.Group.RISK_SCHOOLS, due_date=due, method=method, zone_colour="red",
+        )  # fmt: skip
+        made += 1
+    schools = Organization.objects.filter(municipality=municipality).schools()
+    heads = recommendation_create(
+        municipality=municipality, by=methodist, organizations=schools, text=DIRECTORS_TEXT,
+        group=Recommendation.Group.DIRECTORS, due_date=due,
+    )  # fmt: skip
+    made += 1
+    answer = heads.addressees.filter(organization__memberships__user=director).first() if director else None
+    if answer is not None:
+        recommendation_report(
+            addressee=answer, by=director,
+            report="Педагогический совет проведён 14.11, план мер утверждён приказом № 112 и размещён на сайте.",
+        )  # fmt: skip
+        recommendation_decide(addressee=answer, by=methodist, decision="done")
+    return made

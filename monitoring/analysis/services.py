@@ -18,9 +18,7 @@ from config.lib.numbers import field_range, parse_number, refusal
 from config.lib.untrusted import DEFAULT, FileRefused, Table, open_table
 from monitoring.models import (
     Campaign,
-    Colour,
     IndicatorDefinition,
-    Recommendation,
     ReportedValue,
     TargetedMeasure,
     ZoningMethod,
@@ -450,29 +448,6 @@ def reported_values_import(*, campaign: Campaign, file, by) -> int:
     if errors:
         raise ValidationError(errors)
     return count
-
-
-@transaction.atomic
-def recommendation_create(
-    *, municipality: Municipality, by, organizations, text: str, method: ZoningMethod | None = None,
-    zone_colour: str = "", measures=(),
-) -> Recommendation:  # fmt: skip
-    enforce(access_for(by).can_manage_monitoring(municipality.pk), EDIT_REFUSED)
-    organizations = list(organizations)
-    if not organizations:
-        raise ValidationError("Выберите хотя бы одну организацию")
-    if any(o.municipality_id != municipality.pk for o in organizations):
-        raise ValidationError("Рекомендация адресуется только организациям муниципалитета")
-    if not text.strip():
-        raise ValidationError({"text": "Напишите текст рекомендации"})
-    if zone_colour and zone_colour not in Colour.values:
-        zone_colour = ""
-    recommendation = Recommendation.objects.create(
-        municipality=municipality, text=text.strip(), zoning_method=method, zone_colour=zone_colour, created_by=by
-    )
-    recommendation.organizations.set(organizations)
-    recommendation.measures.set(measures)
-    return recommendation
 
 
 @writes(ROADMAPS, EXECUTION)

@@ -37,6 +37,7 @@ from monitoring.analysis.forms import (
 from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
 from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone
+from monitoring.recommendations.services import recommendation_create
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from roadmaps.services import RoadmapStateError
 from schools.access import access_for, enforce
@@ -433,7 +434,7 @@ def target(request):
                     )  # fmt: skip
                 )
             if data["make_recommendation"]:
-                services.recommendation_create(
+                recommendation_create(
                     municipality=municipality, by=request.user, organizations=organizations, text=data["text"],
                     method=data["method"], zone_colour=data["zone_colour"], measures=measures,
                 )  # fmt: skip

@@ -9,7 +9,12 @@ from monitoring.models.results import (
     SchoolStat,
     StudentResult,
 )
-from monitoring.models.targeting import Recommendation, TargetedMeasure
+from monitoring.models.targeting import (
+    Recommendation,
+    RecommendationAddressee,
+    RecommendationFile,
+    TargetedMeasure,
+)
 from monitoring.models.zoning import Colour, Zone, ZoningMethod, ZoningRule
 
 __all__ = [
@@ -21,6 +26,8 @@ __all__ = [
     "IndicatorDefinition",
     "IndicatorValue",
     "Recommendation",
+    "RecommendationAddressee",
+    "RecommendationFile",
     "ReportedValue",
     "ResultImport",
     "SchoolStat",

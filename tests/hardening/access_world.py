@@ -7,7 +7,13 @@ from django.core.files.base import ContentFile
 
 from config.jobs.models import Job
 from monitoring.analysis.services import example_method_load, indicators_load
-from monitoring.models import Campaign, IndicatorDefinition
+from monitoring.models import (
+    Campaign,
+    IndicatorDefinition,
+    Recommendation,
+    RecommendationAddressee,
+    RecommendationFile,
+)
 from monitoring.services import result_import_create
 from reports.models import ReportFile
 from reports.testing import create_roadmap
@@ -84,6 +90,23 @@ def build_objects(*, municipality, authority, school, author) -> dict:
         municipality=municipality, data=VPR_CSV, filename="vpr.csv", kind="vpr", year=2024, user=author
     )
     result_import.rejected_file.save("rejected.xlsx", ContentFile(b"rejected rows"))
+    # An addressed recommendation the school has answered with a document.
+    recommendation = Recommendation.objects.create(
+        municipality=municipality, text="Провести педсовет", created_by=author
+    )
+    recommendation.organizations.set([school])
+    answer = RecommendationAddressee.objects.create(
+        recommendation=recommendation, organization=school, status=RecommendationAddressee.Status.REPORTED,
+        report="Проведён",
+    )  # fmt: skip
+    recommendation_file = RecommendationFile.objects.create(
+        addressee=answer,
+        file=ContentFile(tiny_pdf(["Protokol"]), name="protocol.pdf"),
+        original_name="протокол.pdf",
+        content_type="application/pdf",
+        size=100,
+        uploaded_by=author,
+    )
     return {
         "municipality": municipality,
         "school": school,
@@ -104,6 +127,9 @@ def build_objects(*, municipality, authority, school, author) -> dict:
         "rule": method.rules.order_by("order").first(),
         "campaign": campaign,
         "import": result_import,
+        "recommendation": recommendation,
+        "answer": answer,
+        "recommendation_file": recommendation_file,
     }
 
 

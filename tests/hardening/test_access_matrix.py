@@ -90,6 +90,12 @@ KWARGS = {
     "monitoring:zones_export": lambda w: {"pk": w["method"].pk, "fmt": "xlsx"},
     "monitoring:rule_delete": lambda w: {"pk": w["rule"].pk},
     "monitoring:campaign": lambda w: {"pk": w["campaign"].pk},
+    "recommendations:detail": lambda w: {"pk": w["recommendation"].pk},
+    "recommendations:sample": lambda w: {"pk": w["recommendation"].pk},
+    "recommendations:report": lambda w: {"pk": w["answer"].pk},
+    "recommendations:decide": lambda w: {"pk": w["answer"].pk},
+    "recommendations:file": lambda w: {"pk": w["recommendation_file"].pk},
+    "reports:recommendation_pdf": lambda w: {"pk": w["recommendation"].pk},
 }
 DRAFT_ROADMAP = ["update", "delete", "submit", "clear_flags", "section_add", "sections_reorder", "deadline_preview"]
 APPROVED_ROADMAP = ["detail", "history", "versions", "amend", "copy"]
@@ -299,6 +305,19 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "monitoring:rule_delete": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
     "monitoring:campaigns": (expect(), {}),
     "monitoring:campaign": (expect(director_b=404, outsider=404), {}),
+    # Addressed recommendations: the municipality's staff send and decide, the addressee's director
+    # reports; another school's answer is not found.
+    "recommendations:list": (expect(), {}),
+    "recommendations:new": (expect(**DIRECTORS_403, viewer=403), {}),
+    "recommendations:detail": (expect(director_b=404, outsider=404), {}),
+    "recommendations:sample": (action(STAFF, director_a=403, director_b=404, viewer=403, outsider=404), {}),
+    "recommendations:report": (
+        action({"director_a"}, methodist=403, official=403, admin=403, viewer=403, director_b=404, outsider=404),
+        {},
+    ),
+    "recommendations:decide": (action(STAFF, director_a=403, director_b=404, viewer=403, outsider=404), {}),
+    "recommendations:file": (expect(director_b=404, outsider=404), {}),
+    "reports:recommendation_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     # Results imports: staff and the administrator only.
     "results:results": (IMPORTS, {}),
     "results:import_detail": (IMPORT_OBJECT, {}),

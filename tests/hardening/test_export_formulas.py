@@ -201,7 +201,9 @@ def export_urls(world) -> dict[str, tuple[str, str, tuple[str, ...]]]:
 #: URLs that serve files of other kinds: PDFs, and the uploaded evidence byte for byte.
 NOT_SPREADSHEETS = {
     "execution:evidence_download",
+    "recommendations:file",  # a school's documents on a recommendation, byte for byte like evidence
     "reports:zoning_pdf",
+    "reports:recommendation_pdf",
     "reports:roadmap_pdf",
     "reports:order_pdf",
 }
