@@ -11,6 +11,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -21,11 +22,15 @@ from monitoring.models import (
     RecommendationFile,
     ZoningMethod,
 )
+from roadmaps.execution.services import workers_of
+from roadmaps.models import Notification
+from roadmaps.notifications.services import notification_create
 from roadmaps.uploads import validate_upload
-from schools.access import access_for, enforce
+from schools.access import METHODIST, access_for, enforce, staff_of
 from schools.models import Municipality
 
 Addressee = RecommendationAddressee
+Kind = Notification.Kind
 Status = Addressee.Status
 SEND_REFUSED = "Адресные рекомендации направляют методист или руководитель УО муниципалитета"
 ANSWER_REFUSED = "Отчёт по рекомендации представляет руководитель организации-адресата"
@@ -63,6 +68,15 @@ def recommendation_create(
     bulk_create_with_history(
         [Addressee(recommendation=recommendation, organization=o) for o in organizations], Addressee, default_user=by
     )
+    text = f"Адресная рекомендация {recommendation.get_group_display()}: {_short(recommendation.text)}"
+    if due_date:
+        text += f" Отчёт — до {due_date:%d.%m.%Y}."
+    for organization in organizations:
+        for person in workers_of(organization):
+            notification_create(
+                recipient=person, kind=Kind.RECOMMENDATION, text=text, url=_url(recommendation),
+                key=f"recommendation:{person.pk}:{recommendation.pk}",
+            )  # fmt: skip
     return recommendation
 
 
@@ -95,6 +109,13 @@ def recommendation_report(*, addressee: Addressee, by, report: str, files=()) ->
     addressee.reported_by, addressee.reported_at = by, timezone.now()
     addressee.save()
     _status_refresh(addressee.recommendation_id)
+    recommendation = addressee.recommendation
+    for person in staff_of(addressee.organization, METHODIST):
+        notification_create(
+            recipient=person, kind=Kind.RECOMMENDATION_REPORTED, url=f"{_url(recommendation)}#answer-{addressee.pk}",
+            text=f"{addressee.organization.short_name} представила отчёт по рекомендации: {_short(recommendation.text)}",
+            key=f"recommendation_report:{person.pk}:{addressee.pk}:{addressee.reported_at.isoformat()}",
+        )  # fmt: skip
     return addressee
 
 
@@ -124,6 +145,13 @@ def recommendation_decide(*, addressee: Addressee, by, decision: str, comment: s
     addressee.decided_by, addressee.decided_at = by, timezone.now()
     addressee.save()
     _status_refresh(addressee.recommendation_id)
+    said = addressee.get_status_display().lower() + (f": {comment}" if comment else "")
+    for person in workers_of(addressee.organization):
+        notification_create(
+            recipient=person, kind=Kind.RECOMMENDATION_DECIDED, url=f"{_url(addressee.recommendation)}#answer-{addressee.pk}",
+            text=f"Рекомендация «{_short(addressee.recommendation.text, 80)}» — {said}",
+            key=f"recommendation_decided:{person.pk}:{addressee.pk}:{addressee.decided_at.isoformat()}",
+        )  # fmt: skip
     return addressee
 
 
@@ -141,6 +169,15 @@ def recommendation_sample(*, recommendation: Recommendation, by, size: int, seed
             addressee.sampled = addressee.pk in chosen
             addressee.save(update_fields=["sampled"])
     return [a for a in addressees if a.pk in chosen]
+
+
+def _short(text: str, length: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _url(recommendation: Recommendation) -> str:
+    return reverse("recommendations:detail", args=[recommendation.pk])
 
 
 def _status_refresh(recommendation_id: int) -> None:

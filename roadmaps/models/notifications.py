@@ -36,6 +36,9 @@ class Notification(models.Model):
         ROADMAP_APPROVED = "roadmap_approved", "Дорожная карта утверждена"
         ROADMAP_RETURNED = "roadmap_returned", "Дорожная карта возвращена на доработку"
         IMPORT_PROBLEMS = "import_problems", "Загрузка результатов с проблемами"
+        RECOMMENDATION = "recommendation", "Адресная рекомендация"
+        RECOMMENDATION_REPORTED = "recommend_reported", "Отчёт по рекомендации"
+        RECOMMENDATION_DECIDED = "recommend_decided", "Решение по рекомендации"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="получатель", on_delete=models.CASCADE, related_name="notifications"
@@ -94,6 +97,9 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Notification.Kind.ROADMAP_APPROVED: Delivery.IMMEDIATE,
     Notification.Kind.ROADMAP_RETURNED: Delivery.IMMEDIATE,
     Notification.Kind.IMPORT_PROBLEMS: Delivery.IMMEDIATE,
+    Notification.Kind.RECOMMENDATION: Delivery.IMMEDIATE,
+    Notification.Kind.RECOMMENDATION_REPORTED: Delivery.DAILY,
+    Notification.Kind.RECOMMENDATION_DECIDED: Delivery.IMMEDIATE,
 }
 
 

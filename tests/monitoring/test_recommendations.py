@@ -211,3 +211,27 @@ def test_the_recommendation_document_lists_every_addressee_with_its_answer(
         client_for(director_a).post(reverse("reports:recommendation_pdf", args=[recommendation.pk])).status_code == 403
     )
     assert client_for(director_a).get(reverse("reports:file", args=[kept.pk])).status_code == 404
+
+
+def test_each_addressee_is_notified_and_the_methodist_hears_of_reports_and_the_school_of_decisions(
+    director_a, director_b, methodist, municipality, school_a, school_b
+):
+    from roadmaps.models import Notification
+
+    recommendation = services.recommendation_create(
+        municipality=municipality, by=methodist, organizations=[school_a], text="Обновить план ВСОКО",
+        group=Recommendation.Group.DIRECTORS,
+    )  # fmt: skip
+    sent = Notification.objects.get(kind=Notification.Kind.RECOMMENDATION)
+    assert sent.recipient == director_a and "Обновить план ВСОКО" in sent.text
+    assert sent.url == reverse("recommendations:detail", args=[recommendation.pk])
+    assert not Notification.objects.filter(recipient=director_b).exists()
+
+    own = answer(recommendation, school_a)
+    services.recommendation_report(addressee=own, by=director_a, report="Обновлён")
+    reported = Notification.objects.get(kind=Notification.Kind.RECOMMENDATION_REPORTED)
+    assert reported.recipient == methodist and school_a.short_name in reported.text
+
+    services.recommendation_decide(addressee=own, by=methodist, decision=Status.PARTLY, comment="Нет приказа")
+    decided = Notification.objects.get(kind=Notification.Kind.RECOMMENDATION_DECIDED)
+    assert decided.recipient == director_a and "выполнена частично: Нет приказа" in decided.text
