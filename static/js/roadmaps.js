@@ -88,7 +88,7 @@
   // this undoes any scroll the browser made while the old rows were replaced.
   document.addEventListener("htmx:afterSwap", () => {
     if (scrollBeforeSwap !== null) {
-      window.scrollTo(window.scrollX, scrollBeforeSwap);
+      window.scrollTo({ left: window.scrollX, top: scrollBeforeSwap, behavior: "instant" });
       scrollBeforeSwap = null;
     }
   });
@@ -103,7 +103,8 @@
       target = row;
     }
     target.focus({ preventScroll: true });
-    row.scrollIntoView({ block: "nearest" });
+    // instant: the page's smooth scrolling would slide the view away and back
+    row.scrollIntoView({ block: "nearest", behavior: "instant" });
   }
 
   document.addEventListener("roadmap-place", (event) => {
@@ -125,9 +126,11 @@
     }
     const field = row.querySelector(".is-invalid") || row.querySelector("input:not([type=hidden]), textarea, select");
     if (field) {
+      // the form is taller than the screen: scroll only as far as the field needs, so that the
+      // form stays where its button (or its row) was
       field.focus({ preventScroll: true });
+      field.scrollIntoView({ block: "nearest", behavior: "instant" });
     }
-    row.scrollIntoView({ block: "nearest" });
   }
 
   document.addEventListener("click", (event) => {
