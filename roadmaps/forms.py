@@ -304,7 +304,25 @@ class MeasureForm(forms.Form):
             self.add_error("manual_dates", "Укажите хотя бы один срок или снимите отметку «Задать даты вручную»")
         if not data.get("deadline_text", "").strip() and not data.get("deadline_manual"):
             self.add_error("deadline_text", "Укажите сроки мероприятия (например, «Сентябрь» или «В течение года»)")
+        self._clean_lead(data)
         return data
+
+    def _clean_lead(self, data: dict) -> None:
+        """The lead executor is one of the measure's executors: a lead not among them had nowhere
+        to be stored and was dropped without a word (issue 20)."""
+        lead = data.get("lead") or ""
+        if not lead or "executor_kinds" in self.errors or "executor_organizations" in self.errors:
+            return
+        chosen = {f"kind:{kind.pk}" for kind in data.get("executor_kinds") or []}
+        chosen |= {f"org:{organization.pk}" for organization in data.get("executor_organizations") or []}
+        if lead not in chosen:
+            name = dict(self.fields["lead"].choices).get(lead, "")
+            field = self.fields["executor_kinds" if lead.startswith("kind:") else "executor_organizations"].label
+            self.add_error(
+                "lead",
+                f"Ответственный должен быть среди исполнителей: отметьте «{name}» в поле «{field}» "
+                "или выберите другого ответственного",
+            )
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

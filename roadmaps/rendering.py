@@ -36,19 +36,23 @@ def _target(m) -> str:
 
 
 def _controls(pk: int, urls: str) -> str:
+    # Move and delete refresh only the row's section (its numbers change), never the whole table;
+    # `data-control` names the button the editor puts the focus back on (static/js/roadmaps.js).
     base = _e(f"{urls}{pk}/")
     return (
         '<td class="d-print-none col-controls"><div class="btn-group-vertical btn-group-sm" role="group" '
         'aria-label="Действия с мероприятием">'
         f'<button class="btn btn-outline-primary" type="button" hx-get="{base}edit/" hx-target="#measure-{pk}" '
-        'hx-swap="outerHTML">Изменить</button>'
+        'hx-swap="outerHTML" data-control="edit">Изменить</button>'
         f'<button class="btn btn-outline-secondary" type="button" hx-post="{base}move/" '
-        'hx-vals=\'{"direction": "up"}\' hx-target="#roadmap-table" title="Выше" aria-label="Выше">↑</button>'
+        'hx-vals=\'{"direction": "up"}\' hx-target="closest tbody" hx-swap="outerHTML" data-control="up" '
+        'title="Выше" aria-label="Выше">↑</button>'
         f'<button class="btn btn-outline-secondary" type="button" hx-post="{base}move/" '
-        'hx-vals=\'{"direction": "down"}\' hx-target="#roadmap-table" title="Ниже" aria-label="Ниже">↓</button>'
+        'hx-vals=\'{"direction": "down"}\' hx-target="closest tbody" hx-swap="outerHTML" data-control="down" '
+        'title="Ниже" aria-label="Ниже">↓</button>'
         f'<a class="btn btn-outline-secondary" href="{base}assign/">Назначить</a>'
-        f'<button class="btn btn-outline-danger" type="button" hx-post="{base}delete/" hx-target="#roadmap-table" '
-        'data-confirm="Удалить мероприятие?">Удалить</button></div></td>'
+        f'<button class="btn btn-outline-danger" type="button" hx-post="{base}delete/" hx-target="closest tbody" '
+        'hx-swap="outerHTML" data-confirm="Удалить мероприятие?">Удалить</button></div></td>'
     )
 
 

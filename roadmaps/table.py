@@ -390,15 +390,30 @@ class _Facts:
 
 def roadmap_table(roadmap: Roadmap) -> RoadmapTable:
     """Sections and measures as the table, numbered, in a constant number of queries."""
+    return RoadmapTable(roadmap=roadmap, blocks=_blocks(roadmap))
+
+
+def section_block(section: Section) -> SectionBlock:
+    """One section of its roadmap's table, numbered as the whole table numbers it: the editor
+    refreshes only the section a measure was moved, added to or deleted from. Every section is
+    read for the numbering; only this one's measures are."""
+    (block,) = (block for block in _blocks(section.roadmap, section_pk=section.pk) if block.section.pk == section.pk)
+    return block
+
+
+def _blocks(roadmap: Roadmap, *, section_pk: int | None = None) -> list[SectionBlock]:
+    measures = _measures() if section_pk is None else _measures().filter(section_id=section_pk)
     sections = list(
         roadmap.sections.select_related("direction", "function_type")
-        .prefetch_related("tracks", Prefetch("measures", queryset=_measures()))
+        .prefetch_related("tracks", Prefetch("measures", queryset=measures))
         .order_by("order", "pk")
     )
     # Evidence kinds through the m2m rows and one catalogue read: cheaper than a prefetch that
     # builds a model instance per measure × kind.
     kinds = {k.pk: k for k in EvidenceKind.objects.all()}
     through = Measure.evidence_kinds.through.objects.filter(measure__section__roadmap=roadmap).order_by("pk")
+    if section_pk is not None:
+        through = through.filter(measure__section_id=section_pk)
     kinds_of: dict[int, list] = {}
     for measure_id, kind_id in through.values_list("measure_id", "evidencekind_id"):
         kinds_of.setdefault(measure_id, []).append(kinds[kind_id])
@@ -416,7 +431,7 @@ def roadmap_table(roadmap: Roadmap) -> RoadmapTable:
             for position, measure in enumerate(section.measures.all(), start=1)
         ]
         blocks.append(SectionBlock(section=section, number=heading.number, title=heading.title, rows=rows))
-    return RoadmapTable(roadmap=roadmap, blocks=blocks)
+    return blocks
 
 
 def table_row(measure: Measure) -> MeasureRow:

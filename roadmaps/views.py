@@ -1,3 +1,4 @@
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -39,7 +40,7 @@ from roadmaps.models import (
     Section,
 )
 from roadmaps.selectors import assignment_picker, roadmap_diff, roadmap_get, roadmap_history, roadmap_versions
-from roadmaps.table import deadline_summary, roadmap_table, table_row
+from roadmaps.table import deadline_summary, has_levels, roadmap_table, section_block, table_row
 from schools.access import access_for, enforce
 from schools.models import Organization
 
@@ -132,6 +133,28 @@ def _table_context(request, roadmap):
         "editable": access_for(request.user).can_edit(roadmap),
         "measure_urls": measure_urls(),
     }
+
+
+def _section_response(request, section: Section, *, place: str = "", control: str = ""):
+    """The section's rows, renumbered, in place of its old ones: a move, an add or a delete changes
+    the numbers of this section only, and swapping the whole table threw the view and the focus away."""
+    context = {
+        "block": section_block(section),
+        "levels": has_levels(section.roadmap),
+        "editable": True,  # the views that answer with it asked `can_edit` first
+        "measure_urls": measure_urls(),
+    }
+    response = render(request, "roadmaps/partials/section_rows.html", context)
+    response["HX-Retarget"], response["HX-Reswap"] = f"#section-{section.pk}", "outerHTML"
+    return _keep_place(response, place, control)
+
+
+def _keep_place(response, place: str, control: str = ""):
+    """Tell the editor (static/js/roadmaps.js) which row was acted on: once the swap settles, it
+    brings the row into view and puts the focus on it, or on its `data-control` button."""
+    if place:
+        response["HX-Trigger-After-Settle"] = json.dumps({"roadmap-place": {"row": place, "control": control}})
+    return response
 
 
 def measure_urls() -> str:
@@ -539,12 +562,11 @@ def measure_add(request, section_pk: int):
     form = MeasureForm(request.POST or None, organizations=_organizations(roadmap), roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        services.measure_create(section=section, by=request.user, **fields)
+        measure = services.measure_create(section=section, by=request.user, **fields)
         if request.htmx:
-            response = _table_response(request, roadmap)
-            response["HX-Retarget"], response["HX-Reswap"] = "#roadmap-table", "innerHTML"
-            return response
-        return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#section-{section.pk}")
+            # the new row takes the place of its form, at the section's end, before the «+» button
+            return _section_response(request, section, place=f"measure-{measure.pk}")
+        return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
     if request.htmx:
         return _form_response(request, None, form, section=section)
     return render(request, "roadmaps/measure_form_page.html", {"form": form, "section": section, "measure": None})
@@ -580,11 +602,12 @@ def measure_edit(request, measure_pk: int):
             error = str(refused)
         else:
             if request.htmx:
-                return render(
+                response = render(
                     request,
                     "roadmaps/partials/measure_row.html",
                     {"row": table_row(measure), "editable": True, "measure_urls": measure_urls()},
                 )
+                return _keep_place(response, f"measure-{measure.pk}", "edit")
             return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
     if request.htmx:
         return _form_response(request, measure, form, error=error)
@@ -597,16 +620,15 @@ def measure_edit(request, measure_pk: int):
 
 @login_required
 def measure_row_view(request, measure_pk: int):
+    """The row again: the edit form's «Отмена» puts it back, and the focus on its «Изменить»."""
     measure = _measure_for(request.user, measure_pk)
-    return render(
+    editable = access_for(request.user).can_edit(measure.section.roadmap)
+    response = render(
         request,
         "roadmaps/partials/measure_row.html",
-        {
-            "row": table_row(measure),
-            "editable": access_for(request.user).can_edit(measure.section.roadmap),
-            "measure_urls": measure_urls(),
-        },
+        {"row": table_row(measure), "editable": editable, "measure_urls": measure_urls()},
     )
+    return _keep_place(response, f"measure-{measure.pk}", "edit") if editable and request.htmx else response
 
 
 @login_required
@@ -616,11 +638,24 @@ def measure_delete(request, measure_pk: int):
     measure = _measure_for(request.user, measure_pk)
     roadmap = measure.section.roadmap
     enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
+    section = measure.section
+    place, control = _neighbour(measure)
     services.measure_delete(measure=measure, by=request.user)
     if request.htmx:
-        return _table_response(request, roadmap)
+        return _section_response(request, section, place=place, control=control)
     messages.success(request, "Мероприятие удалено")
-    return redirect("roadmaps:detail", pk=roadmap.pk)
+    return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#{place}")
+
+
+def _neighbour(measure: Measure) -> tuple[str, str]:
+    """Where the focus goes when a measure is deleted: the next row of its section, else the
+    previous one, else the section's «+ Мероприятие»."""
+    ids = list(measure.section.measures.order_by("order", "pk").values_list("pk", flat=True))
+    index = ids.index(measure.pk)
+    others = ids[index + 1 :] + ids[:index][::-1]
+    if others:
+        return f"measure-{others[0]}", ""
+    return f"add-measure-{measure.section_id}", "add"
 
 
 @login_required
@@ -630,9 +665,11 @@ def measure_move(request, measure_pk: int):
     measure = _measure_for(request.user, measure_pk)
     roadmap = measure.section.roadmap
     enforce(access_for(request.user).can_edit(roadmap), services.EDIT_REFUSED)
-    services.measure_move(measure=measure, by=request.user, delta=-1 if request.POST.get("direction") == "up" else 1)
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    services.measure_move(measure=measure, by=request.user, delta=-1 if direction == "up" else 1)
     if request.htmx:
-        return _table_response(request, roadmap)
+        # the focus stays on the arrow pressed, so that ↓ pressed again moves the row on
+        return _section_response(request, measure.section, place=f"measure-{measure.pk}", control=direction)
     return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
 
 
@@ -643,7 +680,7 @@ def measures_reorder(request, section_pk: int):
     section = _section_for(request.user, section_pk)
     enforce(access_for(request.user).can_edit(section.roadmap), services.EDIT_REFUSED)
     services.measures_reorder(section=section, by=request.user, measure_ids=_ids(request.POST.get("order", "")))
-    return _table_response(request, section.roadmap)
+    return _section_response(request, section)
 
 
 @login_required

@@ -22,7 +22,7 @@
           const ids = Array.from(container.querySelectorAll(selector)).map((el) => el.dataset.id);
           window.htmx.ajax("POST", container.dataset.sortableUrl, {
             target: container.dataset.sortableTarget,
-            swap: "innerHTML",
+            swap: container.dataset.sortableSwap || "innerHTML",
             values: { order: ids.join(",") },
           });
         },
@@ -68,17 +68,85 @@
     }
   });
 
+  // --- The editor keeps your place (issue 20) ---------------------------------------------
+  // A move, an add, an edit or a delete swaps only the row or the section it changed; the server
+  // names the row acted on (the «roadmap-place» event) and the focus goes back to it.
+
+  let scrollBeforeSwap = null;
+
+  function inTable(element) {
+    return element instanceof Element && element.closest("#roadmap-table") !== null;
+  }
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (inTable(event.detail.target)) {
+      scrollBeforeSwap = window.scrollY;
+    }
+  });
+
+  // Rows above the swapped ones keep their height, so the view may stay exactly where it was:
+  // this undoes any scroll the browser made while the old rows were replaced.
+  document.addEventListener("htmx:afterSwap", () => {
+    if (scrollBeforeSwap !== null) {
+      window.scrollTo({ left: window.scrollX, top: scrollBeforeSwap, behavior: "instant" });
+      scrollBeforeSwap = null;
+    }
+  });
+
+  function focusPlace(row, control) {
+    let target = control ? row.querySelector(`[data-control="${control}"]`) : null;
+    if (!target) {
+      // the row itself, for a new measure or the neighbour of a deleted one
+      if (!row.hasAttribute("tabindex")) {
+        row.setAttribute("tabindex", "-1");
+      }
+      target = row;
+    }
+    target.focus({ preventScroll: true });
+    // instant: the page's smooth scrolling would slide the view away and back
+    row.scrollIntoView({ block: "nearest", behavior: "instant" });
+  }
+
+  document.addEventListener("roadmap-place", (event) => {
+    const detail = event.detail || {};
+    const row = detail.row ? document.getElementById(detail.row) : null;
+    if (row) {
+      focusPlace(row, detail.control);
+    }
+  });
+
+  // A measure's form, opened or shown again with its errors: its first field with an error, or
+  // its first field, takes the focus. A new measure's form stands in for its «+ Мероприятие».
+  function openForm(row) {
+    if (row.dataset.addRow) {
+      const addRow = document.getElementById(row.dataset.addRow);
+      if (addRow) {
+        addRow.hidden = true;
+      }
+    }
+    const field = row.querySelector(".is-invalid") || row.querySelector("input:not([type=hidden]), textarea, select");
+    if (field) {
+      // the form is taller than the screen: scroll only as far as the field needs, so that the
+      // form stays where its button (or its row) was
+      field.focus({ preventScroll: true });
+      field.scrollIntoView({ block: "nearest", behavior: "instant" });
+    }
+  }
+
   document.addEventListener("click", (event) => {
     const cancel = event.target.closest("[data-dismiss-row]");
     if (!cancel) {
       return;
     }
     const row = document.getElementById(cancel.dataset.dismissRow);
-    if (row) {
-      const placeholder = document.createElement("tr");
-      placeholder.id = row.id;
-      placeholder.className = "d-none";
-      row.replaceWith(placeholder);
+    if (!row) {
+      return;
+    }
+    const addRow = row.dataset.addRow ? document.getElementById(row.dataset.addRow) : null;
+    row.remove();
+    if (addRow) {
+      addRow.hidden = false;
+      focusPlace(addRow, "add");
     }
   });
 
@@ -94,7 +162,12 @@
   document.addEventListener("DOMContentLoaded", () => {
     init(document);
     if (window.htmx) {
-      window.htmx.onLoad((element) => initSortables(element.parentElement || element));
+      window.htmx.onLoad((element) => {
+        initSortables(element.parentElement || element);
+        if (element.matches && element.matches("tr.measure-form-row")) {
+          openForm(element);
+        }
+      });
     }
   });
 })();
