@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from reports.selectors import SUMMARY_COLUMNS, ExecutionReport, order_items
 from reports.typography import cell_html, typograph
-from roadmaps.document import RoadmapDocument, format_date, roadmap_document
+from roadmaps.document import RoadmapDocument, format_date, organisation_genitive, roadmap_document
 from roadmaps.models import Order
 
 # A measure row shorter than this (characters over all its cells) is kept on one page; a longer
@@ -104,8 +104,49 @@ def order_html(order: Order, *, progress: Progress | None = None) -> str:
         appendices.append(roadmap_context(doc))
         if progress:
             progress(index, total)
-    context = order_context(order) | {"appendices": appendices, "css": mark_safe(print_css())}
+    context = order_context(order) | {
+        "appendices": appendices,
+        "zoning": zoning_appendix(order, number=len(links) + 1),
+        "css": mark_safe(print_css()),
+    }
     return render_to_string("reports/print/order.html", context)
+
+
+def zoning_appendix(order: Order, *, number: int) -> dict | None:
+    """The zones an order on the results of monitoring states, as its appendix: each organisation's
+    zone now and by last year's method, and the movement between them. None for any other order."""
+    from monitoring.analysis.selectors import zoning_results
+    from monitoring.models import ZoningMethod
+    from monitoring.zoning import colour_label
+
+    method = ZoningMethod.objects.filter(results_order=order).select_related("municipality").first()
+    if method is None:
+        return None
+    results = zoning_results(method)
+    previous = results.previous_method
+    return {
+        "number": number,
+        "stamp_lines": [
+            f"Приложение {number}",
+            f"к приказу {organisation_genitive(order.organization)}",
+            f"от {format_date(order.date) or '__.__.____'} № {order.number or '____'}",
+        ],
+        "title": typograph(
+            f"Итоги зонирования образовательных организаций за {method.year - 1}/{method.year} учебный год "
+            f"по методике «{method.title}»"
+        ),
+        "years": (f"{method.year - 1}/{method.year}", f"{previous.year - 1}/{previous.year}" if previous else ""),
+        "rows": [
+            {
+                "name": row.organization.short_name,
+                "code": row.organization.code,
+                "zone": colour_label(row.colour),
+                "previous": colour_label(row.previous) if row.previous else "—",
+                "movement": row.movement or "—",
+            }
+            for row in results.rows
+        ],
+    }
 
 
 def render_order_pdf(order: Order, *, progress: Progress | None = None) -> bytes:

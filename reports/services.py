@@ -16,7 +16,9 @@ from django.utils import timezone
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
-from monitoring.models import IndicatorValue, Recommendation, Zone, ZoningMethod
+from config.lib.russian import plural
+from monitoring.analysis.selectors import ZoningResults, zoning_results
+from monitoring.models import Colour, IndicatorValue, Recommendation, Zone, ZoningMethod
 from reports.excel import execution_xlsx_bytes
 from reports.models import ReportFile
 from reports.pdf import (
@@ -27,10 +29,11 @@ from reports.pdf import (
     render_zoning_pdf,
 )
 from reports.selectors import execution_report
+from reports.typography import full_stop
 from reports.word import order_docx_bytes, roadmap_docx_bytes
 from roadmaps.document import roadmap_document
 from roadmaps.models import Assignment, Evidence, Order, Roadmap
-from roadmaps.services import RoadmapStateError
+from roadmaps.services import PersonInput, RoadmapStateError, order_save
 from roadmaps.word import WordImport, parse_roadmap_docx
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
 from schools.access import access_for, enforce
@@ -254,6 +257,8 @@ def document_digest(
         ]
         for link in order.approved.select_related("roadmap__owner").order_by("appendix_number"):
             parts.append((link.appendix_number, content_digest(link.roadmap)))
+        for method in ZoningMethod.objects.filter(results_order=order):  # the zones it prints
+            parts += _zoning_state(method)
     elif kind in EXECUTION_KINDS:
         occurrences = Assignment.history.filter(measure__section__roadmap=roadmap)
         evidence = Evidence.history.filter(assignment__measure__section__roadmap=roadmap)
@@ -440,3 +445,120 @@ def document_request(
         user=by,
         total=2,
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# The order on the results of monitoring and zoning (приказ об итогах мониторинга)
+# ------------------------------------------------------------------------------------------------
+
+#: Measures for last year's red zone are called effective when at least this share of its
+#: organisations left it; below, they «требуют корректировки».
+EFFECTIVE_SHARE = 0.5
+
+
+def _organisations(count: int, *, nominative: bool = False) -> str:
+    first = "организация" if nominative else "организацию"
+    return f"{count} {plural(count, first, 'организации', 'организаций')}"
+
+
+def zoning_order_items(results: ZoningResults) -> list[str]:
+    """The items of the order, each a sentence stating what the zones and the records say."""
+    method, previous = results.method, results.previous_method
+    years = f"{method.year - 1}/{method.year}"
+    items = [
+        f"Утвердить итоги мониторинга и зонирования образовательных организаций за {years} учебный год "
+        f"по методике «{method.title}» (приложение 1 к настоящему приказу)."
+    ]
+    zones = (
+        f"Отнести к красной зоне {_organisations(results.count(Colour.RED))}, "
+        f"к жёлтой зоне — {results.count(Colour.YELLOW)}, к зелёной зоне — {results.count(Colour.GREEN)}"
+    )
+    if results.count(Colour.NO_DATA):
+        zones += f"; данных недостаточно для отнесения к зоне у {results.count(Colour.NO_DATA)}"
+    if previous is not None:
+        zones += (
+            f" (в {previous.year - 1}/{previous.year} учебном году: красная зона — "
+            f"{results.count(Colour.RED, previous=True)}, жёлтая — {results.count(Colour.YELLOW, previous=True)}, "
+            f"зелёная — {results.count(Colour.GREEN, previous=True)})"
+        )
+    items.append(full_stop(zones))
+    if previous is not None:
+        items.append(
+            f"Отметить изменение положения организаций по сравнению с {previous.year - 1}/{previous.year} учебным "
+            f"годом: улучшили положение — {results.moved('улучшение')}, ухудшили — {results.moved('ухудшение')}, "
+            f"без изменений — {results.moved('без изменений')}."
+        )
+        if results.red_last_year:
+            left, red = results.left_red, results.red_last_year
+            verdict = "эффективными" if left / red >= EFFECTIVE_SHARE else "требующими корректировки"
+            items.append(
+                f"Признать меры, принятые в отношении организаций красной зоны {previous.year - 1}/{previous.year} "
+                f"учебного года, {verdict}: из {red} таких организаций вышли из красной зоны {left}."
+            )
+    for recommendation in results.recommendations:
+        addressees = recommendation.get_group_display()
+        due = (
+            f" Отчёт об исполнении представить до {recommendation.due_date:%d.%m.%Y}."
+            if recommendation.due_date
+            else ""
+        )
+        items.append(
+            f"{addressees[:1].upper()}{addressees[1:]}: {full_stop(' '.join(recommendation.text.split()))}{due}"
+        )
+    if results.measures:
+        lines = [
+            f"- {' '.join(targeted.measure.description.split()).rstrip('.')} "
+            f"({_organisations(targeted.organizations.count(), nominative=True)})"
+            for targeted in results.measures
+        ]
+        items.append(
+            "\n".join(["Обеспечить выполнение адресных мероприятий для организаций по итогам зонирования:", *lines])
+        )
+    return items
+
+
+@transaction.atomic
+def zoning_order_draft(*, method: ZoningMethod, by) -> Order:
+    """Draft the order on an approved method's zones, or redraft it from today's zones while it is
+    unsigned: the authority's order, its items from `zoning_order_items`, its head as signatory and
+    controller. The zones print as the order's appendix 1."""
+    enforce(access_for(by).can_manage_monitoring(method.municipality_id), EDIT_REFUSED)
+    if method.status != ZoningMethod.Status.APPROVED or not method.computed_at:
+        raise RoadmapStateError("Приказ об итогах готовится по утверждённой методике с рассчитанными зонами")
+    existing = Order.objects.select_for_update().filter(pk=method.results_order_id).first()
+    if existing is not None and existing.status == Order.Status.SIGNED:
+        raise RoadmapStateError(f"Приказ об итогах уже подписан ({existing}): подписанный приказ не изменяется")
+    authority = (
+        Organization.objects.filter(municipality_id=method.municipality_id, kind=Organization.Kind.AUTHORITY)
+        .order_by("pk")
+        .first()
+    )
+    if authority is None:
+        raise RoadmapStateError("В реестре нет органа управления образованием муниципалитета: приказ некому издать")
+    head = [PersonInput(position=authority.head_position, name=authority.head_name)] if authority.head_name else []
+    order = order_save(
+        by=by,
+        organization=authority,
+        order=existing,
+        date=existing.date if existing else timezone.localdate(),
+        number=existing.number if existing else "",
+        title=f"Об итогах мониторинга и зонирования образовательных организаций за {method.year - 1}/{method.year} "
+        "учебный год",
+        basis=(
+            f"В соответствии с методикой «{method.title}»"
+            + (
+                f", утверждённой приказом от {method.approval_order.date:%d.%m.%Y} № {method.approval_order.number}"
+                if method.approval_order_id
+                else ""
+            )
+            + ", по результатам мониторинга показателей качества образования"
+        ),  # fmt: skip
+        items=zoning_order_items(zoning_results(method)),
+        control=head,
+        signatory_position=authority.head_position,
+        signatory_name=authority.head_name,
+    )
+    if existing is None:
+        ZoningMethod.objects.filter(pk=method.pk).update(results_order=order)
+        method.results_order = order
+    return order

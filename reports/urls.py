@@ -5,6 +5,7 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("zoning/<int:pk>/pdf/", views.zoning_pdf, name="zoning_pdf"),
+    path("zoning/<int:pk>/order/", views.zoning_order, name="zoning_order"),
     path("recommendations/<int:pk>/pdf/", views.recommendation_pdf, name="recommendation_pdf"),
     path("", views.index, name="index"),
     path("roadmap/<int:pk>/", views.roadmap_print, name="roadmap"),

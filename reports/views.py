@@ -28,7 +28,7 @@ from reports.forms import (
 )
 from reports.models import ReportFile
 from reports.selectors import order_for_user_or_404, order_items, roadmap_for_user_or_404
-from reports.services import document_request, roadmap_import_check, roadmap_import_check_docx
+from reports.services import document_request, roadmap_import_check, roadmap_import_check_docx, zoning_order_draft
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import RoadmapStateError, order_save, order_sign
@@ -435,6 +435,24 @@ def order_sign_view(request, pk: int):
             if approved
             else "Приказ отмечен как подписанный.",
         )
+    return redirect("reports:order", pk=order.pk)
+
+
+@login_required
+@require_POST
+def zoning_order(request, pk: int):
+    """Draft (or redraft, while unsigned) the order on the results of an approved method's zones."""
+    enforce(
+        access_for(request.user).follows_execution,
+        "Приказ об итогах готовят сотрудники органа управления образованием",
+    )
+    method = get_object_or_404(ZoningMethod.objects.for_user(request.user).select_related("results_order"), pk=pk)
+    try:
+        order = zoning_order_draft(method=method, by=request.user)
+    except RoadmapStateError as error:
+        messages.error(request, str(error))
+        return redirect("monitoring:method", pk=method.pk)
+    messages.success(request, "Проект приказа об итогах подготовлен по зонам методики: проверьте пункты, номер и дату")
     return redirect("reports:order", pk=order.pk)
 
 

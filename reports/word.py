@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reports.pdf import order_context, print_css
+from reports.pdf import order_context, print_css, zoning_appendix
 from reports.typography import split_blocks, typograph
 from roadmaps.document import RoadmapDocument, roadmap_document
 from roadmaps.models import Order, Roadmap
@@ -57,10 +57,46 @@ def order_docx_bytes(order: Order) -> bytes:
     document = _new_document()
     _set_page(document.sections[0], landscape=False)
     _order_body(document, order_context(order))
-    for link in order.approved.select_related("roadmap__owner").order_by("appendix_number"):
+    links = list(order.approved.select_related("roadmap__owner").order_by("appendix_number"))
+    for link in links:
         _set_page(document.add_section(WD_SECTION.NEW_PAGE), landscape=True, numbered=False)
         _roadmap_body(document, roadmap_document(link.roadmap, appendix_number=link.appendix_number, order=order))
+    zoning = zoning_appendix(order, number=len(links) + 1)
+    if zoning is not None:
+        _set_page(document.add_section(WD_SECTION.NEW_PAGE), landscape=False, numbered=False)
+        _zoning_body(document, zoning)
     return _save(document)
+
+
+def _zoning_body(document, zoning: dict) -> None:
+    """The zones of an order on the results of monitoring, as the PDF's appendix prints them."""
+    section = document.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    for index, line in enumerate(zoning["stamp_lines"]):
+        paragraph = _paragraph(document, line, bold=index == 0, size=12)
+        paragraph.paragraph_format.left_indent = int(usable * 0.5)
+    _paragraph(document, space_after=6)
+    title = _paragraph(document, zoning["title"], align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=13)
+    title.paragraph_format.space_after = Pt(12)
+    previous = zoning["years"][1] or "прошлого года"
+    heads = ["№ п/п", "Организация", "Код", f"Зона {zoning['years'][0]}", f"Зона {previous}", "Изменение"]
+    # the shares of table.zones in print.css
+    widths = [int(usable * share / 100) for share in (8, 32, 13, 16, 16, 15)]
+    table = document.add_table(rows=1, cols=len(heads))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    _repeat_as_header(table.rows[0])
+    for cell, head, width in zip(table.rows[0].cells, heads, widths, strict=True):
+        cell.width = width
+        _cell_text(cell, head, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for number, row in enumerate(zoning["rows"], start=1):
+        cells = table.add_row().cells
+        values = [f"{number}.", row["name"], row["code"], row["zone"], row["previous"], row["movement"]]
+        for cell, value, width in zip(cells, values, widths, strict=True):
+            cell.width = width
+            _cell_text(cell, value)
 
 
 # --- pieces ---------------------------------------------------------------------------------------

@@ -430,3 +430,83 @@ def zone_group_members(municipality_id: int, key: str):
     return Organization.objects.filter(
         municipality_id=municipality_id, zones__method_id=int(method_id), zones__colour=colour
     )
+
+
+# --- the results of a zoning, for the order on them ------------------------------------------------
+
+#: Zones from the worst to the best: a move to a later one is an improvement.
+ZONE_RANK = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2}
+
+
+@dataclass(frozen=True)
+class ZoningResultRow:
+    organization: Organization
+    colour: str
+    previous: str  # the zone by last year's approved method, "" when it had none
+
+    @property
+    def movement(self) -> str:
+        """«улучшение», «ухудшение», «без изменений», or "" when the two cannot be compared."""
+        if self.colour not in ZONE_RANK or self.previous not in ZONE_RANK:
+            return ""
+        change = ZONE_RANK[self.colour] - ZONE_RANK[self.previous]
+        return "улучшение" if change > 0 else "ухудшение" if change < 0 else "без изменений"
+
+
+@dataclass(frozen=True)
+class ZoningResults:
+    """An approved method's zones beside last year's, the measures and recommendations made from
+    them: what the «приказ об итогах мониторинга» states."""
+
+    method: ZoningMethod
+    previous_method: ZoningMethod | None
+    rows: list[ZoningResultRow]
+    recommendations: list
+    measures: list
+
+    def count(self, colour: str, *, previous: bool = False) -> int:
+        return sum(1 for row in self.rows if (row.previous if previous else row.colour) == colour)
+
+    def moved(self, movement: str) -> int:
+        return sum(1 for row in self.rows if row.movement == movement)
+
+    @property
+    def red_last_year(self) -> int:
+        return self.count(Colour.RED, previous=True)
+
+    @property
+    def left_red(self) -> int:
+        """Organisations red last year that are not red now (and have data to say so)."""
+        return sum(1 for row in self.rows if row.previous == Colour.RED and row.colour in (Colour.YELLOW, Colour.GREEN))
+
+
+def zoning_results(method: ZoningMethod) -> ZoningResults:
+    """The zones of `method` with each organisation's zone by the municipality's approved method of
+    the year before (the latest of that year), sorted from the red zone to the green one."""
+    previous_method = (
+        ZoningMethod.objects.filter(
+            municipality_id=method.municipality_id, year=method.year - 1, status=ZoningMethod.Status.APPROVED
+        )
+        .order_by("-pk")
+        .first()
+    )
+    before = (
+        dict(Zone.objects.filter(method=previous_method).values_list("organization_id", "colour"))
+        if previous_method
+        else {}
+    )
+    order = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2, Colour.NO_DATA: 3}
+    zones = Zone.objects.filter(method=method).select_related("organization")
+    rows = sorted(
+        (ZoningResultRow(zone.organization, zone.colour, before.get(zone.organization_id, "")) for zone in zones),
+        key=lambda row: (order.get(row.colour, 9), row.organization.short_name),
+    )
+    return ZoningResults(
+        method=method,
+        previous_method=previous_method,
+        rows=rows,
+        recommendations=list(method.recommendations.order_by("created_at", "pk")),
+        measures=list(
+            method.targeted_measures.select_related("measure").prefetch_related("organizations").order_by("pk")
+        ),
+    )

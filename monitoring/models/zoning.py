@@ -53,6 +53,16 @@ class ZoningMethod(ApprovedByOrder):
     minimum_participants = models.PositiveIntegerField("минимум участников", default=5)
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
     computed_at = models.DateTimeField("зоны рассчитаны", null=True, blank=True)
+    # «Приказ об итогах мониторинга»: the order on this method's zones, drafted from them
+    # (reports.services.zoning_order_draft) and printed with the zones as its appendix.
+    results_order = models.ForeignKey(
+        "roadmaps.Order",
+        verbose_name="приказ об итогах",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="zoning_results",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="создал",
