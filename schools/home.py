@@ -91,10 +91,6 @@ class Panel:
     todos: list[Todo] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
-    @property
-    def waiting(self) -> int:
-        return sum(todo.count for todo in self.todos)
-
 
 def home_panels(user) -> list[Panel]:
     """The panels of the roles the person holds, each with what its sources found; a panel with

@@ -87,26 +87,26 @@ def comparison_block(user) -> list[Block]:
         "organization__municipality_id",
         "organization__municipality__name",
     )
+    nothing = dict.fromkeys(selectors.COUNTED, 0)
     rows = []
     for municipality in municipalities:
-        p = progress.get(municipality.pk)
+        p = progress.get(municipality.pk) or selectors.Progress(label=municipality.name, **nothing)
+        cells = [
+            {
+                "state": state,
+                "count": getattr(p, state),
+                "url": list_url("execution:list", municipality=municipality.pk, state=state),
+            }
+            for state in COMPARED
+        ]
         rows.append(
             {
                 "municipality": municipality,
-                "progress": p,
                 "dashboard": reverse("execution:dashboard_municipality", args=[municipality.pk]),
-                "cells": [
-                    {
-                        "state": state,
-                        "label": STATE_LABELS[state],
-                        "count": getattr(p, state) if p else 0,
-                        "url": list_url("execution:list", municipality=municipality.pk, state=state),
-                    }
-                    for state in COMPARED
-                ],
-                "total": p.total if p else 0,
+                "total": p.total,
                 "total_url": list_url("execution:list", municipality=municipality.pk),
-                "percent": p.percent if p else 0,
+                "cells": cells,
+                "percent": p.percent,
             }
         )
     columns = [STATE_LABELS[state] for state in COMPARED]
