@@ -12,3 +12,8 @@ class MonitoringConfig(AppConfig):
         from roadmaps.groups import GroupSource, group_source_register
 
         group_source_register(GroupSource(name="zone", choices=zone_group_choices, members=zone_group_members))
+
+        # The home page lists what waits for whom; schools hold the panels, the apps fill them.
+        from monitoring import home
+
+        home.register()

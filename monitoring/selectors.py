@@ -16,9 +16,11 @@ def import_municipalities(user):
     return Municipality.objects.managed_by(user)
 
 
-def result_imports_for(user):
+def result_imports_for(user, *, problems: bool = False):
+    """The imports the person sees; with `problems`, those waiting for them (`with_problems`)."""
     enforce(access_for(user).works_for_authority, IMPORT_REFUSED)
-    return ResultImport.objects.for_user(user).select_related("municipality", "created_by", "job")
+    imports = ResultImport.objects.for_user(user).select_related("municipality", "created_by", "job")
+    return imports.with_problems() if problems else imports
 
 
 def result_import_get(*, user, pk: int) -> ResultImport:

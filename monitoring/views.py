@@ -49,12 +49,13 @@ def results_home(request):
         else:
             result_import_job_start(result_import=result_import, task_name=PREVIEW_TASK, user=request.user)
             return redirect("results:import_detail", pk=result_import.pk)
-    page = Paginator(result_imports_for(request.user), 30).get_page(request.GET.get("page"))
+    problems = request.GET.get("problems") == "1"
+    page = Paginator(result_imports_for(request.user, problems=problems), 30).get_page(request.GET.get("page"))
     guides = [
         {"format": code, "title": title, "columns": guide_rows(code), "layouts": accepted_layouts(code)}
         for code, (title, _, _) in FORMATS.items()
     ]
-    context = {"form": form, "page": page, "guides": guides, "personal_note": PERSONAL_NOTE}
+    context = {"form": form, "page": page, "guides": guides, "personal_note": PERSONAL_NOTE, "problems": problems}
     return render(request, "monitoring/results_home.html", context)
 
 

@@ -8,4 +8,6 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # The render task is sent by name (reports.services.RENDER_TASK, so that services need not import
         # tasks, which import services); registering it here lets the web process run it inline.
-        from reports import tasks  # noqa: F401
+        from reports import home, tasks  # noqa: F401
+
+        home.register()

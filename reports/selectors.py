@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from reports.filters import OrderFilter
 from reports.typography import full_stop
 from roadmaps.document import (
     format_date,
@@ -256,3 +257,15 @@ def execution_report(roadmap: Roadmap, *, date_from: date, date_to: date, as_of:
         summary=rows,
         totals=totals,
     )
+
+
+def orders_filtered(user, params) -> tuple[OrderFilter, QuerySet]:
+    """The order list as filtered by `params`: the page shows it, the home counts it."""
+    queryset = (
+        Order.objects.for_user(user)
+        .select_related("organization")
+        .annotate(appendix_count=Count("approved"))
+        .order_by("-date", "-pk")
+    )
+    filterset = OrderFilter(params or None, queryset=queryset, user=user)
+    return filterset, (filterset.qs if filterset.is_bound and filterset.is_valid() else queryset)

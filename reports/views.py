@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,7 +26,7 @@ from reports.forms import (
     RoadmapWordImportNewForm,
 )
 from reports.models import ReportFile
-from reports.selectors import order_for_user_or_404, order_items, roadmap_for_user_or_404
+from reports.selectors import order_for_user_or_404, order_items, orders_filtered, roadmap_for_user_or_404
 from reports.services import document_request, roadmap_import_check, roadmap_import_check_docx, zoning_order_draft
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
@@ -354,14 +353,11 @@ ORDERS_REFUSED = "Приказы готовят методисты и руков
 
 @login_required
 def order_list(request):
-    orders = (
-        Order.objects.for_user(request.user)
-        .select_related("organization")
-        .annotate(appendix_count=Count("approved"))
-        .order_by("-date", "-pk")
-    )
+    filterset, orders = orders_filtered(request.user, request.GET)
     can_create = access_for(request.user).works_for_authority
-    return render(request, "reports/order_list.html", {"orders": orders, "can_create": can_create})
+    context = {"orders": orders, "filter": filterset, "can_create": can_create}
+    template = "reports/partials/order_rows.html" if request.htmx else "reports/order_list.html"
+    return render(request, template, context)
 
 
 @login_required

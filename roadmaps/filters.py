@@ -3,6 +3,10 @@ from django import forms
 from django.db.models import Q
 
 from roadmaps.models import Direction, Roadmap
+from schools.access import access_for
+
+# «Моя работа»: the roadmaps waiting for the person (the home's counters link here with it).
+MINE_APPROVE, MINE_EDIT = "approve", "edit"
 
 
 class RoadmapFilter(django_filters.FilterSet):
@@ -21,9 +25,24 @@ class RoadmapFilter(django_filters.FilterSet):
         label="Направление", queryset=Direction.objects.all(), method="with_direction", empty_label="все"
     )
 
+    mine = django_filters.ChoiceFilter(
+        label="Моя работа",
+        choices=[(MINE_APPROVE, "утверждаю я"), (MINE_EDIT, "изменяю я")],
+        method="of_mine",
+        empty_label="все",
+    )
+
     class Meta:
         model = Roadmap
-        fields = ["q", "status", "year", "direction"]
+        fields = ["q", "status", "year", "direction", "mine"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def of_mine(self, queryset, name, value):
+        access = access_for(self.user)
+        return queryset.filter(access.approve_q("owner") if value == MINE_APPROVE else access.edit_for_q("owner"))
 
     def search(self, queryset, name, value):
         for word in value.split():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from roadmaps.filters import RoadmapFilter
 from roadmaps.groups import group_choices, group_members
 from roadmaps.models import EvidenceKind, Measure, Order, Roadmap, Section
 from roadmaps.services import MEASURE_FIELD_LABELS
@@ -20,6 +22,14 @@ def roadmap_get(*, user, pk: int) -> Roadmap:
         ),
         pk=pk,
     )
+
+
+def roadmaps_filtered(user, params) -> tuple[RoadmapFilter, QuerySet]:
+    """The roadmap list as filtered by `params` (the page's query): the list page shows it and the
+    home counts it, so a counter and its list cannot disagree."""
+    queryset = Roadmap.objects.for_user(user).select_related("owner__municipality", "approval_order")
+    filterset = RoadmapFilter(params or None, queryset=queryset, user=user)
+    return filterset, (filterset.qs if filterset.is_bound and filterset.is_valid() else queryset)
 
 
 def roadmap_versions(roadmap: Roadmap) -> list[Roadmap]:

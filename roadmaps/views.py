@@ -18,7 +18,6 @@ from roadmaps import preconditions, services
 from roadmaps.deadlines import parse_deadline
 from roadmaps.document import stamp_lines
 from roadmaps.execution.state import with_state
-from roadmaps.filters import RoadmapFilter
 from roadmaps.forms import (
     ApproveForm,
     AssignForm,
@@ -39,7 +38,14 @@ from roadmaps.models import (
     Roadmap,
     Section,
 )
-from roadmaps.selectors import assignment_picker, roadmap_diff, roadmap_get, roadmap_history, roadmap_versions
+from roadmaps.selectors import (
+    assignment_picker,
+    roadmap_diff,
+    roadmap_get,
+    roadmap_history,
+    roadmap_versions,
+    roadmaps_filtered,
+)
 from roadmaps.table import deadline_summary, has_levels, roadmap_table, section_block, table_row
 from schools.access import access_for, enforce
 from schools.models import Organization
@@ -169,9 +175,7 @@ def measure_urls() -> str:
 
 @login_required
 def roadmap_list(request):
-    queryset = Roadmap.objects.for_user(request.user).select_related("owner__municipality", "approval_order")
-    filterset = RoadmapFilter(request.GET or None, queryset=queryset)
-    roadmaps = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    filterset, roadmaps = roadmaps_filtered(request.user, request.GET)
     page = Paginator(roadmaps.order_by("-period_start", "title", "-version"), 30).get_page(request.GET.get("page"))
     access = access_for(request.user)
     context = {

@@ -122,6 +122,24 @@ class Access:
             return self.can_edit_municipality(organization.municipality_id)
         return self.is_admin or (bool(organization.region) and organization.region in self.regions)
 
+    def edit_for_q(self, field: str = "owner") -> Q:
+        """`can_edit_for` as a query over an organisation field: the rows whose plans and orders the
+        person works on (the lists behind the home's «мои черновики» filter them so)."""
+        if self.is_admin:
+            return Q()
+        return Q(**{f"{field}__municipality_id__in": self.municipality_ids}) | Q(
+            **{f"{field}__municipality__isnull": True, f"{field}__region__in": self.regions}
+        )
+
+    def approve_q(self, field: str = "owner") -> Q:
+        """`can_approve` as a query: the rows whose organisation's plans and orders the person approves
+        (officials of its municipality, or of its region for a regional one)."""
+        if self.is_admin:
+            return Q()
+        return Q(**{f"{field}__municipality_id__in": self.official_municipality_ids}) | Q(
+            **{f"{field}__municipality__isnull": True, f"{field}__region__in": self.official_regions}
+        )
+
     def can_change(self, roadmap) -> bool:
         """Whether the person is among those who change this roadmap (whatever its state). The region's
         staff change the region's roadmaps, never a municipality's (its cascaded drafts included)."""

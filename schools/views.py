@@ -4,17 +4,20 @@ from django.shortcuts import render
 
 from schools.access import access_for
 from schools.filters import OrganizationFilter
+from schools.home import home_panels
 from schools.models import Organization
 from schools.selectors import memberships_of, organization_get
 
 
 @login_required
 def home(request):
-    return render(
-        request,
-        "schools/home.html",
-        {"memberships": memberships_of(request.user), "access": access_for(request.user)},
-    )
+    """A to-do page: a panel for each role the person holds (schools.home), then their memberships."""
+    context = {
+        "panels": home_panels(request.user),
+        "memberships": memberships_of(request.user),
+        "access": access_for(request.user),
+    }
+    return render(request, "schools/home.html", context)
 
 
 @login_required

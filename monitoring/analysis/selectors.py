@@ -124,13 +124,16 @@ def municipality_for(user, municipality_id: int | None = None) -> Municipality:
     return municipality
 
 
-def methods_for(user, municipality: Municipality):
-    return (
+def methods_for(user, municipality: Municipality, status: str = ""):
+    """The municipality's methods the person sees; only those in `status` when given (the
+    official's home counts the drafts waiting for approval with it)."""
+    methods = (
         ZoningMethod.objects.for_user(user)
         .filter(municipality=municipality)
         .select_related("approval_order")
         .order_by("-year", "-status", "-pk")
     )
+    return methods.filter(status=status) if status in ZoningMethod.Status.values else methods
 
 
 def method_get(user, pk: int) -> ZoningMethod:

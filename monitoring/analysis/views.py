@@ -36,7 +36,7 @@ from monitoring.analysis.forms import (
 )
 from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
 from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
-from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone
+from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningMethod
 from monitoring.recommendations.services import recommendation_create
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from roadmaps.services import RoadmapStateError
@@ -262,13 +262,15 @@ def method_list(request):
         if form.is_valid():
             method = services.method_create(municipality=municipality, by=request.user, **form.cleaned_data)
             return redirect("monitoring:method", pk=method.pk)
-    methods = selectors.methods_for(request.user, municipality).prefetch_related("rules")
+    status = request.GET.get("status", "")
+    methods = selectors.methods_for(request.user, municipality, status).prefetch_related("rules")
     return render(
         request,
         "monitoring/analysis/methods.html",
         {
             "municipality": municipality,
             "methods": methods,
+            "status_label": dict(ZoningMethod.Status.choices).get(status, ""),
             "form": form,
             "preconditions": unmet(preconditions.indicator_catalogue()),
         },  # fmt: skip

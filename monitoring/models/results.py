@@ -82,6 +82,15 @@ class ResultImportQuerySet(ScopedQuerySet):
     def scope(self, access, user):
         return self.filter(municipality_id__in=access.municipality_ids)
 
+    def with_problems(self):
+        """Files that need the methodist: not taken (rejected, failed), or checked with rows that
+        would be left out and not yet confirmed. A file imported with some rows left out is done:
+        its report stays on its page, but it waits for nobody."""
+        return self.filter(
+            Q(status__in=[ResultImport.Status.REJECTED, ResultImport.Status.FAILED])
+            | Q(status=ResultImport.Status.PREVIEWED, rejected_count__gt=0)
+        )
+
 
 class HeaderMapping(models.Model):
     """Сопоставление заголовка: a column heading of the files a municipality receives, mapped by a

@@ -97,9 +97,23 @@ class AssignmentFilterForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label="Муниципалитет", required=False, queryset=Municipality.objects.none(), empty_label="все"
     )
+    resubmitted = forms.ChoiceField(
+        label="Сдано", required=False, choices=[("", "все"), ("1", "повторно, после возврата")]
+    )
 
-    def __init__(self, *args, user, with_roadmap=False, with_organization=False, with_municipality=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        with_roadmap=False,
+        with_organization=False,
+        with_municipality=False,
+        with_resubmitted=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if not with_resubmitted:
+            del self.fields["resubmitted"]
         self.fields["state"].choices = [("", "все")] + [(s, STATE_LABELS[s]) for s in STATE_ORDER]
         self.fields["direction"].queryset = Direction.objects.for_user(user)
         if with_roadmap:

@@ -7,7 +7,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 
 from config.lib.fragments import EXECUTION, ROADMAPS, fragment
 from roadmaps.execution.state import STATE_LABELS, STATE_ORDER, State, counted, for_roadmap, state_q, with_state
-from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap
+from roadmaps.models import Assignment, Evidence, ReviewDecision, Roadmap, Section
 from roadmaps.table import number_measures, section_labels
 from schools.access import AUTHORITY_KINDS, access_for
 from schools.models import Municipality, Organization
@@ -59,6 +59,7 @@ class AssignmentFilters:
     roadmap: int | None = None
     organization: int | None = None
     municipality: int | None = None
+    resubmitted: str = ""  # "1": only occurrences handed in again after being returned
 
     @classmethod
     def from_query(cls, query) -> "AssignmentFilters":
@@ -77,6 +78,7 @@ class AssignmentFilters:
             roadmap=number("roadmap"),
             organization=number("organization"),
             municipality=number("municipality"),
+            resubmitted="1" if query.get("resubmitted") == "1" else "",
         )
 
     def apply(self, queryset: QuerySet) -> QuerySet:
@@ -92,6 +94,11 @@ class AssignmentFilters:
             queryset = queryset.filter(organization_id=self.organization)
         if self.municipality:
             queryset = queryset.filter(organization__municipality_id=self.municipality)
+        if self.resubmitted:
+            returned = ReviewDecision.objects.filter(
+                assignment=OuterRef("pk"), decision=ReviewDecision.Decision.RETURNED
+            )
+            queryset = queryset.filter(Exists(returned))
         return queryset
 
 
@@ -452,6 +459,20 @@ def _dashboard(
     )
 
 
+def _section_names(roadmap: Roadmap, pks: list[int]) -> dict[int, str]:
+    """The sections named and ordered as the roadmap's table shows them, with their tracks: several
+    sections of one direction differ only by the track («1.1. Система оценки … — трек: …»)."""
+    tracks: dict[int, list[str]] = {}
+    links = Section.tracks.through.objects.filter(section_id__in=pks).order_by("track__order", "track_id")
+    for section_id, title in links.values_list("section_id", "track__title"):
+        tracks.setdefault(section_id, []).append(title)
+    return {
+        pk: f"{label} — трек: {'; '.join(tracks[pk])}" if pk in tracks else label
+        for pk, label in section_labels(roadmap).items()
+        if pk in pks
+    }
+
+
 def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
     roadmap = get_object_or_404(Roadmap.objects.for_user(user).select_related("owner"), pk=pk)
     queryset = for_roadmap(Assignment.objects.for_user(user), roadmap.pk)
@@ -461,8 +482,7 @@ def roadmap_dashboard(*, user, pk: int) -> tuple[Roadmap, Dashboard]:
         key=("roadmap", roadmap.pk),
         title=str(roadmap),
         groups_key="measure__section_id",
-        # the sections named and ordered as the roadmap's table shows them
-        group_names=lambda pks: {pk: label for pk, label in section_labels(roadmap).items() if pk in pks},
+        group_names=lambda pks: _section_names(roadmap, pks),
         groups_title="По разделам",
         filters={"roadmap": roadmap.pk},
     )

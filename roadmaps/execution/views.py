@@ -276,7 +276,9 @@ def review_queue(request):
         raise PermissionDenied("Раздел доступен методистам и руководителям управления образования")
     filters = selectors.AssignmentFilters.from_query(request.GET)
     filters.state = ""
-    form = AssignmentFilterForm(request.GET or None, user=request.user, with_roadmap=True, with_organization=True)
+    form = AssignmentFilterForm(
+        request.GET or None, user=request.user, with_roadmap=True, with_organization=True, with_resubmitted=True
+    )
     del form.fields["state"]
     page = Paginator(selectors.review_queue(request.user, filters), 50).get_page(request.GET.get("page"))
     number_measures(a.measure for a in page)

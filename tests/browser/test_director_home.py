@@ -84,5 +84,5 @@ def test_director_home_puts_action_first(page, demo_people, width, tmp_path):
         expect(page.locator("#my-table a[href^='/execution/occurrence/']")).to_have_count(expected[state])
         page.screenshot(path=str(tmp_path / f"director-list-{state}-{width}.png"), full_page=True)
     page.goto("/")
-    block.locator('section.home-group[data-state="overdue"] h2 a').click()
+    block.locator('section.home-group[data-state="overdue"] h3 a').click()
     page.wait_for_url("**/execution/?state=overdue")
