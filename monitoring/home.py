@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 
 from monitoring.analysis.selectors import methods_for
 from monitoring.models import ZoningMethod
+from monitoring.recommendations.selectors import recommendations_waiting
 from monitoring.selectors import result_imports_for
 from schools.access import access_for
 from schools.home import Source, Todo, home_source_register
@@ -50,6 +51,36 @@ def methodist_todos(user) -> list[Todo]:
     ]
 
 
+def methodist_recommendation_todos(user) -> list[Todo]:
+    if not access_for(user).methodist_municipality_ids:
+        return []
+    return [
+        Todo(
+            key="recommendations-decide",
+            label="Рекомендации: отчёты ждут решения",
+            count=recommendations_waiting(user, "decide").count(),
+            url=f"{reverse('recommendations:list')}?todo=decide",
+            urgency=25,
+        )
+    ]
+
+
+def director_recommendation_todos(user) -> list[Todo]:
+    if not access_for(user).organization_ids:
+        return []
+    return [
+        Todo(
+            key="recommendations-answer",
+            label="Адресные рекомендации: нужен ваш отчёт",
+            count=recommendations_waiting(user, "answer").count(),
+            url=f"{reverse('recommendations:list')}?todo=answer",
+            urgency=15,
+        )
+    ]
+
+
 def register() -> None:
     home_source_register(Source("monitoring-official", "official", official_todos))
     home_source_register(Source("monitoring-methodist", "methodist", methodist_todos))
+    home_source_register(Source("recommendations-methodist", "methodist", methodist_recommendation_todos))
+    home_source_register(Source("recommendations-organization", "organization", director_recommendation_todos))

@@ -23,6 +23,26 @@ def recommendations_for(user):
     )
 
 
+#: The to-do filters of the list, as the home counts them.
+WAITING = {
+    # the methodist: answers reported and not decided yet
+    "decide": lambda access: {"addressees__status": Status.REPORTED},
+    # the director: their organisation's answer not given, or asked to be completed
+    "answer": lambda access: {
+        "addressees__organization_id__in": access.organization_ids,
+        "addressees__status__in": [Status.SENT, Status.PARTLY, Status.NOT_DONE],
+    },
+}
+
+
+def recommendations_waiting(user, what: str):
+    """The recommendations waiting for the person (`what` is a key of WAITING), once each."""
+    access = access_for(user)
+    return recommendations_for(user).filter(
+        pk__in=Recommendation.objects.for_user(user).filter(**WAITING[what](access)).values("pk")
+    )
+
+
 def recommendation_get(user, pk: int) -> Recommendation:
     return get_object_or_404(Recommendation.objects.for_user(user).select_related("municipality", "created_by"), pk=pk)
 

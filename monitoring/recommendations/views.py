@@ -33,7 +33,11 @@ def _errors(request, error: ValidationError) -> None:
 @login_required
 def recommendation_list(request):
     access = access_for(request.user)
-    recommendations = selectors.recommendations_for(request.user)
+    todo = request.GET.get("todo", "")
+    if todo in selectors.WAITING:
+        recommendations = selectors.recommendations_waiting(request.user, todo)
+    else:
+        todo, recommendations = "", selectors.recommendations_for(request.user)
     state = request.GET.get("state", "")
     if state in services.Recommendation.Status.values:
         recommendations = recommendations.filter(status=state)
@@ -53,6 +57,7 @@ def recommendation_list(request):
         {
             "page": page,
             "state": state,
+            "todo": todo,
             "states": services.Recommendation.Status.choices,
             "can_send": bool(access.municipality_ids)
             and any(map(access.can_manage_monitoring, access.municipality_ids)),

@@ -235,3 +235,24 @@ def test_each_addressee_is_notified_and_the_methodist_hears_of_reports_and_the_s
     services.recommendation_decide(addressee=own, by=methodist, decision=Status.PARTLY, comment="Нет приказа")
     decided = Notification.objects.get(kind=Notification.Kind.RECOMMENDATION_DECIDED)
     assert decided.recipient == director_a and "выполнена частично: Нет приказа" in decided.text
+
+
+def test_the_home_counts_what_waits_and_links_to_exactly_those(
+    client_for, director_a, methodist, recommendation, school_a
+):
+    import re
+
+    from tests.schools.test_home_todo import todos
+
+    def rows(client, url: str) -> set[str]:
+        return set(re.findall(r'href="/monitoring/recommendations/(\d+)/"', client.get(url).content.decode()))
+
+    client = client_for(director_a)
+    count, url = todos(client.get(reverse("home")).content.decode())["recommendations-answer"]
+    assert count == 1 and rows(client, url) == {str(recommendation.pk)}
+
+    services.recommendation_report(addressee=answer(recommendation, school_a), by=director_a, report="Сделано")
+    assert todos(client.get(reverse("home")).content.decode())["recommendations-answer"][0] == 0
+    client = client_for(methodist)
+    count, url = todos(client.get(reverse("home")).content.decode())["recommendations-decide"]
+    assert count == 1 and rows(client, url) == {str(recommendation.pk)}

@@ -21,6 +21,7 @@ ROW_LINKS = {
     "/monitoring/methods/": r'href="/monitoring/methods/(\d+)/"',
     "/execution/": r'href="/execution/occurrence/(\d+)/"',
     "/results/": r'href="/results/imports/(\d+)/"',
+    "/monitoring/recommendations/": r'href="/monitoring/recommendations/(\d+)/"',
 }
 
 
@@ -162,6 +163,7 @@ def test_methodist_home_shows_drafts_review_and_imports(client, methodist, metho
         "review": 3,
         "resubmitted": 2,
         "imports-problems": 2,
+        "recommendations-decide": 0,
     }
 
 
