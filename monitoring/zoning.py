@@ -48,7 +48,7 @@ def _number(text: str) -> float | None:
 def _fmt(number: float | None, *, low: bool) -> str:
     if number is None:
         return "−∞" if low else "+∞"
-    return f"{number:g}"
+    return f"{number:g}".replace(".", ",")  # as people write it; parse_ranges reads both
 
 
 def range_label(item: dict) -> str:
