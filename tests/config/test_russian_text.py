@@ -32,6 +32,7 @@ only.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter, deque
@@ -194,7 +195,8 @@ def read(html: str) -> Page:
     return parser.page
 
 
-def problems(text: str, kind: str = TEXT) -> list[str]:
+@functools.cache  # the menu, headings and table headers repeat on every page: each is read once
+def problems(text: str, kind: str = TEXT) -> tuple[str, ...]:
     """What is wrong with one piece of visible text, as «what: snippet»."""
     found = []
     if NONE.search(text):
@@ -221,7 +223,7 @@ def problems(text: str, kind: str = TEXT) -> list[str]:
             found.append(f"«{match[0].strip()}» вместо «{expected}»")
     if PYTHON_REPR.search(text):
         found.append("запись Python")
-    return found
+    return tuple(found)
 
 
 def test_the_rules_catch_codes_none_and_dotted_values_but_not_numbering_or_data():
