@@ -45,10 +45,15 @@ def _number(text: str) -> float | None:
     return float(text)
 
 
+def _num(number: float) -> str:
+    """12.5 → «12,5»: as people write it (parse_ranges reads both)."""
+    return f"{number:g}".replace(".", ",")
+
+
 def _fmt(number: float | None, *, low: bool) -> str:
     if number is None:
         return "−∞" if low else "+∞"
-    return f"{number:g}"
+    return _num(number)
 
 
 def range_label(item: dict) -> str:
@@ -127,7 +132,7 @@ def _lt(a: float | None, b: float | None, *, a_low: bool, b_low: bool) -> bool:
 
 def validate_ranges(ranges: list[dict], *, scale_min: float, scale_max: float | None) -> list[str]:
     """Every problem of the ranges against the indicator's scale, each as a Russian sentence."""
-    scale = f"{scale_min:g}–{'∞' if scale_max is None else f'{scale_max:g}'}"
+    scale = f"{_num(scale_min)}–{'∞' if scale_max is None else _num(scale_max)}"
     if not ranges:
         return ["Не заданы диапазоны"]
     errors: list[str] = []
@@ -143,7 +148,9 @@ def validate_ranges(ranges: list[dict], *, scale_min: float, scale_max: float | 
             and high is not None
             and (low > high or (low == high and not (item["low_closed"] and item["high_closed"])))
         ):
-            errors.append(f"Диапазон «{label}» перевёрнут или пуст: нижняя граница {low:g} не меньше верхней {high:g}")
+            errors.append(
+                f"Диапазон «{label}» перевёрнут или пуст: нижняя граница {_num(low)} не меньше верхней {_num(high)}"
+            )
             continue
         if (low is None or low < scale_min) or (scale_max is not None and (high is None or high > scale_max)):
             errors.append(f"Диапазон «{label}» выходит за шкалу показателя {scale}")
@@ -154,29 +161,29 @@ def validate_ranges(ranges: list[dict], *, scale_min: float, scale_max: float | 
     valid.sort(key=lambda r: (r["low"], not r["low_closed"]))
     first, last = valid[0], valid[-1]
     if first["low"] > scale_min:
-        errors.append(f"Разрыв: значения от {scale_min:g} до {first['low']:g} не попадают ни в один диапазон")
+        errors.append(f"Разрыв: значения от {_num(scale_min)} до {_num(first['low'])} не попадают ни в один диапазон")
     elif not first["low_closed"]:
-        errors.append(f"Разрыв: значение {scale_min:g} не попадает ни в один диапазон (граница открыта)")
+        errors.append(f"Разрыв: значение {_num(scale_min)} не попадает ни в один диапазон (граница открыта)")
     for a, b in zip(valid, valid[1:], strict=False):
         la, lb = range_label(a), range_label(b)
         if a["high"] is None or b["low"] < a["high"]:
-            top = "+∞" if a["high"] is None else f"{a['high']:g}"
-            errors.append(f"Наложение: диапазоны {la} и {lb} оба содержат значения от {b['low']:g} до {top}")
+            top = "+∞" if a["high"] is None else _num(a["high"])
+            errors.append(f"Наложение: диапазоны {la} и {lb} оба содержат значения от {_num(b['low'])} до {top}")
         elif b["low"] > a["high"]:
             errors.append(
-                f"Разрыв: значения от {a['high']:g} до {b['low']:g} (между {la} и {lb}) не попадают ни в один диапазон"
+                f"Разрыв: значения от {_num(a['high'])} до {_num(b['low'])} (между {la} и {lb}) не попадают ни в один диапазон"
             )
         elif a["high_closed"] and b["low_closed"]:
-            errors.append(f"Наложение: значение {b['low']:g} входит в оба диапазона {la} и {lb}")
+            errors.append(f"Наложение: значение {_num(b['low'])} входит в оба диапазона {la} и {lb}")
         elif not a["high_closed"] and not b["low_closed"]:
-            errors.append(f"Разрыв: значение {b['low']:g} не входит ни в {la}, ни в {lb}")
+            errors.append(f"Разрыв: значение {_num(b['low'])} не входит ни в {la}, ни в {lb}")
     if scale_max is None:
         if last["high"] is not None:
-            errors.append(f"Разрыв: значения больше {last['high']:g} не попадают ни в один диапазон")
+            errors.append(f"Разрыв: значения больше {_num(last['high'])} не попадают ни в один диапазон")
     elif last["high"] < scale_max:
-        errors.append(f"Разрыв: значения от {last['high']:g} до {scale_max:g} не попадают ни в один диапазон")
+        errors.append(f"Разрыв: значения от {_num(last['high'])} до {_num(scale_max)} не попадают ни в один диапазон")
     elif not last["high_closed"]:
-        errors.append(f"Разрыв: значение {scale_max:g} не попадает ни в один диапазон (граница открыта)")
+        errors.append(f"Разрыв: значение {_num(scale_max)} не попадает ни в один диапазон (граница открыта)")
     return errors
 
 
@@ -246,7 +253,7 @@ def explain_rule(rule, value_row: dict | None, minimum: int) -> dict:
     item.update(value=value_row["value"], numerator=value_row["numerator"], denominator=value_row["denominator"])
     denominator = value_row["denominator"]
     if denominator is not None and denominator < minimum and rule.indicator.source == "results":
-        item["reason"] = f"участников {denominator:g} — меньше минимума {minimum}"
+        item["reason"] = f"участников {_num(denominator)} — меньше минимума {minimum}"
         return item
     matched = colour_of(value_row["value"], rule.ranges)
     if matched is None:

@@ -23,6 +23,7 @@ from roadmaps.models import (
     Section,
     Track,
 )
+from roadmaps.table import decimal_text
 from schools.models import Organization
 
 
@@ -276,9 +277,11 @@ class MeasureForm(forms.Form):
             "evidence_kinds": [k.pk for k in measure.evidence_kinds.all()],
             "target_text": measure.target_text,
             "target_comparator": measure.target_comparator,
-            "target_value": "" if measure.target_value is None else str(measure.target_value.normalize()),
+            "target_value": "" if measure.target_value is None else decimal_text(measure.target_value),
             "target_unit": measure.target_unit,
-            "target_per_year": "; ".join(f"{y}: {v}" for y, v in (measure.target_per_year or {}).items()),
+            "target_per_year": "; ".join(
+                f"{y}: {str(v).replace('.', ',')}" for y, v in (measure.target_per_year or {}).items()
+            ),
             "stage": measure.stage_id,
             "note": measure.note,
         }

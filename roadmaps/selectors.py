@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -11,6 +13,7 @@ from roadmaps.filters import RoadmapFilter
 from roadmaps.groups import group_choices, group_members
 from roadmaps.models import EvidenceKind, Measure, Order, Roadmap, Section
 from roadmaps.services import MEASURE_FIELD_LABELS
+from roadmaps.table import decimal_text
 from schools.models import Organization
 
 
@@ -90,11 +93,26 @@ class RoadmapDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def _as_text(value) -> str:
-    if value is None:
+def _as_text(value, field=None) -> str:
+    """A stored value as a person reads it: a choice by its label («на согласовании», not
+    «on_approval»), a number with a decimal comma, values by year as «2026 — 0,337», a date as
+    01.09.2026, an empty value as nothing (the page prints «—»)."""
+    if value is None or value == "":
         return ""
+    if field is not None and field.choices and isinstance(value, str | int):
+        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):  # target_per_year: {"2026": "0.337"}
+        return "; ".join(f"{key} — {str(item).replace('.', ',')}" for key, item in value.items())
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
     return str(value)
 
 
@@ -126,7 +144,8 @@ def roadmap_diff(old: Roadmap, new: Roadmap) -> RoadmapDiff:
             continue
         changes = []
         for name in COMPARED:
-            a, b = _as_text(getattr(old_measure, name)), _as_text(getattr(new_measure, name))
+            field = Measure._meta.get_field(name)
+            a, b = _as_text(getattr(old_measure, name), field), _as_text(getattr(new_measure, name), field)
             if a != b:
                 changes.append(Change(MEASURE_FIELD_LABELS.get(name, name), a, b))
         if old_measure.stage_id != new_measure.stage_id:
@@ -190,7 +209,13 @@ def _record_changes(record, previous, labels) -> list[Change]:
             old, new = ([titles.get(row.get("evidencekind"), "?") for row in rows or []] for rows in (old, new))
         if change.field == "approval_order":  # the order's name, not its key
             old, new = (str(Order.objects.filter(pk=pk).first() or "") if pk else None for pk in (old, new))
-        changes.append(Change(labels.get(change.field, change.field), _as_text(old), _as_text(new)))
+        field = record.instance_type._meta.get_field(change.field)
+        if field.many_to_one and change.field != "approval_order":  # the stage's name, not its key
+            old, new = (
+                str(field.related_model.objects.filter(pk=pk).first() or "") if pk else None for pk in (old, new)
+            )
+        label = labels.get(change.field) or str(field.verbose_name)
+        changes.append(Change(label, _as_text(old, field), _as_text(new, field)))
     return changes
 
 

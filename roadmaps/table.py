@@ -212,9 +212,9 @@ def deadline_summary(data: dict) -> str:
         return "разбор сроков повреждён — задайте даты заново"
 
 
-def _decimal(value) -> str:
-    """100.000 → «100», 0.500 → «0.5» (never «1E+2»)."""
-    return format(value.normalize(), "f")
+def decimal_text(value) -> str:
+    """100.000 → «100», 0.500 → «0,5» (never «1E+2»): a Russian decimal comma, as people type it."""
+    return format(value.normalize(), "f").replace(".", ",")
 
 
 def target_line(measure: Measure) -> str:
@@ -224,10 +224,13 @@ def target_line(measure: Measure) -> str:
         return ""
     text = measure.target_text or " ".join(
         part
-        for part in (measure.get_target_comparator_display(), _decimal(measure.target_value), measure.target_unit)
+        for part in (measure.get_target_comparator_display(), decimal_text(measure.target_value), measure.target_unit)
         if part
     )
-    per_year = "; ".join(f"{year} — {value}" for year, value in (measure.target_per_year or {}).items())
+    # stored with a point («0.337», roadmaps.forms.parse_per_year), shown as typed: «0,337»
+    per_year = "; ".join(
+        f"{year} — {str(value).replace('.', ',')}" for year, value in (measure.target_per_year or {}).items()
+    )
     return f"{text} (по годам: {per_year})" if per_year else text
 
 

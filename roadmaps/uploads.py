@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from config.lib.untrusted import DEFAULT, FileRefused, GuardedZip
+from config.lib.untrusted.limits import mb
 
 # kind → (extension, content type, label for messages)
 KINDS = {
@@ -147,7 +148,7 @@ def validate_upload(upload) -> UploadInfo:
         raise ValidationError(f"Файл «{name}» пустой (0 байт): выберите файл с содержимым")
     if size > upload_max_bytes():
         raise ValidationError(
-            f"Файл «{name}» слишком большой: {size / 1024 / 1024:.1f} МБ, а можно не больше {settings.UPLOAD_MAX_MB} МБ"
+            f"Файл «{name}» слишком большой: {mb(size)} МБ, а можно не больше {settings.UPLOAD_MAX_MB} МБ"
         )
     kind = detect_kind(upload, name)
     if kind is None:

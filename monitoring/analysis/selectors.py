@@ -63,8 +63,8 @@ def zone_rows(zones) -> list[list]:
     rows = []
     for zone in zones.select_related("organization").order_by("organization__code"):
         why = "; ".join(
-            f"{item['indicator']} {item['slice']}: "
-            + ("нет данных" if item["value"] is None else f"{item['value']:.1f}")
+            f"{item.get('name') or item['indicator']} {item['slice']}: "
+            + ("нет данных" if item["value"] is None else f"{item['value']:.1f}".replace(".", ","))
             + (f" {item['range']}" if item["range"] else "")
             + f" → {Colour(item['colour']).label.lower()}"
             + (f" ({item['reason']})" if item["reason"] else "")

@@ -146,13 +146,13 @@ def stacked_bar(details: dict) -> str:
         if w:
             parts.append(
                 format_html(
-                    '<rect x="{}" y="0" width="{}" height="18" fill="{}"><title>«{}»: {} ({}%)</title></rect>',
+                    '<rect x="{}" y="0" width="{}" height="18" fill="{}"><title>«{}»: {} ({})</title></rect>',
                     f"{x:.1f}",
                     f"{w:.1f}",
                     colours[mark],
                     mark,
                     details.get(mark, 0),
-                    f"{100 * details.get(mark, 0) / total:.1f}",
+                    _value(100 * details.get(mark, 0) / total, "%"),
                 )  # fmt: skip
             )
             x += w

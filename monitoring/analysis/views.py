@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from config.jobs.models import Job
 from config.lib.fragments import ORGANIZATIONS, ZONES, fragment
 from config.lib.preconditions import require, unmet
+from config.lib.russian import plural
 from monitoring import preconditions
 from monitoring.analysis import selectors as selectors
 from monitoring.analysis import services as services
@@ -447,7 +448,11 @@ def target(request):
         messages.error(request, str(error))
         return redirect(back)
     names = ", ".join(o.short_name for o in organizations[:5]) + (" …" if len(organizations) > 5 else "")
-    messages.success(request, f"Адресные меры созданы для {len(organizations)} организаций: {names}")
+    count = len(organizations)
+    messages.success(
+        request,
+        f"Адресные меры созданы для {count} {plural(count, 'организации', 'организаций', 'организаций')}: {names}",
+    )
     if data["method"]:
         back += f"&method={data['method'].pk}"
     return redirect(back)

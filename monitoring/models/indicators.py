@@ -79,7 +79,7 @@ class IndicatorDefinition(models.Model):
     @property
     def scale_label(self) -> str:
         top = "∞" if self.scale_max is None else f"{self.scale_max:g}"
-        return f"{self.scale_min:g}–{top}"
+        return f"{self.scale_min:g}–{top}".replace(".", ",")
 
 
 class IndicatorValueQuerySet(ScopedQuerySet):

@@ -59,7 +59,7 @@ def test_methodist_targets_red_schools_and_director_sees_measure(page, demo_peop
     page.get_by_label("Мероприятие", exact=True).fill("Методический выезд: анализ результатов ВПР по математике")
     page.get_by_label("Сроки", exact=True).fill("до 20 декабря 2025 года")
     page.get_by_role("button", name="Создать для выбранных").click()
-    expect(page.get_by_text("Адресные меры созданы для 1 организаций")).to_be_visible()
+    expect(page.get_by_text("Адресные меры созданы для 1 организации")).to_be_visible()
     assignment = Assignment.objects.get(measure__description__startswith="Методический выезд")
     assert assignment.organization == red_school and assignment.due_date == date(2025, 12, 20)
 

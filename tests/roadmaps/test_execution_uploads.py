@@ -58,7 +58,7 @@ def test_file_over_the_limit_is_refused(client_for, assignment, director_a, sett
     big = b"%PDF-1.4\n" + b"0" * (26 * 1024 * 1024)
     response = post_file(client_for(director_a), assignment, SimpleUploadedFile("большой.pdf", big))
     assert response.status_code == 400
-    assert "слишком большой: 26.0 МБ, а можно не больше 25 МБ" in response.content.decode()
+    assert "слишком большой: 26,0 МБ, а можно не больше 25 МБ" in response.content.decode()
     assert not Evidence.objects.exists()
     assert stored_files() == before
 

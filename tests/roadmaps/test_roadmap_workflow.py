@@ -314,6 +314,32 @@ def test_history_records_who_and_what(section, methodist, official):
     assert [(c.label, c.before, c.after) for c in latest.changes] == [("сроки", "Август", "Сентябрь")]
 
 
+def test_history_prints_states_numbers_and_stages_in_russian(section, methodist):
+    """Issue 20: not «on_approval», «gte», «{'2026': '0.337'}» or a stage's key."""
+    from decimal import Decimal
+
+    from roadmaps.models import CycleStage
+
+    stage = CycleStage.objects.first()
+    measure = services.measure_create(section=section, by=methodist, description="Совещание", deadline_text="Май")
+    services.measure_update(
+        measure=measure,
+        by=methodist,
+        lock_version=0,
+        target_comparator=Measure.Comparator.AT_LEAST,
+        target_value=Decimal("0.5"),
+        target_per_year={"2026": "0.337"},
+        stage=stage,
+    )
+    services.roadmap_submit(roadmap=section.roadmap, by=methodist)
+    changes = {(c.label, c.before, c.after) for entry in roadmap_history(section.roadmap) for c in entry.changes}
+    assert ("состояние", "черновик", "на утверждении") in {(a, b.lower(), c.lower()) for a, b, c in changes}
+    assert ("показатель: сравнение", "", "не менее") in changes
+    assert ("показатель: значение", "", "0,5") in changes
+    assert ("показатель по годам", "", "2026 — 0,337") in changes
+    assert ("этап цикла", "", str(stage)) in changes
+
+
 def test_deadline_change_in_a_draft_moves_planned_assignments(section, methodist, school_a):
     measure = services.measure_create(
         section=section, by=methodist, description="Мониторинг", deadline_text="Сентябрь, ноябрь, март-апрель"
