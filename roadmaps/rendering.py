@@ -62,8 +62,8 @@ def cascade_card_url(pk: int) -> str:
 
 def _level_cells(m) -> str:
     return (
-        f'<td class="col-level col-municipal">{_paragraphs(m.municipal_text)}</td>'
-        f'<td class="col-level col-school">{_paragraphs(m.school_text)}</td>'
+        f'<td class="col-level col-municipal" data-label="Муниципальный уровень">{_paragraphs(m.municipal_text)}</td>'
+        f'<td class="col-level col-school" data-label="Уровень ОО">{_paragraphs(m.school_text)}</td>'
     )
 
 
@@ -110,19 +110,22 @@ def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False
             else "",
         ]
     )
+    # data-label: a phone shows each row as a card, every cell under its column's name (app.css).
+    description_label = "Региональный уровень" if row.levels else "Мероприятие"
     handle = (
         '<span class="drag-handle d-print-none" title="Перетащить" aria-hidden="true">⇅</span> ' if editable else ""
     )
     return mark_safe(
         f'<tr id="measure-{m.pk}" class="measure-row{" table-warning" if m.review_flags else ""}" data-id="{m.pk}">'
-        f'<td class="col-number">{handle}{_e(row.number)}</td>'
-        f'<td class="col-description measure-description">{_paragraphs(m.description)}</td>'
+        f'<td class="col-number" data-label="№">{handle}{_e(row.number)}</td>'
+        f'<td class="col-description measure-description" data-label="{description_label}">'
+        f"{_paragraphs(m.description)}</td>"
         f"{_level_cells(m) if row.levels else ''}"
-        f'<td class="col-deadline"><div class="deadline-text">{_e(m.deadline_text)}</div>{summary}</td>'
-        f'<td class="col-executors">{"".join(_executor(e) for e in row.executors)}</td>'
-        f'<td class="col-actions">{actions}</td>'
-        f'<td class="col-result">{result}</td>'
-        f'<td class="col-note">{note}</td>'
+        f'<td class="col-deadline" data-label="Сроки"><div class="deadline-text">{_e(m.deadline_text)}</div>{summary}</td>'
+        f'<td class="col-executors" data-label="Исполнители">{"".join(_executor(e) for e in row.executors)}</td>'
+        f'<td class="col-actions" data-label="Перечень действий">{actions}</td>'
+        f'<td class="col-result" data-label="Ожидаемый результат">{result}</td>'
+        f'<td class="col-note" data-label="Примечание">{note}</td>'
         f"{_controls(m.pk, urls) if editable else ''}</tr>"
     )
 

@@ -29,7 +29,7 @@ def heatmap(rows, rules, *, card_url) -> str:
     height = head_h + cell_h * len(rows) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Тепловая карта показателей">',
+        f'viewBox="0 0 {width} {height}" role="group" aria-label="Тепловая карта показателей">',
         f'<text x="4" y="{head_h - 8}" font-size="12" font-weight="bold">Организация</text>',
     ]
     for index, rule in enumerate(rules):
@@ -46,7 +46,7 @@ def heatmap(rows, rules, *, card_url) -> str:
     for r, row in enumerate(rows):
         y = head_h + cell_h * r
         parts.append(
-            f'<a href="{e(card_url(row.organization.pk))}"><text x="4" y="{y + 16}" font-size="12" fill="#0d6efd">'
+            f'<a href="{e(card_url(row.organization.pk))}"><text x="4" y="{y + 16}" font-size="12" fill="#0a58ca">'
             f"{e(row.organization.short_name[:42])}</text></a>"
         )
         for index in range(len(rules)):

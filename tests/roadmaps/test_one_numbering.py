@@ -29,7 +29,7 @@ from schools.demo import load_demo_schools
 from schools.models import Membership
 
 ROW = re.compile(
-    r'<tr id="measure-(\d+)"[^>]*>\s*<td class="col-number">(?:<span class="drag-handle[^>]*>[^<]*</span>\s*)?([^<]*)</td>'
+    r'<tr id="measure-(\d+)"[^>]*>\s*<td class="col-number"[^>]*>(?:<span class="drag-handle[^>]*>[^<]*</span>\s*)?([^<]*)</td>'
 )
 
 
