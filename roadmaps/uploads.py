@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 from config.lib.untrusted import DEFAULT, FileRefused, GuardedZip
 from config.lib.untrusted.limits import mb
@@ -135,6 +136,26 @@ def detect_kind(upload, name: str = "") -> str | None:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(upload)
     return None
+
+
+def stored_file_response(stored, *, name: str, content_type: str, view: bool):
+    """The one way a kept upload (evidence, a report's document) is given back, after the caller
+    checked access: under the kind's own name and type, inline only for PDF and images when asked
+    (`view`), never sniffed, never able to run script."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("Файл не найден в хранилище") from error
+    kind = KIND_BY_CONTENT_TYPE.get(content_type)
+    response = FileResponse(
+        handle,
+        as_attachment=not (view and kind in ("pdf", "png", "jpg")),
+        filename=name_for_kind(name, kind) if kind else clean_original_name(name),
+        content_type=content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def validate_upload(upload) -> UploadInfo:

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,7 +13,7 @@ from monitoring.analysis.selectors import municipality_for
 from monitoring.recommendations import selectors, services
 from monitoring.recommendations.forms import DecisionForm, RecommendationForm, ReportForm, SampleForm
 from roadmaps.selectors import assignment_picker
-from roadmaps.uploads import KIND_BY_CONTENT_TYPE, name_for_kind
+from roadmaps.uploads import stored_file_response
 from schools.access import access_for, enforce
 from schools.models import Organization
 
@@ -195,21 +194,9 @@ def recommendation_sample(request, pk: int):
 def file_download(request, pk: int):
     """A report's document, with the access check of its addressee; PDF and images open in the page."""
     stored = selectors.file_get(request.user, pk)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("Файл не найден в хранилище") from error
-    kind = KIND_BY_CONTENT_TYPE.get(stored.content_type)
-    inline = kind in ("pdf", "png", "jpg") and request.GET.get("view")
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=name_for_kind(stored.original_name, kind) if kind else stored.original_name,
-        content_type=stored.content_type if kind else "application/octet-stream",
+    return stored_file_response(
+        stored.file, name=stored.original_name, content_type=stored.content_type, view=bool(request.GET.get("view"))
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def _detail_url(obj) -> str:

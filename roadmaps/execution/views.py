@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from roadmaps.execution import services as services
 from roadmaps.execution.forms import AssignmentFilterForm, DecisionForm, EvidenceForm, ReopenForm, ReturnForm
 from roadmaps.models import Notification, Roadmap
 from roadmaps.table import number_measures
-from roadmaps.uploads import KIND_BY_CONTENT_TYPE, clean_original_name, name_for_kind
+from roadmaps.uploads import stored_file_response
 from schools.access import access_for
 
 
@@ -176,24 +176,14 @@ def evidence_download(request, pk: int):
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     if not evidence.file:
         raise Http404("У документа нет файла")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("Файл не найден в хранилище") from error
     # The type and the name's extension are those of the kind recognised by content when the file
-    # was taken (rows kept before names were made to agree with it are mended here too).
-    kind = KIND_BY_CONTENT_TYPE.get(evidence.content_type)
-    name = evidence.original_name or evidence.file.name.rsplit("/", 1)[-1]
-    inline = kind in ("pdf", "png", "jpg") and request.GET.get("view")
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=name_for_kind(name, kind) if kind else clean_original_name(name),
-        content_type=evidence.content_type if kind else "application/octet-stream",
+    # was taken (rows kept before names were made to agree with it are mended there too).
+    return stored_file_response(
+        evidence.file,
+        name=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type,
+        view=bool(request.GET.get("view")),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
