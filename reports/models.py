@@ -45,6 +45,7 @@ class ReportFile(models.Model):
         EXECUTION_XLSX = "execution_xlsx", "Отчёт об исполнении (Excel)"
         ZONING_PDF = "zoning_pdf", "Отчёт о зонировании (PDF)"
         RECOMMENDATION_PDF = "recommendation_pdf", "Адресная рекомендация и её исполнение (PDF)"
+        EFFECTIVENESS_PDF = "effectiveness_pdf", "Анализ эффективности принятых мер (PDF)"
         ROADMAP_IMPORT = "roadmap_import", "Загруженная книга Excel (исходный файл)"
 
     kind = models.CharField("вид", max_length=30, choices=Kind.choices)

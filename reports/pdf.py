@@ -210,6 +210,43 @@ def zoning_html(method, *, user) -> str:
     return render_to_string("reports/print/zoning.html", context)
 
 
+def effectiveness_html(method, *, user) -> str:
+    """«Анализ эффективности принятых мер»: for the measures targeted from the method's zones, each
+    organisation's rule indicators before (the method's year) and after (the latest later year),
+    the verdict on each measure and on all of them."""
+    from monitoring.analysis.selectors import effectiveness, effectiveness_by_measure, effectiveness_verdict
+
+    rows, _ = effectiveness(user, method.municipality, method=method)
+
+    def number(value) -> str:
+        return "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
+
+    context = {
+        "method": method,
+        "title": typograph(method.title),
+        "rows": [
+            {
+                "organization": row["organization"].short_name,
+                "measure": typograph(row["measure"].description),
+                "indicator": f"{row['rule'].indicator.name} {row['rule'].slice_label}".strip(),
+                "before": f"{number(row['before'])} ({row['before_year']})",
+                "after": f"{number(row['after'])} ({row['after_year']})" if row["after_year"] else "нет данных",
+                "change": row["change"] or "—",
+            }
+            for row in rows
+        ],
+        "verdict": effectiveness_verdict(rows),
+        "by_measure": [(typograph(m.description), v) for m, v in effectiveness_by_measure(rows)],
+        "today": format_date(timezone.localdate()),
+        "css": mark_safe(print_css()),
+    }
+    return render_to_string("reports/print/effectiveness.html", context)
+
+
+def render_effectiveness_pdf(method, *, user) -> bytes:
+    return html_to_document(effectiveness_html(method, user=user)).write_pdf()
+
+
 def render_zoning_pdf(method, *, user) -> bytes:
     return html_to_document(zoning_html(method, user=user)).write_pdf()
 

@@ -17,11 +17,16 @@ from config.jobs.models import Job
 from config.jobs.services import job_enqueue
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
 from config.lib.russian import plural
-from monitoring.analysis.selectors import ZoningResults, zoning_results
-from monitoring.models import Colour, IndicatorValue, Recommendation, Zone, ZoningMethod
+from monitoring.analysis.selectors import (
+    EFFECTIVE_SHARE,
+    ZoningResults,
+    zoning_results,
+)
+from monitoring.models import Colour, IndicatorValue, Recommendation, TargetedMeasure, Zone, ZoningMethod
 from reports.excel import execution_xlsx_bytes
 from reports.models import ReportFile
 from reports.pdf import (
+    render_effectiveness_pdf,
     render_execution_pdf,
     render_order_pdf,
     render_recommendation_pdf,
@@ -32,7 +37,7 @@ from reports.selectors import execution_report
 from reports.typography import full_stop
 from reports.word import order_docx_bytes, roadmap_docx_bytes
 from roadmaps.document import roadmap_document
-from roadmaps.models import Assignment, Evidence, Order, Roadmap
+from roadmaps.models import Assignment, Evidence, Measure, Order, Roadmap
 from roadmaps.services import PersonInput, RoadmapStateError, order_save
 from roadmaps.word import WordImport, parse_roadmap_docx
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
@@ -222,6 +227,7 @@ DOCUMENT_KINDS = {
     Kind.EXECUTION_XLSX,
     Kind.ZONING_PDF,
     Kind.RECOMMENDATION_PDF,
+    Kind.EFFECTIVENESS_PDF,
 }
 EXECUTION_KINDS = {Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
 ROADMAP_KINDS = {Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX, Kind.ROADMAP_DOCX}
@@ -270,6 +276,11 @@ def document_digest(
         ]
     elif kind == Kind.ZONING_PDF:
         parts += _zoning_state(method)
+    elif kind == Kind.EFFECTIVENESS_PDF:  # the method's zones and values, and the measures targeted from it
+        parts += _zoning_state(method)
+        targeted = TargetedMeasure.objects.filter(zoning_method=method).values("measure_id")
+        measures = Measure.history.filter(id__in=targeted).aggregate(last=Max("history_date"))
+        parts += [str(measures["last"]), str(timezone.localdate())]
     elif kind == Kind.RECOMMENDATION_PDF:
         parts += _recommendation_state(recommendation)
     else:
@@ -341,6 +352,13 @@ def _document_bytes(
         if progress:
             progress(1, 1)
         return f"zoning-{method.pk}.pdf", data
+    if kind == Kind.EFFECTIVENESS_PDF:
+        if progress:
+            progress(0, 1)
+        data = render_effectiveness_pdf(method, user=by)
+        if progress:
+            progress(1, 1)
+        return f"effectiveness-{method.pk}.pdf", data
     if kind == Kind.RECOMMENDATION_PDF:
         if progress:
             progress(0, 1)
@@ -385,6 +403,8 @@ def document_render(
 
 
 def _document_title(kind: str, roadmap, order, method, recommendation, params: dict) -> str:
+    if kind == Kind.EFFECTIVENESS_PDF:
+        return f"Анализ эффективности мер по методике «{method}»"
     if kind == Kind.RECOMMENDATION_PDF:
         return f"Адресная рекомендация от {recommendation.created_at:%d.%m.%Y} и её исполнение"
     if kind == Kind.ZONING_PDF:
@@ -450,10 +470,6 @@ def document_request(
 # ------------------------------------------------------------------------------------------------
 # The order on the results of monitoring and zoning (приказ об итогах мониторинга)
 # ------------------------------------------------------------------------------------------------
-
-#: Measures for last year's red zone are called effective when at least this share of its
-#: organisations left it; below, they «требуют корректировки».
-EFFECTIVE_SHARE = 0.5
 
 
 def _organisations(count: int, *, nominative: bool = False) -> str:

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("zoning/<int:pk>/pdf/", views.zoning_pdf, name="zoning_pdf"),
     path("zoning/<int:pk>/order/", views.zoning_order, name="zoning_order"),
+    path("zoning/<int:pk>/effectiveness/", views.effectiveness_pdf, name="effectiveness_pdf"),
     path("recommendations/<int:pk>/pdf/", views.recommendation_pdf, name="recommendation_pdf"),
     path("", views.index, name="index"),
     path("roadmap/<int:pk>/", views.roadmap_print, name="roadmap"),

@@ -436,6 +436,18 @@ def order_sign_view(request, pk: int):
 
 @login_required
 @require_POST
+def effectiveness_pdf(request, pk: int):
+    """The analysis of the measures targeted from a method's zones: staff and viewers (it names schools)."""
+    enforce(
+        access_for(request.user).follows_execution,
+        "Анализ эффективности мер доступен сотрудникам органа управления образованием",
+    )
+    method = get_object_or_404(ZoningMethod.objects.for_user(request.user).select_related("municipality"), pk=pk)
+    return _document_response(request, document_request(kind=Kind.EFFECTIVENESS_PDF, method=method, by=request.user))
+
+
+@login_required
+@require_POST
 def zoning_order(request, pk: int):
     """Draft (or redraft, while unsigned) the order on the results of an approved method's zones."""
     enforce(

@@ -353,13 +353,15 @@ def objectivity(user, municipality, year: int, *, organization_id: int | None = 
     return rows, Paginator(gaps, per_page).get_page(kdr_page)
 
 
-def effectiveness(user, municipality, *, direction_code: str = ""):
+def effectiveness(user, municipality, *, direction_code: str = "", method: ZoningMethod | None = None):
     """For organisations with targeted measures (from zoning): each rule indicator of the source
-    method in the method's year (before) and in the latest later year (after)."""
+    method in the method's year (before) and in the latest later year (after). `method` keeps the
+    measures targeted from that method only."""
     targeted = (
         TargetedMeasure.objects.filter(
             zoning_method__municipality=municipality, zoning_method__in=ZoningMethod.objects.for_user(user)
         )
+        .filter(**({"zoning_method": method} if method is not None else {}))
         .select_related("measure__section__direction", "zoning_method")
         .prefetch_related("organizations", "zoning_method__rules__indicator")
     )
@@ -400,6 +402,56 @@ def effectiveness(user, municipality, *, direction_code: str = ""):
         set(IndicatorDefinition.objects.exclude(direction_code="").values_list("direction_code", flat=True))
     )
     return rows, directions
+
+
+#: Measures are called effective when at least this share of the compared values improved (and,
+#: in the order on results, when at least this share of last year's red zone left it).
+EFFECTIVE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The conclusion of the «анализ эффективности принятых мер» on some before/after rows."""
+
+    compared: int  # rows with a value before and after
+    better: int
+    same: int
+    worse: int
+    missing: int  # rows without one of the two values
+
+    @property
+    def share_better(self) -> float | None:
+        return self.better / self.compared if self.compared else None
+
+    @property
+    def text(self) -> str:
+        if not self.compared:
+            return "нет данных для вывода: нет значений «до» и «после»"
+        word = "эффективны" if self.share_better >= EFFECTIVE_SHARE else "требуют корректировки"
+        return f"меры {word}: улучшение в {self.better} из {self.compared} сравнений"
+
+    @property
+    def effective(self) -> bool | None:
+        return None if not self.compared else self.share_better >= EFFECTIVE_SHARE
+
+
+def effectiveness_verdict(rows: list[dict]) -> Verdict:
+    changes = Counter(row["change"] for row in rows)
+    compared = changes["лучше"] + changes["без изменений"] + changes["хуже"]
+    return Verdict(
+        compared=compared, better=changes["лучше"], same=changes["без изменений"], worse=changes["хуже"],
+        missing=len(rows) - compared,
+    )  # fmt: skip
+
+
+def effectiveness_by_measure(rows: list[dict]) -> list[tuple[object, Verdict]]:
+    """Each targeted measure with the verdict on its own rows, in the order the rows name them."""
+    grouped: dict[int, list[dict]] = {}
+    measures = {}
+    for row in rows:
+        grouped.setdefault(row["measure"].pk, []).append(row)
+        measures[row["measure"].pk] = row["measure"]
+    return [(measures[pk], effectiveness_verdict(group)) for pk, group in grouped.items()]
 
 
 def zone_counts(method) -> dict:

@@ -192,12 +192,21 @@ def effectiveness(request):
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     direction = request.GET.get("direction", "")
     rows, directions = selectors.effectiveness(request.user, municipality, direction_code=direction)
+    methods = (
+        ZoningMethod.objects.for_user(request.user)
+        .filter(municipality=municipality, targeted_measures__isnull=False)
+        .distinct()
+        .order_by("-year", "-pk")
+    )
     return render(
         request,
         "monitoring/analysis/effectiveness.html",
         {
             "municipality": municipality,
             "rows": rows,
+            "verdict": selectors.effectiveness_verdict(rows),
+            "by_measure": selectors.effectiveness_by_measure(rows),
+            "methods": methods,
             "directions": directions,
             "direction": direction,
             "preconditions": unmet(preconditions.indicator_catalogue()),

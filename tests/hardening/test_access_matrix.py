@@ -121,7 +121,8 @@ for _name in ["order", "order_edit", "order_pdf", "order_docx", "order_sign"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
 KWARGS["cascade:dashboard"] = KWARGS["cascade:publish"] = lambda w: {"pk": w["regional"].pk}
 KWARGS["cascade:measure"] = lambda w: {"pk": w["regional_measure"].pk}
-KWARGS["reports:zoning_pdf"] = KWARGS["reports:zoning_order"] = lambda w: {"pk": w["method"].pk}
+for _name in ["zoning_pdf", "zoning_order", "effectiveness_pdf"]:
+    KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["method"].pk}
 KWARGS["results:import_template"] = lambda w: {"format": "students"}
 for _name in ["method", "method_approve", "method_compute"]:
     KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["method"].pk}
@@ -319,6 +320,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "recommendations:file": (expect(director_b=404, outsider=404), {}),
     # The order on the results of zoning: drafted by the municipality's staff (the world's method is a
     # draft, so they are told it must be approved and computed first).
+    "reports:effectiveness_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     "reports:zoning_order": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "reports:recommendation_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     # Results imports: staff and the administrator only.

@@ -204,6 +204,7 @@ NOT_SPREADSHEETS = {
     "recommendations:file",  # a school's documents on a recommendation, byte for byte like evidence
     "reports:zoning_pdf",
     "reports:recommendation_pdf",
+    "reports:effectiveness_pdf",
     "reports:roadmap_pdf",
     "reports:order_pdf",
 }

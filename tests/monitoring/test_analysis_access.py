@@ -398,3 +398,37 @@ def test_the_heat_map_names_indicators_in_russian_and_prints_numbers_as_the_card
     assert values and all("," in number for number, _ in values)
     percent_rules = [rule for rule in rules if rule.indicator.unit == "%"]
     assert not percent_rules or any(unit for _, unit in values)
+
+
+def test_effectiveness_concludes_by_plain_counts_and_prints_as_a_document(
+    world, school_a, municipality, methodist, director_a, client_for, django_capture_on_commit_callbacks
+):
+    from monitoring.analysis.selectors import effectiveness
+    from monitoring.models import IndicatorDefinition, IndicatorValue
+    from reports.models import ReportFile
+    from reports.testing import flat, pdf_pages
+
+    IndicatorValue.objects.create(
+        indicator=IndicatorDefinition.objects.get(code="vpr_share_2"), year=2025, municipality=municipality,
+        organization=school_a, numerator=1, denominator=20, value=5.0,
+    )  # fmt: skip
+    rows, _ = effectiveness(methodist, municipality, method=world["method"])
+    changes = [row["change"] for row in rows]
+    compared = [c for c in changes if c]
+    assert compared, "the world has a before and an after"
+    verdict = "эффективны" if changes.count("лучше") / len(compared) >= 0.5 else "требуют корректировки"
+    expected = f"меры {verdict}: улучшение в {changes.count('лучше')} из {len(compared)} сравнений"
+
+    client = client_for(methodist)
+    page = client.get(reverse("monitoring:effectiveness")).content.decode()
+    assert f"Вывод: {expected}." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:effectiveness_pdf", args=[world["method"].pk]))
+    assert response.status_code == 302
+    kept = ReportFile.objects.get(kind=ReportFile.Kind.EFFECTIVENESS_PDF, zoning_method=world["method"])
+    text = flat(" ".join(pdf_pages(b"".join(client.get(reverse("reports:file", args=[kept.pk])).streaming_content))))
+    assert "Анализ эффективности принятых мер" in text and f"Вывод: {expected}." in text
+    assert f"{school_a.short_name} Методический десант" in text
+    assert (
+        client_for(director_a).post(reverse("reports:effectiveness_pdf", args=[world["method"].pk])).status_code == 403
+    )
