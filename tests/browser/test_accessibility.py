@@ -24,6 +24,7 @@ CARDS = [
     ("/monitoring/methods/", r"^/monitoring/methods/\d+/$"),
     ("/execution/", r"^/execution/occurrence/\d+/$"),
     ("/execution/review/", r"^/execution/occurrence/\d+/$"),
+    ("/monitoring/recommendations/", r"^/monitoring/recommendations/\d+/$"),
 ]
 
 RUN_AXE = """async () => {
@@ -64,7 +65,7 @@ def first_link(page, pattern: str) -> str | None:
 
 def pages_of(page) -> list[str]:
     """The menu's pages and the first card behind each list this person can open."""
-    paths = dict.fromkeys(["/", *menu_paths(page)])
+    paths = dict.fromkeys(["/", *menu_paths(page), "/monitoring/recommendations/"])
     for list_path, pattern in CARDS:
         response = page.goto(list_path)
         if response.status != 200:
