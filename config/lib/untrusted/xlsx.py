@@ -392,6 +392,30 @@ def _last_end(pattern: re.Pattern[bytes], data: bytes) -> int:
     return -1
 
 
+# How `_SheetState._fast` reads a cell's value, by its type and style.
+_NUMBER, _DATED, _SHARED, _INLINE, _EMPTY, _TYPED = range(6)
+_READS = {b"s": _SHARED, b"inlineStr": _INLINE, b"/": _EMPTY}
+
+
+def _plain_number(value: bytes) -> float | str:
+    if not value:
+        return ""
+    try:
+        return float(value)
+    except ValueError:
+        return _text(value)
+
+
+class _Values(dict):
+    """Raw bytes of a cell → its value, for the distinct values of a sheet up to a bound."""
+
+    def add(self, raw: bytes, value):
+        if len(self) >= 65_536:
+            self.clear()
+        self[raw] = value
+        return value
+
+
 class _SheetState:
     """Rows of one sheet being assembled as chunks of its XML come in."""
 
@@ -406,7 +430,10 @@ class _SheetState:
         self.written = 0  # cells written in the file
         self.width = 0  # the longest row so far
         self.max_cells = book.limits.max_cells
-        self.kinds: dict[bytes, tuple[bytes, int]] = {}
+        self.kinds: dict[bytes, tuple[int, int, bytes]] = {}
+        self.numbers = _Values()
+        self.texts = _Values()
+        self.shared = _Values()
         self.epoch = dt.datetime(1904, 1, 1) if book.date1904 else dt.datetime(1899, 12, 30)
 
     def feed(self, data: bytes) -> Iterator[list]:
@@ -427,20 +454,29 @@ class _SheetState:
         else:
             yield from self._general(data)
 
-    def _cell_kind(self, attrs: bytes) -> tuple[bytes, int]:
-        """(type, style) of a cell's attributes after r; type b"/" for a cell without a value."""
+    def _cell_kind(self, attrs: bytes) -> tuple[int, int, bytes]:
+        """(how to read the value, style, type) of a cell's attributes after r; type b"/" for a
+        cell without a value."""
         parsed = _attrs(attrs)
         style = parsed.get(b"s", b"0").strip()
+        style_id = int(style) if style.isdigit() else 0
         kind = b"/" if attrs.rstrip().endswith(b"/") else parsed.get(b"t", b"n").strip()
-        return kind, int(style) if style.isdigit() else 0
+        if kind == b"n":
+            dated = style_id in self.book.date_styles or style_id in self.book.duration_styles
+            return (_DATED if dated else _NUMBER), style_id, kind
+        return _READS.get(kind, _TYPED), style_id, kind
 
     def _fast(self, cells: list[tuple[bytes, ...]]) -> Iterator[list]:
-        # The hot loop of a big import: locals only, a few dict lookups per cell.
+        # The hot loop of a big import: locals only, a few dict lookups per cell. A column repeats
+        # its values, so each distinct number and text is converted once (`_Values`).
         book = self.book
         dates = book.date_styles
         durations = book.duration_styles
         kinds = self.kinds
         columns = _COLUMNS
+        numbers = self.numbers
+        texts = self.texts
+        shared = self.shared
         current = b""
         row = self.row
         append = row.append
@@ -470,25 +506,28 @@ class _SheetState:
             described = kinds.get(attrs)
             if described is None:
                 described = kinds[attrs] = self._cell_kind(attrs)
-            kind, style = described
-            if kind == b"n":
-                if not value:
-                    append("")
-                elif style in dates or style in durations:
-                    append(self._number(value, style, dates, durations))
-                else:
-                    try:
-                        append(float(value))
-                    except ValueError:
-                        append(_text(value))
-            elif kind == b"s":
-                append(self._shared(book.strings, value))
-            elif kind == b"inlineStr":
-                append(_text(inline))
-            elif kind == b"/":
+            read = described[0]
+            if read == _NUMBER:
+                found = numbers.get(value)
+                if found is None:
+                    found = numbers.add(value, _plain_number(value))
+                append(found)
+            elif read == _INLINE:
+                found = texts.get(inline)
+                if found is None:
+                    found = texts.add(inline, _text(inline))
+                append(found)
+            elif read == _SHARED:
+                found = shared.get(value)
+                if found is None:
+                    found = shared.add(value, self._shared(book.strings, value))
+                append(found)
+            elif read == _EMPTY:
                 append("")
+            elif read == _DATED:
+                append(self._number(value, described[1], dates, durations) if value else "")
             else:
-                append(self._typed(kind, value))
+                append(self._typed(described[2], value))
         self.cells += produced
         self.written += written
         self._check_size()
