@@ -418,8 +418,6 @@ _AS_NUMBER, _AS_DATE, _AS_SHARED, _AS_INLINE, _AS_EMPTY, _AS_TYPED = range(6)
 _READS = {b"s": _AS_SHARED, b"inlineStr": _AS_INLINE, b"/": _AS_EMPTY}
 
 
-
-
 class _LetterRuns(dict):
     """n → the letters of the first n columns (b"A", b"B", …), as a row written whole has them."""
 
