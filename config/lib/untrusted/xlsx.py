@@ -500,6 +500,8 @@ class _SheetState:
     def _value(self, rest: bytes):
         """The value of a usual cell from what follows its r: attributes, then <v>…</v>,
         <is><t>…</t></is> or nothing."""
+        if rest.startswith(b' t="inlineStr"><is><t>'):
+            return _text(rest[22:-9])  # as below, for the usual text of a column of codes
         end = rest.index(b">")
         attrs, content = rest[:end], rest[end + 1 :]
         described = self.kinds.get(attrs)
@@ -541,6 +543,19 @@ class _SheetState:
             first = numbers[0]
             if numbers.count(first) == count and letters_of(count) == letters:
                 number = int(first)
+                if number == self.row_number + 1 and self.row_number:
+                    # The next row: what `_start_row` does, without a generator per row.
+                    row = self.row
+                    if len(row) > self.width:
+                        self.width = len(row)
+                    yield row
+                    self.emitted = number - 1
+                    self.row_number = number
+                    self.row = list(map(value, rests))
+                    self.col = -1
+                    self.cells += count
+                    self.written += count
+                    continue
                 if number > self.row_number:
                     yield from self._start_row(number)
                     self.row = list(map(value, rests))
