@@ -39,7 +39,7 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 # The usual cell: r first, then the rest — its other attributes and a value, a plain inline
 # string or nothing — converted once per distinct text (`_CellValues`).
-_FAST_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*>(?:<v>[^<]*</v>|<is><t>[^<]*</t></is>)?)')
+_FAST_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*>\s*(?:<v>[^<]*</v>|<is><t>[^<]*</t></is>)?)')
 # A tag other than those of usual rows (a row, a cell with r first, a value, a plain inline
 # string, closing tags): a DTD, a formula, a namespace prefix, a cell written otherwise. A chunk
 # without one needs none of the checks below, which each cost a pass over its bytes.
@@ -503,7 +503,8 @@ class _SheetState:
         if rest.startswith(b' t="inlineStr"><is><t>'):
             return _text(rest[22:-9])  # as below, for the usual text of a column of codes
         end = rest.index(b">")
-        attrs, content = rest[:end], rest[end + 1 :]
+        # Whitespace before the value is written by tools that indent their XML.
+        attrs, content = rest[:end], rest[end + 1 :].lstrip()
         described = self.kinds.get(attrs)
         if described is None:
             described = self.kinds[attrs] = self._cell_kind(attrs)
