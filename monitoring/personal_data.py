@@ -686,6 +686,12 @@ def _plain(data: bytes, *, text: bool, notes: list) -> bool:
 _HEAD_ROWS = 200
 
 
+def _may_be_personal(text: str) -> bool:
+    # What `_classify_text` says at once of a code or a number, said without calling it for each
+    # of a million distinct codes.
+    return bool(text) and not (text.isascii() and text.isalnum())
+
+
 def _coded_plans(
     data: bytes, filename: str, max_bytes: int, *, students: bool, classify: _Classifier
 ) -> list[_Plan] | None:
@@ -707,10 +713,10 @@ def _coded_plans(
             if plan.touched or plan.roles:
                 return None
             texts = book.texts_below(part, _HEAD_ROWS)
-            if texts is None or any(classify[text] for text in texts if text):
+            if texts is None or any(classify[text] for text in texts if _may_be_personal(text)):
                 return None
             plans.append(plan)
-        if any(classify[text] for text in book.strings if text):
+        if any(classify[text] for text in book.strings if _may_be_personal(text)):
             return None
         return plans
 

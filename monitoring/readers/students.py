@@ -313,6 +313,7 @@ class _StudentReader:
         # Common case: this sheet's tasks are the file's first tasks in the same order, so a
         # row's scores are its task cells joined as they stand.
         in_order = task_slots == list(range(len(task_slots)))
+        within_maxima: set[str] = set()
         get_tasks = operator.itemgetter(*task_columns) if len(task_columns) > 1 else None
         task_text = self.task_cells.__getitem__
 
@@ -542,7 +543,7 @@ class _StudentReader:
                     raw = row[task_columns[k]]
                     reason = _number_refusal(f"Задание «{task_names[k]}»: балл", "task", raw)
                     bad.append(Problem(sheet, row_number, task_names[k], number_text(raw), reason))
-            elif task_maxima and scores:
+            elif task_maxima and scores and (not in_order or scores not in within_maxima):
                 for k, top in task_maxima:
                     raw = row[task_columns[k]] if task_columns[k] < len(row) else ""
                     score = task_text(raw)
@@ -556,6 +557,9 @@ class _StudentReader:
                                 f"Задание «{task_names[k]}»: балл {score} больше наибольшего за задание ({top})",
                             )
                         )
+                if in_order and not bad and len(within_maxima) < 65_536:
+                    # Scores joined in order say each task's score: the same ones are checked once.
+                    within_maxima.add(scores)
 
             primary = None
             if i_primary is not None:

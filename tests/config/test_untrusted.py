@@ -139,6 +139,20 @@ def test_unusual_but_valid_xml_is_read_like_calamine():
     assert rows[:2] == theirs[:2] and rows[2][:4] == theirs[2]
 
 
+def test_indented_xml_keeps_its_values():
+    """Tools that indent their XML put whitespace between a cell and its value; the value is
+    still read (it used to come out empty)."""
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\n'
+        '<row r="1">\n  <c r="A1" t="s">\n    <v>0</v>\n  </c>\n  <c r="B1">\n    <v>5</v>\n  </c>\n'
+        '  <c r="C1" t="inlineStr">\n    <is><t>x</t></is>\n  </c>\n  <c r="D1">\n  </c>\n</row>\n'
+        "</sheetData></worksheet>"
+    )
+    shared = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Код</t></si></sst>'
+    rows = rows_of(xlsx_parts(sheet, shared=shared))["Лист & 1"]
+    assert rows == [["Код", 5.0, "x", ""]]
+
+
 def test_dates_in_the_1904_system():
     sheet = (
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'

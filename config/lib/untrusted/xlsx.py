@@ -37,9 +37,13 @@ SPARSE_RATIO = 16
 _ATTR = re.compile(rb"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
-# The usual cell: r first, its other attributes (read once per distinct text), then a value, a
-# plain inline string or nothing.
-_FAST_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)?')
+# The usual cell: r first, then the rest — its other attributes and a value, a plain inline
+# string or nothing — converted once per distinct text (`_CellValues`).
+_FAST_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*>\s*(?:<v>[^<]*</v>|<is><t>[^<]*</t></is>)?)')
+# A tag other than those of usual rows (a row, a cell with r first, a value, a plain inline
+# string, closing tags): a DTD, a formula, a namespace prefix, a cell written otherwise. A chunk
+# without one needs none of the checks below, which each cost a pass over its bytes.
+_UNUSUAL = re.compile(rb'<(?!c r="|v>|/|is><t>|t>|row[ >])')
 # A cell start other than "<c " (no attributes, or a tab or newline after the name).
 _ODD_CELL_START = re.compile(rb"<c[\t\r\n/>]")
 # Any row start or cell, with or without a namespace prefix.
@@ -302,6 +306,7 @@ class XlsxBook:
         numbers, dates or other cell types."""
         styles = self.date_styles | self.duration_styles
         dated = re.compile(rb' s="(?:' + b"|".join(str(style).encode() for style in sorted(styles)) + rb')"')
+        not_plain = _not_plain(styles)
         started = False
         texts: set[bytes] = set()
 
@@ -316,7 +321,7 @@ class XlsxBook:
                     return True
                 started = True
                 data = data[below.start() :]
-            if not _plain_cells(data, dated if styles else None):
+            if not_plain.search(data) and not _plain_cells(data, dated if styles else None):
                 return False
             inline = _PLAIN_INLINE.findall(data)
             if len(inline) != data.count(b"<is"):
@@ -336,7 +341,13 @@ class XlsxBook:
             carry = data[cut:]
             if not plain(data[:cut]):
                 return None
-        return {_text(raw) for raw in texts} if plain(carry) else None
+        if not plain(carry):
+            return None
+        # Decoded at once (no text holds a NUL); only texts with an entity or an _xHHHH_ escape
+        # need `_text`.
+        decoded = set(b"\0".join(texts).decode("utf-8", errors="replace").split("\0")) if texts else set()
+        escaped = {text for text in decoded if "&" in text or "_x" in text}
+        return (decoded - escaped) | {_text(text.encode()) for text in escaped}
 
     def sheets(self) -> Iterator[tuple[str, Iterator[list]]]:
         for name, part in self.sheet_parts:
@@ -362,6 +373,16 @@ class XlsxBook:
         if carry:
             yield from state.feed(carry)
         yield from state.finish()
+
+
+def _not_plain(styles: set[int]) -> re.Pattern[bytes]:
+    """A tag other than those `_plain_cells` finds plain, written the usual way: a row, a cell
+    with r first and at most a style (not a date's) and a plain type, a number, a plain inline
+    string, a closing tag. Where there is none, `_plain_cells` need not look (one pass, not
+    seven); where there is one, it decides."""
+    style = rb'(?: s="' + b"".join(rb"(?!" + str(id).encode() + rb'")' for id in sorted(styles)) + rb'\d+")?'
+    cell = rb'c r="[A-Z]+\d+"' + style + rb'(?: t="(?:s|n|b|inlineStr)")?/?>'
+    return re.compile(rb"<(?!" + cell + rb"|v>[0-9.eE+\-]*<|/|is><t>|t>|row[ >])")
 
 
 def _plain_cells(data: bytes, dated: re.Pattern[bytes] | None) -> bool:
@@ -392,6 +413,40 @@ def _last_end(pattern: re.Pattern[bytes], data: bytes) -> int:
     return -1
 
 
+# How `_SheetState._fast` reads a cell's value, by its type and style.
+_AS_NUMBER, _AS_DATE, _AS_SHARED, _AS_INLINE, _AS_EMPTY, _AS_TYPED = range(6)
+_READS = {b"s": _AS_SHARED, b"inlineStr": _AS_INLINE, b"/": _AS_EMPTY}
+
+
+class _LetterRuns(dict):
+    """n → the letters of the first n columns (b"A", b"B", …), as a row written whole has them."""
+
+    def __missing__(self, count: int) -> tuple[bytes, ...] | None:
+        if count > MAX_COL:
+            return None
+        run = self[count] = tuple(column_letters(index).encode() for index in range(count))
+        return run
+
+
+_LETTERS = _LetterRuns()
+
+
+class _CellValues(dict):
+    """What follows a usual cell's r (attributes and value) → the cell's value, for the distinct
+    ones of a sheet up to a bound."""
+
+    def __init__(self, convert) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, rest: bytes):
+        value = self.convert(rest)
+        if len(self) >= 65_536:
+            self.clear()
+        self[rest] = value
+        return value
+
+
 class _SheetState:
     """Rows of one sheet being assembled as chunks of its XML come in."""
 
@@ -406,47 +461,120 @@ class _SheetState:
         self.written = 0  # cells written in the file
         self.width = 0  # the longest row so far
         self.max_cells = book.limits.max_cells
-        self.kinds: dict[bytes, tuple[bytes, int]] = {}
+        self.kinds: dict[bytes, tuple[int, int, bytes]] = {}
+        self.values = _CellValues(self._value)
         self.epoch = dt.datetime(1904, 1, 1) if book.date1904 else dt.datetime(1899, 12, 30)
 
     def feed(self, data: bytes) -> Iterator[list]:
+        if not _UNUSUAL.search(data):
+            rows = [_FAST_CELL.findall(piece) for piece in data.split(b"</row>")]
+            if sum(map(len, rows)) == data.count(b"<c "):
+                yield from self._fast(rows)
+                return
         if _DTD.search(data):
             self.book._refuse_dtd(data)
         if b"<f" in data or b":f" in data:
             self._refuse_formulas(data)
-        fast = _FAST_CELL.findall(data)
         # The usual pattern holds for every cell of the chunk: as many matches as cells, no
-        # namespace prefix, no inline string other than a plain <is><t>.
-        if (
-            len(fast) == data.count(b"<c ")
-            and not _ODD_CELL_START.search(data)
-            and b":c" not in data
-            and data.count(b"<is>") == data.count(b"<is><t>")
-        ):
-            yield from self._fast(fast)
-        else:
-            yield from self._general(data)
+        # namespace prefix, no inline string other than a plain <is><t>. A cell never spans a
+        # row end, so the chunk's cells are found row by row.
+        if not _ODD_CELL_START.search(data) and b":c" not in data and data.count(b"<is>") == data.count(b"<is><t>"):
+            rows = [_FAST_CELL.findall(piece) for piece in data.split(b"</row>")]
+            if sum(map(len, rows)) == data.count(b"<c "):
+                yield from self._fast(rows)
+                return
+        yield from self._general(data)
 
-    def _cell_kind(self, attrs: bytes) -> tuple[bytes, int]:
-        """(type, style) of a cell's attributes after r; type b"/" for a cell without a value."""
+    def _cell_kind(self, attrs: bytes) -> tuple[int, int, bytes]:
+        """(how to read the value, style, type) of a cell's attributes after r; type b"/" for a
+        cell without a value."""
         parsed = _attrs(attrs)
         style = parsed.get(b"s", b"0").strip()
+        style_id = int(style) if style.isdigit() else 0
         kind = b"/" if attrs.rstrip().endswith(b"/") else parsed.get(b"t", b"n").strip()
-        return kind, int(style) if style.isdigit() else 0
+        if kind == b"n":
+            dated = style_id in self.book.date_styles or style_id in self.book.duration_styles
+            return (_AS_DATE if dated else _AS_NUMBER), style_id, kind
+        return _READS.get(kind, _AS_TYPED), style_id, kind
 
-    def _fast(self, cells: list[tuple[bytes, ...]]) -> Iterator[list]:
-        # The hot loop of a big import: locals only, a few dict lookups per cell.
-        book = self.book
-        dates = book.date_styles
-        durations = book.duration_styles
-        kinds = self.kinds
+    def _value(self, rest: bytes):
+        """The value of a usual cell from what follows its r: attributes, then <v>…</v>,
+        <is><t>…</t></is> or nothing."""
+        if rest.startswith(b' t="inlineStr"><is><t>'):
+            return _text(rest[22:-9])  # as below, for the usual text of a column of codes
+        end = rest.index(b">")
+        # Whitespace before the value is written by tools that indent their XML.
+        attrs, content = rest[:end], rest[end + 1 :].lstrip()
+        described = self.kinds.get(attrs)
+        if described is None:
+            described = self.kinds[attrs] = self._cell_kind(attrs)
+        read, style, kind = described
+        if content.startswith(b"<v>"):
+            value, inline = content[3:-4], b""
+        else:
+            value, inline = b"", content[7:-9]
+        if read == _AS_NUMBER:
+            if not value:
+                return ""
+            try:
+                return float(value)
+            except ValueError:
+                return _text(value)
+        if read == _AS_INLINE:
+            return _text(inline)
+        if read == _AS_SHARED:
+            return self._shared(self.book.strings, value)
+        if read == _AS_EMPTY:
+            return ""
+        if read == _AS_DATE:
+            return self._number(value, style, self.book.date_styles, self.book.duration_styles) if value else ""
+        return self._typed(kind, value)
+
+    def _fast(self, rows: list[list[tuple[bytes, bytes, bytes]]]) -> Iterator[list]:
+        # The hot loop of a big import. A row written whole from column A, as exports write
+        # them, is made at once: its values looked up by their text (a column repeats its
+        # values), no work per cell in Python. Any other row goes cell by cell.
+        value = self.values.__getitem__
+        letters_of = _LETTERS.__getitem__
+        for cells in rows:
+            if not cells:
+                continue
+            count = len(cells)
+            letters, numbers, rests = zip(*cells, strict=True)
+            first = numbers[0]
+            if numbers.count(first) == count and letters_of(count) == letters:
+                number = int(first)
+                if number == self.row_number + 1 and self.row_number:
+                    # The next row: what `_start_row` does, without a generator per row.
+                    row = self.row
+                    if len(row) > self.width:
+                        self.width = len(row)
+                    yield row
+                    self.emitted = number - 1
+                    self.row_number = number
+                    self.row = list(map(value, rests))
+                    self.col = -1
+                    self.cells += count
+                    self.written += count
+                    continue
+                if number > self.row_number:
+                    yield from self._start_row(number)
+                    self.row = list(map(value, rests))
+                    self.cells += count
+                    self.written += count
+                    continue
+            yield from self._cells(cells)
+        self._check_size()
+
+    def _cells(self, cells: list[tuple[bytes, bytes, bytes]]) -> Iterator[list]:
+        value = self.values.__getitem__
         columns = _COLUMNS
         current = b""
         row = self.row
         append = row.append
         produced = 0
         written = 0
-        for letters, number, attrs, value, inline in cells:
+        for letters, number, rest in cells:
             if number != current:
                 current = number
                 self.written += written  # counted before a jump is judged
@@ -467,31 +595,9 @@ class _SheetState:
                 produced += gap
             produced += 1
             written += 1
-            described = kinds.get(attrs)
-            if described is None:
-                described = kinds[attrs] = self._cell_kind(attrs)
-            kind, style = described
-            if kind == b"n":
-                if not value:
-                    append("")
-                elif style in dates or style in durations:
-                    append(self._number(value, style, dates, durations))
-                else:
-                    try:
-                        append(float(value))
-                    except ValueError:
-                        append(_text(value))
-            elif kind == b"s":
-                append(self._shared(book.strings, value))
-            elif kind == b"inlineStr":
-                append(_text(inline))
-            elif kind == b"/":
-                append("")
-            else:
-                append(self._typed(kind, value))
+            append(value(rest))
         self.cells += produced
         self.written += written
-        self._check_size()
 
     def _general(self, data: bytes) -> Iterator[list]:
         for match in _GENERAL.finditer(data):

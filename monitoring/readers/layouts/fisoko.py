@@ -227,7 +227,7 @@ class FisOkoIndividualResults:
             if code == header_code:  # the header repeated on every page of a printed export
                 yield header
                 continue
-            if not _DIGIT_RE.search(code):
+            if not (code[-1:].isdecimal() or _DIGIT_RE.search(code)):  # a code ends in a digit, as a rule
                 texts = _texts(row)
                 if not any(texts):
                     yield row
