@@ -196,6 +196,7 @@ NOT_IN_FRAGMENTS = {
     "match_executor",  # pure: builds a dict (an imported executor line)
     "report_file_save",  # generated files, orders and jobs: never part of a cached fragment
     "order_save",
+    "zoning_order_draft",  # an order drafted from zones, linked from the method page (not cached)
     "document_render",
     "document_request",
     "roadmap_import_check",  # a dry run
