@@ -39,4 +39,5 @@ urlpatterns = [
     path("monitoring/", include("monitoring.analysis.urls")),
     path("results/", include("monitoring.urls")),
     path("registry/", include("schools.registry_urls")),
+    path("public/", include("reports.publication.urls")),
 ]

@@ -99,3 +99,72 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class PublicationQuerySet(ScopedQuerySet):
+    everything_for_those_who_see_everything = True
+
+    def scope(self, access, user):
+        """Staff manage the publications of their municipalities; everyone reads what is public
+        through `public()`, not through this."""
+        return self.filter(municipality_id__in=access.municipality_ids)
+
+    def public(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Publication(models.Model):
+    """Публикация на открытой странице муниципалитета: a document as it was printed (the kept PDF of
+    an approved roadmap, a signed order, an addressed recommendation, an analysis of the measures'
+    effectiveness), the summary of an approved zoning (counts by zone), or the indicator values of a
+    year (municipality and schools, small groups hidden). An official publishes and withdraws it;
+    anonymous visitors see only what is published and not withdrawn."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Документ"
+        ZONING = "zoning", "Итоги зонирования"
+        INDICATORS = "indicators", "Значения показателей"
+
+    municipality = models.ForeignKey(
+        "schools.Municipality", verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices)
+    title = models.CharField("заголовок", max_length=500)
+    file = models.ForeignKey(
+        ReportFile, verbose_name="файл", null=True, blank=True, on_delete=models.PROTECT, related_name="publications"
+    )
+    zoning_method = models.ForeignKey(
+        ZoningMethod, verbose_name="методика", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("учебный год (год окончания)", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="опубликовал", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField("опубликовано", auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="снял",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField("снято с публикации", null=True, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "публикация"
+        verbose_name_plural = "публикации"
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="document", file__isnull=False)
+                | Q(kind="zoning", zoning_method__isnull=False)
+                | Q(kind="indicators", year__isnull=False),
+                name="publication_has_its_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

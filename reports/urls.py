@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports import views
+from reports.publication import views as publication_views
 
 app_name = "reports"
 urlpatterns = [
@@ -22,6 +23,11 @@ urlpatterns = [
     path("roadmaps/import-word/preview/", views.roadmap_import_word_preview, name="roadmap_import_word_preview"),
     path("files/<int:pk>/", views.file_download, name="file"),
     path("orders/", views.order_list, name="orders"),
+    path("publications/", publication_views.publication_list, name="publications"),
+    path("publications/file/<int:pk>/", publication_views.publish_file, name="publish_file"),
+    path("publications/zoning/<int:pk>/", publication_views.publish_zoning, name="publish_zoning"),
+    path("publications/indicators/", publication_views.publish_indicators, name="publish_indicators"),
+    path("publications/<int:pk>/withdraw/", publication_views.withdraw, name="withdraw"),
     path("orders/new/", views.order_create, name="order_create"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order_edit"),

@@ -15,7 +15,7 @@ from monitoring.models import (
     RecommendationFile,
 )
 from monitoring.services import result_import_create
-from reports.models import ReportFile
+from reports.models import Publication, ReportFile
 from reports.testing import create_roadmap
 from roadmaps.execution.demo import tiny_pdf
 from roadmaps.models import Assignment, Evidence, Notification, Order, Roadmap
@@ -107,7 +107,11 @@ def build_objects(*, municipality, authority, school, author) -> dict:
         size=100,
         uploaded_by=author,
     )
+    publication = Publication.objects.create(
+        municipality=municipality, kind=Publication.Kind.DOCUMENT, title="Дорожная карта", file=report_file
+    )
     return {
+        "publication": publication,
         "municipality": municipality,
         "school": school,
         "draft": draft,

@@ -119,6 +119,11 @@ for _name in ["roadmap", "roadmap_pdf", "roadmap_xlsx", "roadmap_docx", "roadmap
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["approved"].pk}
 for _name in ["order", "order_edit", "order_pdf", "order_docx", "order_sign"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["order"].pk}
+KWARGS["public:municipality"] = lambda w: {"pk": w["municipality"].pk}
+KWARGS["public:values"] = lambda w: {"pk": w["municipality"].pk, "fmt": "csv"}
+KWARGS["public:file"] = KWARGS["reports:withdraw"] = lambda w: {"pk": w["publication"].pk}
+KWARGS["reports:publish_file"] = lambda w: {"pk": w["report_file"].pk}
+KWARGS["reports:publish_zoning"] = lambda w: {"pk": w["method"].pk}
 KWARGS["cascade:dashboard"] = KWARGS["cascade:publish"] = lambda w: {"pk": w["regional"].pk}
 KWARGS["cascade:measure"] = lambda w: {"pk": w["regional_measure"].pk}
 for _name in ["zoning_pdf", "zoning_order", "effectiveness_pdf"]:
@@ -323,6 +328,26 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "reports:effectiveness_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
     "reports:zoning_order": (action(STAFF, **DIRECTORS_403, viewer=403, outsider=404), {}),
     "reports:recommendation_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_403, outsider=404), {}),
+    # The open page: anyone, logged in or not. Publishing: the municipality's officials (and the admin).
+    "public:index": (public(), {}),
+    "public:feed": (public(), {}),
+    "public:municipality": (public(), {}),
+    "public:values": (public(), {}),
+    "public:file": (public(), {}),
+    "reports:publications": (expect(**DIRECTORS_403, viewer=403), {}),
+    "reports:publish_file": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_403, viewer=403, outsider=404),
+        {},
+    ),
+    "reports:publish_zoning": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404),
+        {},
+    ),
+    "reports:publish_indicators": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_403, viewer=403, outsider=403),
+        {},
+    ),
+    "reports:withdraw": (action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404), {}),
     # Results imports: staff and the administrator only.
     "results:results": (IMPORTS, {}),
     "results:import_detail": (IMPORT_OBJECT, {}),

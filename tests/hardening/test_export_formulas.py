@@ -31,7 +31,7 @@ from monitoring.indicators import indicators_compute
 from monitoring.models import EgeMinScore, IndicatorDefinition, IndicatorValue, ResultImport, SchoolStat
 from monitoring.services import result_import_apply, result_import_create
 from monitoring.zoning import zones_compute
-from reports.models import ReportFile
+from reports.models import Publication, ReportFile
 from reports.testing import build_roadmap
 from roadmaps.models import Assignment, Evidence, EvidenceKind, Measure
 from schools.models import Organization
@@ -134,7 +134,8 @@ def world(municipality, authority, school_a, school_b, methodist, official):
         result_import.refresh_from_db()
         assert result_import.status == ResultImport.Status.IMPORTED and result_import.summary["kept"]["rewritten"]
         imports[name] = result_import
-    return {"roadmap": roadmap, "method": method, "imports": imports}
+    Publication.objects.create(municipality=municipality, kind=Publication.Kind.INDICATORS, year=2024, title="2024")
+    return {"roadmap": roadmap, "method": method, "imports": imports, "municipality": municipality}
 
 
 def _xlsx(rows) -> bytes:
@@ -160,6 +161,8 @@ def export_urls(world) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     return {
         "registry:export": (reverse("registry:export"), "xlsx", (LINK, "+1+1 полное", "-2+3, с. Новое", "@SUM(1;2)")),
         "monitoring:values_export[csv]": (reverse("monitoring:values_export", args=["csv"]), "csv", (LINK,)),
+        # the open page's values: the school's own row is of a group too small to publish
+        "public:values[csv]": (reverse("public:values", args=[world["municipality"].pk, "csv"]), "csv", ()),
         "monitoring:values_export[xlsx]": (reverse("monitoring:values_export", args=["xlsx"]), "xlsx", (LINK,)),
         "monitoring:zones_export[csv]": (reverse("monitoring:zones_export", args=[method.pk, "csv"]), "csv", (LINK,)),
         "monitoring:zones_export[xlsx]": (
@@ -205,6 +208,8 @@ NOT_SPREADSHEETS = {
     "reports:zoning_pdf",
     "reports:recommendation_pdf",
     "reports:effectiveness_pdf",
+    "public:file",  # a published PDF
+    "reports:publish_file",  # publishes a kept file: no file comes back
     "reports:roadmap_pdf",
     "reports:order_pdf",
 }

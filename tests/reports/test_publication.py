@@ -1,0 +1,153 @@
+"""The open page (issue 21 part 6): an official publishes and withdraws documents, a zoning's
+summary and a year's indicator values; anonymous visitors see only what is published, no person's
+name and no school value computed over a small group."""
+
+import json
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring.models import IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
+from reports.models import Publication, ReportFile
+from reports.publication import services
+from reports.publication.selectors import MIN_GROUP
+from reports.services import document_render
+from reports.testing import build_roadmap, signed_order
+from roadmaps.models import Roadmap
+
+Kind = ReportFile.Kind
+
+
+@pytest.fixture
+def published(municipality, authority, official, school_a, school_b):
+    """An approved roadmap's PDF, a draft's PDF (never published), a zoning and a year's values."""
+    approved = build_roadmap(authority, sections=1, measures=2, title="План по объективности оценивания")
+    draft = build_roadmap(authority, sections=1, measures=1, status=Roadmap.Status.DRAFT, title="Черновой план")
+    approved_pdf = document_render(kind=Kind.ROADMAP_PDF, roadmap=approved, by=official)
+    draft_pdf = document_render(kind=Kind.ROADMAP_PDF, roadmap=draft, by=official)
+    method = ZoningMethod.objects.create(
+        municipality=municipality, year=2026, title="Методика 2026", status=ZoningMethod.Status.APPROVED,
+        computed_at=timezone.now(), approval_order=signed_order(organization=authority, number="9", date=date(2025, 9, 1)),
+    )  # fmt: skip
+    Zone.objects.create(method=method, organization=school_a, colour="red", computed_at=timezone.now())
+    Zone.objects.create(method=method, organization=school_b, colour="green", computed_at=timezone.now())
+    share = IndicatorDefinition.objects.create(code="t_share", name="Доля «2» (тест)", level="school", unit="%")
+    values = {
+        "municipality": IndicatorValue.objects.create(
+            indicator=share, year=2026, municipality=municipality, numerator=3, denominator=60, value=5.0
+        ),
+        "big": IndicatorValue.objects.create(
+            indicator=share, year=2026, municipality=municipality, organization=school_a, numerator=2,
+            denominator=40, value=5.0,
+        ),
+        "small": IndicatorValue.objects.create(
+            indicator=share, year=2026, municipality=municipality, organization=school_b, numerator=1,
+            denominator=MIN_GROUP - 7, value=33.33,
+        ),
+        "other_year": IndicatorValue.objects.create(
+            indicator=share, year=2025, municipality=municipality, organization=school_a, numerator=7,
+            denominator=70, value=10.0,
+        ),
+    }  # fmt: skip
+    return {"approved": approved, "approved_pdf": approved_pdf, "draft_pdf": draft_pdf, "method": method, **values}
+
+
+def test_an_official_publishes_and_anonymous_visitors_read_it(client, official, municipality, published):
+    publication = services.publication_of_file(report=published["approved_pdf"], by=official)
+    page = client.get(reverse("public:municipality", args=[municipality.pk])).content.decode()
+    assert "Дорожная карта: План по объективности оценивания" in page
+    response = client.get(reverse("public:file", args=[publication.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert municipality.name in client.get(reverse("public:index")).content.decode()
+    assert "План по объективности оценивания" in client.get(reverse("public:feed")).content.decode()
+
+    services.publication_withdraw(publication=publication, by=official)
+    assert client.get(reverse("public:file", args=[publication.pk])).status_code == 404
+    assert client.get(reverse("public:municipality", args=[municipality.pk])).status_code == 404  # nothing left
+    assert "План по объективности" not in client.get(reverse("public:feed")).content.decode()
+
+
+def test_publishing_again_replaces_the_earlier_version(official, published):
+    first = services.publication_of_file(report=published["approved_pdf"], by=official)
+    second = services.publication_of_file(report=published["approved_pdf"], by=official)
+    first.refresh_from_db()
+    assert first.withdrawn_at is not None and second.withdrawn_at is None
+    assert Publication.objects.public().count() == 1
+
+
+def test_a_draft_is_not_published_and_only_an_official_publishes(official, methodist, published):
+    with pytest.raises(ValidationError, match="только утверждённая"):
+        services.publication_of_file(report=published["draft_pdf"], by=official)
+    with pytest.raises(PermissionDenied):
+        services.publication_of_file(report=published["approved_pdf"], by=methodist)
+    assert not Publication.objects.exists()
+
+
+def test_the_zoning_summary_is_counts_by_zone(client, official, municipality, published):
+    services.publication_of_zoning(method=published["method"], by=official)
+    page = client.get(reverse("public:municipality", args=[municipality.pk])).content.decode()
+    assert "Организаций по зонам: зелёная — 1; красная — 1." in page
+
+
+def test_indicator_values_hide_small_groups_and_unpublished_years(client, official, municipality, published):
+    services.publication_of_indicators(municipality=municipality, year=2026, by=official)
+    data = json.loads(client.get(reverse("public:values", args=[municipality.pk, "json"])).content)
+    rows = {(row["Код ОО"], row["Учебный год"]): row for row in data["values"]}
+    assert set(rows) == {("", "2025/2026"), ("sch000101", "2025/2026")}
+    assert rows[("sch000101", "2025/2026")]["Знаменатель"] == 40
+    csv = client.get(reverse("public:values", args=[municipality.pk, "csv"])).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("Учебный год;Код ОО;Организация;Показатель")
+    assert "sch000102" not in csv and "33,33" not in csv and "33.33" not in csv
+    with pytest.raises(ValidationError, match="не рассчитаны"):
+        services.publication_of_indicators(municipality=municipality, year=2019, by=official)
+
+
+def test_the_public_part_shows_nothing_unpublished_no_names_no_small_groups(
+    client, official, municipality, published, other_municipality
+):
+    services.publication_of_file(report=published["approved_pdf"], by=official)
+    services.publication_of_zoning(method=published["method"], by=official)
+    services.publication_of_indicators(municipality=municipality, year=2026, by=official)
+    names = [user.get_full_name() for user in get_user_model().objects.all() if user.get_full_name()]
+    names += [user.username for user in get_user_model().objects.all()]
+    seen, queue, texts = set(), [reverse("public:index")], []
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            continue
+        text = response.content.decode("utf-8-sig")
+        texts.append((url, text))
+        queue += [link for link in re.findall(r'href="(/public/[^"#]*)', text) if link not in seen]
+    assert len(seen) >= 5  # the index, the page, the feed, the PDF, CSV and JSON
+    for url, text in texts:
+        assert "Черновой план" not in text, url
+        assert other_municipality.name not in text, url
+        assert "33,33" not in text and "33.33" not in text, url
+        for name in names:
+            assert not re.search(rf"\b{re.escape(name)}\b", text), (url, name)
+
+
+def test_staff_pages_of_publishing(client_for, official, methodist, director_a, municipality, published):
+    response = client_for(official).post(
+        reverse("reports:publish_file", args=[published["approved_pdf"].pk]), {"next": "//evil.example/"}
+    )
+    assert response.status_code == 302 and response.url == reverse("reports:publications")
+    publication = Publication.objects.get()
+    page = client_for(methodist).get(reverse("reports:publications")).content.decode()
+    assert "План по объективности оценивания" in page and "Снять с публикации" not in page
+    assert client_for(methodist).post(reverse("reports:withdraw", args=[publication.pk])).status_code == 403
+    assert client_for(director_a).get(reverse("reports:publications")).status_code == 403
+    client_for(official).post(reverse("reports:withdraw", args=[publication.pk]))
+    publication.refresh_from_db()
+    assert publication.withdrawn_at is not None and publication.withdrawn_by == official
