@@ -10,7 +10,7 @@ READY = re.compile("Скачать: |Открыть результат")
 
 def test_methodist_prepares_an_order_and_downloads_its_pdf(page, demo):
     login(page, "methodist")
-    page.get_by_role("link", name="Отчёты").click()
+    page.get_by_role("link", name="Отчёты", exact=True).click()
     page.wait_for_url("**/reports/")
     page.get_by_role("link", name="Приказы").click()
     page.wait_for_url("**/reports/orders/")
