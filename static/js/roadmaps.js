@@ -161,6 +161,12 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     init(document);
+    // On a phone the plan's cards come first: the long list of sections folds until asked for.
+    if (window.matchMedia("(max-width: 576px)").matches) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach((details) => {
+        details.open = false;
+      });
+    }
     if (window.htmx) {
       window.htmx.onLoad((element) => {
         initSortables(element.parentElement || element);

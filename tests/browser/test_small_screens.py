@@ -92,6 +92,10 @@ def test_homes_and_roadmaps_fit_phone_and_desktop(browser, live_server, demo):
                         problems.append(f"{role} {path} at {width}px: {problem}")
                     if name == "roadmap" and width < 576:
                         problems += [f"{role} {path} at {width}px: {p}" for p in card_problems(page)]
+                    # the editor's list of sections is open on a desktop and folded on a phone
+                    folds = page.locator("details[data-fold-on-phone]")
+                    if folds.count() and folds.first.evaluate("d => d.open") != (width >= 576):
+                        problems.append(f"{role} {path} at {width}px: список разделов не свёрнут/развёрнут как надо")
         finally:
             context.close()
     assert not problems, "\n".join(problems)
