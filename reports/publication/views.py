@@ -117,7 +117,7 @@ def _done(request, action, back: str):
 def publication_list(request):
     access = access_for(request.user)
     enforce(access.works_for_authority or access.is_admin, "Публикации ведёт орган управления образованием")
-    municipality = municipality_for(request.user, request.GET.get("municipality") and int(request.GET["municipality"]))
+    municipality = municipality_for(request.user, _int(request.GET.get("municipality")))
     publications = Publication.objects.for_user(request.user).filter(municipality=municipality)
     years = sorted(set(IndicatorValue.objects.filter(municipality=municipality).values_list("year", flat=True)))
     return render(
@@ -151,9 +151,7 @@ def publish_zoning(request, pk: int):
 @login_required
 @require_POST
 def publish_indicators(request):
-    municipality = municipality_for(
-        request.user, request.POST.get("municipality") and int(request.POST["municipality"])
-    )
+    municipality = municipality_for(request.user, _int(request.POST.get("municipality")))
     year = request.POST.get("year", "")
     back = f"{reverse('reports:publications')}?municipality={municipality.pk}"
     if not year.isdigit():
@@ -174,6 +172,11 @@ def withdraw(request, pk: int):
     services.publication_withdraw(publication=publication, by=request.user)
     messages.success(request, f"Снято с публикации: {publication.title}")
     return redirect(f"{reverse('reports:publications')}?municipality={publication.municipality_id}")
+
+
+def _int(value) -> int | None:
+    """A number from the query, or None for anything else (the person's own municipality is used)."""
+    return int(value) if value and str(value).isdigit() else None
 
 
 def _safe(url: str) -> str:

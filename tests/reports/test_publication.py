@@ -151,3 +151,10 @@ def test_staff_pages_of_publishing(client_for, official, methodist, director_a, 
     client_for(official).post(reverse("reports:withdraw", args=[publication.pk]))
     publication.refresh_from_db()
     assert publication.withdrawn_at is not None and publication.withdrawn_by == official
+
+
+def test_a_municipality_that_is_not_a_number_is_the_persons_own(client_for, official, municipality):
+    response = client_for(official).get(reverse("reports:publications") + "?municipality=abc")
+    assert response.status_code == 200 and municipality.name in response.content.decode()
+    response = client_for(official).post(reverse("reports:publish_indicators"), {"municipality": "x", "year": "y"})
+    assert response.status_code == 302
