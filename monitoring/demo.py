@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import io
 import random
-import re
-import zipfile
 
 from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
-from config.lib.xlsx import safe_row
+from config.lib.xlsx import deterministic_workbook, safe_row
 from monitoring.analysis.demo import load_demo_analysis
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
@@ -172,25 +170,7 @@ def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
         sheet.append(safe_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _deterministic(buffer.getvalue())
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _deterministic(data: bytes) -> bytes:
-    """Same workbook, same bytes: fixed zip timestamps and document dates (for the checksum)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(rb"\g<1>2026-01-01T00:00:00Z\g<2>", content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, content)
-    return out.getvalue()
+    return deterministic_workbook(buffer.getvalue())
 
 
 def demo_files() -> list[dict]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable
 
 from openpyxl import Workbook
@@ -111,3 +113,22 @@ def unescape_text(text: str) -> str:
     if text[:1] == CSV_PREFIX and text[1:2] in FORMULA_START:
         return text[1:]
     return text
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_workbook(data: bytes) -> bytes:
+    """Same workbook, same bytes: fixed zip timestamps and document dates, so that a file the
+    product makes twice (a demo upload, a results template) is byte for byte the same."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(rb"\g<1>2026-01-01T00:00:00Z\g<2>", content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
+    return out.getvalue()

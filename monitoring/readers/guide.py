@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from config.lib.xlsx import safe_row
+from config.lib.xlsx import deterministic_workbook, safe_row
 from monitoring.readers.headers import _A_SYNONYMS, _B_SYNONYMS
 from monitoring.readers.layouts import LAYOUTS
 
@@ -131,4 +131,4 @@ def template_xlsx(format: str) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return deterministic_workbook(buffer.getvalue())

@@ -79,3 +79,14 @@ def test_a_new_file_gets_no_warning(client_for, methodist, run_import, template_
     fresh, _ = run_import(template_xlsx("school_stats"), "b.xlsx", format="school_stats", apply=False)
     page = client_for(methodist).get(reverse("results:import_detail", args=[fresh.pk])).content.decode()
     assert "Этот же файл уже загружался" not in page
+
+
+def test_the_template_is_the_same_bytes_whenever_it_is_made():
+    """Its zip entries carry a fixed date, not the second it was written: a template downloaded
+    twice is the same file (a re-check of it meets the same checksum)."""
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(template_xlsx("students")))
+    assert {info.date_time for info in archive.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+    assert b"2026-01-01T00:00:00Z" in archive.read("docProps/core.xml")
