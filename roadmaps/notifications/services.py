@@ -10,6 +10,7 @@ mails nothing twice."""
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -53,10 +54,13 @@ def notification_create(*, recipient, kind: str, text: str, key: str, assignment
     return notification
 
 
-def _enqueue(notification_ids: list[int]) -> None:
-    from roadmaps.notifications.tasks import notifications_mail_task  # the task module imports this one
+#: The Celery task that mails at once (roadmaps/notifications/tasks.py), found by its name: the task
+#: module imports this one, so this one does not import it back.
+MAIL_TASK = "roadmaps.notifications_mail"
 
-    notifications_mail_task.delay(notification_ids)
+
+def _enqueue(notification_ids: list[int]) -> None:
+    current_app.tasks[MAIL_TASK].delay(notification_ids)
 
 
 def _roadmap_url(roadmap: Roadmap) -> str:

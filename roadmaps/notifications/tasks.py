@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from roadmaps.notifications.services import notifications_mail_now
+from roadmaps.notifications.services import MAIL_TASK, notifications_mail_now
 
 
-@shared_task(name="roadmaps.notifications_mail")
+@shared_task(name=MAIL_TASK)
 def notifications_mail_task(notification_ids: list[int]) -> int:
     """Mail these notifications to those who want them at once. Running it twice mails nothing twice:
     every letter claims its notifications."""
