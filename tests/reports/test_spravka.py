@@ -295,3 +295,27 @@ def test_the_official_publishes_the_approved_pdf_and_anyone_downloads_it(
     assert report.title.replace("«", "&laquo;")[:20] in page or report.title[:20] in page
     download = client.get(reverse("public:file", args=[publication.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_the_open_page_shows_only_the_published_spravka(client, official, methodist, municipality, vpr):
+    assessment, previous, _schools = vpr
+    from reports.publication.services import publication_of_file, publication_withdraw
+    from reports.services import document_render
+
+    approved = spravka_generate(by=methodist, municipality=municipality, assessment=assessment)
+    spravka_conclusions_save(report=approved, by=methodist, conclusions="Выводы.")
+    approved = spravka_approve(report=approved, by=official)
+    draft = spravka_generate(by=methodist, municipality=municipality, assessment=previous)
+    draft_pdf = document_render(kind=ReportFile.Kind.SPRAVKA_PDF, spravka=draft, by=methodist)
+    with pytest.raises(ValidationError, match="только утверждённая"):
+        publication_of_file(report=draft_pdf, by=official)
+    publication = publication_of_file(
+        report=document_render(kind=ReportFile.Kind.SPRAVKA_PDF, spravka=approved, by=official), by=official
+    )
+    client.logout()
+    page = client.get(reverse("public:municipality", args=[municipality.pk])).content.decode()
+    feed = client.get(reverse("public:feed")).content.decode()
+    assert "2023/2024" in page and "2022/2023" not in page and "2022/2023" not in feed
+    assert client.get(reverse("public:file", args=[publication.pk])).status_code == 200
+    publication_withdraw(publication=publication, by=official)
+    assert client.get(reverse("public:file", args=[publication.pk])).status_code == 404
