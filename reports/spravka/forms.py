@@ -15,7 +15,7 @@ class SpravkaForm(forms.Form):
         initial=AnalyticReport.Subject.ASSESSMENT,
     )  # fmt: skip
     assessment = forms.ModelChoiceField(
-        label="Оценочная процедура", queryset=Assessment.objects.none(), required=False,
+        label="Процедура (ВПР, ОГЭ, ЕГЭ, КДР)", queryset=Assessment.objects.none(), required=False,
         empty_label="— выберите процедуру —",
     )  # fmt: skip
     direction_code = forms.ChoiceField(label="Направление", required=False)
