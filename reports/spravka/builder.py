@@ -548,6 +548,17 @@ def _value_text(value: float | None, unit: str) -> str:
     return f"{number(value)}\u00a0%" if unit == "%" else number(value)
 
 
+def _value_change(indicator: IndicatorDefinition, key: tuple, before: float | None, now: float | None) -> str:
+    """«Значение показателя «…» (математика, 5 кл.) выросло с 8,0 % до 10,0 %.»"""
+    return say.change(
+        f"Значение показателя «{indicator.name}» ({_slice(key[1], key[2])})",
+        before,
+        now,
+        fmt=lambda value: _value_text(value, indicator.unit),
+        gender="n",
+    )
+
+
 def direction_content(
     code: str, year: int, *, municipality: Municipality, organization: Organization | None = None
 ) -> dict:
@@ -592,26 +603,10 @@ def direction_content(
             entry |= {"own": own_now, "own_previous": own_before}
             row += [_value_text(own_now, indicator.unit), _value_text(own_before, indicator.unit),
                     _value_text(now, indicator.unit)]  # fmt: skip
-            statements.append(
-                say.change(
-                    f"Значение показателя «{indicator.name}» ({_slice(key[1], key[2])})",
-                    own_before,
-                    own_now,
-                    fmt=lambda v, u=indicator.unit: _value_text(v, u),
-                    gender="n",
-                )  # fmt: skip
-            )
+            statements.append(_value_change(indicator, key, own_before, own_now))
         else:
             row += [_value_text(now, indicator.unit), _value_text(before, indicator.unit)]
-            statements.append(
-                say.change(
-                    f"Значение показателя «{indicator.name}» ({_slice(key[1], key[2])})",
-                    before,
-                    now,
-                    fmt=lambda v, u=indicator.unit: _value_text(v, u),
-                    gender="n",
-                )  # fmt: skip
-            )
+            statements.append(_value_change(indicator, key, before, now))
             candidates = [(v, o) for o, v in school.get(key + (year,), []) if v is not None]
             if candidates and indicator.better != IndicatorDefinition.Better.NONE:
                 lower = indicator.better == IndicatorDefinition.Better.LOWER

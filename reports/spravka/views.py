@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from config.jobs.models import Job
 from monitoring.analysis.selectors import municipality_for
-from reports.models import AnalyticReport, ReportFile
+from reports.models import AnalyticReport, Publication, ReportFile
 from reports.pdf import spravka_context
 from reports.publication.services import publication_of_file
 from reports.services import document_request
@@ -40,7 +40,7 @@ def spravka_list(request):
             "spravki": spravki[:200],
             "status": status,
             "statuses": AnalyticReport.Status.choices,
-            "can_compose": access.is_admin or access.is_staff_of_authority,
+            "can_compose": access.works_for_authority,
         },
     )
 
@@ -78,10 +78,7 @@ def spravka_new(request):
 def spravka_detail(request, pk: int):
     report = spravka_for_user_or_404(request.user, pk)
     access = access_for(request.user)
-    published = report.status == AnalyticReport.Status.APPROVED and any(
-        file.kind == Kind.SPRAVKA_PDF and file.publications.filter(withdrawn_at__isnull=True).exists()
-        for file in ReportFile.objects.filter(spravka=report, kind=Kind.SPRAVKA_PDF)
-    )
+    published = Publication.objects.public().filter(file__spravka=report).exists()
     return render(
         request,
         "reports/spravka_detail.html",

@@ -319,3 +319,35 @@ def test_the_open_page_shows_only_the_published_spravka(client, official, method
     assert client.get(reverse("public:file", args=[publication.pk])).status_code == 200
     publication_withdraw(publication=publication, by=official)
     assert client.get(reverse("public:file", args=[publication.pk])).status_code == 404
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(
+    client_for, methodist, municipality, vpr, django_assert_max_num_queries
+):
+    assessment, previous, schools = vpr
+    for school in schools[:3]:
+        spravka_generate(by=methodist, municipality=municipality, organization=school, assessment=assessment)
+    spravka_generate(by=methodist, municipality=municipality, assessment=previous)
+    client = client_for(methodist)
+    client.get(reverse("reports:spravki"))  # warm the session and the fragments
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("reports:spravki")).content.decode()
+    assert page.count("/reports/spravki/") >= 4
+
+
+def test_a_school_direction_spravka_sets_the_school_beside_the_municipality(methodist, municipality, school_a):
+    indicator = IndicatorDefinition.objects.create(
+        code="test_quality", name="Качество по ВПР", direction_code="9.8", unit="%", better="higher"
+    )
+    for organization, year, value in ((None, 2024, 60.0), (school_a, 2024, 55.5), (school_a, 2023, 50.0)):
+        IndicatorValue.objects.create(
+            indicator=indicator, year=year, municipality=municipality, organization=organization, value=value
+        )
+    report = spravka_generate(
+        by=methodist, municipality=municipality, organization=school_a, direction_code="9.8", year=2024
+    )
+    [entry] = report.content["numbers"]["indicators"]
+    assert (entry["own"], entry["own_previous"], entry["municipality"]) == (55.5, 50.0, 60.0)
+    [table] = report.content["sections"][0]["tables"]
+    assert table["rows"] == [["Качество по ВПР", "в целом", "%", "55,5\u00a0%", "50,0\u00a0%", "60,0\u00a0%"]]
+    assert len(report.content["sections"]) == 1  # no list of other schools in a school's справка
