@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
-from monitoring.models import Recommendation, ZoningMethod
+from monitoring.models import Assessment, Recommendation, ZoningMethod
 from roadmaps.models import Order, Roadmap
 from schools.access import ScopedQuerySet
 
@@ -22,6 +23,8 @@ class ReportFileQuerySet(ScopedQuerySet):
             readable |= Q(zoning_method__in=ZoningMethod.objects.for_user(user))
             # so does a recommendation's document: every addressee with its answer
             readable |= Q(recommendation__in=Recommendation.objects.for_user(user))
+        # an analytic report's files: whoever reads the report (a director their school's, approved)
+        readable |= Q(spravka__in=AnalyticReport.objects.for_user(user))
         readable = self.filter(readable)
         if access.sees_everything:
             return readable
@@ -46,6 +49,8 @@ class ReportFile(models.Model):
         ZONING_PDF = "zoning_pdf", "Отчёт о зонировании (PDF)"
         RECOMMENDATION_PDF = "recommendation_pdf", "Адресная рекомендация и её исполнение (PDF)"
         EFFECTIVENESS_PDF = "effectiveness_pdf", "Анализ эффективности принятых мер (PDF)"
+        SPRAVKA_PDF = "spravka_pdf", "Аналитическая справка (PDF)"
+        SPRAVKA_DOCX = "spravka_docx", "Аналитическая справка (Word)"
         ROADMAP_IMPORT = "roadmap_import", "Загруженная книга Excel (исходный файл)"
 
     kind = models.CharField("вид", max_length=30, choices=Kind.choices)
@@ -66,6 +71,14 @@ class ReportFile(models.Model):
     recommendation = models.ForeignKey(
         Recommendation,
         verbose_name="адресная рекомендация",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    spravka = models.ForeignKey(
+        "reports.AnalyticReport",
+        verbose_name="аналитическая справка",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -92,13 +105,103 @@ class ReportFile(models.Model):
                 condition=Q(roadmap__isnull=False)
                 | Q(order__isnull=False)
                 | Q(zoning_method__isnull=False)
-                | Q(recommendation__isnull=False),
+                | Q(recommendation__isnull=False)
+                | Q(spravka__isnull=False),
                 name="report_file_has_source",
             )
         ]
 
     def __str__(self) -> str:
         return self.filename
+
+
+class AnalyticReportQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
+        """The municipality's staff (and the region's) read every справка of the municipality; a
+        director reads the approved справки about their own school, never a draft and never the
+        municipality's (it ranks the other schools)."""
+        return self.filter(
+            Q(municipality_id__in=access.municipality_ids | access.region_municipality_ids)
+            | Q(organization_id__in=access.organization_ids, status=AnalyticReport.Status.APPROVED)
+        )
+
+
+class AnalyticReport(models.Model):
+    """Аналитическая справка: the results of an assessment (ВПР by subject and grade, ОГЭ, ЕГЭ, КДР) or
+    a direction's indicators in a year, for the municipality or one school. Its numbers and the
+    statements made from them are frozen in `content` when generated (an approved document does not
+    drift when data are re-imported; a draft may be regenerated); the methodist writes «Выводы и
+    рекомендации»; an official approves it. Status changes only through reports.spravka.services."""
+
+    class Subject(models.TextChoices):
+        ASSESSMENT = "assessment", "Оценочная процедура"
+        DIRECTION = "direction", "Показатели направления"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Черновик"
+        APPROVED = "approved", "Утверждена"
+
+    municipality = models.ForeignKey(
+        "schools.Municipality", verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "schools.Organization",
+        verbose_name="организация (пусто — муниципалитет)",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject = models.CharField("предмет справки", max_length=20, choices=Subject.choices)
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="процедура", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    direction_code = models.CharField("направление (код)", max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField("учебный год (год окончания)")
+    title = models.CharField("заголовок", max_length=500)
+    content = models.JSONField("содержание (рассчитано)", default=dict, blank=True)
+    generated_at = models.DateTimeField("рассчитана", null=True, blank=True)
+    conclusions = models.TextField("выводы и рекомендации", blank=True)
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="составил", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    updated_at = models.DateTimeField("изменена", auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="утвердил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждена", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AnalyticReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "аналитическая справка"
+        verbose_name_plural = "аналитические справки"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject="assessment", assessment__isnull=False)
+                | (Q(subject="direction", assessment__isnull=True) & ~Q(direction_code="")),
+                name="spravka_has_its_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(approved_at__isnull=False), name="spravka_approved_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
 
 class PublicationQuerySet(ScopedQuerySet):

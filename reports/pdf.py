@@ -272,3 +272,52 @@ def recommendation_html(recommendation) -> str:
 
 def render_recommendation_pdf(recommendation) -> bytes:
     return html_to_document(recommendation_html(recommendation)).write_pdf()
+
+
+def spravka_context(report) -> dict:
+    """What the справка's page, its PDF and its Word file print: the frozen contents with charts as
+    SVG, the conclusions as paragraphs, who composed and approved it. One context for all three."""
+    from monitoring.analysis.svg import bar_chart
+    from reports.spravka.statements import GENERATED
+
+    content = report.content or {}
+    sections = []
+    for section in content.get("sections", []):
+        chart = section.get("chart")
+        sections.append(
+            {
+                **section,
+                "paragraphs": [typograph(text) for text in section.get("paragraphs", [])],
+                "statements": [typograph(text) for text in section.get("statements", [])],
+                "svg": mark_safe(bar_chart(chart["bars"], caption=chart["caption"])) if chart else "",
+            }
+        )
+    authority = report.municipality.organizations.filter(kind="authority").order_by("pk").first()
+    return {
+        "report": report,
+        "authority": authority.full_name if authority else report.municipality.name,
+        "title": typograph(content.get("title", report.title)),
+        "sections": sections,
+        "generated_mark": GENERATED,
+        "generated_at": format_date(timezone.localtime(report.generated_at).date()) if report.generated_at else "",
+        "conclusions": [typograph(line) for line in report.conclusions.splitlines() if line.strip()],
+        "conclusions_number": len(sections) + 1,
+        "approved": report.status == report.Status.APPROVED,
+        "approved_at": format_date(timezone.localtime(report.approved_at).date()) if report.approved_at else "",
+        "approved_by": _person(report.approved_by),
+        "created_by": _person(report.created_by),
+    }
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return " ".join(part for part in (user.last_name, user.first_name) if part) or user.get_username()
+
+
+def spravka_html(report) -> str:
+    return render_to_string("reports/print/spravka.html", spravka_context(report) | {"css": mark_safe(print_css())})
+
+
+def render_spravka_pdf(report) -> bytes:
+    return html_to_document(spravka_html(report)).write_pdf()

@@ -31,11 +31,12 @@ from reports.pdf import (
     render_order_pdf,
     render_recommendation_pdf,
     render_roadmap_pdf,
+    render_spravka_pdf,
     render_zoning_pdf,
 )
 from reports.selectors import execution_report
 from reports.typography import full_stop
-from reports.word import order_docx_bytes, roadmap_docx_bytes
+from reports.word import order_docx_bytes, roadmap_docx_bytes, spravka_docx_bytes
 from roadmaps.document import roadmap_document
 from roadmaps.models import Assignment, Evidence, Measure, Order, Roadmap
 from roadmaps.services import PersonInput, RoadmapStateError, order_save
@@ -54,7 +55,7 @@ def pdf_page_count(data: bytes) -> int:
 @transaction.atomic
 def report_file_save(
     *, kind: str, filename: str, content: bytes, by=None, roadmap=None, order=None, method=None,
-    recommendation=None, params=None,
+    recommendation=None, spravka=None, params=None,
 ) -> ReportFile:  # fmt: skip
     pages = pdf_page_count(content) if filename.endswith(".pdf") else 0
     report = ReportFile(
@@ -63,6 +64,7 @@ def report_file_save(
         order=order,
         zoning_method=method,
         recommendation=recommendation,
+        spravka=spravka,
         filename=filename,
         size=len(content),
         pages=pages,
@@ -228,7 +230,10 @@ DOCUMENT_KINDS = {
     Kind.ZONING_PDF,
     Kind.RECOMMENDATION_PDF,
     Kind.EFFECTIVENESS_PDF,
+    Kind.SPRAVKA_PDF,
+    Kind.SPRAVKA_DOCX,
 }
+SPRAVKA_KINDS = {Kind.SPRAVKA_PDF, Kind.SPRAVKA_DOCX}
 EXECUTION_KINDS = {Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
 ROADMAP_KINDS = {Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX, Kind.ROADMAP_DOCX}
 ORDER_KINDS = {Kind.ORDER_PDF, Kind.ORDER_DOCX}
@@ -241,7 +246,7 @@ def _execution_period(params: dict) -> tuple[date, date, date]:
 
 def document_digest(
     *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
-    recommendation: Recommendation | None = None, params=None, by=None,
+    recommendation: Recommendation | None = None, spravka=None, params=None, by=None,
 ):  # fmt: skip
     """A fingerprint of what the document prints now. A kept file with the same one is that document;
     any change of the roadmap, the order (its fields, status, appendices), for an execution report of
@@ -283,6 +288,8 @@ def document_digest(
         parts += [str(measures["last"]), str(timezone.localdate())]
     elif kind == Kind.RECOMMENDATION_PDF:
         parts += _recommendation_state(recommendation)
+    elif kind in SPRAVKA_KINDS:  # its frozen contents, conclusions and approval: all move updated_at
+        parts += [spravka.pk, str(spravka.status), spravka.updated_at.timestamp()]
     else:
         raise ValueError(f"unknown document kind {kind!r}")
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -324,7 +331,7 @@ def _recommendation_state(recommendation: Recommendation) -> list:
 
 
 def _document_bytes(
-    *, kind: str, roadmap, order, method, recommendation, params: dict, by, progress
+    *, kind: str, roadmap, order, method, recommendation, spravka, params: dict, by, progress
 ) -> tuple[str, bytes]:
     if kind == Kind.ROADMAP_PDF:
         return f"roadmap-{roadmap.pk}.pdf", render_roadmap_pdf(roadmap, progress=progress)
@@ -359,6 +366,14 @@ def _document_bytes(
         if progress:
             progress(1, 1)
         return f"effectiveness-{method.pk}.pdf", data
+    if kind in SPRAVKA_KINDS:
+        if progress:
+            progress(0, 1)
+        pdf = kind == Kind.SPRAVKA_PDF
+        data = render_spravka_pdf(spravka) if pdf else spravka_docx_bytes(spravka)
+        if progress:
+            progress(1, 1)
+        return f"spravka-{spravka.pk}.{'pdf' if pdf else 'docx'}", data
     if kind == Kind.RECOMMENDATION_PDF:
         if progress:
             progress(0, 1)
@@ -381,12 +396,14 @@ def _document_bytes(
 
 def document_render(
     *, kind: str, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
-    recommendation: Recommendation | None = None, params=None, by=None, progress=None,
+    recommendation: Recommendation | None = None, spravka=None, params=None, by=None, progress=None,
 ) -> ReportFile:  # fmt: skip
     """Render the document and keep it as a file. The one renderer: the background job and the
     management commands call it."""
     params = dict(params or {})
-    sources = {"roadmap": roadmap, "order": order, "method": method, "recommendation": recommendation}
+    sources = {
+        "roadmap": roadmap, "order": order, "method": method, "recommendation": recommendation, "spravka": spravka,
+    }  # fmt: skip
     digest = document_digest(kind=kind, **sources, params=params, by=by)
     filename, data = _document_bytes(kind=kind, **sources, params=params, by=by, progress=progress)
     return report_file_save(
@@ -397,12 +414,15 @@ def document_render(
         order=order,
         method=method,
         recommendation=recommendation,
+        spravka=spravka,
         by=by,
         params={**params, "digest": digest},
     )
 
 
-def _document_title(kind: str, roadmap, order, method, recommendation, params: dict) -> str:
+def _document_title(kind: str, roadmap, order, method, recommendation, spravka, params: dict) -> str:
+    if kind in SPRAVKA_KINDS:
+        return f"{'Word' if kind == Kind.SPRAVKA_DOCX else 'PDF'} справки «{spravka.title}»"
     if kind == Kind.EFFECTIVENESS_PDF:
         return f"Анализ эффективности мер по методике «{method}»"
     if kind == Kind.RECOMMENDATION_PDF:
@@ -420,7 +440,7 @@ def _document_title(kind: str, roadmap, order, method, recommendation, params: d
 
 def document_request(
     *, kind: str, by, roadmap: Roadmap | None = None, order: Order | None = None, method: ZoningMethod | None = None,
-    recommendation: Recommendation | None = None, params=None,
+    recommendation: Recommendation | None = None, spravka=None, params=None,
 ) -> ReportFile | Job:  # fmt: skip
     """The one way to get a document: the kept file when it still is the document (nothing it prints
     has changed since), else the person's job already rendering it, else a new job. The caller has
@@ -429,11 +449,12 @@ def document_request(
         raise ValueError(f"unknown document kind {kind!r}")
     params = dict(params or {})
     digest = document_digest(
-        kind=kind, roadmap=roadmap, order=order, method=method, recommendation=recommendation, params=params, by=by
-    )
+        kind=kind, roadmap=roadmap, order=order, method=method, recommendation=recommendation, spravka=spravka,
+        params=params, by=by,
+    )  # fmt: skip
     kept = ReportFile.objects.filter(
         kind=kind, roadmap=roadmap, order=order, zoning_method=method, recommendation=recommendation,
-        params__digest=digest,
+        spravka=spravka, params__digest=digest,
     )  # fmt: skip
     if kind in EXECUTION_KINDS:
         kept = kept.filter(created_by=by)
@@ -450,7 +471,7 @@ def document_request(
         return pending
     return job_enqueue(
         kind=f"report.{kind}",
-        title=_document_title(kind, roadmap, order, method, recommendation, params),
+        title=_document_title(kind, roadmap, order, method, recommendation, spravka, params),
         task_name=RENDER_TASK,
         task_kwargs={
             "kind": kind,
@@ -458,6 +479,7 @@ def document_request(
             "order_id": order.pk if order else None,
             "method_id": method.pk if method else None,
             "recommendation_id": recommendation.pk if recommendation else None,
+            "spravka_id": spravka.pk if spravka else None,
             "user_id": by.pk,
             "params": params,
             "digest": digest,

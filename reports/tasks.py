@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from config.jobs.services import job_running, job_set_result
 from monitoring.models import Recommendation, ZoningMethod
+from reports.models import AnalyticReport
 from reports.services import RENDER_TASK, document_render
 from roadmaps.models import Order, Roadmap
 
@@ -21,6 +22,7 @@ def render_document_task(
     order_id: int | None = None,
     method_id: int | None = None,
     recommendation_id: int | None = None,
+    spravka_id: int | None = None,
     params: dict | None = None,
     digest: str = "",  # what the request saw; it lets a second request find this job while it runs
 ) -> None:
@@ -33,10 +35,11 @@ def render_document_task(
             if recommendation_id
             else None
         )
+        spravka = AnalyticReport.objects.select_related("municipality").get(pk=spravka_id) if spravka_id else None
         user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
         report = document_render(
-            kind=kind, roadmap=roadmap, order=order, method=method, recommendation=recommendation, params=params,
-            by=user, progress=progress,
+            kind=kind, roadmap=roadmap, order=order, method=method, recommendation=recommendation, spravka=spravka,
+            params=params, by=user, progress=progress,
         )  # fmt: skip
         job_set_result(
             job_id=job_id,

@@ -124,3 +124,63 @@ def pdf_reader(data: bytes) -> PdfReader:
 def flat(text: str) -> str:
     """Extracted text with line breaks and non-breaking spaces turned into single spaces."""
     return " ".join(text.replace("\u00a0", " ").split())
+
+
+#: The ВПР work of the справка fixtures: its tasks as the ФИС ОКО file describes them.
+VPR_TASKS = [
+    {"label": "1", "max": 1, "difficulty": "Б"},
+    {"label": "2", "max": 1, "difficulty": "Б"},
+    {"label": "9.1", "max": 2, "difficulty": "П"},
+    {"label": "12К1", "max": 2, "difficulty": "П"},
+    {"label": "13", "max": 3, "difficulty": "В"},
+]
+
+
+def results_for_spravka(municipality, *, schools: int, per_school: int = 20, seed: int = 21, prefix: str = "sp"):
+    """A municipality's ВПР «Математика», 5th grade, for this year (2024) and the last (2023): `schools`
+    schools with `per_school` participants each (pseudonymous codes, never names), task scores,
+    primary scores, marks and journal marks; the per-school statistics rebuilt from them, as the import
+    does. Returns (this year's assessment, last year's, the schools)."""
+    import random
+
+    from monitoring.models import Assessment, StudentResult
+    from monitoring.services import statistics_rebuild
+    from schools.models import Organization
+
+    rng = random.Random(seed)
+    organizations = Organization.objects.bulk_create(
+        Organization(
+            municipality=municipality, code=f"{prefix}{municipality.pk}-{index:05d}", kind=Organization.Kind.SCHOOL,
+            short_name=f"СОШ № {index + 1}", full_name=f"Средняя школа № {index + 1}",
+        )
+        for index in range(schools)
+    )  # fmt: skip
+    made = []
+    for year in (2023, 2024):
+        assessment, _ = Assessment.objects.get_or_create(
+            kind="vpr", year=year, subject="Математика", grade=5, defaults={"tasks": VPR_TASKS}
+        )
+        rows = []
+        for school_index, organization in enumerate(organizations):
+            weak = school_index % 4 == 0  # every fourth school struggles
+            for index in range(per_school):
+                scores = [
+                    rng.randint(0, task["max"]) if rng.random() > (0.5 if weak else 0.2) else 0 for task in VPR_TASKS
+                ]
+                if index % 7 == 6:
+                    scores[2] = None  # no answer recorded for a task
+                primary = sum(score or 0 for score in scores)
+                mark = 2 if primary <= 2 else 3 if primary <= 4 else 4 if primary <= 6 else 5
+                journal = min(5, max(2, mark + rng.choice([-1, 0, 0, 0, 1])))
+                rows.append(
+                    StudentResult(
+                        assessment=assessment, organization=organization, class_name="5А",
+                        participant_code=f"{year}-{organization.code}-{index}",
+                        task_scores=",".join("" if score is None else str(score) for score in scores),
+                        primary_score=primary, mark=mark, journal_mark=journal,
+                    )
+                )  # fmt: skip
+        StudentResult.objects.bulk_create(rows, batch_size=5000)
+        statistics_rebuild(assessment_ids={assessment.pk}, organization_ids={o.pk for o in organizations})
+        made.append(assessment)
+    return made[1], made[0], organizations

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reports import views
 from reports.publication import views as publication_views
+from reports.spravka import views as spravka_views
 
 app_name = "reports"
 urlpatterns = [
@@ -28,6 +29,15 @@ urlpatterns = [
     path("publications/zoning/<int:pk>/", publication_views.publish_zoning, name="publish_zoning"),
     path("publications/indicators/", publication_views.publish_indicators, name="publish_indicators"),
     path("publications/<int:pk>/withdraw/", publication_views.withdraw, name="withdraw"),
+    path("spravki/", spravka_views.spravka_list, name="spravki"),
+    path("spravki/new/", spravka_views.spravka_new, name="spravka_new"),
+    path("spravki/<int:pk>/", spravka_views.spravka_detail, name="spravka"),
+    path("spravki/<int:pk>/conclusions/", spravka_views.spravka_conclusions, name="spravka_conclusions"),
+    path("spravki/<int:pk>/regenerate/", spravka_views.spravka_regenerate, name="spravka_regenerate"),
+    path("spravki/<int:pk>/approve/", spravka_views.spravka_approve, name="spravka_approve"),
+    path("spravki/<int:pk>/pdf/", spravka_views.spravka_pdf, name="spravka_pdf"),
+    path("spravki/<int:pk>/docx/", spravka_views.spravka_docx, name="spravka_docx"),
+    path("spravki/<int:pk>/publish/", spravka_views.spravka_publish, name="spravka_publish"),
     path("orders/new/", views.order_create, name="order_create"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order_edit"),

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reports.pdf import order_context, print_css, zoning_appendix
+from reports.pdf import order_context, print_css, spravka_context, zoning_appendix
 from reports.typography import split_blocks, typograph
 from roadmaps.document import RoadmapDocument, roadmap_document
 from roadmaps.models import Order, Roadmap
@@ -95,6 +95,82 @@ def _zoning_body(document, zoning: dict) -> None:
         cells = table.add_row().cells
         values = [f"{number}.", row["name"], row["code"], row["zone"], row["previous"], row["movement"]]
         for cell, value, width in zip(cells, values, widths, strict=True):
+            cell.width = width
+            _cell_text(cell, value)
+
+
+def spravka_docx_bytes(report) -> bytes:
+    """The analytic report as the PDF prints it (the same context): the authority, the title, each
+    section's text, generated statements in italics with their mark, its tables, then «Выводы и
+    рекомендации» and who composed and approved it; A4 portrait with the order's margins. The bar
+    charts are the PDF's: their numbers are in the tables beside them."""
+    context = spravka_context(report)
+    document = _new_document()
+    _set_page(document.sections[0], landscape=False)
+    _paragraph(document, context["authority"], align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    kind = _paragraph(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14)
+    kind.paragraph_format.space_before = Pt(16)
+    _paragraph(document, context["title"], align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, space_after=6)
+    state = (
+        f"Утверждена {context['approved_at']}" + (f", {context['approved_by']}" if context["approved_by"] else "") + "."
+        if context["approved"]
+        else "Проект, не утверждена."
+    )
+    _paragraph(
+        document,
+        f"Рассчитана по данным системы МУКО {context['generated_at']}. {state}",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size=10,
+        space_after=10,
+    )
+    section = document.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    for part in context["sections"]:
+        heading = _paragraph(document, part["title"], bold=True, space_after=4)
+        heading.paragraph_format.space_before = Pt(8)
+        heading.paragraph_format.keep_with_next = True
+        for text in part["paragraphs"]:
+            _justified(document, text)
+        for text in part["statements"]:
+            paragraph = _justified(document, "")
+            _run(paragraph, f"{text} ", italic=True)
+            _run(paragraph, f"({context['generated_mark']})", italic=True, size=9)
+        for table in part["tables"]:
+            caption = _paragraph(document, table["caption"], bold=True, size=10, space_after=2)
+            caption.paragraph_format.keep_with_next = True
+            _plain_table(document, table["heads"], table["rows"], usable)
+            _paragraph(document, space_after=4)
+    heading = _paragraph(document, f"{context['conclusions_number']}. Выводы и рекомендации", bold=True, space_after=4)
+    heading.paragraph_format.space_before = Pt(8)
+    for line in context["conclusions"] or ["Выводы и рекомендации ещё не написаны."]:
+        _justified(document, line)
+    signature = _paragraph(document, f"Составил: {context['created_by'] or '—'}")
+    signature.paragraph_format.space_before = Pt(30)
+    if context["approved"]:
+        _paragraph(document, f"Утвердил: {context['approved_by'] or '—'}, {context['approved_at']}")
+    return _save(document)
+
+
+def _justified(document, text: str):
+    paragraph = _paragraph(document, text, indent=Mm(12.5), space_after=3)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    return paragraph
+
+
+def _plain_table(document, heads: list[str], rows: list[list[str]], usable) -> None:
+    """A table of text cells in equal columns, its head repeated on every page."""
+    width = int(usable / len(heads))
+    table = document.add_table(rows=1, cols=len(heads))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column in table.columns:
+        column.width = width
+    _repeat_as_header(table.rows[0])
+    for cell, head in zip(table.rows[0].cells, heads, strict=True):
+        cell.width = width
+        _cell_text(cell, head, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
             cell.width = width
             _cell_text(cell, value)
 

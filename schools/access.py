@@ -115,6 +115,13 @@ class Access:
         """Zoning methods, rules, targeting and data collection of the municipality."""
         return self.can_edit_municipality(municipality_id)
 
+    def can_compose_spravka(self, municipality_id: int | None) -> bool:
+        """Generates an analytic report (справка) of the municipality or one of its schools, regenerates
+        the draft and writes its conclusions: the municipality's methodists and officials. A director
+        reads their school's approved справка and does not compose one: it compares the school with
+        the others."""
+        return self.can_edit_municipality(municipality_id)
+
     def can_edit_for(self, organization) -> bool:
         """Works on the plans and orders of this organisation: a municipal one's municipality staff; a
         regional one's (no municipality) methodists and officials of its region; administrators."""

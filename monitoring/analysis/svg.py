@@ -162,3 +162,25 @@ def stacked_bar(details: dict) -> str:
 
 def escape_text(text) -> str:
     return escape(text)
+
+
+def bar_chart(bars: list[dict], *, caption: str = "") -> str:
+    """Horizontal bars of shares (0…1), each labelled and with its text («11,4 %»): the mark
+    distribution and the task-by-task success of an analytic report, on its page and in its PDF."""
+    label_w, bar_w, row_h, pad = 70, 360, 20, 4
+    width, height = label_w + bar_w + 70, row_h * len(bars) + pad * 2
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{e(caption or "Диаграмма")}">'
+    ]
+    for index, bar in enumerate(bars):
+        y = pad + row_h * index
+        value = max(0.0, min(1.0, float(bar.get("value") or 0)))
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 14}" font-size="11" text-anchor="end">{e(bar["label"])}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}" fill="#f1f3f5"/>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * value:.1f}" height="{row_h - 6}" fill="#0d6efd"/>'
+            f'<text x="{label_w + bar_w + 6}" y="{y + 14}" font-size="11">{e(bar["text"])}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from monitoring.models import IndicatorValue, ZoningMethod
-from reports.models import Publication, ReportFile
+from reports.models import AnalyticReport, Publication, ReportFile
+from reports.services import document_digest
 from roadmaps.models import Order, Roadmap
 from schools.access import access_for, enforce
 from schools.models import Municipality
@@ -40,6 +41,13 @@ def _source(report: ReportFile) -> tuple[Municipality, str]:
     if report.kind == Kind.EFFECTIVENESS_PDF:
         method = report.zoning_method
         return method.municipality, f"Анализ эффективности принятых мер (методика «{method.title}», {method.year})"
+    if report.kind == Kind.SPRAVKA_PDF:
+        spravka = report.spravka
+        if spravka.status != AnalyticReport.Status.APPROVED:
+            raise ValidationError("Публикуется только утверждённая аналитическая справка")
+        if report.params.get("digest") != document_digest(kind=report.kind, spravka=spravka, params={}):
+            raise ValidationError("Этот файл справки устарел: сформируйте PDF заново")
+        return spravka.municipality, spravka.title
     raise ValidationError(f"«{report.get_kind_display()}» не публикуется: в нём сведения об отдельных организациях")
 
 
@@ -57,6 +65,7 @@ def publication_of_file(*, report: ReportFile, by) -> Publication:
         "file__order": report.order,
         "file__recommendation": report.recommendation,
         "file__zoning_method": report.zoning_method,
+        "file__spravka": report.spravka,
     }
     _replace(kind=Publication.Kind.DOCUMENT, **{k: v for k, v in source.items() if v is not None})
     return Publication.objects.create(

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from config.jobs.models import Job
 from monitoring.analysis.services import example_method_load, indicators_load
 from monitoring.models import (
+    Assessment,
     Campaign,
     IndicatorDefinition,
     Recommendation,
@@ -15,7 +16,7 @@ from monitoring.models import (
     RecommendationFile,
 )
 from monitoring.services import result_import_create
-from reports.models import Publication, ReportFile
+from reports.models import AnalyticReport, Publication, ReportFile
 from reports.testing import create_roadmap
 from roadmaps.execution.demo import tiny_pdf
 from roadmaps.models import Assignment, Evidence, Notification, Order, Roadmap
@@ -110,7 +111,14 @@ def build_objects(*, municipality, authority, school, author) -> dict:
     publication = Publication.objects.create(
         municipality=municipality, kind=Publication.Kind.DOCUMENT, title="Дорожная карта", file=report_file
     )
+    # A draft analytic report of the municipality on a ВПР (no results: its contents say so).
+    assessment, _ = Assessment.objects.get_or_create(kind="vpr", year=2024, subject="Математика", grade=5)
+    spravka = AnalyticReport.objects.create(
+        municipality=municipality, subject=AnalyticReport.Subject.ASSESSMENT, assessment=assessment, year=2024,
+        title="Справка по ВПР", created_by=author,
+    )  # fmt: skip
     return {
+        "spravka": spravka,
         "publication": publication,
         "municipality": municipality,
         "school": school,

@@ -128,6 +128,9 @@ KWARGS["cascade:dashboard"] = KWARGS["cascade:publish"] = lambda w: {"pk": w["re
 KWARGS["cascade:measure"] = lambda w: {"pk": w["regional_measure"].pk}
 for _name in ["zoning_pdf", "zoning_order", "effectiveness_pdf"]:
     KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["method"].pk}
+for _name in ["spravka", "spravka_conclusions", "spravka_regenerate", "spravka_approve", "spravka_pdf", "spravka_docx",
+              "spravka_publish"]:  # fmt: skip
+    KWARGS[f"reports:{_name}"] = lambda w: {"pk": w["spravka"].pk}
 KWARGS["results:import_template"] = lambda w: {"format": "students"}
 for _name in ["method", "method_approve", "method_compute"]:
     KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["method"].pk}
@@ -348,6 +351,24 @@ MATRIX: dict[str, tuple[dict, dict]] = {
         {},
     ),
     "reports:withdraw": (action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    # Analytic reports (справки): the municipality's staff compose them, its officials approve and
+    # publish; a director reads only an approved справка of their own school (the world's is the
+    # municipality's draft: 404), the viewer reads and renders but changes nothing.
+    "reports:spravki": (expect(), {}),
+    "reports:spravka_new": (expect(**DIRECTORS_403, viewer=403), {}),
+    "reports:spravka": (expect(**DIRECTORS_404, outsider=404), {}),
+    "reports:spravka_conclusions": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "reports:spravka_regenerate": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "reports:spravka_approve": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404),
+        {},
+    ),
+    "reports:spravka_pdf": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
+    "reports:spravka_docx": (action(STAFF | {"viewer"}, **DIRECTORS_404, outsider=404), {}),
+    "reports:spravka_publish": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404),
+        {},
+    ),
     # Results imports: staff and the administrator only.
     "results:results": (IMPORTS, {}),
     "results:import_detail": (IMPORT_OBJECT, {}),

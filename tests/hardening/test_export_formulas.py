@@ -212,6 +212,7 @@ NOT_SPREADSHEETS = {
     "reports:publish_file",  # publishes a kept file: no file comes back
     "reports:roadmap_pdf",
     "reports:order_pdf",
+    "reports:spravka_pdf",  # a PDF of an analytic report (its Word file is text and tables, no cell formula)
 }
 #: Documents are asked for with POST; a job renders and keeps them, and the kept file is checked.
 POSTED = {

@@ -44,4 +44,5 @@ def test_every_app_contributes_its_demo_in_dependency_order():
         "monitoring.demo.load_demo_results",
         "monitoring.analysis.demo.load_demo_analysis",
         "reports.demo.load_demo_reports",
+        "reports.demo.load_demo_spravka",
     ]
