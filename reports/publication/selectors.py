@@ -14,6 +14,19 @@ from schools.models import Municipality
 #: a share can point at a child («1 из 3 получил «2»»). The municipality's values are published whole.
 MIN_GROUP = 10
 
+
+def small_groups_refusal(groups: list[list]) -> str:
+    """Why a document naming these school groups ([name, size], size None when the value is no
+    share of people) may not go on the open page, or "" when it may."""
+    small = [f"«{name}» ({size})" for name, size in groups if size is not None and size < MIN_GROUP]
+    if not small:
+        return ""
+    return (
+        f"Не публикуется: в документе значения организаций по группам меньше {MIN_GROUP} человек — "
+        f"{', '.join(small)}. По таким значениям можно узнать ребёнка, на открытой странице их не показывают."
+    )
+
+
 VALUE_COLUMNS = [
     "Учебный год", "Код ОО", "Организация", "Показатель", "Предмет", "Параллель", "Значение", "Числитель",
     "Знаменатель",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from monitoring.models import IndicatorValue, ZoningMethod
 from reports.models import AnalyticReport, Publication, ReportFile
+from reports.publication.selectors import small_groups_refusal
 from reports.services import document_digest
 from roadmaps.models import Order, Roadmap
 from schools.access import access_for, enforce
@@ -47,8 +48,16 @@ def _source(report: ReportFile) -> tuple[Municipality, str]:
             raise ValidationError("Публикуется только утверждённая аналитическая справка")
         if report.params.get("digest") != document_digest(kind=report.kind, spravka=spravka, params={}):
             raise ValidationError("Этот файл справки устарел: сформируйте PDF заново")
+        if refusal := spravka_publish_refusal(spravka):
+            raise ValidationError(refusal)
         return spravka.municipality, spravka.title
     raise ValidationError(f"«{report.get_kind_display()}» не публикуется: в нём сведения об отдельных организациях")
+
+
+def spravka_publish_refusal(spravka: AnalyticReport) -> str:
+    """Why an approved справка may not be published ("" when it may): it shows a school's values
+    computed over a group smaller than the open page allows."""
+    return small_groups_refusal(spravka.content.get("numbers", {}).get("school_groups", []))
 
 
 def _replace(**same) -> None:

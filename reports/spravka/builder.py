@@ -279,7 +279,7 @@ def assessment_content(
     )
 
     # 3. Objectivity
-    objectivity = _objectivity_section(assessment, own, municipality, organization)
+    objectivity, flagged = _objectivity_section(assessment, own, municipality, organization)
     if objectivity:
         sections.append(objectivity)
 
@@ -293,6 +293,7 @@ def assessment_content(
     risk, zone_method = _risk(assessment, categories, municipality, organization, own)
     numbers["risk"] = risk
     sections.append(_risk_section(categories, risk, zone_method, organization, own))
+    numbers["school_groups"] = _school_groups(organization, own, risk, flagged)
 
     for index, section in enumerate(sections[1:], start=2):  # number the sections in the order kept
         section["title"] = f"{index}. {section['title'].split('. ', 1)[-1]}"
@@ -369,8 +370,10 @@ def _distribution_section(assessment, categories, own, muni, region, previous) -
     )
 
 
-def _objectivity_section(assessment, own, municipality, organization) -> dict | None:
-    tables, statements, paragraphs = [], [], []
+def _objectivity_section(assessment, own, municipality, organization) -> tuple[dict | None, list[list]]:
+    """The objectivity section (None when there is nothing to compare) and the schools it names with
+    their group sizes."""
+    tables, statements, paragraphs, named = [], [], [], []
     if own["with_journal"]:
         n = own["with_journal"]
         statements.append(
@@ -398,6 +401,7 @@ def _objectivity_section(assessment, own, municipality, organization) -> dict | 
             for stat in stats:
                 confirmed = share(stat.confirmed, stat.with_journal)
                 if confirmed is not None and confirmed < CONFIRMED_FLAG:
+                    named.append([stat.organization.short_name, stat.with_journal])
                     flagged.append([stat.organization.short_name, str(stat.with_journal), percent(confirmed),
                                     percent(share(stat.lowered, stat.with_journal)),
                                     percent(share(stat.raised, stat.with_journal))])  # fmt: skip
@@ -417,6 +421,9 @@ def _objectivity_section(assessment, own, municipality, organization) -> dict | 
     where = {"organization": organization} if organization else {"organization__municipality": municipality}
     groups = control_groups(assessment, **where)
     if groups:
+        if organization is not None:
+            named += [[f"{organization.short_name}, контрольная группа", groups["control_n"]],
+                      [f"{organization.short_name}, остальные участники", groups["rest_n"]]]  # fmt: skip
         tables.append(
             _table(
                 "Контрольные группы",
@@ -432,8 +439,9 @@ def _objectivity_section(assessment, own, municipality, organization) -> dict | 
             f"у остальных — {percent(groups['rest_share'])}."
         )
     if not tables:
-        return None
-    return _section("Объективность результатов", paragraphs=paragraphs, statements=statements, tables=tables)
+        return None, named
+    section = _section("Объективность результатов", paragraphs=paragraphs, statements=statements, tables=tables)
+    return section, named
 
 
 def _tasks_section(tasks: list[dict]) -> dict:
@@ -571,21 +579,23 @@ def direction_content(
     )
     pooled: dict = {}
     school: dict = defaultdict(list)
-    for indicator_id, org_id, subject, grade, value_year, value in values.values_list(
-        "indicator_id", "organization_id", "subject", "grade", "year", "value"
+    sizes: dict = {}  # (organization, indicator, subject, grade, year) → denominator
+    for indicator_id, org_id, subject, grade, value_year, value, denominator in values.values_list(
+        "indicator_id", "organization_id", "subject", "grade", "year", "value", "denominator"
     ):
         key = (indicator_id, subject, grade)
         if org_id is None:
             pooled[key + (value_year,)] = value
         elif organization is None or org_id == organization.pk:
             school[key + (value_year,)].append((org_id, value))
+            sizes[(org_id, *key, value_year)] = denominator
     names = dict(Organization.objects.filter(municipality=municipality).values_list("pk", "short_name"))
     keys = sorted(
         {(i, s, g) for i, s, g, _y in list(pooled) + list(school)},
         key=lambda key: ([d.pk for d in indicators].index(key[0]), key[1], key[2] or 0),
     )
     by_pk = {indicator.pk: indicator for indicator in indicators}
-    rows, statements, worst, numbers = [], [], [], []
+    rows, statements, worst, numbers, named = [], [], [], [], []
     for key in keys:
         indicator = by_pk[key[0]]
         now, before = pooled.get(key + (year,)), pooled.get(key + (year - 1,))
@@ -601,6 +611,9 @@ def direction_content(
             own_now = next((v for _o, v in school.get(key + (year,), [])), None)
             own_before = next((v for _o, v in school.get(key + (year - 1,), [])), None)
             entry |= {"own": own_now, "own_previous": own_before}
+            for value_year in (year, year - 1):
+                if (organization.pk, *key, value_year) in sizes:
+                    named.append([organization.short_name, sizes[(organization.pk, *key, value_year)]])
             row += [_value_text(own_now, indicator.unit), _value_text(own_before, indicator.unit),
                     _value_text(now, indicator.unit)]  # fmt: skip
             statements.append(_value_change(indicator, key, own_before, own_now))
@@ -617,6 +630,7 @@ def direction_content(
                     worst.append([indicator.name, _slice(key[1], key[2]), names.get(org_id, "—"),
                                   _value_text(value, indicator.unit)])  # fmt: skip
                 entry["worst"] = [[names.get(o, ""), v] for v, o in candidates[:WORST_SCHOOLS]]
+                named += [[names.get(o, ""), sizes[(o, *key, year)]] for _v, o in candidates[:WORST_SCHOOLS]]
         rows.append(row)
         numbers.append(entry)
     heads = ["Показатель", "Разрез", "Ед."]
@@ -633,7 +647,7 @@ def direction_content(
                 paragraphs=[f"За {year - 1}/{year} учебный год значения показателей направления {code} не рассчитаны."],
             )
         ]
-        return _content(title, sections, {"indicators": numbers})
+        return _content(title, sections, {"indicators": numbers, "school_groups": named})
     sections = [
         _section(
             "1. Значения показателей",
@@ -654,7 +668,16 @@ def direction_content(
                 else [],
             )
         )
-    return _content(title, sections, {"indicators": numbers})
+    return _content(title, sections, {"indicators": numbers, "school_groups": named})
+
+
+def _school_groups(organization, own, risk, flagged) -> list[list]:
+    """Every school whose values the справка shows, with the size of the group they were computed
+    on: the open page publishes no school value of a small group (reports.publication)."""
+    groups = [[organization.short_name, own["participants"]]] if organization else []
+    groups += [[row["organization"], row["participants"]] for row in risk]
+    groups += flagged
+    return groups
 
 
 def _content(title: str, sections: list[dict], numbers: dict) -> dict:

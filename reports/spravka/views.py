@@ -11,7 +11,7 @@ from config.jobs.models import Job
 from monitoring.analysis.selectors import municipality_for
 from reports.models import AnalyticReport, Publication, ReportFile
 from reports.pdf import spravka_context
-from reports.publication.services import publication_of_file
+from reports.publication.services import publication_of_file, spravka_publish_refusal
 from reports.services import document_request
 from reports.spravka import services
 from reports.spravka.forms import SpravkaForm
@@ -87,6 +87,7 @@ def spravka_detail(request, pk: int):
             "can_compose": report.is_draft and access.can_compose_spravka(report.municipality_id),
             "can_approve": report.is_draft and access.can_approve_in(report.municipality_id),
             "can_publish": not report.is_draft and access.can_approve_in(report.municipality_id),
+            "publish_refusal": spravka_publish_refusal(report),
             "published": published,
             "files": spravka_files(request.user, report),
         },
@@ -158,6 +159,9 @@ def spravka_publish(request, pk: int):
     enforce(access_for(request.user).can_approve_in(report.municipality_id), services.APPROVE_REFUSED)
     if report.is_draft:
         messages.error(request, "Публикуется только утверждённая аналитическая справка")
+        return redirect("reports:spravka", pk=report.pk)
+    if refusal := spravka_publish_refusal(report):
+        messages.error(request, refusal)
         return redirect("reports:spravka", pk=report.pk)
     outcome = document_request(kind=Kind.SPRAVKA_PDF, spravka=report, by=request.user)
     if isinstance(outcome, Job):
