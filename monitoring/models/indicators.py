@@ -31,6 +31,9 @@ class IndicatorDefinition(models.Model):
     class Level(models.TextChoices):
         SCHOOL = "school", "Организация"
         MUNICIPALITY = "municipality", "Муниципалитет"
+        # The authority itself (seed 004: «Наличие … приказа о назначении муниципального
+        # координатора»): collected from the authority's own form in a campaign, filled by its staff.
+        AUTHORITY = "authority", "Орган управления образованием"
 
     class FormKind(models.TextChoices):
         RATIO = "ratio", "Числитель и знаменатель"
