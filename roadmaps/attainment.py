@@ -78,9 +78,10 @@ def indicator_values(keys: set[tuple[str, int, int]]) -> dict[tuple[str, int, in
 
 def report_year(roadmap: Roadmap, day: date) -> int:
     """The year a date reports to: the calendar year, or for an academic roadmap the academic year
-    by its end («2025/2026» is 2026), as monitoring numbers its years."""
+    by its end («2025/2026» is 2026), as monitoring numbers its years. August belongs to the coming
+    year: plans start with it (the August conference)."""
     if roadmap.period_kind == Roadmap.PeriodKind.ACADEMIC:
-        return day.year + (1 if day.month >= 9 else 0)
+        return day.year + (1 if day.month >= 8 else 0)
     return day.year
 
 
