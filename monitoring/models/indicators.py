@@ -79,6 +79,12 @@ class IndicatorDefinition(models.Model):
     def is_reported(self) -> bool:
         return self.source == self.Source.REPORTED
 
+    def is_collected_from(self, organization) -> bool:
+        """An indicator of the authority is collected from the authority itself, the others from
+        the organisations (schools and the rest): a campaign's form asks each only its own."""
+        is_authority = organization.kind in (Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL)
+        return (self.level == self.Level.AUTHORITY) == is_authority
+
     @property
     def scale_label(self) -> str:
         top = "∞" if self.scale_max is None else f"{self.scale_max:g}"
