@@ -238,53 +238,58 @@ def _compared(result: dict, values: list[Decimal], source: str, *, finished: boo
 # --- in bulk ------------------------------------------------------------------------------
 
 
-def measures_attainment(
-    roadmap: Roadmap, measures: Iterable[Measure], *, today: date | None = None
-) -> dict[int, list[Attainment]]:
-    """{measure pk: [Attainment per year of the roadmap so far]} for the measures with a target, in
-    one query for the occurrences and one call to the indicator registry, however many measures."""
+def measures_attainment(measures: Iterable[Measure], *, today: date | None = None) -> dict[int, list[Attainment]]:
+    """{measure pk: [Attainment per year of its roadmap so far]} for the measures with a target of
+    approved (or archived) roadmaps, in one query for the occurrences and one call to the indicator
+    registry, however many measures and roadmaps. Each measure's `section.roadmap.owner` is read:
+    load them with it (`select_related`), or they cost a query each."""
     today = today or timezone.localdate()
-    measures = [m for m in measures if has_target(m)]
-    years = roadmap_years(roadmap, today=today)
-    if not measures or not years or not shows_attainment(roadmap):
+    measures = [m for m in measures if has_target(m) and shows_attainment(m.section.roadmap)]
+    if not measures:
         return {}
-    current = report_year(roadmap, today)
-    fallback_year = report_year(roadmap, roadmap.period_end)
     rows = Assignment.objects.filter(measure_id__in=[m.pk for m in measures]).values_list(
         "measure_id", "organization_id", "occurrence", "status", "achieved_value", "due_date", "window_end"
     )
+    roadmap_of = {m.pk: m.section.roadmap for m in measures}
     occurrences: dict[tuple[int, int], list[Occurrence]] = {}
     for measure_id, organization_id, number, status, achieved, due, window_end in rows.order_by():
-        day = due or window_end
-        year = report_year(roadmap, day) if day else fallback_year
+        roadmap, day = roadmap_of[measure_id], due or window_end
+        year = report_year(roadmap, day or roadmap.period_end)
         occurrences.setdefault((measure_id, year), []).append(
             Occurrence(organization_id, number, status == Assignment.Status.ACCEPTED, achieved)
         )
-    municipality_id = roadmap.owner.municipality_id
-    keys = set()
-    if municipality_id is not None:
-        keys = {
-            (m.target_indicator_code, municipality_id, y) for m in measures if m.target_indicator_code for y in years
-        }
+    years = {m.pk: roadmap_years(m.section.roadmap, today=today) for m in measures}
+    municipality = {m.pk: m.section.roadmap.owner.municipality_id for m in measures}
+    keys = {
+        (m.target_indicator_code, municipality[m.pk], year)
+        for m in measures
+        if m.target_indicator_code and municipality[m.pk] is not None
+        for year in years[m.pk]
+    }
     values = indicator_values(keys)
-    return {
-        m.pk: [
+    result = {}
+    for m in measures:
+        current = report_year(m.section.roadmap, today)
+        result[m.pk] = [
             attainment(
                 m,
                 year,
                 YearFacts(
                     occurrences=tuple(occurrences.get((m.pk, year), ())),
-                    indicator_value=values.get((m.target_indicator_code, municipality_id, year)),
+                    indicator_value=values.get((m.target_indicator_code, municipality[m.pk], year)),
                     finished=year < current,
                 ),
             )
-            for year in years
+            for year in years[m.pk]
         ]
-        for m in measures
-    }
+    return {pk: items for pk, items in result.items() if items}
+
+
+def with_targets(measures):
+    """The measures (a queryset) that have a target, with what the verdict reads of their roadmap."""
+    return measures.exclude(target_comparator="").select_related("section__roadmap__owner")
 
 
 def roadmap_attainment(roadmap: Roadmap, *, today: date | None = None) -> dict[int, list[Attainment]]:
     """The attainment of every measure with a target of the roadmap (its page, print, analysis)."""
-    measures = Measure.objects.filter(section__roadmap=roadmap).exclude(target_comparator="")
-    return measures_attainment(roadmap, measures, today=today)
+    return measures_attainment(with_targets(Measure.objects.filter(section__roadmap=roadmap)), today=today)

@@ -469,7 +469,7 @@ def _blocks(roadmap: Roadmap, *, section_pk: int | None = None) -> list[SectionB
         kinds_of.setdefault(measure_id, []).append(kinds[kind_id])
     for section in sections:
         section.roadmap = roadmap  # the rows read their roadmap (its years) without a query each
-    attained = measures_attainment(roadmap, [m for section in sections for m in section.measures.all()])
+    attained = measures_attainment(m for section in sections for m in section.measures.all())
     blocks = []
     for section, heading in zip(sections, _number_sections(_Facts(s) for s in sections), strict=True):
         rows = [
@@ -495,7 +495,7 @@ def table_row(measure: Measure) -> MeasureRow:
     )
     return MeasureRow(
         levels=has_levels(measure.section.roadmap),
-        attainments=measures_attainment(measure.section.roadmap, [measure]).get(measure.pk, []),
+        attainments=measures_attainment([measure]).get(measure.pk, []),
         measure=measure,
         number=measure_numbers(section_ids=[measure.section_id])[measure.pk],
         summary=deadline_summary(measure.deadline),

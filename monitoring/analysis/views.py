@@ -206,6 +206,7 @@ def effectiveness(request):
             "rows": rows,
             "verdict": selectors.effectiveness_verdict(rows),
             "by_measure": selectors.effectiveness_by_measure(rows),
+            "targets": selectors.target_attainment(request.user, municipality),
             "methods": methods,
             "directions": directions,
             "direction": direction,
