@@ -85,11 +85,27 @@ def report_year(roadmap: Roadmap, day: date) -> int:
     return day.year
 
 
+def year_bounds(roadmap: Roadmap) -> tuple[int, int]:
+    """The roadmap's first and last report years. A plan ending in August ends with the academic
+    year that August closes (1 September 2025 – 31 August 2027 is 2026 and 2027)."""
+    first = report_year(roadmap, roadmap.period_start)
+    end = roadmap.period_end
+    last = end.year + (1 if end.month >= 9 else 0) if roadmap.period_kind == Roadmap.PeriodKind.ACADEMIC else end.year
+    return first, max(first, last)
+
+
 def roadmap_years(roadmap: Roadmap, *, today: date | None = None) -> list[int]:
     """The roadmap's years up to the current one: a later year has nothing to compare yet."""
     today = today or timezone.localdate()
-    last = min(report_year(roadmap, roadmap.period_end), report_year(roadmap, today))
-    return list(range(report_year(roadmap, roadmap.period_start), last + 1))
+    first, last = year_bounds(roadmap)
+    return list(range(first, min(last, report_year(roadmap, today)) + 1))
+
+
+def occurrence_year(roadmap: Roadmap, day: date | None) -> int:
+    """The report year of an occurrence by its due date, within the roadmap's years (an occurrence
+    without a date counts in the last)."""
+    first, last = year_bounds(roadmap)
+    return last if day is None else min(max(report_year(roadmap, day), first), last)
 
 
 def year_label(roadmap: Roadmap, year: int) -> str:
@@ -253,8 +269,7 @@ def measures_attainment(measures: Iterable[Measure], *, today: date | None = Non
     roadmap_of = {m.pk: m.section.roadmap for m in measures}
     occurrences: dict[tuple[int, int], list[Occurrence]] = {}
     for measure_id, organization_id, number, status, achieved, due, window_end in rows.order_by():
-        roadmap, day = roadmap_of[measure_id], due or window_end
-        year = report_year(roadmap, day or roadmap.period_end)
+        year = occurrence_year(roadmap_of[measure_id], due or window_end)
         occurrences.setdefault((measure_id, year), []).append(
             Occurrence(organization_id, number, status == Assignment.Status.ACCEPTED, achieved)
         )
