@@ -27,6 +27,7 @@ from typing import ClassVar
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from config.lib.russian import plural
 from roadmaps.attainment import (
     ATTAINED,
     NO_DATA,
@@ -246,7 +247,14 @@ def target_line(measure: Measure) -> str:
 
 
 def _amount(value, unit: str) -> str:
-    return f"{decimal_text(value)} {unit}".strip() if unit else decimal_text(value)
+    """«7 %», «0,5 тыс. чел.»; a unit typed as a word in the target's case («мероприятий») goes in
+    brackets, since after the achieved number it would not agree with it («1 мероприятий»)."""
+    unit = unit.strip()
+    if not unit:
+        return decimal_text(value)
+    if unit[0].isalpha() and not unit.endswith("."):
+        return f"{decimal_text(value)} ({unit})"
+    return f"{decimal_text(value)} {unit}"
 
 
 def attainment_text(item: Attainment, *, roadmap: Roadmap, unit: str) -> str:
@@ -260,12 +268,17 @@ def attainment_text(item: Attainment, *, roadmap: Roadmap, unit: str) -> str:
     elif item.source == SOURCE_ACCEPTED:
         what = f"принято исполнений: {decimal_text(item.achieved)}"
         if item.organizations > 1:
-            what += f" (наименьшее из {item.organizations} организаций)"
+            what += f" (наименьшее из {item.organizations} {_organisations_genitive(item.organizations)})"
     elif item.source == SOURCE_ENTERED and item.organizations > 1 and item.lowest != item.highest:
-        what = f"от {decimal_text(item.lowest)} до {_amount(item.highest, unit)} ({item.organizations} организаций)"
+        what = f"от {decimal_text(item.lowest)} до {_amount(item.highest, unit)}"
+        what += f", организаций: {item.organizations}"
     else:
         what = _amount(item.achieved, unit)
     return f"{label} — {what}: {item.verdict}"
+
+
+def _organisations_genitive(count: int) -> str:
+    return plural(count, "организации", "организаций", "организаций")
 
 
 def attainment_line(attainments: list[Attainment], *, roadmap: Roadmap, unit: str) -> str:
