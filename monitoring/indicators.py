@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from config.lib.fragments import INDICATORS, versions_bump
 from config.lib.preconditions import require
 from monitoring import preconditions
 from monitoring.models import (
@@ -335,6 +336,9 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
     values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, municipality_id, organizations)
     report(4, 5, "Сохранение значений")
     _bulk_insert(values)
+    # Pages that compare with the values (a roadmap's targets) are cached until they change.
+    versions_bump(INDICATORS)
+    transaction.on_commit(lambda: versions_bump(INDICATORS))
     report(5, 5, "Готово")
     stored = IndicatorValue.objects.filter(year=year)
     if municipality_id:

@@ -214,7 +214,12 @@ def effectiveness_html(method, *, user) -> str:
     """«Анализ эффективности принятых мер»: for the measures targeted from the method's zones, each
     organisation's rule indicators before (the method's year) and after (the latest later year),
     the verdict on each measure and on all of them."""
-    from monitoring.analysis.selectors import effectiveness, effectiveness_by_measure, effectiveness_verdict
+    from monitoring.analysis.selectors import (
+        effectiveness,
+        effectiveness_by_measure,
+        effectiveness_verdict,
+        target_attainment,
+    )
 
     rows, _ = effectiveness(user, method.municipality, method=method)
 
@@ -237,6 +242,18 @@ def effectiveness_html(method, *, user) -> str:
         ],
         "verdict": effectiveness_verdict(rows),
         "by_measure": [(typograph(m.description), v) for m, v in effectiveness_by_measure(rows)],
+        # The targets of the municipality's roadmaps from the method's year on (issue 21 part 4).
+        "targets": [
+            {
+                "roadmap": typograph(str(t.roadmap)),
+                "number": t.number,
+                "measure": typograph(t.measure.description),
+                "target": t.target,
+                "achieved": t.text,
+                "verdict": t.attainment.verdict,
+            }
+            for t in target_attainment(user, method.municipality, since_year=method.year)
+        ],
         "today": format_date(timezone.localdate()),
         "css": mark_safe(print_css()),
     }

@@ -142,6 +142,35 @@ EDITS = {
     (16, 2): {"deadline_text": "Ноябрь, март-апрель"},
 }
 
+# Targets (issue 21 part 4) on the first step of a stage in a direction, worded as the seeds word them:
+# a share the schools enter, a share from a monitoring indicator, a count and a document, so that
+# the demo shows «достигнуто», «не достигнуто» and «нет данных».
+TARGETS = {
+    ("1.3", "measures"): {
+        "target_text": "Не менее 50% детей участвуют в мероприятиях различных уровней",  # seed 002
+        "target_comparator": "gte",
+        "target_value": 50,
+        "target_unit": "%",
+    },
+    ("2.2", "measures"): {
+        "target_text": "Доля педагогов, прошедших диагностику профессиональных дефицитов (не менее 5% ежегодно)",
+        "target_comparator": "gte",
+        "target_value": 5,
+        "target_unit": "%",
+        "target_indicator_code": "teachers_diagnosed",  # seed 001; collected by the demo campaign
+    },
+    ("2.3", "measures"): {
+        "target_text": "Не менее 2 мероприятий в год",
+        "target_comparator": "gte",
+        "target_value": 2,
+        "target_unit": "мероприятий",
+    },
+    ("2.3", "monitoring"): {
+        "target_text": "Наличие документа",  # seed 001
+        "target_comparator": "present",
+    },
+}
+
 # Assigned to the organisations: the steps that the schools carry out themselves.
 ASSIGNED_STAGES = {"measures", "monitoring", "effectiveness"}
 
@@ -161,6 +190,7 @@ def _build(*, owner, by, year_start: int, status_note: str) -> Roadmap:
     )
     directions = {d.code: d for d in Direction.objects.prefetch_related("tracks")}
     functions = {f.code: f for f in FunctionType.objects.all()}
+    targeted = set()
     methodical = Organization.objects.filter(municipality=owner.municipality, code="mms6401").first()
     for index, (code, track_numbers, function_code) in enumerate(STRUCTURE):
         direction = directions[code]
@@ -176,6 +206,10 @@ def _build(*, owner, by, year_start: int, status_note: str) -> Roadmap:
         for step_index, measure in enumerate(services.section_generate_steps(section=section, by=by)):
             actions, result = STAGE_TEXTS.get(measure.stage.code, ([], ""))
             fields = {"actions": actions, "expected_result": result, **EDITS.get((index, step_index), {})}
+            target = (code, measure.stage.code)
+            if target in TARGETS and target not in targeted:
+                targeted.add(target)
+                fields.update(TARGETS[target])
             qualifier = fields.pop("qualifier", "")
             if qualifier or (code == "2.2" and step_index == 2 and methodical):
                 executors = [

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.urls import reverse
 
+from roadmaps.attainment import indicator_choices
 from roadmaps.deadlines import Occurrence
 from roadmaps.groups import group_choices, group_members
 from roadmaps.models import (
@@ -224,6 +225,12 @@ class MeasureForm(forms.Form):
     target_value = forms.CharField(label="Значение", required=False)
     target_unit = forms.CharField(label="Единица", required=False, max_length=50)
     target_per_year = forms.CharField(label="По годам", required=False, help_text="2021: 0,337; 2022: 0,466")
+    target_indicator_code = forms.ChoiceField(
+        label="Достигнутое значение — из показателя мониторинга",
+        required=False,
+        help_text="Значение муниципалитета за год; без показателя — значения, внесённые исполнителями",
+        error_messages={"invalid_choice": "Показателя «%(value)s» нет в перечне показателей мониторинга"},
+    )
     stage = forms.ModelChoiceField(
         label="Этап цикла", queryset=CycleStage.objects.all(), required=False, empty_label="—"
     )
@@ -246,6 +253,7 @@ class MeasureForm(forms.Form):
                     "hx-swap": "innerHTML",
                 }
             )
+        self.fields["target_indicator_code"].choices = [("", "— не связан —"), *indicator_choices()]
         choices = [("", "— не указан —")]
         choices += [(f"kind:{k.pk}", k.title) for k in ExecutorKind.objects.all()]
         choices += [(f"org:{o.pk}", o.short_name) for o in organizations]
@@ -282,6 +290,7 @@ class MeasureForm(forms.Form):
             "target_per_year": "; ".join(
                 f"{y}: {str(v).replace('.', ',')}" for y, v in (measure.target_per_year or {}).items()
             ),
+            "target_indicator_code": measure.target_indicator_code,
             "stage": measure.stage_id,
             "note": measure.note,
         }
@@ -308,7 +317,25 @@ class MeasureForm(forms.Form):
         if not data.get("deadline_text", "").strip() and not data.get("deadline_manual"):
             self.add_error("deadline_text", "Укажите сроки мероприятия (например, «Сентябрь» или «В течение года»)")
         self._clean_lead(data)
+        self._clean_target(data)
         return data
+
+    def _clean_target(self, data: dict) -> None:
+        """A value compared with the indicator needs the comparison and the value to compare with."""
+        comparator = data.get("target_comparator") or ""
+        if data.get("target_indicator_code") and comparator in ("", Measure.Comparator.PRESENT):
+            self.add_error(
+                "target_comparator",
+                "Для показателя мониторинга выберите сравнение «не менее», «не более» или «равно»",
+            )
+        numeric = comparator and comparator != Measure.Comparator.PRESENT
+        if (
+            numeric
+            and data.get("target_value") is None
+            and not data.get("target_per_year")
+            and "target_value" not in self.errors
+        ):
+            self.add_error("target_value", "Укажите значение показателя (или значения по годам) для сравнения")
 
     def _clean_lead(self, data: dict) -> None:
         """The lead executor is one of the measure's executors: a lead not among them had nowhere
@@ -355,6 +382,7 @@ class MeasureForm(forms.Form):
             "target_value": data["target_value"],
             "target_unit": data["target_unit"],
             "target_per_year": data["target_per_year"],
+            "target_indicator_code": data["target_indicator_code"],
             "stage": data["stage"],
             "note": data["note"],
         }

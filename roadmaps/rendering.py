@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from config.lib.html import e as _e
-from roadmaps.table import LEAD_MARK, TARGET_PREFIX, executor_name, target_line
+from roadmaps.attainment import ATTAINED, NOT_ATTAINED
+from roadmaps.table import ATTAINMENT_PREFIX, LEAD_MARK, TARGET_PREFIX, attainment_text, executor_name, target_line
 
 
 def _paragraphs(text: str) -> str:
@@ -33,6 +34,25 @@ def _executor(e) -> str:
 def _target(m) -> str:
     text = target_line(m)
     return f'<div class="small measure-target">{_e(TARGET_PREFIX + text)}</div>' if text else ""
+
+
+_VERDICT_TONE = {ATTAINED: "text-bg-success", NOT_ATTAINED: "text-bg-danger"}
+
+
+def _attainment(row) -> str:
+    """Each year's «достигнуто / не достигнуто / нет данных» under the target (an approved plan)."""
+    if not row.attainments:
+        return ""
+    m = row.measure
+    items = "".join(
+        f'<li data-verdict="{_e(item.verdict)}"><span class="badge {_VERDICT_TONE.get(item.verdict, "text-bg-secondary")}">'
+        f"{_e(item.verdict)}</span> {_e(attainment_text(item, roadmap=m.section.roadmap, unit=m.target_unit))}</li>"
+        for item in row.attainments
+    )
+    return (
+        f'<div class="small measure-attainment">{_e(ATTAINMENT_PREFIX.strip())}'
+        f'<ul class="list-unstyled mb-0">{items}</ul></div>'
+    )
 
 
 def _controls(pk: int, urls: str) -> str:
@@ -85,6 +105,7 @@ def measure_row_html(row, *, editable: bool, urls: str, assignable: bool = False
         [
             f"<div>{_lines(m.expected_result)}</div>" if m.expected_result else "",
             _target(m),
+            _attainment(row),
             f'<div class="small text-muted">Документы: {_e(", ".join(k.title.lower() for k in kinds))}</div>'
             if kinds
             else "",

@@ -85,6 +85,7 @@ COPIED_FIELDS = (
     "target_unit",
     "target_per_year",
     "target_text",
+    "target_indicator_code",
     "stage",
     "note",
 )
@@ -107,6 +108,7 @@ MEASURE_FIELD_LABELS = {
     "target_unit": "показатель: единица",
     "target_per_year": "показатель по годам",
     "target_text": "показатель",
+    "target_indicator_code": "показатель мониторинга",
     "stage": "этап цикла",
     "note": "примечание",
     "order": "порядок",

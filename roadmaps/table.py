@@ -27,10 +27,22 @@ from typing import ClassVar
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from config.lib.russian import plural
+from roadmaps.attainment import (
+    ATTAINED,
+    NO_DATA,
+    SOURCE_ACCEPTED,
+    SOURCE_ENTERED,
+    Attainment,
+    measures_attainment,
+    year_label,
+)
 from roadmaps.deadlines import ParsedDeadline
 from roadmaps.models import Assignment, EvidenceKind, Measure, MeasureExecutor, Roadmap, Section
 
 TARGET_PREFIX = "Показатель: "
+# What was achieved against the target, year by year (roadmaps.attainment): an approved plan only.
+ATTAINMENT_PREFIX = "Достижение показателя: "
 EVIDENCE_PREFIX = "Подтверждающие документы: "
 # The page marks every lead executor «(ответственный)»; the print says the same.
 LEAD_MARK = " (ответственный)"
@@ -234,6 +246,45 @@ def target_line(measure: Measure) -> str:
     return f"{text} (по годам: {per_year})" if per_year else text
 
 
+def _amount(value, unit: str) -> str:
+    """«7 %», «0,5 тыс. чел.»; a unit typed as a word in the target's case («мероприятий») goes in
+    brackets, since after the achieved number it would not agree with it («1 мероприятий»)."""
+    unit = unit.strip()
+    if not unit:
+        return decimal_text(value)
+    if unit[0].isalpha() and not unit.endswith("."):
+        return f"{decimal_text(value)} ({unit})"
+    return f"{decimal_text(value)} {unit}"
+
+
+def attainment_text(item: Attainment, *, roadmap: Roadmap, unit: str) -> str:
+    """«2025/2026 — 7 %: достигнуто», «2026 — документ принят: достигнуто», «2026 — нет данных»: one
+    year of a target as the page, the print and the analysis show it."""
+    label = year_label(roadmap, item.year)
+    if item.verdict == NO_DATA or item.achieved is None:
+        return f"{label} — {NO_DATA}"
+    if item.comparator == Measure.Comparator.PRESENT:
+        what = "документ принят" if item.verdict == ATTAINED else "документ не принят"
+    elif item.source == SOURCE_ACCEPTED:
+        what = f"принято исполнений: {decimal_text(item.achieved)}"
+        if item.organizations > 1:
+            what += f" (наименьшее из {item.organizations} {_organisations_genitive(item.organizations)})"
+    elif item.source == SOURCE_ENTERED and item.organizations > 1 and item.lowest != item.highest:
+        what = f"от {decimal_text(item.lowest)} до {_amount(item.highest, unit)}"
+        what += f", организаций: {item.organizations}"
+    else:
+        what = _amount(item.achieved, unit)
+    return f"{label} — {what}: {item.verdict}"
+
+
+def _organisations_genitive(count: int) -> str:
+    return plural(count, "организации", "организаций", "организаций")
+
+
+def attainment_line(attainments: list[Attainment], *, roadmap: Roadmap, unit: str) -> str:
+    return "; ".join(attainment_text(item, roadmap=roadmap, unit=unit) for item in attainments)
+
+
 def executor_name(executor: MeasureExecutor) -> str:
     """«ЦОКО совместно с ДМиС»: the organisation (or the kind of executor) and the qualifier."""
     if executor.organization_id:
@@ -261,6 +312,7 @@ class MeasureRow:
     # A regional roadmap's row shows the line at three levels (seed 003): the description is the
     # regional level, then the municipal and the school level.
     levels: bool = False
+    attainments: list[Attainment] = field(default_factory=list)
     kind: ClassVar[str] = "measure"
 
     @property
@@ -271,6 +323,12 @@ class MeasureRow:
     def target(self) -> str:
         return target_line(self.measure)
 
+    @property
+    def attainment(self) -> str:
+        if not self.attainments:
+            return ""
+        return attainment_line(self.attainments, roadmap=self.measure.section.roadmap, unit=self.measure.target_unit)
+
     @cached_property
     def cells(self) -> dict[str, str]:
         """The printed cells (PDF, Excel, execution report), plain text, column key → text."""
@@ -278,6 +336,8 @@ class MeasureRow:
         result = [m.expected_result.strip()] if m.expected_result.strip() else []
         if self.target:
             result.append(TARGET_PREFIX + self.target)
+        if self.attainment:
+            result.append(ATTAINMENT_PREFIX + self.attainment)
         if self.evidence_kinds:
             result.append(EVIDENCE_PREFIX + "; ".join(kind.title for kind in self.evidence_kinds))
         return {
@@ -420,6 +480,9 @@ def _blocks(roadmap: Roadmap, *, section_pk: int | None = None) -> list[SectionB
     kinds_of: dict[int, list] = {}
     for measure_id, kind_id in through.values_list("measure_id", "evidencekind_id"):
         kinds_of.setdefault(measure_id, []).append(kinds[kind_id])
+    for section in sections:
+        section.roadmap = roadmap  # the rows read their roadmap (its years) without a query each
+    attained = measures_attainment(m for section in sections for m in section.measures.all())
     blocks = []
     for section, heading in zip(sections, _number_sections(_Facts(s) for s in sections), strict=True):
         rows = [
@@ -430,6 +493,7 @@ def _blocks(roadmap: Roadmap, *, section_pk: int | None = None) -> list[SectionB
                 executors=list(measure.executors.all()),
                 evidence_kinds=sorted(kinds_of.get(measure.pk, []), key=lambda k: (k.order, k.code)),
                 levels=has_levels(roadmap),
+                attainments=attained.get(measure.pk, []),
             )
             for position, measure in enumerate(section.measures.all(), start=1)
         ]
@@ -439,9 +503,12 @@ def _blocks(roadmap: Roadmap, *, section_pk: int | None = None) -> list[SectionB
 
 def table_row(measure: Measure) -> MeasureRow:
     """One measure's row for an htmx refresh (after an edit, or «Отмена»), numbered as in the table."""
-    measure = _measures().select_related("section__roadmap").prefetch_related("evidence_kinds").get(pk=measure.pk)
+    measure = (
+        _measures().select_related("section__roadmap__owner").prefetch_related("evidence_kinds").get(pk=measure.pk)
+    )
     return MeasureRow(
         levels=has_levels(measure.section.roadmap),
+        attainments=measures_attainment([measure]).get(measure.pk, []),
         measure=measure,
         number=measure_numbers(section_ids=[measure.section_id])[measure.pk],
         summary=deadline_summary(measure.deadline),

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
-from config.lib.fragments import ORGANIZATIONS, ROADMAPS, fragment
+from config.lib.fragments import EXECUTION, INDICATORS, ORGANIZATIONS, ROADMAPS, fragment
 from config.lib.preconditions import unmet
 from roadmaps import preconditions, services
+from roadmaps.attainment import shows_attainment
 from roadmaps.deadlines import parse_deadline
 from roadmaps.document import stamp_lines
 from roadmaps.execution.state import with_state
@@ -253,7 +254,11 @@ def _read_only_table(roadmap: Roadmap, *, can_assign: bool) -> str:
         }
         return render_to_string("roadmaps/partials/table.html", context)
 
-    return fragment("roadmap-table", (roadmap.pk, can_assign), [ROADMAPS, ORGANIZATIONS], render_table)
+    topics = [ROADMAPS, ORGANIZATIONS]
+    if shows_attainment(roadmap):
+        # what was achieved against the targets changes with execution and computed indicators
+        topics += [EXECUTION, INDICATORS]
+    return fragment("roadmap-table", (roadmap.pk, can_assign), topics, render_table)
 
 
 @login_required

@@ -40,6 +40,7 @@ from roadmaps.models import (
 from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import MeasureSpec, measures_build
 from roadmaps.table import (
+    ATTAINMENT_PREFIX,
     EVIDENCE_PREFIX,
     LEAD_MARK,
     TARGET_PREFIX,
@@ -450,6 +451,8 @@ class _Parser:
                 measure.actions.append(line)
         result_lines = []
         for line in values.get("result", "").split("\n"):
+            if line.startswith(ATTAINMENT_PREFIX):
+                continue  # what an approved plan achieved is not part of the plan read back
             if line.startswith(TARGET_PREFIX):
                 measure.target_text = line[len(TARGET_PREFIX) :].strip()
             elif line.startswith(EVIDENCE_PREFIX):

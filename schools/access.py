@@ -199,6 +199,13 @@ class Access:
         """Submits a campaign's values for an organisation: its director or the municipality's staff."""
         return organization.pk in self.organization_ids or self.can_manage_monitoring(municipality_id)
 
+    def fills_form_of(self, organization) -> bool:
+        """Fills an organisation's own form in a campaign: its director; for the authority itself,
+        the municipality's staff (its methodists and officials)."""
+        if organization.pk in self.organization_ids:
+            return True
+        return organization.kind in AUTHORITY_KINDS and self.can_manage_monitoring(organization.municipality_id)
+
     def can_answer_recommendation(self, organization) -> bool:
         """Reports what the organisation did on an addressed recommendation: its director."""
         return organization.pk in self.organization_ids

@@ -37,7 +37,8 @@ ROADMAPS = "roadmaps"  # plans: roadmaps, sections, measures, executors, assignm
 EXECUTION = "execution"  # occurrence states and evidence
 ZONES = "zones"  # zoning methods, rules and computed zones
 ORGANIZATIONS = "organizations"  # the registry: names, codes, kinds of organisations
-TOPICS = (ROADMAPS, EXECUTION, ZONES, ORGANIZATIONS)
+INDICATORS = "indicators"  # computed indicator values (a roadmap's targets compare with them)
+TOPICS = (ROADMAPS, EXECUTION, ZONES, ORGANIZATIONS, INDICATORS)
 
 _VERSION_KEY = "fragments:version:{}"
 

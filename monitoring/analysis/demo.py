@@ -7,9 +7,23 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from monitoring.analysis.services import example_method_load, indicators_load, method_approve
+from monitoring.analysis.services import (
+    campaign_create,
+    example_method_load,
+    indicators_load,
+    method_approve,
+    reported_values_submit,
+)
 from monitoring.indicators import indicators_compute
-from monitoring.models import Assessment, IndicatorValue, Recommendation, Zone, ZoningMethod
+from monitoring.models import (
+    Assessment,
+    Campaign,
+    IndicatorDefinition,
+    IndicatorValue,
+    Recommendation,
+    Zone,
+    ZoningMethod,
+)
 from monitoring.recommendations.services import recommendation_create, recommendation_decide, recommendation_report
 from monitoring.zoning import zones_compute
 from schools.demo import MUNICIPALITY
@@ -45,7 +59,52 @@ def load_demo_analysis() -> dict:
         zones_compute(method=method)
     created["зон"] = Zone.objects.filter(method=method).count() - zones_before
     created["рекомендаций"] = _demo_recommendations(municipality, method)
+    created["сборов данных"] = _demo_campaign(municipality)
     return created
+
+
+#: The year of the demo's approved roadmap (2026/2027): its targets compare with this collection.
+CAMPAIGN_YEAR = 2027
+CAMPAIGN_TITLE = "Сбор данных за 2026/2027 учебный год: педагоги и документы управления образования"
+# The authority's own answers (seed 004, «Индикатор: да/нет»), filled by its methodist.
+AUTHORITY_ANSWERS = {
+    "authority_coordinator_order": True,
+    "authority_support_documents": True,
+    "authority_deficit_system": False,
+    "authority_site_page": True,
+}
+
+
+def _demo_campaign(municipality) -> int:
+    """A collection from the schools (the share of teachers diagnosed, seed 001's «не менее 5 %
+    ежегодно», the target of a demo roadmap measure) and from the authority itself (its seed 004
+    documents), filled in, and the year's indicators computed from it."""
+    methodist = get_user_model().objects.filter(username="methodist").first()
+    if methodist is None or Campaign.objects.filter(municipality=municipality, title=CAMPAIGN_TITLE).exists():
+        return 0
+    indicators = {
+        i.code: i for i in IndicatorDefinition.objects.filter(code__in=["teachers_diagnosed", *AUTHORITY_ANSWERS])
+    }
+    schools = list(Organization.objects.filter(municipality=municipality).schools().order_by("code"))
+    authority = Organization.objects.filter(municipality=municipality, kind=Organization.Kind.AUTHORITY).first()
+    if authority is None or len(indicators) != 1 + len(AUTHORITY_ANSWERS):
+        return 0
+    campaign = campaign_create(
+        municipality=municipality, by=methodist, title=CAMPAIGN_TITLE, year=CAMPAIGN_YEAR,
+        period_start=date(CAMPAIGN_YEAR - 1, 9, 1), period_end=date(CAMPAIGN_YEAR, 5, 31),
+        deadline=date(CAMPAIGN_YEAR - 1, 12, 20), indicators=indicators.values(), organizations=[authority, *schools],
+    )  # fmt: skip
+    for index, school in enumerate(schools):
+        reported_values_submit(
+            campaign=campaign, organization=school, by=methodist,
+            values={indicators["teachers_diagnosed"]: (2 + index % 3, 25 + index % 10, None)},
+        )  # fmt: skip
+    reported_values_submit(
+        campaign=campaign, organization=authority, by=methodist,
+        values={indicators[code]: (None, None, answer) for code, answer in AUTHORITY_ANSWERS.items()},
+    )  # fmt: skip
+    indicators_compute(year=CAMPAIGN_YEAR, municipality=municipality)
+    return 1
 
 
 RISK_TEXT = (

@@ -109,8 +109,10 @@ class CampaignForm(forms.ModelForm):
         self.fields["indicators"].queryset = IndicatorDefinition.objects.filter(
             source=IndicatorDefinition.Source.REPORTED
         )
+        # The authority itself is included for its own indicators (level «орган управления»); the
+        # methodical centre reports through the authority.
         self.fields["organizations"].queryset = Organization.objects.filter(municipality=municipality).exclude(
-            kind__in=[Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL]
+            kind=Organization.Kind.METHODICAL
         )
 
 

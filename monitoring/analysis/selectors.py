@@ -21,9 +21,11 @@ from monitoring.models import (
     ZoningMethod,
     ZoningRule,
 )
+from roadmaps.attainment import Attainment, measures_attainment, with_targets
 from roadmaps.execution.selectors import AssignmentFilters, list_url, state_tabs
 from roadmaps.execution.state import STATE_ORDER, with_state
-from roadmaps.models import Assignment, Roadmap
+from roadmaps.models import Assignment, Measure, Roadmap
+from roadmaps.table import attainment_text, measure_numbers, target_line
 from schools.access import access_for
 from schools.models import Municipality, Organization
 
@@ -452,6 +454,53 @@ def effectiveness_by_measure(rows: list[dict]) -> list[tuple[object, Verdict]]:
         grouped.setdefault(row["measure"].pk, []).append(row)
         measures[row["measure"].pk] = row["measure"]
     return [(measures[pk], effectiveness_verdict(group)) for pk, group in grouped.items()]
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One measure's target in one year of an approved roadmap, against what was achieved."""
+
+    roadmap: Roadmap
+    number: str
+    measure: Measure
+    target: str
+    attainment: Attainment
+    text: str
+
+
+def target_attainment(user, municipality, *, since_year: int | None = None) -> list[TargetRow]:
+    """The targets of the municipality's approved (and archived) roadmaps that the person sees, year
+    by year, with «достигнуто / не достигнуто / нет данных» (roadmaps.attainment), in a fixed
+    number of queries however many roadmaps and measures."""
+    roadmaps = Roadmap.objects.for_user(user).filter(
+        owner__municipality=municipality, status__in=[Roadmap.Status.APPROVED, Roadmap.Status.ARCHIVED]
+    )
+    measures = list(
+        with_targets(Measure.objects.filter(section__roadmap__in=roadmaps)).order_by(
+            "-section__roadmap__period_start", "section__roadmap_id", "section__order", "order", "pk"
+        )
+    )
+    if not measures:
+        return []
+    attained = measures_attainment(measures)
+    numbers = measure_numbers(roadmap_ids={m.section.roadmap_id for m in measures})
+    rows = []
+    for measure in measures:
+        roadmap = measure.section.roadmap
+        for item in attained.get(measure.pk, []):
+            if since_year is not None and item.year < since_year:
+                continue
+            rows.append(
+                TargetRow(
+                    roadmap=roadmap,
+                    number=numbers.get(measure.pk, ""),
+                    measure=measure,
+                    target=target_line(measure),
+                    attainment=item,
+                    text=attainment_text(item, roadmap=roadmap, unit=measure.target_unit),
+                )
+            )
+    return rows
 
 
 def zone_counts(method) -> dict:

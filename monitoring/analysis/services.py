@@ -347,6 +347,11 @@ def reported_values_submit(*, campaign: Campaign, organization: Organization, by
     for indicator, (numerator, denominator, yes_no) in values.items():
         if indicator.pk not in allowed:
             raise ValidationError(f"Показатель «{indicator.name}» не входит в сбор")
+        if not indicator.is_collected_from(organization):
+            whom = "органа управления образованием" if indicator.level == indicator.Level.AUTHORITY else "организаций"
+            raise ValidationError(
+                f"Показатель «{indicator.name}» собирается от {whom}, а не от {organization.short_name}"
+            )
         cleaned = _clean_reported(indicator, numerator, denominator, yes_no, f"«{indicator.name}»")
         ReportedValue.objects.update_or_create(
             campaign=campaign, organization=organization, indicator=indicator,
@@ -416,6 +421,12 @@ def reported_values_import(*, campaign: Campaign, file, by) -> int:
             continue
         if indicator is None:
             errors.append(f"{where}, столбец «Показатель»: «{indicator_code}» — показателя нет в сборе")
+            continue
+        if not indicator.is_collected_from(organization):
+            errors.append(
+                f"{where}, столбец «Показатель»: «{indicator_code}» не собирается от «{organization.short_name}» "
+                "(показатели органа управления — только от него самого)"
+            )
             continue
         yes_no = None
         value = cell(row, "Значение")

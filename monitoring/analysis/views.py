@@ -206,6 +206,7 @@ def effectiveness(request):
             "rows": rows,
             "verdict": selectors.effectiveness_verdict(rows),
             "by_measure": selectors.effectiveness_by_measure(rows),
+            "targets": selectors.target_attainment(request.user, municipality),
             "methods": methods,
             "directions": directions,
             "direction": direction,
@@ -503,15 +504,18 @@ def campaign_detail(request, pk: int):
     access = access_for(request.user)
     staff = access.can_manage_monitoring(campaign.municipality_id)
     indicators = list(campaign.indicators.all())
-    own = [o for o in campaign.organizations.all() if o.pk in access.organization_ids]
+    own = [o for o in campaign.organizations.all() if access.fills_form_of(o)]
     forms_by_org = []
     for organization in own:
+        asked = [i for i in indicators if i.is_collected_from(organization)]
+        if not asked:
+            continue
         current = {
             v.indicator_id: v for v in ReportedValue.objects.filter(campaign=campaign, organization=organization)
         }
         bound = request.method == "POST" and request.POST.get("organization") == str(organization.pk)
         form = ReportedValuesForm(
-            request.POST if bound else None, indicators=indicators, initial_values=current, prefix=f"o{organization.pk}"
+            request.POST if bound else None, indicators=asked, initial_values=current, prefix=f"o{organization.pk}"
         )
         if bound and form.is_valid():
             try:

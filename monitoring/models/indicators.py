@@ -31,6 +31,9 @@ class IndicatorDefinition(models.Model):
     class Level(models.TextChoices):
         SCHOOL = "school", "Организация"
         MUNICIPALITY = "municipality", "Муниципалитет"
+        # The authority itself (seed 004: «Наличие … приказа о назначении муниципального
+        # координатора»): collected from the authority's own form in a campaign, filled by its staff.
+        AUTHORITY = "authority", "Орган управления образованием"
 
     class FormKind(models.TextChoices):
         RATIO = "ratio", "Числитель и знаменатель"
@@ -75,6 +78,12 @@ class IndicatorDefinition(models.Model):
     @property
     def is_reported(self) -> bool:
         return self.source == self.Source.REPORTED
+
+    def is_collected_from(self, organization) -> bool:
+        """An indicator of the authority is collected from the authority itself, the others from
+        the organisations (schools and the rest): a campaign's form asks each only its own."""
+        is_authority = organization.kind in (Organization.Kind.AUTHORITY, Organization.Kind.METHODICAL)
+        return (self.level == self.Level.AUTHORITY) == is_authority
 
     @property
     def scale_label(self) -> str:

@@ -6,12 +6,15 @@ Idempotent: an occurrence is touched only while it has no evidence and no histor
 happens to it depends only on its position, so a second run changes nothing."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from roadmaps.attainment import is_percentage
+from roadmaps.execution.services import takes_achieved_value
 from roadmaps.models import Assignment, Evidence, EvidenceKind, ReviewDecision, Roadmap
 from roadmaps.table import measure_number
 from schools.models import Membership
@@ -172,6 +175,18 @@ def _evidence(assignment: Assignment, kind: EvidenceKind, worker, number: int) -
     return evidence
 
 
+def _demo_achieved(assignment: Assignment) -> Decimal | None:
+    """What a school reports against a numeric target it enters itself: a share above it (the
+    measure «достигнуто»), a count one short of it (the schools held one event of the two a year:
+    «не достигнуто»), so that the demo shows both verdicts."""
+    measure = assignment.measure
+    if not takes_achieved_value(measure) or measure.target_indicator_code or measure.target_value is None:
+        return None
+    if is_percentage(measure.target_unit):
+        return measure.target_value + 4 + assignment.pk % 20
+    return max(measure.target_value - 1, Decimal(0))
+
+
 @transaction.atomic
 def load_demo_execution() -> dict[str, int]:
     counts = {"accepted": 0, "submitted": 0, "returned": 0, "in_progress": 0, "evidence": 0}
@@ -209,6 +224,7 @@ def load_demo_execution() -> dict[str, int]:
             counts["evidence"] += 1
         actions = assignment.measure.actions or []
         assignment.actions_done = list(range(len(actions))) if plan != "in_progress" else list(range(len(actions) // 2))
+        assignment.achieved_value = _demo_achieved(assignment)
         if plan == "in_progress":
             assignment.status = Assignment.Status.IN_PROGRESS
             assignment.save()

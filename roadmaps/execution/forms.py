@@ -1,5 +1,7 @@
 """Forms of execution: evidence, review decisions, list filters."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -54,6 +56,33 @@ class EvidenceForm(forms.Form):
         if not cleaned.get("file") and not cleaned.get("link") and not self.errors.get("file"):
             raise ValidationError("Приложите файл или укажите ссылку на документ")
         return cleaned
+
+
+class AchievedValueForm(forms.Form):
+    """What the organisation achieved against the measure's target, typed as people type numbers."""
+
+    achieved_value = forms.CharField(
+        label="Достигнутое значение", required=False, max_length=30, help_text="Пусто — значение не указано"
+    )
+
+    def __init__(self, *args, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit:
+            self.fields["achieved_value"].label = f"Достигнутое значение, {unit}"
+
+    def clean_achieved_value(self):
+        raw = (self.cleaned_data.get("achieved_value") or "").strip().replace(" ", "").replace("\u00a0", "")
+        if not raw:
+            return None
+        try:
+            value = Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(f"«{raw}» — не число; пишите, например, 7 или 12,5") from None
+        if not value.is_finite():
+            raise ValidationError(f"«{raw}» — не число; пишите, например, 7 или 12,5")
+        if value.as_tuple().exponent < -3:
+            raise ValidationError("Не больше трёх знаков после запятой")
+        return value
 
 
 class DecisionForm(forms.Form):

@@ -6,6 +6,7 @@ occurrence is (ExecutionError: a Russian message for the person), and is atomic.
 import datetime
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,9 @@ from django.utils import timezone
 
 from config.audit.services import audit_record
 from config.lib.fragments import EXECUTION, writes
+from roadmaps.attainment import is_percentage
 from roadmaps.execution.state import State, counted, with_state
-from roadmaps.models import Assignment, Evidence, EvidenceKind, Notification, ReviewDecision, Roadmap
+from roadmaps.models import Assignment, Evidence, EvidenceKind, Measure, Notification, ReviewDecision, Roadmap
 from roadmaps.notifications.services import digest_send, notification_create
 from roadmaps.table import measure_number
 from roadmaps.uploads import validate_upload
@@ -136,6 +138,51 @@ def assignment_toggle_action(*, assignment: Assignment, by, index: int) -> Assig
     return assignment
 
 
+# --- the achieved value ---------------------------------------------------------------------
+
+
+#: The column's bounds (max_digits 12, decimal_places 3): nine digits before the comma.
+ACHIEVED_LIMIT = Decimal("999999999.999")
+
+
+def takes_achieved_value(measure) -> bool:
+    """A measure whose target is a number to compare («не менее 5 %», «не менее 2 мероприятий»):
+    the organisation states what it achieved. «Наличие» is the accepted evidence itself."""
+    return measure.target_comparator in (
+        Measure.Comparator.AT_LEAST,
+        Measure.Comparator.AT_MOST,
+        Measure.Comparator.EQUAL,
+    )
+
+
+def needs_achieved_value(measure) -> bool:
+    """A share that nothing counts for the organisation: no monitoring indicator gives it, and
+    accepted occurrences are no percentage. Submitting without it would leave «нет данных»."""
+    return takes_achieved_value(measure) and not measure.target_indicator_code and is_percentage(measure.target_unit)
+
+
+@writes(EXECUTION)
+def assignment_set_achieved(*, assignment: Assignment, by, value: Decimal | None) -> Assignment:
+    """Record what the organisation achieved against the measure's target (None clears it), while
+    the occurrence is open, as evidence is added; the change is kept in the occurrence's history."""
+    enforce(access_for(by).can_work_on(assignment), WORK_REFUSED)
+    assignment = _locked(assignment)
+    _require_open(assignment)
+    measure = assignment.measure
+    if not takes_achieved_value(measure):
+        raise ExecutionError("У мероприятия нет количественного показателя: достигнутое значение не вносится")
+    if value is not None:
+        if value < 0:
+            raise ValidationError({"achieved_value": "Достигнутое значение не может быть меньше нуля"})
+        if is_percentage(measure.target_unit) and value > 100:
+            raise ValidationError({"achieved_value": "Доля в процентах не может быть больше 100"})
+        if value > ACHIEVED_LIMIT:
+            raise ValidationError({"achieved_value": "Слишком большое число: не больше 999 999 999,999"})
+    assignment.achieved_value = value
+    assignment.save(update_fields=["achieved_value"])
+    return assignment
+
+
 # --- submission and review ------------------------------------------------------------------
 
 
@@ -146,6 +193,10 @@ def assignment_submit(*, assignment: Assignment, by) -> Assignment:
     _require_open(assignment)
     if not assignment.evidence.exists():
         raise ExecutionError("Добавьте хотя бы один подтверждающий документ, затем отправляйте на проверку")
+    if assignment.achieved_value is None and needs_achieved_value(assignment.measure):
+        raise ExecutionError(
+            "Укажите достигнутое значение показателя (в разделе «Достигнутое значение»), затем отправляйте на проверку"
+        )
     assignment.status = Assignment.Status.SUBMITTED
     assignment.submitted_at = timezone.now()
     assignment.submitted_by = by

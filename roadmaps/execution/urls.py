@@ -10,6 +10,7 @@ urlpatterns = [
     path("all/", views.execution_list, name="list"),
     path("occurrence/<int:pk>/", views.assignment_detail, name="assignment"),
     path("occurrence/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("occurrence/<int:pk>/achieved/", views.achieved_value_set, name="achieved"),
     path("occurrence/<int:pk>/actions/<int:index>/", views.action_toggle, name="action_toggle"),
     path("occurrence/<int:pk>/submit/", views.assignment_submit, name="submit"),
     path("occurrence/<int:pk>/accept/", views.assignment_accept, name="accept"),

@@ -14,9 +14,16 @@ from django.views.decorators.http import require_POST
 
 from roadmaps.execution import selectors as selectors
 from roadmaps.execution import services as services
-from roadmaps.execution.forms import AssignmentFilterForm, DecisionForm, EvidenceForm, ReopenForm, ReturnForm
+from roadmaps.execution.forms import (
+    AchievedValueForm,
+    AssignmentFilterForm,
+    DecisionForm,
+    EvidenceForm,
+    ReopenForm,
+    ReturnForm,
+)
 from roadmaps.models import Notification, Roadmap
-from roadmaps.table import number_measures
+from roadmaps.table import decimal_text, number_measures, target_line
 from roadmaps.uploads import stored_file_response
 from schools.access import access_for
 
@@ -98,8 +105,17 @@ def _detail_context(request, assignment, **forms):
     user = request.user
     access = access_for(user)
     number_measures([assignment.measure])
+    measure = assignment.measure
+    achieved = assignment.achieved_value
     return {
         "a": assignment,
+        "takes_achieved": services.takes_achieved_value(measure),
+        "target": target_line(measure),
+        "achieved_text": "" if achieved is None else f"{decimal_text(achieved)} {measure.target_unit}".strip(),
+        "achieved_form": forms.get("achieved_form")
+        or AchievedValueForm(
+            initial={"achieved_value": "" if achieved is None else decimal_text(achieved)}, unit=measure.target_unit
+        ),
         "checklist": selectors.evidence_checklist(assignment),
         "actions": selectors.actions_checklist(assignment),
         "can_work": access.can_work_on(assignment),
@@ -154,6 +170,32 @@ def evidence_add(request, pk: int):
     messages.error(request, "Документ не добавлен: исправьте ошибки в форме")
     assignment = selectors.assignment_get(user=request.user, pk=pk)
     context = _detail_context(request, assignment, evidence_form=form)
+    return render(request, "execution/assignment_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def achieved_value_set(request, pk: int):
+    """The organisation's achieved value against the measure's target (with its evidence)."""
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    if not access_for(request.user).can_work_on(assignment):
+        raise PermissionDenied(services.WORK_REFUSED)
+    form = AchievedValueForm(request.POST, unit=assignment.measure.target_unit)
+    if form.is_valid():
+        value = form.cleaned_data["achieved_value"]
+        try:
+            services.assignment_set_achieved(assignment=assignment, by=request.user, value=value)
+        except services.ExecutionError as error:
+            messages.error(request, str(error))
+            return _back(pk)
+        except ValidationError as error:
+            form.add_error("achieved_value", _error_text(error))
+        else:
+            messages.success(request, "Достигнутое значение сохранено" if value is not None else "Значение очищено")
+            return _back(pk)
+    messages.error(request, "Значение не сохранено: исправьте ошибку в форме")
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    context = _detail_context(request, assignment, achieved_form=form)
     return render(request, "execution/assignment_detail.html", context, status=400)
 
 

@@ -43,6 +43,9 @@ class Assignment(models.Model):
     due_date = models.DateField("срок", null=True, blank=True)
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.PLANNED)
     actions_done = models.JSONField("выполненные действия", default=list, blank=True)
+    # What the organisation reports it achieved against the measure's target (in the target's unit),
+    # entered with its evidence; it counts once the methodist accepts the occurrence.
+    achieved_value = models.DecimalField("достигнутое значение", max_digits=12, decimal_places=3, null=True, blank=True)
     submitted_at = models.DateTimeField("отправлено на проверку", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -226,6 +226,9 @@ class Measure(models.Model):
     target_unit = models.CharField("показатель: единица", max_length=50, blank=True)
     target_per_year = models.JSONField("показатель по годам", default=dict, blank=True)
     target_text = models.CharField("показатель (как написано)", max_length=500, blank=True)
+    # A soft reference to a monitoring indicator (its code): roadmaps may not import monitoring
+    # (import-linter), so the catalogue is reached through `roadmaps.attainment`'s registry.
+    target_indicator_code = models.CharField("показатель: из мониторинга (код)", max_length=60, blank=True)
     stage = models.ForeignKey(CycleStage, verbose_name="этап цикла", null=True, blank=True, on_delete=models.PROTECT)
     note = models.TextField("примечание", blank=True)
     lock_version = models.PositiveIntegerField("версия записи", default=0)

@@ -111,7 +111,7 @@ KWARGS["execution:accept"] = KWARGS["execution:return"] = lambda w: {"pk": w["su
 KWARGS["execution:reopen"] = lambda w: {"pk": w["accepted"].pk}
 KWARGS["roadmaps:approve"] = KWARGS["roadmaps:return"] = lambda w: {"pk": w["on_approval"].pk}
 KWARGS["reports:roadmap_import"] = KWARGS["reports:roadmap_import_word"] = lambda w: {"pk": w["draft"].pk}
-for _name in ["assignment", "evidence_add", "submit"]:
+for _name in ["assignment", "evidence_add", "submit", "achieved"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["assignment"].pk}
 for _name in ["evidence_delete", "evidence_download"]:
     KWARGS[f"execution:{_name}"] = lambda w: {"pk": w["evidence"].pk}
@@ -259,6 +259,8 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "execution:evidence_add": (action({"director_a"}, ok=400, **SCHOOL_REFUSED), {}),  # no file: 400
     "execution:action_toggle": (SCHOOL_WORK, {}),
     "execution:submit": (SCHOOL_WORK, {}),
+    # The achieved value is declared with the evidence: the same people as the evidence.
+    "execution:achieved": (SCHOOL_WORK, {}),
     "execution:evidence_delete": (SCHOOL_WORK, {}),
     "execution:accept": (REVIEW_ACTION, {}),
     "execution:return": (REVIEW_WITH_COMMENT, {}),

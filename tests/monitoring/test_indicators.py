@@ -44,7 +44,9 @@ def value(code, organization=None, subject="", grade=None, class_name="", year=2
 def test_catalogue_has_every_indicator_of_the_yaml_with_exact_names(db):
     result = indicators_load()
     assert IndicatorDefinition.objects.filter(source="results").count() == 19
-    assert IndicatorDefinition.objects.filter(source="reported").count() == 8
+    assert IndicatorDefinition.objects.filter(source="reported").count() == 12
+    # seed 004's indicators of the authority itself, collected from it (issue 21 part 4)
+    assert IndicatorDefinition.objects.filter(level="authority", form_kind="yes_no").count() == 4
     share = IndicatorDefinition.objects.get(code="vpr_share_2")
     assert share.name == "Доля обучающихся, выполнивших ВПР на «2»"
     assert (share.direction_code, share.unit, share.better, share.slices) == (
@@ -54,7 +56,7 @@ def test_catalogue_has_every_indicator_of_the_yaml_with_exact_names(db):
         ["subject", "grade", "class"],
     )
     assert IndicatorDefinition.objects.get(code="vpr_observers").form_kind == "yes_no"
-    assert result["показателей создано"] == 27
+    assert result["показателей создано"] == 31
     assert indicators_load() == {"показателей создано": 0, "обновлено": 0}
 
 
