@@ -14,6 +14,8 @@ from docx import Document
 from monitoring.models import IndicatorDefinition, IndicatorValue, StudentResult
 from reports.models import AnalyticReport, Publication, ReportFile
 from reports.pdf import render_spravka_pdf
+from reports.publication.services import publication_of_file, spravka_publish_refusal
+from reports.services import document_digest
 from reports.spravka import statements as say
 from reports.spravka.services import (
     spravka_approve,
@@ -351,3 +353,40 @@ def test_a_school_direction_spravka_sets_the_school_beside_the_municipality(meth
     [table] = report.content["sections"][0]["tables"]
     assert table["rows"] == [["Качество по ВПР", "в целом", "%", "55,5\u00a0%", "50,0\u00a0%", "60,0\u00a0%"]]
     assert len(report.content["sections"]) == 1  # no list of other schools in a school's справка
+
+
+def test_a_spravka_showing_a_small_schools_values_is_not_published(
+    client_for, methodist, official, municipality, django_capture_on_commit_callbacks
+):
+    """A school's values over fewer than MIN_GROUP people stay off the open page (issue 21 part 6):
+    the справка names such a school among those at risk, so it is refused, naming the school."""
+    assessment, _previous, schools = results_for_spravka(municipality, schools=4, per_school=6, prefix="sm")
+    report = spravka_generate(by=methodist, municipality=municipality, assessment=assessment)
+    groups = report.content["numbers"]["school_groups"]
+    risk = report.content["numbers"]["risk"]
+    assert risk and all([row["organization"], row["participants"]] in groups for row in risk)
+    assert all(size == 6 for _name, size in groups)
+    spravka_conclusions_save(report=report, by=methodist, conclusions="Выводы.")
+    spravka_approve(report=report, by=official)
+
+    page = client_for(official).get(reverse("reports:spravka", args=[report.pk])).content.decode()
+    assert "Не публикуется: в документе значения организаций по группам меньше 10 человек" in page
+    assert f"«{risk[0]['organization']}» (6)" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(official).post(reverse("reports:spravka_publish", args=[report.pk]))
+    assert response.status_code == 302 and not Publication.objects.exists()
+    # nor through the generic publishing of a kept file
+    report.refresh_from_db()
+    pdf = ReportFile.objects.create(
+        kind=ReportFile.Kind.SPRAVKA_PDF, spravka=report, file="reports/x.pdf", filename="x.pdf",
+        params={"digest": document_digest(kind=ReportFile.Kind.SPRAVKA_PDF, spravka=report, params={})},
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="меньше 10 человек"):
+        publication_of_file(report=pdf, by=official)
+
+
+def test_a_spravka_of_large_enough_groups_records_them_and_may_be_published(methodist, municipality, vpr):
+    assessment, _previous, schools = vpr
+    report = spravka_generate(by=methodist, municipality=municipality, assessment=assessment, organization=schools[0])
+    assert report.content["numbers"]["school_groups"][0] == [schools[0].short_name, 15]
+    assert spravka_publish_refusal(report) == ""
