@@ -25,6 +25,7 @@ from django.db import connection, transaction
 TABLE = "monitoring_studentresult"
 DEFAULT = f"{TABLE}_default"
 ARCHIVED = f"{TABLE}_archived_y{{year}}"
+ONLY_POSTGRES = "Архивировать год можно только на PostgreSQL с разделённой таблицей результатов"
 #: The advisory lock that orders two imports making the same year's partition at once.
 _LOCK = 0x5EA50
 
@@ -86,7 +87,7 @@ def results_year_detach(year: int) -> str:
     """Detach a year's partition: its rows leave the results at once and stay in a table of their
     own (returned), to be dumped and dropped or attached back (`results_year_attach`)."""
     if not is_partitioned():
-        raise ValueError("Архивировать год можно только на PostgreSQL с разделённой таблицей результатов")
+        raise ValueError(ONLY_POSTGRES)
     name = year_partitions().get(int(year))
     if name is None:
         raise ValueError(f"У {int(year)} года нет своего раздела в таблице результатов")
@@ -99,6 +100,8 @@ def results_year_detach(year: int) -> str:
 
 def results_year_attach(year: int) -> str:
     """Attach an archived year back (the partition a detach left)."""
+    if not is_partitioned():
+        raise ValueError(ONLY_POSTGRES)
     archived = ARCHIVED.format(year=int(year))
     name = partition_name(year)
     with transaction.atomic(), connection.cursor() as cursor:
