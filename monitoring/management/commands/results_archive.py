@@ -12,8 +12,8 @@ them; only the participants' rows are gone.
 from django.core.management.base import BaseCommand, CommandError
 
 from config.lib.cli import number_option
-from monitoring.services import ACADEMIC_YEARS
 from monitoring.partitions import results_year_attach, results_year_detach
+from monitoring.services import ACADEMIC_YEARS
 
 
 class Command(BaseCommand):
