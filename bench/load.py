@@ -148,6 +148,7 @@ def _copy_results(schools, rows: int) -> None:
     from django.db import connection
 
     from monitoring.models import Assessment
+    from monitoring.partitions import results_partition_ensure
 
     plan = [("vpr", s, g) for s in ("Математика", "Русский язык") for g in (4, 5, 6, 7, 8)]
     plan += [("oge", "Математика", 9), ("oge", "Русский язык", 9), ("kdr", "Читательская грамотность", 6)]
@@ -177,13 +178,14 @@ def _copy_results(schools, rows: int) -> None:
                         journal = str(min(5, max(2, m + (rnd.choice((-1, 1)) if rnd.random() < 0.3 * bias else 0))))
                 buffer.write(
                     f"{assessment.pk}\t{school.pk}\t{assessment.grade}А\tL{school.pk}-{assessment.pk}-{i}\t"
-                    f"{mark}\t{journal}\t{level}\t{control}\t\\N\tf\t\n"
+                    f"{mark}\t{journal}\t{level}\t{control}\t\\N\tf\t\t{assessment.year}\n"
                 )
     buffer.seek(0)
+    results_partition_ensure({assessment.year for assessment in assessments})
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
             "COPY monitoring_studentresult (assessment_id, organization_id, class_name, participant_code, mark, "
-            "journal_mark, level, control_group, test_score, ovz, task_scores) FROM STDIN",
+            "journal_mark, level, control_group, test_score, ovz, task_scores, year) FROM STDIN",
             buffer,
         )
 

@@ -38,6 +38,7 @@ from monitoring.models import (  # noqa: E402
     Zone,
     ZoningMethod,
 )
+from monitoring.partitions import results_partition_ensure  # noqa: E402
 from monitoring.zoning import colour_of, combine_colours, zones_compute  # noqa: E402
 from schools.models import Municipality, Organization  # noqa: E402
 
@@ -103,14 +104,15 @@ def generate(schools: int, rows: int) -> None:
                     level = LEVELS[min(3, max(0, round(rnd.gauss(2.2 - bias, 0.9))))]
                     control = "t" if i % 5 == 0 else "f"
                 buffer.write(
-                    f"{assessment.pk}\t{org}\t{cls}\t{code}\t{mark}\t{journal}\t{level}\t{control}\t{test}\tf\t\n"
+                    f"{assessment.pk}\t{org}\t{cls}\t{code}\t{mark}\t{journal}\t{level}\t{control}\t{test}\tf\t\t{assessment.year}\n"
                 )
                 total += 1
     buffer.seek(0)
+    results_partition_ensure({assessment.year for assessment, _per in assessments})
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
             "COPY monitoring_studentresult (assessment_id, organization_id, class_name, participant_code, mark, "
-            "journal_mark, level, control_group, test_score, ovz, task_scores) FROM STDIN",
+            "journal_mark, level, control_group, test_score, ovz, task_scores, year) FROM STDIN",
             buffer,
         )
         cursor.execute("ANALYZE")  # as autovacuum would after a real import

@@ -34,6 +34,7 @@ from config.lib.untrusted import FileRefused, open_table
 from config.lib.xlsx import safe_row
 from monitoring import personal_data, readers
 from monitoring.models import Assessment, EgeMinScore, HeaderMapping, ResultImport, SchoolStat, StudentResult
+from monitoring.partitions import results_partition_ensure
 from roadmaps.models import Notification
 from roadmaps.notifications.services import notification_create
 from schools.access import access_for
@@ -705,6 +706,7 @@ RESULT_COLUMNS = [
     "assessment_id",
     "organization_id",
     "result_import_id",
+    "year",
     "class_name",
     "participant_code",
     "variant",
@@ -728,14 +730,17 @@ def _write_student_results(result_import: ResultImport, checked: _Checked, progr
     assessment_ids = [assessments[(subjects[i], grades[i])].pk for i in keep]
     organization_ids = [checked.organization_ids[i] for i in keep]
 
+    years = {assessment.pk: assessment.year for assessment in assessments.values()}
+    results_partition_ensure(years.values())
+
     # Replace: the previous results of every (assessment, school) this file covers go first.
     pairs: dict[int, set[int]] = defaultdict(set)
     for assessment_id, organization_id in zip(assessment_ids, organization_ids, strict=True):
         pairs[assessment_id].add(organization_id)
     for assessment_id, organization_set in pairs.items():
-        StudentResult.objects.filter(assessment_id=assessment_id, organization_id__in=organization_set)._raw_delete(
-            StudentResult.objects.db
-        )
+        StudentResult.objects.filter(
+            year=years[assessment_id], assessment_id=assessment_id, organization_id__in=organization_set
+        )._raw_delete(StudentResult.objects.db)
 
     if len(keep) == len(rows):
 
@@ -760,6 +765,7 @@ def _write_student_results(result_import: ResultImport, checked: _Checked, progr
         [bool(value) for value in pick(rows.control_group)],
         [bool(value) for value in pick(rows.ovz)],
     )
+    columns = ([years[a] for a in assessment_ids], *columns)
     if connection.vendor == "postgresql":
         _copy_results(result_import.pk, assessment_ids, organization_ids, columns, progress)
     else:
@@ -834,6 +840,7 @@ def _bulk_create_results(import_id, assessment_ids, organization_ids, columns, p
                 assessment_id=a,
                 organization_id=o,
                 result_import_id=import_id,
+                year=year,
                 class_name=class_name,
                 participant_code=participant_code,
                 variant=variant,
@@ -846,7 +853,7 @@ def _bulk_create_results(import_id, assessment_ids, organization_ids, columns, p
                 control_group=control_group,
                 ovz=ovz,
             )
-            for a, o, class_name, participant_code, variant, task_scores, primary_score, test_score, mark, level, journal_mark, control_group, ovz in zip(
+            for a, o, year, class_name, participant_code, variant, task_scores, primary_score, test_score, mark, level, journal_mark, control_group, ovz in zip(
                 assessment_ids[start:stop],
                 organization_ids[start:stop],
                 *(column[start:stop] for column in columns),

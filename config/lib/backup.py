@@ -64,9 +64,14 @@ def restore(source: Path) -> None:
         dump = source / "db.dump"
         if not dump.exists():
             raise SystemExit(f"В {source} нет db.dump: это не резервная копия PostgreSQL")
+        # One transaction: the schema emptied and the copy loaded, or nothing changed. (pg_restore's
+        # own --clean cannot drop the primary keys of a partitioned table's partitions.)
+        script = subprocess.run(["pg_restore", "--no-owner", "--file", "-", str(dump)], check=True, capture_output=True)
         subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--dbname", _pg_url(database), str(dump)],
+            ["psql", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1", "--dbname", _pg_url(database)],
+            input=b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n" + script.stdout,
             check=True,
+            stdout=subprocess.DEVNULL,
         )
     else:
         copy = source / "db.sqlite3"

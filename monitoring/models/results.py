@@ -56,6 +56,19 @@ class Assessment(models.Model):
         grade = f", {self.grade} кл." if self.grade else ""
         return f"{self.get_kind_display()} {self.year - 1}/{self.year}: {self.subject}{grade}"
 
+    def save(self, *args, **kwargs):
+        """A changed year moves the work's results with it (they carry it as their partition key)."""
+        fields = kwargs.get("update_fields")
+        before = None
+        if self.pk and (fields is None or "year" in fields):
+            before = Assessment.objects.filter(pk=self.pk).values_list("year", flat=True).first()
+        super().save(*args, **kwargs)
+        if before is not None and before != self.year:
+            from monitoring.partitions import results_partition_ensure
+
+            results_partition_ensure([self.year])
+            StudentResult.objects.filter(year=before, assessment_id=self.pk).update(year=self.year)
+
     @property
     def year_label(self) -> str:
         return f"{self.year - 1}/{self.year}"
@@ -192,8 +205,21 @@ class ResultsQuerySet(ScopedQuerySet):
         return self.filter(access.organization_q())
 
 
+class StudentResultQuerySet(ResultsQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        StudentResult.fill_years(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class StudentResult(models.Model):
-    """Результат одного участника в одной работе, под псевдонимным кодом (no names, ever)."""
+    """Результат одного участника в одной работе, под псевдонимным кодом (no names, ever).
+
+    On PostgreSQL the table is partitioned by `year` (the assessment's school year, copied here
+    because a partition key must be a column of the row): one partition per year, made by the
+    import before it writes a new year, and a default one for anything else
+    (monitoring.partitions). A year is replaced in one transaction and archived by detaching it
+    (`manage.py results_archive`). SQLite keeps the plain table."""
 
     class Level(models.TextChoices):
         INSUFFICIENT = "insufficient", "Недостаточный"
@@ -235,6 +261,8 @@ class StudentResult(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    #: The assessment's year, filled from it on every write (save, bulk_create, the import's COPY).
+    year = models.PositiveSmallIntegerField("учебный год (год окончания)", editable=False)
     class_name = models.CharField("класс", max_length=20, blank=True)
     participant_code = models.CharField("код участника", max_length=64, blank=True)
     variant = models.PositiveSmallIntegerField("вариант", null=True, blank=True)
@@ -247,7 +275,7 @@ class StudentResult(models.Model):
     control_group = models.BooleanField("контрольная группа", default=False)
     ovz = models.BooleanField("ОВЗ", default=False)
 
-    objects = ResultsQuerySet.as_manager()
+    objects = StudentResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = "результат участника"
@@ -271,6 +299,21 @@ class StudentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} — {self.participant_code or 'без кода'}"
+
+    def save(self, *args, **kwargs):
+        self.fill_years([self])
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def fill_years(results) -> None:
+        """Set `year` from the assessment on the rows that lack it, in one query for them all."""
+        missing = {result.assessment_id for result in results if result.year is None}
+        if not missing:
+            return
+        years = dict(Assessment.objects.filter(pk__in=missing).values_list("pk", "year"))
+        for result in results:
+            if result.year is None:
+                result.year = years.get(result.assessment_id)
 
 
 class SchoolStat(models.Model):

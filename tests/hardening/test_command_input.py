@@ -37,6 +37,7 @@ BAD_INPUT = {
         ["{file}", "--kind", "vpr", "--year", "2024", "--subject", "П" * 201],
         ["{dir}/missing.csv", "--kind", "vpr", "--year", "2024"],
     ],
+    "results_archive": [["--year", BIG], ["--year", "12"], ["--year", "2024", "--attach"]],
     "import_organizations": [
         ["{file}", "--municipality", "М" * 201],
         ["{file}", "--municipality", "М", "--region", "Р" * 201],
