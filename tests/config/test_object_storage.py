@@ -23,6 +23,7 @@ from config.lib.env import EnvError, env_storage
 from monitoring.models import ResultImport
 from monitoring.services import result_import_apply, result_import_create
 from reports.models import ReportFile
+from reports.services import report_file_save
 from reports.testing import build_roadmap
 from roadmaps.catalogue import catalogue_load
 from roadmaps.models import Evidence
@@ -175,6 +176,27 @@ def test_a_results_import_keeps_its_file_and_rejected_rows_in_the_bucket(
     for name in ("results:import_file", "results:import_rejected"):
         refused_without_a_link(client_for(director_a).get(reverse(name, args=[result_import.pk])), s3)
     assert s3.media_files() == []
+
+
+def test_the_admin_links_kept_files_to_the_pages_that_check_access(s3, client_for, municipality, authority, admin_user):
+    result_import = result_import_create(
+        municipality=municipality, data=build_xlsx([["Код ОО"], ["sch1"]]), filename="впр.xlsx", kind="vpr", year=2024
+    )
+    roadmap = build_roadmap(authority, sections=1, measures=1)
+    report = report_file_save(
+        kind=ReportFile.Kind.ROADMAP_XLSX, filename="карта.xlsx", content=b"PK kept", roadmap=roadmap
+    )
+    client = client_for(admin_user)
+    pages = {
+        reverse("results:import_file", args=[result_import.pk]): reverse(
+            "admin:monitoring_resultimport_change", args=[result_import.pk]
+        ),
+        reverse("reports:file", args=[report.pk]): reverse("admin:reports_reportfile_change", args=[report.pk]),
+    }
+    for download, page in pages.items():
+        html = client.get(page).content.decode()
+        assert f'href="{download}"' in html
+        assert s3.name not in html and s3.server.host_port not in html and "Signature" not in html
 
 
 # --------------------------------------------------------------------------- backup
