@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
@@ -27,10 +28,11 @@ from reports.services import report_file_save
 from reports.testing import build_roadmap
 from roadmaps.catalogue import catalogue_load
 from roadmaps.models import Evidence
-from schools.models import Membership
+from schools.models import Membership, Organization
 from tests.conftest import make_user
 from tests.monitoring.conftest import build_xlsx
 from tests.roadmaps.execution_factories import kind, make_plan, pdf_upload
+from tests.schools.test_registry import NEW_SCHOOL, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -197,6 +199,22 @@ def test_the_admin_links_kept_files_to_the_pages_that_check_access(s3, client_fo
         html = client.get(page).content.decode()
         assert f'href="{download}"' in html
         assert s3.name not in html and s3.server.host_port not in html and "Signature" not in html
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def test_a_registry_upload_waits_for_its_confirmation_in_the_bucket(s3, client_for, methodist, municipality):
+    """The confirming request may reach another web host: the checked file waits in the storage."""
+    client = client_for(methodist)
+    client.post(reverse("registry:organizations"), {"file": SimpleUploadedFile("r.xlsx", workbook([NEW_SCHOOL]))})
+    waiting = client.session["registry_upload"]
+    assert s3.keys() == {waiting["stored"]} and waiting["stored"].startswith("registry-uploads/")
+
+    response = client.post(reverse("registry:confirm"), {"token": waiting["token"]})
+    assert response.status_code == 302
+    assert Organization.objects.get(code="000777").municipality == municipality
+    assert s3.keys() == set() and s3.media_files() == []
 
 
 # --------------------------------------------------------------------------- backup
