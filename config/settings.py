@@ -18,6 +18,7 @@ from config.lib.env import (
     env_int,
     env_list,
     env_redis_url,
+    env_storage,
     env_str,
 )
 from config.lib.export_formats import EXPORT_FORMATS as SAFE_EXPORT_FORMATS
@@ -34,6 +35,10 @@ try:
     REDIS_URL = env_redis_url("REDIS_URL")
     TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
     MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+    # Kept files (evidence, imports, rendered documents): MEDIA_ROOT, or an S3-compatible object
+    # store named by STORAGE_URL or AWS_* (config.lib.env.env_storage), shared by every host.
+    STORAGE_URL_EXPIRE_SECONDS = env_int("STORAGE_URL_EXPIRE_SECONDS", 300, minimum=1)
+    FILE_STORAGE = env_storage(url_expire_seconds=STORAGE_URL_EXPIRE_SECONDS)
     STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
     # Uploads bigger than 2.5 MB are written here while they arrive (config.lib.uploads).
     FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "tmp" / "uploads"))
@@ -189,7 +194,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from config.lib.untrusted.admin_formats import GuardedImportMixin
@@ -37,7 +39,26 @@ class ResultImportAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "kind", "year", "municipality"]
-    readonly_fields = [field.name for field in ResultImport._meta.fields]
+    # The kept files are reached through the results pages, which check access and record the export
+    # of personal data; never by the storage's own address (a signed link to the bucket).
+    exclude = ["file", "rejected_file"]
+    readonly_fields = [
+        *(field.name for field in ResultImport._meta.fields if field.name not in {"file", "rejected_file"}),
+        "kept_file",
+        "rejected_rows",
+    ]
+
+    @admin.display(description="файл")
+    def kept_file(self, obj):
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("results:import_file", args=[obj.pk]), obj.original_name)
+
+    @admin.display(description="отклонённые строки")
+    def rejected_rows(self, obj):
+        if not obj.rejected_file:
+            return "—"
+        return format_html('<a href="{}">Скачать</a>', reverse("results:import_rejected", args=[obj.pk]))
 
     def has_add_permission(self, request):
         return False  # imports go through the results page or `import_results`, which validate them

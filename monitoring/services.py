@@ -30,6 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.audit.services import audit_record
 from config.lib.numbers import Range, parse_number
+from config.lib.storage import local_copy
 from config.lib.untrusted import FileRefused, open_table
 from config.lib.xlsx import safe_row
 from monitoring import personal_data, readers
@@ -279,7 +280,6 @@ def _read(result_import: ResultImport, progress: Progress | None):
         raise readers.ReaderError(
             f"Файл «{result_import.original_name}» не сохранён, потому что был отклонён целиком: загрузите исправленный файл"
         )
-    path = result_import.file.path
     common = {
         "filename": result_import.original_name,
         "subject": result_import.subject or None,
@@ -288,18 +288,20 @@ def _read(result_import: ResultImport, progress: Progress | None):
         "max_bytes": MAX_BYTES,
         "mapping": header_mappings_of(result_import.municipality, result_import.format),
     }
-    if result_import.format == ResultImport.Format.SCHOOL_STATS:
-        return readers.read_school_stats(
-            path, progress=(lambda read: progress(read, None, "Чтение файла")) if progress else None, **common
+    # The whole file is read here (readers return every row), so the local copy may go after.
+    with local_copy(result_import.file) as path:
+        if result_import.format == ResultImport.Format.SCHOOL_STATS:
+            return readers.read_school_stats(
+                path, progress=(lambda read: progress(read, None, "Чтение файла")) if progress else None, **common
+            )
+        return readers.read_student_results(
+            path,
+            kind=result_import.kind,
+            pseudonym_key=settings.PSEUDONYM_KEY.encode(),
+            ege_min_scores=ege_min_scores(result_import.year),
+            progress=(lambda read: progress(read, None, "Чтение файла")) if progress else None,
+            **common,
         )
-    return readers.read_student_results(
-        path,
-        kind=result_import.kind,
-        pseudonym_key=settings.PSEUDONYM_KEY.encode(),
-        ege_min_scores=ege_min_scores(result_import.year),
-        progress=(lambda read: progress(read, None, "Чтение файла")) if progress else None,
-        **common,
-    )
 
 
 def _problem(sheet, row, column, value, reason) -> dict:
@@ -1040,7 +1042,7 @@ def _write_school_stats(result_import: ResultImport, checked: _Checked) -> int:
 def _raw_rows(result_import: ResultImport) -> Iterator[Iterator[tuple[str, Iterator[list]]]]:
     """The kept file's sheets, each as (name, rows from row 1 as Excel numbers them), streamed
     through the guarded opener."""
-    with open_table(result_import.file.path, filename=result_import.original_name) as table:
+    with local_copy(result_import.file) as path, open_table(path, filename=result_import.original_name) as table:
         yield table.sheets
 
 

@@ -1,9 +1,10 @@
+import mimetypes
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from monitoring.selectors import (
 )
 from monitoring.services import ResultImportError, header_mappings_save, result_import_create
 from monitoring.tasks import APPLY_TASK, PREVIEW_TASK, result_import_job_start
+from roadmaps.uploads import stored_file_response
 
 PROBLEMS_SHOWN = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,6 +154,10 @@ def import_columns(request, pk: int):
     return redirect("results:import_detail", pk=result_import.pk)
 
 
+def _content_type(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
 @login_required
 def import_file(request, pk: int):
     """The kept copy of the upload: without children's names, birth dates and documents."""
@@ -168,7 +174,7 @@ def import_file(request, pk: int):
     )
     # A workbook rewritten without names is an .xlsx whatever was uploaded (.xls, .ods).
     filename = Path(result_import.original_name).stem + Path(result_import.file.name).suffix
-    return FileResponse(result_import.file.open("rb"), as_attachment=True, filename=filename)
+    return stored_file_response(result_import.file, name=filename, content_type=_content_type(filename), view=False)
 
 
 @login_required
@@ -180,4 +186,7 @@ def import_rejected(request, pk: int):
     audit_record(
         action="export_personal", user=request.user, obj=result_import, request=request, detail={"file": "rejected"}
     )
-    return FileResponse(result_import.rejected_file.open("rb"), as_attachment=True, filename=f"{stem}-отклонённые.xlsx")
+    filename = f"{stem}-отклонённые.xlsx"
+    return stored_file_response(
+        result_import.rejected_file, name=filename, content_type=_content_type(filename), view=False
+    )

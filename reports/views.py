@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from reports.services import document_request, roadmap_import_check, roadmap_imp
 from roadmaps.models import Measure, Order, Roadmap
 from roadmaps.preconditions import roadmap_catalogue
 from roadmaps.services import RoadmapStateError, order_save, order_sign
+from roadmaps.uploads import stored_file_response
 from roadmaps.word import FIELDS as WORD_FIELDS
 from roadmaps.xlsx import RoadmapImportError
 from schools.access import access_for, enforce
@@ -340,7 +341,7 @@ def roadmap_execution(request, pk: int):
 def file_download(request, pk: int):
     report = get_object_or_404(ReportFile.objects.for_user(request.user), pk=pk)
     content_type = CONTENT_TYPES.get(Path(report.filename).suffix.lower(), "application/octet-stream")
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=content_type)
+    return stored_file_response(report.file, name=report.filename, content_type=content_type, view=False)
 
 
 # ------------------------------------------------------------------------------------------------

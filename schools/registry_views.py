@@ -4,10 +4,11 @@ import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -48,9 +49,11 @@ class RegistryUploadForm(forms.Form):
         return self.cleaned_data.get("municipality") or getattr(self, "_only_municipality", None)
 
 
-def _upload_path(token: str, filename: str) -> Path:
+def _upload_name(token: str, filename: str) -> str:
+    """Where the checked file waits for the confirmation: in the file storage, since the
+    confirming request may reach another web host."""
     suffix = Path(filename).suffix.lower()[:6]
-    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{token}{suffix}"
+    return f"{UPLOAD_DIR}/{token}{suffix}"
 
 
 @login_required
@@ -68,10 +71,13 @@ def registry(request):
             form.add_error("file", str(error))
         else:
             token = uuid.uuid4().hex
-            path = _upload_path(token, upload.name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            request.session[SESSION_KEY] = {"token": token, "name": upload.name, "municipality": municipality.pk}
+            stored = default_storage.save(_upload_name(token, upload.name), ContentFile(data))
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "name": upload.name,
+                "municipality": municipality.pk,
+                "stored": stored,
+            }
             context.update(outcome=outcome, municipality=municipality, filename=upload.name)
     return render(request, "schools/registry.html", context)
 
@@ -85,17 +91,20 @@ def registry_confirm(request):
     if not pending or municipality is None or request.POST.get("token") != pending["token"]:
         messages.error(request, "Файл для импорта не найден: загрузите его снова")
         return redirect("registry:organizations")
-    path = _upload_path(pending["token"], pending["name"])
+    stored = pending.get("stored") or _upload_name(pending["token"], pending["name"])
     try:
-        outcome = registry_import(
-            data=path.read_bytes(), filename=pending["name"], municipality=municipality, dry_run=False
-        )
-    except (RegistryImportError, FileNotFoundError) as error:
+        with default_storage.open(stored, "rb") as kept:
+            data = kept.read()
+        outcome = registry_import(data=data, filename=pending["name"], municipality=municipality, dry_run=False)
+    except FileNotFoundError:
+        messages.error(request, "Файл для импорта не найден: загрузите его снова")
+        return redirect("registry:organizations")
+    except RegistryImportError as error:
         messages.error(request, f"Импорт не выполнен: {error}")
         return redirect("registry:organizations")
     finally:
         request.session.pop(SESSION_KEY, None)
-    path.unlink(missing_ok=True)
+    default_storage.delete(stored)
     if outcome.has_errors:
         messages.error(request, "В файле есть ошибки: ничего не записано. Исправьте строки и загрузите файл снова")
     else:

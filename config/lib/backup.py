@@ -1,9 +1,14 @@
-"""Backup and restore of the database and the media folder: `make backup` / `make restore`.
+"""Backup and restore of the database and the kept files: `make backup` / `make restore`.
 
     python -m config.lib.backup backup [DIR]     → DIR (default backups/<timestamp>/) with
                                                    db.dump (PostgreSQL, pg_dump custom format)
                                                    or db.sqlite3, and media.tar.gz
-    python -m config.lib.backup restore DIR      ← replaces the database and the media folder
+    python -m config.lib.backup restore DIR      ← replaces the database and the kept files
+
+The kept files are the media folder on disk or, with an object store (STORAGE_URL), every object
+of the bucket, read and written through the storage API: one archive format for both, so that a
+copy of a one-host installation restores into an object store and back. (An object store of a
+region is better kept by the store itself as well: bucket versioning and a mirror, see README.)
 
 PostgreSQL needs pg_dump / pg_restore of the server's major version on the PATH.
 """
@@ -50,11 +55,72 @@ def backup(target: Path) -> Path:
     else:
         with sqlite3.connect(database["NAME"]) as source, sqlite3.connect(target / "db.sqlite3") as copy:
             source.backup(copy)
-    media = Path(settings.MEDIA_ROOT)
-    with tarfile.open(target / "media.tar.gz", "w:gz") as archive:
-        if media.exists():
-            archive.add(media, arcname=".")
+    files_backup(target / "media.tar.gz")
     return target
+
+
+def _object_store():
+    """The object store of the kept files, or None for the media folder on disk."""
+    from django.core.files.storage import FileSystemStorage, storages
+
+    storage = storages["default"]
+    return None if isinstance(storage, FileSystemStorage) else storage
+
+
+def files_backup(archive_path: Path) -> None:
+    """Every kept file into one archive: the media folder, or every object of the bucket."""
+    from django.conf import settings
+
+    from config.lib.storage import stored_names
+
+    storage = _object_store()
+    with tarfile.open(archive_path, "w:gz") as archive:
+        if storage is None:
+            media = Path(settings.MEDIA_ROOT)
+            if media.exists():
+                archive.add(media, arcname=".")
+            return
+        taken = int(datetime.now().timestamp())
+        for name in stored_names(storage):
+            with storage.open(name, "rb") as stored:
+                info = tarfile.TarInfo(f"./{name}")
+                info.size, info.mtime, info.mode = stored.size, taken, 0o640
+                archive.addfile(info, stored)
+
+
+def files_restore(archive_path: Path) -> None:
+    """The kept files exactly as in the archive. Into a bucket: each object written again under
+    its own name, then the objects the archive does not have deleted, so that a failure halfway
+    leaves every file of the copy that was already written, not an empty bucket."""
+    from django.conf import settings
+
+    from config.lib.storage import stored_names
+
+    storage = _object_store()
+    if storage is None:
+        media = Path(settings.MEDIA_ROOT)
+        if media.exists():
+            shutil.rmtree(media)
+        media.mkdir(parents=True)
+        with tarfile.open(archive_path) as archive:
+            archive.extractall(media, filter="data")
+        return
+    restored = set()
+    with tarfile.open(archive_path) as archive:
+        for member in archive:
+            if not member.isfile():
+                continue
+            name = member.name.removeprefix("./")
+            if name.startswith("/") or ".." in Path(name).parts:
+                raise SystemExit(f"В архиве файл вне каталога: {member.name}")
+            storage.delete(name)
+            saved = storage.save(name, archive.extractfile(member))
+            if saved != name:
+                raise SystemExit(f"Файл {name} записан в хранилище под другим именем ({saved})")
+            restored.add(name)
+    for name in list(stored_names(storage)):
+        if name not in restored:
+            storage.delete(name)
 
 
 def restore(source: Path) -> None:
@@ -79,14 +145,9 @@ def restore(source: Path) -> None:
             raise SystemExit(f"В {source} нет db.sqlite3: это не резервная копия SQLite")
         with sqlite3.connect(copy) as backup_db, sqlite3.connect(database["NAME"]) as live:
             backup_db.backup(live)
-    media = Path(settings.MEDIA_ROOT)
     archive_path = source / "media.tar.gz"
     if archive_path.exists():
-        if media.exists():
-            shutil.rmtree(media)
-        media.mkdir(parents=True)
-        with tarfile.open(archive_path) as archive:
-            archive.extractall(media, filter="data")
+        files_restore(archive_path)
 
 
 def main(argv: list[str]) -> None:

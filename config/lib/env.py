@@ -86,3 +86,93 @@ def env_redis_url(name: str, *, environ: Mapping[str, str] | None = None) -> str
     if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
         raise EnvError(f"Переменная окружения {name}={raw!r}: ожидается адрес вида redis://сервер:6379/0")
     return raw
+
+
+S3_BACKEND = "storages.backends.s3.S3Storage"
+FILESYSTEM_BACKEND = "django.core.files.storage.FileSystemStorage"
+
+
+def env_storage(*, url_expire_seconds: int = 300, environ: Mapping[str, str] | None = None) -> dict:
+    """Where kept files live: STORAGES["default"].
+
+    Local disk (MEDIA_ROOT) without any of the variables below. An S3-compatible object store
+    (MinIO, Yandex Object Storage, VK Cloud, AWS) with either
+
+    - STORAGE_URL = `s3://ACCESS_KEY:SECRET_KEY@host:port/bucket?region=ru-central1&secure=true`
+      (`secure=false` for plain http inside one network, as MinIO in docker-compose), or
+    - AWS_STORAGE_BUCKET_NAME with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optionally
+      AWS_S3_ENDPOINT_URL (not AWS itself) and AWS_S3_REGION_NAME.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    raw = env_str("STORAGE_URL", environ=environ)
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME", environ=environ)
+    if raw and bucket:
+        raise EnvError("Заданы и STORAGE_URL, и AWS_STORAGE_BUCKET_NAME: хранилище файлов указывается одним способом")
+    if not raw and not bucket:
+        return {"BACKEND": FILESYSTEM_BACKEND}
+    if raw:
+        example = "s3://ключ:секрет@сервер:9000/корзина?region=ru-central1&secure=false"
+        parts = urlsplit(raw)
+        if parts.scheme != "s3":
+            raise EnvError(f"Переменная окружения STORAGE_URL: ожидается адрес вида {example}")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        unknown = sorted(set(query) - {"region", "secure"})
+        if unknown:
+            raise EnvError(
+                f"Переменная окружения STORAGE_URL: неизвестные параметры {', '.join(unknown)} (бывают region и secure)"
+            )
+        bucket = parts.path.strip("/")
+        try:
+            port = parts.port
+        except ValueError:
+            raise EnvError(f"Переменная окружения STORAGE_URL: порт не число; ожидается адрес вида {example}") from None
+        if not parts.hostname or not bucket or "/" in bucket or not parts.username or not parts.password:
+            raise EnvError(
+                "Переменная окружения STORAGE_URL: нужны ключ, секрет, сервер и корзина; "
+                f"ожидается адрес вида {example}"
+            )
+        secure_word = query.get("secure", "true").lower()
+        if secure_word not in TRUE_WORDS | FALSE_WORDS:
+            raise EnvError(f"Переменная окружения STORAGE_URL: secure={secure_word!r}, ожидается true или false")
+        secure = secure_word in TRUE_WORDS
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        endpoint = f"{'https' if secure else 'http'}://{host}" + (f":{port}" if port else "")
+        access_key, secret_key = unquote(parts.username), unquote(parts.password)
+        region = query.get("region", "")
+    else:
+        access_key = env_str("AWS_ACCESS_KEY_ID", environ=environ)
+        secret_key = env_str("AWS_SECRET_ACCESS_KEY", environ=environ)
+        endpoint = env_str("AWS_S3_ENDPOINT_URL", environ=environ)
+        region = env_str("AWS_S3_REGION_NAME", environ=environ)
+        if not access_key or not secret_key:
+            raise EnvError(
+                "Задан AWS_STORAGE_BUCKET_NAME, но не заданы AWS_ACCESS_KEY_ID и AWS_SECRET_ACCESS_KEY: "
+                "укажите ключи доступа к хранилищу"
+            )
+        if endpoint and not endpoint.startswith(("http://", "https://")):
+            raise EnvError(
+                f"Переменная окружения AWS_S3_ENDPOINT_URL={endpoint!r}: ожидается адрес вида https://storage.example.ru"
+            )
+    options = {
+        "bucket_name": bucket,
+        "access_key": access_key,
+        "secret_key": secret_key,
+        "endpoint_url": endpoint or None,
+        "region_name": region or None,
+        "signature_version": "s3v4",
+        # S3-compatible servers are addressed by path (server/bucket/key): a bucket as a host name
+        # needs DNS for every bucket, which MinIO on a private network has not.
+        "addressing_style": "path" if endpoint else None,
+        # Objects are private: no ACL of their own, the bucket's (private) policy applies. Files are
+        # given to people only through views that check access (roadmaps.uploads); a signed URL
+        # exists only for administrators' links in the admin site, and lives this long.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": url_expire_seconds,
+        # Two uploads of one name never replace each other, as on disk.
+        "file_overwrite": False,
+        # A file read back (a download, an import) is kept in memory up to 10 MB, on disk beyond.
+        "max_memory_size": 10 * 1024 * 1024,
+    }
+    return {"BACKEND": S3_BACKEND, "OPTIONS": options}
