@@ -132,13 +132,20 @@ def restore(source: Path) -> None:
             raise SystemExit(f"В {source} нет db.dump: это не резервная копия PostgreSQL")
         # One transaction: the schema emptied and the copy loaded, or nothing changed. (pg_restore's
         # own --clean cannot drop the primary keys of a partitioned table's partitions.)
-        script = subprocess.run(["pg_restore", "--no-owner", "--file", "-", str(dump)], check=True, capture_output=True)
-        subprocess.run(
-            ["psql", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1", "--dbname", _pg_url(database)],
-            input=b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n" + script.stdout,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        # The dump's SQL is streamed from pg_restore into psql, never held whole in memory.
+        load = ["psql", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1", "--dbname", _pg_url(database)]
+        with (
+            subprocess.Popen(["pg_restore", "--no-owner", "--file", "-", str(dump)], stdout=subprocess.PIPE) as sql,
+            subprocess.Popen(load, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL) as psql,
+        ):
+            try:
+                psql.stdin.write(b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
+                shutil.copyfileobj(sql.stdout, psql.stdin, 1 << 20)
+                psql.stdin.close()
+            except BrokenPipeError:  # psql stopped at an error: its transaction is rolled back
+                sql.kill()
+        if sql.returncode or psql.returncode:
+            raise subprocess.CalledProcessError(sql.returncode or psql.returncode, "pg_restore | psql")
     else:
         copy = source / "db.sqlite3"
         if not copy.exists():
