@@ -13,7 +13,8 @@ A read goes to the replica only when all of these hold:
   (a transaction reads its own snapshot; its reads must not come from another server).
 
 Writes always go to the primary. The pin lives in the cache (Redis shared by all web hosts when
-REDIS_URL is set); when the cache cannot answer, the person reads the primary.
+REDIS_URL is set); when the cache cannot answer, the person reads the primary. When the replica
+cannot be reached, a heavy page is served again from the primary.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +148,13 @@ def heavy_read(view):
             return view(request, *args, **kwargs)
         state.heavy = True
         try:
+            return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            # The replica is down or unreachable: the page only reads, so it is served again
+            # from the primary (an error of the primary itself comes up again from there).
+            logger.warning("Реплика недоступна: «%s» читается с основного сервера", request.path, exc_info=True)
+            state.heavy = False
+            connections[REPLICA].close_if_unusable_or_obsolete()
             return view(request, *args, **kwargs)
         finally:
             state.heavy = False

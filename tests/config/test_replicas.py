@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.http import HttpResponse
@@ -59,7 +60,7 @@ def replayed() -> None:
 def replica_reads(settings):
     settings.REPLICA_READS = True
     yield
-    cache.delete_many([f"replica:pin:{pk}" for pk in range(1, 50)])
+    cache.delete_many([replica.pin_key(user) for user in get_user_model().objects.all()])
 
 
 def domain_queries(captured) -> list[str]:
@@ -170,6 +171,19 @@ def test_a_person_who_just_wrote_reads_the_primary_for_the_pin_window(
     cache.set(replica.pin_key(methodist), time.time() - 1)
     _, on_primary, on_replica = get(client, url)
     assert on_replica and on_primary == []
+
+
+@needs_replica
+def test_a_heavy_page_is_served_from_the_primary_when_the_replica_is_down(
+    replica_reads, municipality, methodist, client_for, monkeypatch
+):
+    client = client_for(methodist)
+    connections[REPLICA].close()
+    monkeypatch.setitem(connections[REPLICA].settings_dict, "PORT", "1")  # nothing listens there
+    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as primary:
+        response = client.get(heavy_pages(municipality)["dashboard"])
+    assert response.status_code == 200
+    assert domain_queries(primary)
 
 
 @needs_replica
