@@ -18,6 +18,7 @@ from config.lib.env import (
     env_int,
     env_list,
     env_redis_url,
+    env_replica_database,
     env_storage,
     env_str,
 )
@@ -31,6 +32,9 @@ try:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
     DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+    DATABASE_REPLICA = env_replica_database("DATABASE_REPLICA_URL", DATABASES["default"])
+    # After a write a person reads the primary for this long: the replica may not have it yet.
+    REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10, minimum=1)
     SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 10, minimum=1)
     REDIS_URL = env_redis_url("REDIS_URL")
     TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
@@ -74,6 +78,12 @@ try:
     USE_X_FORWARDED_PROTO = env_bool("USE_X_FORWARDED_PROTO", not DEBUG)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
+
+# Heavy read pages read the streaming replica when there is one (config.lib.replica).
+if DATABASE_REPLICA:
+    DATABASES["replica"] = DATABASE_REPLICA
+DATABASE_ROUTERS = ["config.lib.replica.ReplicaRouter"]
+REPLICA_READS = bool(DATABASE_REPLICA)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time (see config.lib.sqlite): WAL lets pages read while somebody writes; every
@@ -130,6 +140,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the others, so that it sees every write of the request (read-after-write pin).
+    "config.lib.replica.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -22,3 +22,6 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="muko-test-static-"))
 # keep their cached fragments apart (the Redis of CI is shared by both workers).
 for _cache in CACHES.values():  # noqa: F405
     _cache["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+# A test's data stays in its own uncommitted transaction, which a replica never receives: pages
+# read the primary unless a test turns the replica on (tests/config/test_replicas.py).
+REPLICA_READS = False

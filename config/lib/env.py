@@ -81,6 +81,23 @@ def env_database(name: str, default_sqlite: Path, *, environ: Mapping[str, str] 
     return config
 
 
+def env_replica_database(name: str, primary: dict, *, environ: Mapping[str, str] | None = None) -> dict | None:
+    """A read replica of the primary PostgreSQL (`postgres://…`), or None when `name` is unset."""
+    if not env_str(name, environ=environ):
+        return None
+    config = env_database(name, Path("unused.sqlite3"), environ=environ)
+    postgres = "django.db.backends.postgresql"
+    if config["ENGINE"] != postgres or primary["ENGINE"] != postgres:
+        raise EnvError(
+            f"Переменная окружения {name}: реплика для чтения бывает только у PostgreSQL — "
+            "и DATABASE_URL, и она должны быть адресами postgres://"
+        )
+    # The tests read the replica's copy of the primary's test database: a streaming replica
+    # receives it with everything else, so nothing is created there (Django's test MIRROR).
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 def env_redis_url(name: str, *, environ: Mapping[str, str] | None = None) -> str:
     raw = env_str(name, environ=environ)
     if raw and not raw.startswith(("redis://", "rediss://", "unix://")):

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from config.lib.replica import fresh_reads
 from config.lib.sqlite import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,10 @@ def fragment(name: str, key: tuple, topics: Iterable[str], compute: Callable[[],
         logger.warning("Кэш недоступен: «%s» вычислен без кэша", name, exc_info=True)
         return compute()
     if value is None:
-        value = compute()
+        # Stored under the versions read above: computed from data at least that new, never from
+        # a replica still replaying the write that bumped them.
+        with fresh_reads():
+            value = compute()
         try:
             cache.set(cache_key, value, timeout)
         except Exception:

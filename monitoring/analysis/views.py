@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from config.jobs.models import Job
 from config.lib.fragments import ORGANIZATIONS, ZONES, fragment
 from config.lib.preconditions import require, unmet
+from config.lib.replica import heavy_read
 from config.lib.russian import plural
 from monitoring import preconditions
 from monitoring.analysis import selectors as selectors
@@ -77,6 +78,7 @@ def _card_url():
 
 
 @login_required
+@heavy_read
 def overview(request):
     access = access_for(request.user)
     if access.directs_only:
@@ -390,6 +392,7 @@ def method_compute(request, pk: int):
 
 
 @login_required
+@heavy_read
 def zones_export(request, pk: int, fmt: str):
     enforce(access_for(request.user).follows_execution, STAFF_ONLY)
     method = selectors.method_get(request.user, pk)
@@ -398,6 +401,7 @@ def zones_export(request, pk: int, fmt: str):
 
 
 @login_required
+@heavy_read
 def values_export(request, fmt: str):
     municipality = selectors.municipality_for(request.user, _int(request.GET.get("municipality")))
     year = _int(request.GET.get("year"))

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.lib.replica import heavy_read
 from roadmaps.cascade.selectors import cascade_dashboard, regional_measure_card
 from roadmaps.cascade.tasks import cascade_publish_enqueue
 from roadmaps.selectors import roadmap_get
@@ -22,6 +23,7 @@ def publish(request, pk: int):
 
 
 @login_required
+@heavy_read
 def dashboard(request, pk: int):
     roadmap, rows, total = cascade_dashboard(user=request.user, pk=pk)
     context = {

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.lib.replica import heavy_read
 from roadmaps.execution import selectors as selectors
 from roadmaps.execution import services as services
 from roadmaps.execution.forms import (
@@ -320,6 +321,7 @@ def review_queue(request):
 
 
 @login_required
+@heavy_read
 def dashboard_index(request):
     return render(
         request,
@@ -332,12 +334,14 @@ def dashboard_index(request):
 
 
 @login_required
+@heavy_read
 def dashboard_roadmap(request, pk: int):
     roadmap, dashboard = selectors.roadmap_dashboard(user=request.user, pk=pk)
     return render(request, "execution/dashboard.html", {"roadmap": roadmap, "d": dashboard})
 
 
 @login_required
+@heavy_read
 def dashboard_municipality(request, pk: int):
     municipality, dashboard = selectors.municipality_dashboard(user=request.user, pk=pk)
     return render(request, "execution/dashboard.html", {"municipality": municipality, "d": dashboard})

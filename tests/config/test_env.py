@@ -86,7 +86,7 @@ def _settings(monkeypatch, **environ) -> dict:
     import runpy
 
     with monkeypatch.context() as patched:
-        for name in ("DATABASE_URL", "SQLITE_BUSY_TIMEOUT_SECONDS"):
+        for name in ("DATABASE_URL", "DATABASE_REPLICA_URL", "SQLITE_BUSY_TIMEOUT_SECONDS"):
             patched.delenv(name, raising=False)
         for name, value in environ.items():
             patched.setenv(name, value)
@@ -109,3 +109,18 @@ def test_sqlite_waits_for_the_write_lock_in_wal_mode(monkeypatch, url):
 def test_postgresql_gets_no_sqlite_options(monkeypatch):
     database = _settings(monkeypatch, DATABASE_URL="postgres://u:p@db:5432/muko")["DATABASES"]["default"]
     assert "transaction_mode" not in database.get("OPTIONS", {})
+
+
+def test_replica_url_adds_a_replica_the_router_reads_on_heavy_pages(monkeypatch):
+    primary = "postgres://u:p@db:5432/muko"
+    found = _settings(
+        monkeypatch,
+        DATABASE_URL=primary,
+        DATABASE_REPLICA_URL="postgres://u:p@replica:5432/muko",
+        DATABASE_REPLICA_PIN_SECONDS="5",
+    )
+    assert found["DATABASES"]["replica"]["HOST"] == "replica"
+    assert (found["REPLICA_READS"], found["REPLICA_PIN_SECONDS"]) == (True, 5)
+    assert found["DATABASE_ROUTERS"] == ["config.lib.replica.ReplicaRouter"]
+    alone = _settings(monkeypatch, DATABASE_URL=primary)
+    assert "replica" not in alone["DATABASES"] and alone["REPLICA_READS"] is False

@@ -67,6 +67,7 @@ class Gunicorn:
             "LOG_LEVEL": "WARNING",
         }
         self.env.pop("REDIS_URL", None)
+        self.env.pop("DATABASE_REPLICA_URL", None)  # a replica of PostgreSQL, not of this SQLite
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:

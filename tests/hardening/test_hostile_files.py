@@ -248,6 +248,7 @@ def test_every_reader_stays_under_the_memory_limit(files):
     paths = [(str(path), name) for name, path, _ in files.values()]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)  # the readers touch no database
+    env.pop("DATABASE_REPLICA_URL", None)
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, json.dumps(paths)],
         cwd=ROOT,
