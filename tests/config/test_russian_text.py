@@ -358,7 +358,11 @@ def crawl(username: str) -> tuple[list[str], int]:
         if not response["Content-Type"].startswith("text/html") or response.streaming:
             continue
         pages += 1
-        page = read(response.content.decode())
+        html = response.content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        if not partial and (title is None or "<" in title.group(1) or not title.group(1).strip()):
+            failures.append(f"{username} {url}: заголовок окна пуст или содержит разметку")
+        page = read(html)
         for text, value in page.texts:
             for problem in problems(text, value):
                 failures.append(f"{username} {url}: {problem} в «{text[:160]}»")
