@@ -12,7 +12,7 @@ from celery import current_app
 from celery.exceptions import Ignore
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -200,8 +200,13 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
     catalogue the work needs is missing) end it failed with their Russian message alone.
     """
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, error=""
+    # Or a running job whose heartbeat went silent: this is its message delivered again because the
+    # worker that ran it died before acknowledging it (acks late, JOBS_REDELIVERY_SECONDS).
+    silent_since = now - timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES)
+    claimed = (
+        Job.objects.filter(pk=job_id)
+        .filter(Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING, heartbeat_at__lt=silent_since))
+        .update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, error="")
     )
     if not claimed:
         logger.info("Job %s is not queued any more: this message is a duplicate and does nothing", job_id)
