@@ -118,10 +118,19 @@ def job_withdraw(*, job_id: int, reason: str) -> bool:
     return not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists()
 
 
+def abandoned_after() -> timedelta:
+    """Silence after which a running job is given up: the heartbeat timeout, but not before its
+    message had the chance to come back to another worker (JOBS_REDELIVERY_SECONDS, job_running)."""
+    return max(
+        timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES), timedelta(seconds=settings.JOBS_REDELIVERY_SECONDS)
+    )
+
+
 def jobs_fail_abandoned(*, silent_for: timedelta | None = None) -> int:
-    """A worker killed mid-job leaves it «running» with no heartbeat: mark such jobs failed so
-    that the page offers a retry. The work itself ran in a transaction and left nothing behind."""
-    silent_for = silent_for or timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES)
+    """A worker killed mid-job leaves it «running» with no heartbeat, and its message did not bring
+    it back (abandoned_after): mark such jobs failed so that the page offers a retry. The work itself
+    ran in a transaction and left nothing behind."""
+    silent_for = silent_for or abandoned_after()
     return Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=timezone.now() - silent_for).update(
         status=Job.Status.FAILED,
         error="Задание прервано: обработчик остановился, не закончив работу. Данные не изменены; повторите задание.",
