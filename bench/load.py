@@ -19,6 +19,7 @@ and p95 under 300 ms for every page on 2 cores. The client runs on the same two 
 """
 
 import argparse
+import http.client
 import http.cookiejar
 import io
 import os
@@ -195,7 +196,11 @@ def _copy_results(schools, rows: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def start_server(port: int, workers: int, threads: int, extra_env: dict | None = None) -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, threads: int, extra_env: dict | None = None, *, session: bool = False
+) -> subprocess.Popen:
+    """Gunicorn on `port`; with `session` in a process group of its own, so that bench/cluster.py
+    can kill the master and its workers together."""
     static_root = tempfile.mkdtemp(prefix="muko-load-static-")
     env = {
         **os.environ,
@@ -220,13 +225,13 @@ def start_server(port: int, workers: int, threads: int, extra_env: dict | None =
     server = subprocess.Popen(
         [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, start_new_session=session,
     )  # fmt: skip
     for _ in range(60):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # the first answer may be slow
             time.sleep(0.5)
     server.kill()
     sys.exit("Сервер не поднялся за 30 с")
@@ -247,11 +252,15 @@ class Person:
         self.username = username
 
     def get(self, path: str) -> tuple[int, bytes]:
+        """The status and body; status 0 when the connection failed or broke mid-response (a
+        server killed under the request, see bench/cluster.py)."""
         try:
             with self.opener.open(self.base + path, timeout=30) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, b""
+        except (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError):
+            return 0, b""
 
     def login(self) -> None:
         status, body = self.get("/accounts/login/")
@@ -327,6 +336,7 @@ def run_load(base: str, users: int, seconds: int, ids: dict) -> dict:
             people.append(("viewer", "viewer"))
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    dropped: dict[str, int] = defaultdict(int)  # of the errors, connections that failed or broke
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -352,6 +362,8 @@ def run_load(base: str, users: int, seconds: int, ids: dict) -> dict:
                 timings[name].append(elapsed)
                 if status != 200:
                     errors[name] += 1
+                if status == 0:
+                    dropped[name] += 1
             time.sleep(rnd.uniform(0.5, 2.0))
 
     threads = [threading.Thread(target=walk, args=(role, username, n)) for n, (role, username) in enumerate(people)]
@@ -360,7 +372,7 @@ def run_load(base: str, users: int, seconds: int, ids: dict) -> dict:
         time.sleep(0.1)  # people arrive over two seconds, not all at once
     for thread in threads:
         thread.join()
-    return {"timings": timings, "errors": errors, "seconds": seconds}
+    return {"timings": timings, "errors": errors, "dropped": dropped, "seconds": seconds}
 
 
 def report(result: dict) -> float:

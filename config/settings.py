@@ -69,6 +69,15 @@ try:
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", not REDIS_URL)
     JOBS_INLINE_WHEN_BROKER_DOWN = env_bool("JOBS_INLINE_WHEN_BROKER_DOWN", False)
     JOBS_HEARTBEAT_TIMEOUT_MINUTES = env_int("JOBS_HEARTBEAT_TIMEOUT_MINUTES", 10, minimum=1)
+    # A message whose worker died (kill -9, out of memory, host lost) is unacknowledged (acks late) and
+    # goes back to the queue after this many seconds; the job is then run again if its heartbeat
+    # went silent (job_running). Longer than the heartbeat timeout, or the new delivery would still
+    # find the dead worker's job «alive» and drop it.
+    JOBS_REDELIVERY_SECONDS = env_int(
+        "JOBS_REDELIVERY_SECONDS",
+        JOBS_HEARTBEAT_TIMEOUT_MINUTES * 60 + 120,
+        minimum=JOBS_HEARTBEAT_TIMEOUT_MINUTES * 60 + 10,
+    )
     JOBS_RESEND_AFTER_MINUTES = env_int("JOBS_RESEND_AFTER_MINUTES", 10, minimum=1)
     JOBS_MAX_SENDS = env_int("JOBS_MAX_SENDS", 3, minimum=1)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -234,6 +243,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Inline (embedded) jobs: a failure is shown on the job, not as a server error of the page.
 CELERY_TASK_EAGER_PROPAGATES = False
+# Acknowledged when the task ends, not when it starts: a worker killed mid-task leaves its message
+# to be delivered again (JOBS_REDELIVERY_SECONDS).
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -248,6 +259,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.5,
     "interval_max": 0.5,
+    # Redelivery of a dead worker's message (see JOBS_REDELIVERY_SECONDS): every worker looks for
+    # such messages every 10 s instead of kombu's default (every 10th sweep of 10 s).
+    "visibility_timeout": JOBS_REDELIVERY_SECONDS,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE: dict = {
     # Fail jobs whose worker died and resend the ones the broker missed while it was down.

@@ -12,7 +12,7 @@ from celery import current_app
 from celery.exceptions import Ignore
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -118,10 +118,19 @@ def job_withdraw(*, job_id: int, reason: str) -> bool:
     return not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists()
 
 
+def abandoned_after() -> timedelta:
+    """Silence after which a running job is given up: the heartbeat timeout, but not before its
+    message had the chance to come back to another worker (JOBS_REDELIVERY_SECONDS, job_running)."""
+    return max(
+        timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES), timedelta(seconds=settings.JOBS_REDELIVERY_SECONDS)
+    )
+
+
 def jobs_fail_abandoned(*, silent_for: timedelta | None = None) -> int:
-    """A worker killed mid-job leaves it «running» with no heartbeat: mark such jobs failed so
-    that the page offers a retry. The work itself ran in a transaction and left nothing behind."""
-    silent_for = silent_for or timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES)
+    """A worker killed mid-job leaves it «running» with no heartbeat, and its message did not bring
+    it back (abandoned_after): mark such jobs failed so that the page offers a retry. The work itself
+    ran in a transaction and left nothing behind."""
+    silent_for = silent_for or abandoned_after()
     return Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=timezone.now() - silent_for).update(
         status=Job.Status.FAILED,
         error="Задание прервано: обработчик остановился, не закончив работу. Данные не изменены; повторите задание.",
@@ -200,8 +209,13 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
     catalogue the work needs is missing) end it failed with their Russian message alone.
     """
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, error=""
+    # Or a running job whose heartbeat went silent: this is its message delivered again because the
+    # worker that ran it died before acknowledging it (acks late, JOBS_REDELIVERY_SECONDS).
+    silent_since = now - timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES)
+    claimed = (
+        Job.objects.filter(pk=job_id)
+        .filter(Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING, heartbeat_at__lt=silent_since))
+        .update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, error="")
     )
     if not claimed:
         logger.info("Job %s is not queued any more: this message is a duplicate and does nothing", job_id)

@@ -158,6 +158,28 @@ def test_a_second_message_of_a_job_does_nothing(db, methodist, django_capture_on
     assert {job.pk: Job.objects.filter(pk=job.pk).values().get() for job in (done, running, withdrawn)} == before
 
 
+def test_a_message_delivered_again_after_its_worker_died_runs_the_job(db, methodist):
+    """Acks late: the message of a worker killed mid-job comes back (JOBS_REDELIVERY_SECONDS). The job
+    it left «running» with a silent heartbeat runs again; one whose heartbeat is fresh does not."""
+    ran_jobs.clear()
+    silent = timezone.now() - timedelta(minutes=settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES, seconds=1)
+    dead = Job.objects.create(
+        kind="test", title="t", task_name="tests.count_to", status=Job.Status.RUNNING, heartbeat_at=silent
+    )
+    alive = Job.objects.create(
+        kind="test", title="t", task_name="tests.count_to", status=Job.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+
+    assert count_to.apply(kwargs={"job_id": dead.pk, "n": 2}).state == "SUCCESS"
+    assert count_to.apply(kwargs={"job_id": alive.pk, "n": 2}).state == "IGNORED"
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, dead.progress_done, ran_jobs) == (Job.Status.SUCCEEDED, 2, [dead.pk])
+    assert alive.status == Job.Status.RUNNING
+    assert settings.JOBS_REDELIVERY_SECONDS > settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES * 60
+
+
 def test_a_job_whose_message_was_lost_is_sent_again(db, methodist):
     ran_jobs.clear()
     lost = queued_job(methodist, sent_minutes_ago=settings.JOBS_RESEND_AFTER_MINUTES + 1)

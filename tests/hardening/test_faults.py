@@ -463,6 +463,7 @@ def test_a_worker_killed_mid_import_leaves_the_old_results_and_the_job_offers_a_
     assert "Выполняется" in page and "Повторить" not in page  # the heartbeat is still recent
 
     settings.JOBS_HEARTBEAT_TIMEOUT_MINUTES = 1 / 60  # one second instead of ten minutes
+    settings.JOBS_REDELIVERY_SECONDS = 1  # and no redelivery to wait for (this test's worker is gone)
     time.sleep(max(0.0, (job.heartbeat_at + timedelta(seconds=1.2) - timezone.now()).total_seconds()))
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "обработчик остановился" in page and "Повторить" in page
