@@ -290,7 +290,7 @@ def assessment_content(
         sections.append(_tasks_section(tasks))
 
     # 5. Schools at risk and their zones
-    risk, zone_method = _risk(assessment, categories, municipality, organization, own)
+    risk, zone_method = _risk(assessment, categories, municipality, organization, muni)
     numbers["risk"] = risk
     sections.append(_risk_section(categories, risk, zone_method, organization, own))
     numbers["school_groups"] = _school_groups(organization, own, risk, flagged)
@@ -469,9 +469,9 @@ def _tasks_section(tasks: list[dict]) -> dict:
     )
 
 
-def _risk(assessment, categories, municipality, organization, own) -> tuple[list[dict], ZoningMethod | None]:
-    """Schools whose watched share («2», or below the base level) is above the municipality's, the
-    highest first, with their zone by the latest approved zoning."""
+def _risk(assessment, categories, municipality, organization, muni) -> tuple[list[dict], ZoningMethod | None]:
+    """Schools whose watched share («2», or below the base level) is above the municipality's
+    (`muni`, its summary), the highest first, with their zone by the latest approved zoning."""
     method, zones = _zones(municipality, assessment.year)
     if not categories:
         return [], method
@@ -480,7 +480,7 @@ def _risk(assessment, categories, municipality, organization, own) -> tuple[list
     )
     if organization is not None:
         stats = stats.filter(organization=organization)
-    watched = risk_share(results_summary(assessment, organization__municipality=municipality), categories) or 0
+    watched = risk_share(muni, categories) or 0
     rows = []
     for stat in stats:
         counts = {name: getattr(stat, name) for name, _ in categories}
