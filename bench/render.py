@@ -10,35 +10,19 @@ ORM), so it touches nothing else. Two baselines are printed in the same run:
     /work/main/.venv/bin/python bench/render.py
 """
 
-import os
 import re
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB = Path(tempfile.mkdtemp(prefix="muko-bench-")) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("MEDIA_ROOT", str(DB.parent / "media"))
+from embedded import DB  # Django on a temporary SQLite database: before any project import
 
-import django  # noqa: E402
+# isort: split
+from django.core.management import call_command
 
-django.setup()
-import logging  # noqa: E402
-
-logging.getLogger("weasyprint").setLevel(logging.WARNING)
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-from django.core.management import call_command  # noqa: E402
-
-from reports.pdf import html_to_document, print_css, roadmap_html  # noqa: E402
-from reports.testing import build_roadmap  # noqa: E402
-from roadmaps.catalogue import catalogue_load  # noqa: E402
-from roadmaps.document import roadmap_document  # noqa: E402
-from schools.models import Municipality, Organization  # noqa: E402
+from reports.pdf import html_to_document, print_css, roadmap_html
+from reports.testing import build_roadmap
+from roadmaps.catalogue import catalogue_load
+from roadmaps.document import roadmap_document
+from schools.models import Municipality, Organization
 
 PAGINATION_RULES = re.compile(
     r"(display: table-header-group;|break-inside: avoid;|break-after: avoid;|orphans: 2; widows: 2;|"

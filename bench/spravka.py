@@ -14,37 +14,22 @@ participants a school, this year and the last), so it touches nothing else. For 
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB = Path(tempfile.mkdtemp(prefix="muko-bench-")) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("MEDIA_ROOT", str(DB.parent / "media"))
+from embedded import DB  # Django on a temporary SQLite database: before any project import
 
-import django  # noqa: E402
+# isort: split
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils.html import escape
 
-django.setup()
-import logging  # noqa: E402
-
-logging.getLogger("weasyprint").setLevel(logging.WARNING)
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.utils.html import escape  # noqa: E402
-
-from monitoring.models import SchoolStat  # noqa: E402
-from reports.models import AnalyticReport  # noqa: E402
-from reports.pdf import html_to_document, spravka_html  # noqa: E402
-from reports.spravka.builder import assessment_content  # noqa: E402
-from reports.testing import results_for_spravka  # noqa: E402
-from reports.word import spravka_docx_bytes  # noqa: E402
-from schools.models import Membership, Municipality, Organization  # noqa: E402
+from monitoring.models import SchoolStat
+from reports.models import AnalyticReport
+from reports.pdf import html_to_document, spravka_html
+from reports.spravka.builder import assessment_content
+from reports.testing import results_for_spravka
+from reports.word import spravka_docx_bytes
+from schools.models import Membership, Municipality, Organization
 
 
 def median_time(action, runs: int) -> tuple[float, object]:
