@@ -59,6 +59,9 @@ try:
     UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 25, minimum=1)
     IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 200, minimum=1)
     IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+    # Recomputing every municipality's indicators at once (a region, a country) on PostgreSQL runs
+    # this many groups of municipalities in parallel, each on its own connection (and core).
+    INDICATORS_PARALLEL = env_int("INDICATORS_PARALLEL", 2, minimum=1)
     # An uploaded results file never imported (checked only, refused, failed) is deleted with its
     # kept copy after this many hours (monitoring.imports_housekeeping, hourly).
     IMPORT_PREVIEW_HOURS = env_int("IMPORT_PREVIEW_HOURS", 72, minimum=1)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -98,8 +100,21 @@ KIND_COUNTERS = {
 }  # the kinds the indicators use; НИКО and regional procedures have no indicator yet
 
 
+def _in_scope(municipality_ids: list[int] | None, column: str = "municipality_id") -> str:
+    """« AND municipality_id IN (1,2,3)» for a scope of municipalities, nothing for all of them:
+    primary keys written as integers, so no placeholder list to keep in step with the parameters."""
+    if municipality_ids is None:
+        return ""
+    return f" AND {column} IN ({','.join(str(int(pk)) for pk in municipality_ids) or 'NULL'})"
+
+
 def _aggregate_sql(
-    *, year: int, municipality_id: int | None, base_math_ids: list[int], class_kinds: list[str]
+    *,
+    year: int,
+    municipality_ids: list[int] | None,
+    kind_ids: dict[str, list[int]],
+    base_math_ids: list[int],
+    class_kinds: list[str],
 ) -> tuple[str, list]:
     """One scan of the year's student rows at the grain (procedure, organisation, class), with the
     imported statistics added where there are no rows; then, from that small table, the rollups:
@@ -111,14 +126,19 @@ def _aggregate_sql(
     sums = ", ".join(f"CAST(SUM({name}) AS BIGINT)" for name in COUNTERS)  # PostgreSQL: SUM(bigint) is numeric
     plain = ", ".join(COUNTERS)
     scope = ""
-    if municipality_id:
-        scope = f" AND {{alias}}.organization_id IN (SELECT id FROM {o_} WHERE municipality_id = %s)"
+    if municipality_ids is not None:
+        scope = f" AND {{alias}}.organization_id IN (SELECT id FROM {o_} WHERE TRUE{_in_scope(municipality_ids)})"
     base = ",".join(str(int(pk)) for pk in base_math_ids) or "NULL"
     kinds = ",".join(f"'{kind}'" for kind in class_kinds if kind.isalpha()) or "NULL"
     # One grouped scan per kind of procedure, each evaluating only the counters its indicators use
     # (a ВПР row is never asked about levels): less than half the work of all counters on all rows.
+    # A kind with no procedure this year is not scanned; the others name their procedures, so a
+    # small kind (ЕГЭ) is read through the (assessment, organisation) index, not by a full scan.
     selects, params = [], []
     for kind, used in KIND_COUNTERS.items():
+        if not kind_ids.get(kind):
+            continue
+        ids = ",".join(str(int(pk)) for pk in kind_ids[kind])
         counts = ", ".join(
             f"COUNT(*) FILTER (WHERE {ROW_COUNTERS[name]}) AS {name}" if name in used else f"0 AS {name}"
             for name in COUNTERS
@@ -127,19 +147,18 @@ def _aggregate_sql(
         selects.append(
             f"""SELECT r.assessment_id, r.organization_id, r.class_name, {counts}
         FROM {r_} r JOIN {a_} a ON a.id = r.assessment_id{min_join}
-        WHERE a.year = %s AND a.kind = '{kind}'{scope.format(alias="r")}
+        WHERE r.year = %s AND r.assessment_id IN ({ids}) AND a.year = %s AND a.kind = '{kind}'{scope.format(alias="r")}
         GROUP BY r.assessment_id, r.organization_id, r.class_name"""
-        )
-        params += [year, municipality_id] if municipality_id else [year]
-    params += [year, municipality_id] if municipality_id else [year]
+        )  # r.year: only the year's partition is read (PostgreSQL)
+        params += [year, year]
+    params += [year, year]
     sql = f"""
     fine AS (
-        {" UNION ALL ".join(selects)}
-        UNION ALL
+        {"".join(select + " UNION ALL " for select in selects)}
         SELECT s.assessment_id, s.organization_id, '' AS class_name, {stat_counts}
         FROM {s_} s JOIN {a_} a ON a.id = s.assessment_id
         WHERE a.year = %s AND s.source = 'imported'{scope.format(alias="s")}
-          AND NOT EXISTS (SELECT 1 FROM {r_} x WHERE x.assessment_id = s.assessment_id AND x.organization_id = s.organization_id)
+          AND NOT EXISTS (SELECT 1 FROM {r_} x WHERE x.year = %s AND x.assessment_id = s.assessment_id AND x.organization_id = s.organization_id)
     ), g AS (
         SELECT o.municipality_id, f.organization_id, a.kind, a.subject, a.grade, f.class_name,
                CASE WHEN a.id IN ({base}) THEN 1 ELSE 0 END AS base_math, {", ".join("f." + n for n in COUNTERS)}
@@ -285,57 +304,33 @@ class ComputeSummary:
         }
 
 
-@transaction.atomic
 def indicators_compute(*, year: int, municipality=None, progress: Callable | None = None) -> ComputeSummary:
     """Compute every indicator for the academic year (2024 = 2023/2024) for one municipality or
     for all, replacing the values stored before. Called by the import after each import (as a
     Celery job), by the page «Пересчитать» and by `manage.py compute_indicators --year`.
     Refused with PreconditionError while the indicator catalogue (or a ЕГЭ year's minimum scores)
-    is missing: the SQL is built from the catalogue."""
+    is missing: the SQL is built from the catalogue.
+
+    One municipality is one transaction. All of them on PostgreSQL, called outside a transaction
+    (a job, the command), are split into settings.INDICATORS_PARALLEL groups of municipalities
+    computed at once on their own connections, each group one transaction: a single INSERT …
+    SELECT never runs in parallel in PostgreSQL, and writing millions of values is most of the
+    work at a region's or a country's scale. A municipality's values are replaced whole or not at
+    all either way."""
     require(preconditions.indicator_catalogue(), preconditions.ege_min_scores(year))
     report = progress or (lambda *args, **kwargs: None)
-    definitions = {d.code: d for d in IndicatorDefinition.objects.all()}
     municipality_id = getattr(municipality, "pk", municipality)
-    organizations = Organization.objects.filter(municipality__isnull=False)
-    if municipality_id:
-        organizations = organizations.filter(municipality_id=municipality_id)
-    org_municipality = dict(organizations.values_list("pk", "municipality_id"))
-    assessments = {a.pk: a for a in Assessment.objects.filter(year=year)}
     report(0, 5, "Подсчёт результатов")
-
-    class_kinds = sorted({kind for ratio in RATIOS.values() if ratio.class_slice for kind in ratio.kinds})
-    base_math = {pk: a.subject for pk, a in assessments.items() if a.kind == K.EGE and BASE_MATH in a.subject.lower()}
-    ctes, cte_params = _aggregate_sql(
-        year=year, municipality_id=municipality_id, base_math_ids=list(base_math), class_kinds=class_kinds
-    )
-    sql, subject_params = _insert_sql(ctes=ctes, definitions=definitions, base_subjects=sorted(set(base_math.values())))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    stale = IndicatorValue.objects.filter(year=year)
-    if municipality_id:
-        stale = stale.filter(municipality_id=municipality_id)
-    stale._raw_delete(stale.db)  # no cascades or signals hang on values: one DELETE statement
-    report(1, 5, "Расчёт показателей")
-    with connection.cursor() as cursor:
-        postgresql = connection.vendor == "postgresql"
-        if postgresql:
-            # the grouping of a million rows fits in memory instead of spilling to disk
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            if not connection.savepoint_ids:
-                # our own transaction holds only derived values, recomputable at any time: its
-                # commit need not wait for the disk (never so inside a caller's, e.g. an import's)
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        cursor.execute(sql, [*cte_params, year, now, *subject_params])  # in the order of the placeholders
-        if postgresql:
-            cursor.execute("SET LOCAL work_mem = DEFAULT")
-    values: list[Row] = []
-
-    report(3, 5, "Динамика и сопоставление по коду участника")
-    values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
-    values += _reported(definitions, year, municipality_id, org_municipality)
-    _dynamics(definitions, year, municipality_id, now)
-    values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, municipality_id, organizations)
-    report(4, 5, "Сохранение значений")
-    _bulk_insert(values)
+    groups = [[municipality_id]] if municipality_id else _parallel_groups()
+    if len(groups) == 1:
+        with transaction.atomic():
+            _scope_compute(year=year, municipality_ids=groups[0], report=report)
+    else:
+        done = 0
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            for _ in as_completed(pool.submit(_group_compute, year=year, municipality_ids=ids) for ids in groups):
+                done += 1
+                report(1 + done * 3 // len(groups), 5, f"Рассчитано групп муниципалитетов: {done} из {len(groups)}")
     # Pages that compare with the values (a roadmap's targets) are cached until they change.
     versions_bump(INDICATORS)
     transaction.on_commit(lambda: versions_bump(INDICATORS))
@@ -348,6 +343,91 @@ def indicators_compute(*, year: int, municipality=None, progress: Callable | Non
         values=Count("pk"), municipalities=Count("municipality_id", distinct=True), with_data=Count("value")
     )
     return ComputeSummary(year=year, **totals)
+
+
+def _parallel_groups() -> list[list[int] | None]:
+    """[None] (all municipalities in one statement) unless the work can be split: PostgreSQL, no
+    transaction around the call (a group must commit on its own connection) and more than one
+    municipality. Groups are balanced by their number of schools, largest first."""
+    workers = settings.INDICATORS_PARALLEL
+    if workers < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [None]
+    sizes = (
+        Organization.objects.filter(municipality__isnull=False)
+        .values("municipality_id")
+        .annotate(schools=Count("pk"))
+        .order_by("-schools", "municipality_id")
+    )
+    groups: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for row in sizes:
+        lightest = loads.index(min(loads))
+        groups[lightest].append(row["municipality_id"])
+        loads[lightest] += row["schools"]
+    groups = [group for group in groups if group]
+    return groups if len(groups) > 1 else [None]
+
+
+def _group_compute(*, year: int, municipality_ids: list[int]) -> None:
+    """One group on this thread's own connection, in its own transaction."""
+    try:
+        with transaction.atomic():
+            _scope_compute(year=year, municipality_ids=municipality_ids, report=lambda *args, **kwargs: None)
+    finally:
+        connection.close()
+
+
+def _scope_compute(*, year: int, municipality_ids: list[int] | None, report: Callable) -> None:
+    """The year's values of these municipalities (None: all), replaced inside the caller's transaction."""
+    definitions = {d.code: d for d in IndicatorDefinition.objects.all()}
+    organizations = Organization.objects.filter(municipality__isnull=False)
+    stale = IndicatorValue.objects.filter(year=year)
+    if municipality_ids is not None:
+        organizations = organizations.filter(municipality_id__in=municipality_ids)
+        stale = stale.filter(municipality_id__in=municipality_ids)
+    org_municipality = dict(organizations.values_list("pk", "municipality_id"))
+    assessments = {a.pk: a for a in Assessment.objects.filter(year=year)}
+
+    class_kinds = sorted({kind for ratio in RATIOS.values() if ratio.class_slice for kind in ratio.kinds})
+    base_math = {pk: a.subject for pk, a in assessments.items() if a.kind == K.EGE and BASE_MATH in a.subject.lower()}
+    kind_ids: dict[str, list[int]] = defaultdict(list)
+    for pk, assessment in assessments.items():
+        kind_ids[assessment.kind].append(pk)
+    ctes, cte_params = _aggregate_sql(
+        year=year,
+        municipality_ids=municipality_ids,
+        kind_ids=kind_ids,
+        base_math_ids=list(base_math),
+        class_kinds=class_kinds,
+    )
+    sql, subject_params = _insert_sql(ctes=ctes, definitions=definitions, base_subjects=sorted(set(base_math.values())))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    stale._raw_delete(stale.db)  # no cascades or signals hang on values: one DELETE statement
+    report(1, 5, "Расчёт показателей")
+    with connection.cursor() as cursor:
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            # the grouping of a million rows fits in memory instead of spilling to disk; the plan
+            # is not compiled (JIT): at ten million rows compiling it costs more than it saves
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+            if not connection.savepoint_ids:
+                # our own transaction holds only derived values, recomputable at any time: its
+                # commit need not wait for the disk (never so inside a caller's, e.g. an import's)
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(sql, [*cte_params, year, now, *subject_params])  # in the order of the placeholders
+        if postgresql:
+            cursor.execute("SET LOCAL work_mem = DEFAULT")
+            cursor.execute("SET LOCAL jit = DEFAULT")
+    values: list[Row] = []
+
+    report(3, 5, "Динамика и сопоставление по коду участника")
+    values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
+    values += _reported(definitions, year, municipality_ids, org_municipality)
+    _dynamics(definitions, year, municipality_ids, now)
+    values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, organizations)
+    report(4, 5, "Сохранение значений")
+    _bulk_insert(values)
 
 
 class Row:
@@ -439,12 +519,12 @@ def _cohort_kept(definition, year, assessments, org_municipality) -> list[Indica
     return values
 
 
-def _reported(definitions, year, municipality_id, org_municipality) -> list[IndicatorValue]:
+def _reported(definitions, year, municipality_ids, org_municipality) -> list[IndicatorValue]:
     """Reported values of the year's campaigns: ratios in percent, numbers as they are, yes/no as
     100 / 0 (the municipality: share of organisations answering «да»)."""
     reported = ReportedValue.objects.filter(campaign__year=year, indicator__source=IndicatorDefinition.Source.REPORTED)
-    if municipality_id:
-        reported = reported.filter(campaign__municipality_id=municipality_id)
+    if municipality_ids is not None:
+        reported = reported.filter(campaign__municipality_id__in=municipality_ids)
     latest: dict[tuple, ReportedValue] = {}
     for item in reported.select_related("indicator").order_by("submitted_at"):
         latest[(item.indicator_id, item.organization_id)] = item  # a later campaign's answer wins
@@ -482,14 +562,14 @@ def _reported(definitions, year, municipality_id, org_municipality) -> list[Indi
     return values
 
 
-def _dynamics(definitions, year, municipality_id, now) -> int:
+def _dynamics(definitions, year, municipality_ids, now) -> int:
     """vpr_share_2 of this year minus that of the previous year, same organisation, subject and
     grade, in p.p.; written by one INSERT … SELECT from the values just stored."""
     if "vpr_share_2_dynamics" not in definitions or "vpr_share_2" not in definitions:
         return 0
     table = IndicatorValue._meta.db_table
     json_object = "json_build_object" if connection.vendor == "postgresql" else "json_object"
-    scope = " AND municipality_id = %s" if municipality_id else ""
+    scope = _in_scope(municipality_ids)
     # COALESCE instead of IS NOT DISTINCT FROM: an equality the database can hash-join on
     sql = f"""
     INSERT INTO {table} (indicator_id, municipality_id, organization_id, subject, grade, class_name, numerator,
@@ -502,9 +582,8 @@ def _dynamics(definitions, year, municipality_id, now) -> int:
       ON p.municipality_id = c.municipality_id AND COALESCE(p.organization_id, 0) = COALESCE(c.organization_id, 0)
      AND p.subject = c.subject AND COALESCE(p.grade, 0) = COALESCE(c.grade, 0)
     """
-    share_2, scope_params = definitions["vpr_share_2"].pk, [municipality_id] if municipality_id else []
-    params = [definitions["vpr_share_2_dynamics"].pk, year, now, share_2, year, *scope_params]
-    params += [share_2, year - 1, *scope_params]
+    share_2 = definitions["vpr_share_2"].pk
+    params = [definitions["vpr_share_2_dynamics"].pk, year, now, share_2, year, share_2, year - 1]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
@@ -513,7 +592,7 @@ def _dynamics(definitions, year, municipality_id, now) -> int:
 LOWRES_INDICATORS = ("oge_share_2", "ege_below_min", "kdr_below_base")  # lower is better for each
 
 
-def _lowres_dynamics(definition, year, municipality_id, organizations) -> list[Row]:
+def _lowres_dynamics(definition, year, organizations) -> list[Row]:
     """Share of ШНРО/ШНСУ schools whose whole-school ОГЭ «2», ЕГЭ below-minimum or КДР below-base
     share fell since the previous year (any of the three)."""
     if definition is None:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from config.lib.fragments import ZONES, writes
 from config.lib.preconditions import require
 from monitoring import preconditions
-from monitoring.models import Colour, IndicatorValue, Zone, ZoningMethod
-from schools.models import Organization
+from monitoring.models import Colour, IndicatorValue, Zone, ZoningMethod, ZoningRule
+from schools.models import Municipality, Organization
 
 COLOUR_WORDS = {
     "зел": Colour.GREEN,
@@ -221,15 +221,10 @@ def combine_colours(
 @dataclass
 class ZoneSummary:
     counts: dict
+    skipped: list[str] = field(default_factory=list)  # methods left as they were, with the reason
 
     def as_dict(self) -> dict:
         return {colour_label(k): v for k, v in self.counts.items()}
-
-
-def method_organizations(method: ZoningMethod):
-    return Organization.objects.filter(
-        municipality_id=method.municipality_id, kind=Organization.Kind.SCHOOL, is_active=True
-    ).order_by("code")
 
 
 def explain_rule(rule, value_row: dict | None, minimum: int) -> dict:
@@ -269,54 +264,107 @@ def zones_compute(*, method: ZoningMethod, progress: Callable | None = None) -> 
     with PreconditionError for a method without rules or a year without computed indicators: every
     school would come out «недостаточно данных», which says nothing about the schools."""
     require(preconditions.zoning_rules(method), preconditions.indicator_values(method))
-    report = progress or (lambda *args, **kwargs: None)
-    rules = list(method.rules.select_related("indicator"))
-    organizations = list(method_organizations(method).values_list("pk", flat=True))
-    report(0, len(organizations), "Расчёт зон")
+    return _zones_write([method], progress or (lambda *args, **kwargs: None))
+
+
+@writes(ZONES)
+def zones_compute_year(*, year: int, progress: Callable | None = None) -> ZoneSummary:
+    """The zones of every approved method of the year, in every municipality (a region's or a
+    country's recomputation after the indicators): a handful of statements in all, not a handful
+    per municipality. A method without rules, or whose municipality has no computed indicators
+    for the year, is left as it was and named in the summary."""
+    methods = list(ZoningMethod.objects.filter(year=year, status=ZoningMethod.Status.APPROVED).order_by("pk"))
+    with_rules = set(ZoningRule.objects.filter(method__in=methods).values_list("method_id", flat=True))
+    computed = set(
+        Municipality.objects.filter(pk__in={m.municipality_id for m in methods})
+        .filter(Exists(IndicatorValue.objects.filter(municipality_id=OuterRef("pk"), year=year)))
+        .values_list("pk", flat=True)
+    )
+    ready = [m for m in methods if m.pk in with_rules and m.municipality_id in computed]
+    skipped = [
+        f"«{m.title}» ({m.municipality}): "
+        + ("нет правил" if m.pk not in with_rules else "показатели года не рассчитаны")
+        for m in methods
+        if m not in ready
+    ]
+    summary = _zones_write(ready, progress or (lambda *args, **kwargs: None))
+    summary.skipped = skipped
+    return summary
+
+
+def _zones_write(methods: list[ZoningMethod], report: Callable) -> ZoneSummary:
+    """Zones of these methods' schools, rewritten whole: the rules, schools, values and previous
+    zones of all of them read by one query each, the old zones deleted and the new inserted at once."""
+    rules: dict[int, list[ZoningRule]] = {method.pk: [] for method in methods}
+    for rule in ZoningRule.objects.filter(method__in=methods).select_related("indicator"):
+        rules[rule.method_id].append(rule)
+    schools: dict[int, list[int]] = {}
+    for pk, municipality_id in (
+        Organization.objects.filter(
+            municipality_id__in={method.municipality_id for method in methods},
+            kind=Organization.Kind.SCHOOL,
+            is_active=True,
+        )
+        .order_by("code")
+        .values_list("pk", "municipality_id")
+    ):
+        schools.setdefault(municipality_id, []).append(pk)
+    total = sum(len(schools.get(method.municipality_id, [])) for method in methods)
+    report(0, total, "Расчёт зон")
     wanted = Q(pk__in=[])
-    for rule in rules:
-        wanted |= Q(indicator_id=rule.indicator_id, subject=rule.subject, grade=rule.grade)
+    for key in {(r.indicator_id, r.subject, r.grade) for method_rules in rules.values() for r in method_rules}:
+        wanted |= Q(indicator_id=key[0], subject=key[1], grade=key[2])
     rows = (
         IndicatorValue.objects.filter(
-            year=method.year, municipality_id=method.municipality_id, organization__isnull=False, class_name=""
+            year__in={method.year for method in methods},
+            municipality_id__in={method.municipality_id for method in methods},
+            organization__isnull=False,
+            class_name="",
         )
         .filter(wanted)
-        .values("organization_id", "indicator_id", "subject", "grade", "value", "numerator", "denominator")
+        .values("year", "organization_id", "indicator_id", "subject", "grade", "value", "numerator", "denominator")
     )
-    found = {(r["organization_id"], r["indicator_id"], r["subject"], r["grade"]): r for r in rows}
+    found = {(r["year"], r["organization_id"], r["indicator_id"], r["subject"], r["grade"]): r for r in rows}
     existing = {
-        zone["organization_id"]: zone
-        for zone in Zone.objects.filter(method=method).values("organization_id", "colour", "explanation", "computed_at")
+        (zone["method_id"], zone["organization_id"]): zone
+        for zone in Zone.objects.filter(method__in=methods).values(
+            "method_id", "organization_id", "colour", "explanation", "computed_at"
+        )
     }
     now = timezone.now()
     to_create, counts = [], {str(c): 0 for c in Colour}
-    for organization in organizations:
-        explanation = [
-            explain_rule(rule, found.get((organization, rule.indicator_id, rule.subject, rule.grade)), method.minimum_participants)
-            for rule in rules
-        ]  # fmt: skip
-        colour, score = combine_colours(
-            method.combine,
-            [(item["colour"], item["weight"]) for item in explanation],
-            green_min=method.green_score_min,
-            yellow_min=method.yellow_score_min,
-            red_for_red=method.red_rules_for_red,
-        )
-        counts[str(colour)] += 1
-        previous = existing.get(organization) or {}
-        to_create.append(
-            Zone(
-                method=method, organization_id=organization, colour=colour, score=score, explanation=explanation,
-                computed_at=now,
-                previous_colour=previous.get("colour", ""),
-                previous_explanation=previous.get("explanation", []),
-                previous_computed_at=previous.get("computed_at"),
+    for method in methods:
+        for organization in schools.get(method.municipality_id, []):
+            explanation = [
+                explain_rule(
+                    rule,
+                    found.get((method.year, organization, rule.indicator_id, rule.subject, rule.grade)),
+                    method.minimum_participants,
+                )
+                for rule in rules[method.pk]
+            ]
+            colour, score = combine_colours(
+                method.combine,
+                [(item["colour"], item["weight"]) for item in explanation],
+                green_min=method.green_score_min,
+                yellow_min=method.yellow_score_min,
+                red_for_red=method.red_rules_for_red,
             )
-        )  # fmt: skip
+            counts[str(colour)] += 1
+            previous = existing.get((method.pk, organization)) or {}
+            to_create.append(
+                Zone(
+                    method=method, organization_id=organization, colour=colour, score=score, explanation=explanation,
+                    computed_at=now,
+                    previous_colour=previous.get("colour", ""),
+                    previous_explanation=previous.get("explanation", []),
+                    previous_computed_at=previous.get("computed_at"),
+                )
+            )  # fmt: skip
     # Rewritten whole (one DELETE, one INSERT): nothing refers to a zone row, and an UPDATE of a
     # thousand JSON explanations one CASE at a time is many times slower.
-    Zone.objects.filter(method=method)._raw_delete(Zone.objects.db)
+    Zone.objects.filter(method__in=methods)._raw_delete(Zone.objects.db)
     Zone.objects.bulk_create(to_create, batch_size=1000)
-    ZoningMethod.objects.filter(pk=method.pk).update(computed_at=now)
-    report(len(organizations), len(organizations), "Готово")
+    ZoningMethod.objects.filter(pk__in=[method.pk for method in methods]).update(computed_at=now)
+    report(total, total, "Готово")
     return ZoneSummary(counts=counts)
