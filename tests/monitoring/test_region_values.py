@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -294,3 +295,28 @@ def test_xlsx_export_has_the_region_row_and_every_municipality(
     assert set(by_name) == {municipality.name, other_municipality.name}
     assert by_name[municipality.name][1:5] == [5, 200, 50, 90]
     assert by_name[other_municipality.name][1:5] == [30, 100, "нет данных", 0]
+
+
+# --- the demo -------------------------------------------------------------------------------------
+
+
+def test_demo_region_compares_two_municipalities(db, client_for):
+    """The demo's neighbouring district has results too: the demo region has two municipalities to
+    compare, and a second load changes nothing."""
+    from monitoring.analysis.demo import load_demo_analysis
+    from monitoring.demo import load_demo_results
+    from schools.demo import NEIGHBOUR, load_demo_schools
+
+    load_demo_schools()
+    load_demo_results()
+    load_demo_analysis()
+    again = load_demo_results()
+    assert again["загрузок соседнего района"] == 0 and again["результатов соседнего района"] == 0
+    viewer = get_user_model().objects.get(username="viewer")
+    comparison = selectors.region_comparison(viewer, REGION, 2026)
+    share_2 = next(c for c in comparison.columns if c.definition.code == "vpr_share_2")
+    with_values = [row for row in comparison.rows if row.cells[share_2.index].value is not None]
+    assert {row.municipality.name for row in with_values} == {"Новоузенский муниципальный район", NEIGHBOUR}
+    assert share_2.region.municipalities == 2
+    assert share_2.region.denominator == sum(row.cells[share_2.index].participants for row in with_values)
+    assert client_for(viewer).get(reverse("region:values")).status_code == 200
