@@ -284,10 +284,19 @@ def region_for(user, asked: str | None) -> str:
     return region
 
 
-def region_years(region: str) -> list[int]:
-    """Years with pooled values in the region's municipalities, newest first."""
-    years = _pooled(IndicatorValue.objects.all(), region).values_list("year", flat=True).distinct()
-    return sorted(set(years), reverse=True)
+def region_coverage(region: str) -> dict[int, int]:
+    """Years with pooled values in the region's municipalities → how many municipalities have them."""
+    return dict(
+        _pooled(IndicatorValue.objects.all(), region)
+        .values_list("year")
+        .annotate(municipalities=Count("municipality_id", distinct=True))
+    )
+
+
+def default_year(coverage: dict[int, int]) -> int | None:
+    """The year a page opens on: the latest of those with values in the most municipalities (a year in
+    which one municipality alone has collected reported data is not the region's picture)."""
+    return max(coverage, key=lambda year: (coverage[year], year)) if coverage else None
 
 
 # --- The comparison of municipalities ------------------------------------------------------------
@@ -345,6 +354,8 @@ class Comparison:
     subjects: list[str]
     grades: list[int]
     directions: list[str]
+    subject: str = ""  # the slice shown: the subject and grade asked for, if the year has them
+    grade: int | None = None
 
 
 def verdict(value: float | None, region: float | None, better: str, *, margin: float = REGION_MARGIN) -> str:
@@ -380,7 +391,11 @@ def region_comparison(
     values = region_values(region, year)
     definitions = {d.pk: d for d in IndicatorDefinition.objects.all()}
     subjects = sorted({key[1] for key in values if key[1]})
+    if subject not in subjects:
+        subject = ""  # a subject (or a grade) of another year: the values as a whole
     grades = sorted({key[2] for key in values if key[2] is not None and (not subject or key[1] == subject)})
+    if grade not in grades:
+        grade = None
     directions = sorted({d.direction_code for pk, d in definitions.items() if d.direction_code and any(
         key[0] == pk for key in values)})  # fmt: skip
 
@@ -443,7 +458,7 @@ def region_comparison(
             )
         table.append(ComparisonRow(municipality, cells))
     _sort(table, columns, sort)
-    return Comparison(region, year, columns, table, subjects, grades, directions)
+    return Comparison(region, year, columns, table, subjects, grades, directions, subject, grade)
 
 
 def _sort(rows: list[ComparisonRow], columns: list[Column], sort: str) -> None:

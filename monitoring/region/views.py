@@ -15,10 +15,11 @@ from monitoring.region.selectors import PROCEDURES
 def _comparison(request):
     """The region, year and filters asked for, and the comparison they give."""
     region = selectors.region_for(request.user, request.GET.get("region"))
-    years = selectors.region_years(region)
+    coverage = selectors.region_coverage(region)
+    years = sorted(coverage, reverse=True)
     year = _int(request.GET.get("year"))
-    if year not in years:
-        year = years[0] if years else None
+    if year not in coverage:
+        year = selectors.default_year(coverage)
     procedures = dict(PROCEDURES)
     filters = {
         "direction": request.GET.get("direction", "").strip(),

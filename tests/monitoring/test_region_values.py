@@ -320,3 +320,25 @@ def test_demo_region_compares_two_municipalities(db, client_for):
     assert share_2.region.municipalities == 2
     assert share_2.region.denominator == sum(row.cells[share_2.index].participants for row in with_values)
     assert client_for(viewer).get(reverse("region:values")).status_code == 200
+
+
+def test_page_opens_on_the_latest_year_most_municipalities_have(
+    client_for, values, catalogue, region_methodist, municipality
+):
+    # next year only one municipality has collected reported data: not the region's picture
+    pooled(catalogue, municipality, "teachers_diagnosed", 5, 50, year=YEAR + 1)
+    assert selectors.region_coverage(REGION) == {YEAR: 2, YEAR + 1: 1}
+    assert selectors.default_year(selectors.region_coverage(REGION)) == YEAR
+    assert selectors.default_year({}) is None
+    response = client_for(region_methodist).get(reverse("region:values"))
+    assert response.context["year"] == YEAR
+    chosen = client_for(region_methodist).get(reverse("region:values"), {"year": YEAR + 1})
+    assert chosen.context["year"] == YEAR + 1
+
+
+def test_a_subject_the_year_does_not_have_shows_the_whole_values(values, region_methodist):
+    comparison = selectors.region_comparison(region_methodist, REGION, YEAR, subject="Химия", grade=8)
+    assert comparison.subject == "" and comparison.grade is None
+    assert [c.definition.code for c in comparison.columns] == ["vpr_share_2", "oge_share_45"]
+    maths = selectors.region_comparison(region_methodist, REGION, YEAR, subject="Математика", grade=9)
+    assert maths.subject == "Математика" and maths.grade is None and len(maths.columns) == 1
