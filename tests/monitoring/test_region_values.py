@@ -342,3 +342,13 @@ def test_a_subject_the_year_does_not_have_shows_the_whole_values(values, region_
     assert [c.definition.code for c in comparison.columns] == ["vpr_share_2", "oge_share_45"]
     maths = selectors.region_comparison(region_methodist, REGION, YEAR, subject="Математика", grade=9)
     assert maths.subject == "Математика" and maths.grade is None and len(maths.columns) == 1
+
+
+def test_regions_staff_read_pooled_values_never_a_schools(catalogue, region_methodist, municipality, school_a):
+    pooled(catalogue, municipality, "vpr_share_2", 1, 10)
+    IndicatorValue.objects.create(
+        indicator=catalogue["vpr_share_2"], year=YEAR, municipality=municipality, organization=school_a,
+        numerator=1, denominator=10, value=10.0,
+    )  # fmt: skip
+    visible = IndicatorValue.objects.for_user(region_methodist)
+    assert visible.count() == 1 and visible.get().organization_id is None
