@@ -22,7 +22,7 @@ from config.lib.xlsx import deterministic_workbook, safe_row
 from monitoring.analysis.demo import load_demo_analysis
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
-from schools.demo import MUNICIPALITY, REGION, SCHOOLS
+from schools.demo import MUNICIPALITY, NEIGHBOUR, NEIGHBOUR_SCHOOLS, REGION, SCHOOLS
 from schools.models import Municipality
 
 SEED = 6401
@@ -73,9 +73,9 @@ def _mark(ability: float) -> int:
     return 5
 
 
-def _vpr_rows(rng: random.Random, year: int) -> list[list]:
+def _vpr_rows(rng: random.Random, year: int, schools=SCHOOLS) -> list[list]:
     rows = []
-    for code, _name, _address, _rural, enrolment, _head in SCHOOLS:
+    for code, _name, _address, _rural, enrolment, _head in schools:
         for grade in range(4, 9):
             for subject in VPR_SUBJECTS:
                 for participant, class_name in _pupils(code, enrolment, grade, year):
@@ -98,7 +98,7 @@ def _vpr_rows(rng: random.Random, year: int) -> list[list]:
     return rows
 
 
-def _vpr_workbook(rng: random.Random, year: int) -> bytes:
+def _vpr_workbook(rng: random.Random, year: int, schools=SCHOOLS, place: str = MUNICIPALITY) -> bytes:
     header = [
         "Логин ОО",
         "Класс",
@@ -110,14 +110,14 @@ def _vpr_workbook(rng: random.Random, year: int) -> bytes:
         "Отметка по журналу",
         "Статус",
     ]
-    title = f"Результаты ВПР {year} года, Новоузенский муниципальный район"
-    return _workbook(title, header, _vpr_rows(rng, year))
+    title = f"Результаты ВПР {year} года, {place}"
+    return _workbook(title, header, _vpr_rows(rng, year, schools))
 
 
-def _oge_workbook(rng: random.Random, year: int) -> bytes:
+def _oge_workbook(rng: random.Random, year: int, schools=SCHOOLS) -> bytes:
     header = ["Код ОО", "Класс", "Предмет", "Код участника", "Первичный балл", "Отметка"]
     rows = []
-    for code, _name, _address, _rural, enrolment, _head in SCHOOLS:
+    for code, _name, _address, _rural, enrolment, _head in schools:
         for subject, maximum in (("Русский язык", 33), ("Математика", 31)):
             for participant, class_name in _pupils(code, enrolment, 9, year):
                 ability = _ability(rng, code, participant)
@@ -126,10 +126,10 @@ def _oge_workbook(rng: random.Random, year: int) -> bytes:
     return _workbook(f"Результаты ОГЭ {year}", header, rows)
 
 
-def _ege_workbook(rng: random.Random, year: int) -> bytes:
+def _ege_workbook(rng: random.Random, year: int, schools=SCHOOLS) -> bytes:
     header = ["Код ОО", "Класс", "Предмет", "Код участника", "Первичный балл", "Тестовый балл"]
     rows = []
-    for code, _name, _address, _rural, enrolment, _head in SCHOOLS:
+    for code, _name, _address, _rural, enrolment, _head in schools:
         if "ООШ" in _name:
             continue  # basic schools have no grade 11
         pupils = _pupils(code, max(44, enrolment // 2), 11, year)
@@ -143,11 +143,11 @@ def _ege_workbook(rng: random.Random, year: int) -> bytes:
     return _workbook(f"Результаты ЕГЭ {year}", header, rows)
 
 
-def _kdr_workbook(rng: random.Random, year: int, grades: tuple[int, ...]) -> bytes:
+def _kdr_workbook(rng: random.Random, year: int, grades: tuple[int, ...], schools=SCHOOLS) -> bytes:
     header = ["Код ОО", "Класс", "Код участника", "Первичный балл", "Уровень", "Контрольная группа"]
     levels = ["недостаточный", "пониженный", "базовый", "повышенный"]
     rows = []
-    for code, _name, _address, _rural, enrolment, _head in SCHOOLS:
+    for code, _name, _address, _rural, enrolment, _head in schools:
         for grade in grades:
             for participant, class_name in _pupils(code, enrolment, grade, year):
                 ability = _ability(rng, code, participant)
@@ -173,39 +173,42 @@ def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
     return deterministic_workbook(buffer.getvalue())
 
 
-def demo_files() -> list[dict]:
+def demo_files(schools=SCHOOLS, place: str = MUNICIPALITY, seed: int = SEED) -> list[dict]:
     """Every demo workbook with what the methodist would choose on the upload page."""
     files = []
     for year in YEARS:
-        rng = random.Random(f"{SEED}-{year}")
+        rng = random.Random(f"{seed}-{year}")
         files.append(
-            {"kind": "vpr", "year": year, "subject": "", "name": f"ВПР-{year}.xlsx", "data": _vpr_workbook(rng, year)}
-        )
+            {"kind": "vpr", "year": year, "subject": "", "name": f"ВПР-{year}.xlsx",
+             "data": _vpr_workbook(rng, year, schools, place)}
+        )  # fmt: skip
         files.append(
-            {"kind": "oge", "year": year, "subject": "", "name": f"ОГЭ-{year}.xlsx", "data": _oge_workbook(rng, year)}
-        )
+            {"kind": "oge", "year": year, "subject": "", "name": f"ОГЭ-{year}.xlsx",
+             "data": _oge_workbook(rng, year, schools)}
+        )  # fmt: skip
         files.append(
-            {"kind": "ege", "year": year, "subject": "", "name": f"ЕГЭ-{year}.xlsx", "data": _ege_workbook(rng, year)}
-        )
+            {"kind": "ege", "year": year, "subject": "", "name": f"ЕГЭ-{year}.xlsx",
+             "data": _ege_workbook(rng, year, schools)}
+        )  # fmt: skip
     for year, grades in KDR_WAVES:
-        rng = random.Random(f"{SEED}-kdr-{year}")
+        rng = random.Random(f"{seed}-kdr-{year}")
         files.append(
             {
                 "kind": "kdr",
                 "year": year,
                 "subject": "Читательская грамотность",
                 "name": f"КДР-ЧГ-{year}.xlsx",
-                "data": _kdr_workbook(rng, year, grades),
+                "data": _kdr_workbook(rng, year, grades, schools),
             }
         )
     return files
 
 
-def load_demo_results() -> dict[str, int]:
-    created = {"минимальных баллов ЕГЭ": ege_min_scores_load(), "загрузок": 0, "результатов": 0}
-    municipality = Municipality.objects.get(region=REGION, name=MUNICIPALITY)
-    user = get_user_model().objects.filter(username="methodist").first()
-    for item in demo_files():
+def _import_files(municipality, files, user) -> tuple[int, int]:
+    """Imports the files through the importer; (files imported, rows imported), a file already
+    imported (same checksum) counting nothing."""
+    imports = rows = 0
+    for item in files:
         result_import = result_import_create(
             municipality=municipality,
             data=item["data"],
@@ -223,8 +226,27 @@ def load_demo_results() -> dict[str, int]:
             continue
         if result_import.status != ResultImport.Status.IMPORTED:
             raise RuntimeError(f"Демонстрационный файл {item['name']} не импортирован: {outcome.problems[:3]}")
-        created["загрузок"] += 1
-        created["результатов"] += outcome.imported
+        imports += 1
+        rows += outcome.imported
+    return imports, rows
+
+
+#: The neighbouring district's three schools write the same procedures (seeded apart): the region
+#: then has two municipalities to compare on «Показатели региона».
+NEIGHBOUR_SEED = 6411
+
+
+def load_demo_results() -> dict[str, int]:
+    created = {"минимальных баллов ЕГЭ": ege_min_scores_load(), "загрузок": 0, "результатов": 0}
+    municipality = Municipality.objects.get(region=REGION, name=MUNICIPALITY)
+    user = get_user_model().objects.filter(username="methodist").first()
+    created["загрузок"], created["результатов"] = _import_files(municipality, demo_files(), user)
+    neighbour = Municipality.objects.filter(region=REGION, name=NEIGHBOUR).first()
+    if neighbour is not None:
+        files = demo_files(NEIGHBOUR_SCHOOLS, NEIGHBOUR, NEIGHBOUR_SEED)
+        created["загрузок соседнего района"], created["результатов соседнего района"] = _import_files(
+            neighbour, files, None
+        )
     return created
 
 

@@ -179,6 +179,23 @@ class Access:
         """Reads the cascade and its execution across the region's municipalities."""
         return self.sees_everything or region in self.regions
 
+    def can_compare_region(self, region: str) -> bool:
+        """Opens «Показатели региона»: every indicator over the region's municipalities and the
+        municipalities side by side. The region's staff (its regional organisation's methodists and
+        officials), viewers and administrators; a municipality's staff see only the region's value
+        beside their own (`sees_region_value`), directors neither."""
+        return bool(region) and self.can_follow_region(region)
+
+    @property
+    def compares_regions(self) -> bool:
+        """Has some region whose «Показатели региона» they open (the link in the tabs and the home)."""
+        return self.sees_everything or self.is_regional_staff
+
+    def sees_region_value(self, municipality_id: int) -> bool:
+        """Sees the region's value beside the municipality's own on the municipality's overview: whoever
+        follows that municipality's analysis (a comparison of public bodies, not of schools)."""
+        return self.follows_execution and self.can_read_municipality(municipality_id)
+
     def can_work_on(self, assignment) -> bool:
         """Adds evidence, ticks actions, submits: the organisation's director; for the authority's own
         occurrences, its methodists and officials."""

@@ -26,7 +26,7 @@ from monitoring.models import (
 )
 from monitoring.recommendations.services import recommendation_create, recommendation_decide, recommendation_report
 from monitoring.zoning import zones_compute
-from schools.demo import MUNICIPALITY
+from schools.demo import MUNICIPALITY, NEIGHBOUR
 from schools.models import Municipality, Organization
 
 DEMO_YEAR = 2026
@@ -51,6 +51,12 @@ def load_demo_analysis() -> dict:
     values_before = IndicatorValue.objects.filter(municipality=municipality).count()
     for year in years:
         indicators_compute(year=year, municipality=municipality)
+    # the neighbouring district's values too: the region's value and its comparison of municipalities
+    neighbour = Municipality.objects.filter(region=municipality.region, name=NEIGHBOUR).first()
+    if neighbour is not None:
+        neighbour_years = Assessment.objects.filter(results__organization__municipality=neighbour)
+        for year in sorted(set(neighbour_years.values_list("year", flat=True))):
+            indicators_compute(year=year, municipality=neighbour)
     created["значений показателей"] = max(
         IndicatorValue.objects.filter(municipality=municipality).count() - values_before, 0
     )

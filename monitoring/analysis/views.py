@@ -40,6 +40,7 @@ from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
 from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningMethod
 from monitoring.recommendations.services import recommendation_create
+from monitoring.region.selectors import region_beside
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
 from roadmaps.services import RoadmapStateError
 from schools.access import access_for, enforce
@@ -123,6 +124,12 @@ def overview(request):
             preconditions.indicator_catalogue(), preconditions.indicator_values(method) if method else None
         ),
     }
+    if not request.htmx and access.sees_region_value(municipality.pk):
+        # the municipality's values as a whole beside its region's (monitoring.region)
+        years = context["years"]
+        region_year = method.year if method and method.year in years else (years[0] if years else None)
+        context["region_year"] = region_year
+        context["region_rows"] = region_beside(request.user, municipality, region_year)
     if can_edit:
         context["target_form"] = TargetForm(
             organizations=Organization.objects.filter(municipality=municipality),

@@ -94,11 +94,16 @@ class IndicatorDefinition(models.Model):
 class IndicatorValueQuerySet(ScopedQuerySet):
     def scope(self, access, user):
         """Staff see their municipality; a director sees their organisation's values and the
-        municipality's pooled ones (organization is NULL), never another school's."""
+        municipality's pooled ones (organization is NULL), never another school's; the region's
+        staff the pooled values of their region's municipalities (the comparison of municipalities
+        on «Показатели региона»), never a school's."""
         return self.filter(
             Q(municipality_id__in=access.municipality_ids)
             | Q(organization_id__in=access.organization_ids)
-            | Q(municipality_id__in=access.director_municipality_ids, organization__isnull=True)
+            | Q(
+                municipality_id__in=access.director_municipality_ids | access.region_municipality_ids,
+                organization__isnull=True,
+            )
         )
 
 

@@ -11,6 +11,7 @@ from monitoring.models import (
     Assessment,
     Campaign,
     IndicatorDefinition,
+    IndicatorValue,
     Recommendation,
     RecommendationAddressee,
     RecommendationFile,
@@ -178,6 +179,12 @@ def build_world(
         text="Назначено мероприятие",
         dedupe_key="matrix-assigned",
     )
+    # A pooled value of the municipality: «Показатели региона» has a region value and a row to show
+    # (a year before the method's: the method still has no values to compute zones from).
+    world["region_value"] = IndicatorValue.objects.create(
+        indicator=IndicatorDefinition.objects.get(code="vpr_share_2"), year=2023, municipality=municipality,
+        numerator=3, denominator=40, value=7.5,
+    )  # fmt: skip
     world["job"] = Job.objects.create(
         kind="t", title="Задание методиста", task_name="tests.noop", created_by=methodist, status=Job.Status.FAILED
     )

@@ -87,6 +87,7 @@ KWARGS = {
     "reports:file": lambda w: {"pk": w["report_file"].pk},
     "monitoring:organization": lambda w: {"pk": w["school"].pk},
     "monitoring:values_export": lambda w: {"fmt": "xlsx"},
+    "region:export": lambda w: {"fmt": "xlsx"},
     "monitoring:zones_export": lambda w: {"pk": w["method"].pk, "fmt": "xlsx"},
     "monitoring:rule_delete": lambda w: {"pk": w["rule"].pk},
     "monitoring:campaign": lambda w: {"pk": w["campaign"].pk},
@@ -314,6 +315,10 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     # The world's method has no rules nor values yet: computing zones names what is missing (409).
     "monitoring:method_compute": (action(STAFF, ok=409, **DIRECTORS_404, viewer=403, outsider=404), {}),
     "monitoring:rule_delete": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    # «Показатели региона»: the region's staff, viewers and administrators; a municipality's staff see
+    # only the region's value beside their own on the overview, directors not even that.
+    "region:values": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
+    "region:export": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
     "monitoring:campaigns": (expect(), {}),
     "monitoring:campaign": (expect(director_b=404, outsider=404), {}),
     # Addressed recommendations: the municipality's staff send and decide, the addressee's director
