@@ -38,6 +38,13 @@ from monitoring.analysis.forms import (
 )
 from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
 from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
+from monitoring.clusters.selectors import (
+    MIN_CLUSTER_SCHOOLS,
+    cluster_values,
+    clustering_for,
+    clusters_by_rules,
+    member_of,
+)
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningMethod
 from monitoring.recommendations.services import recommendation_create
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
@@ -102,12 +109,22 @@ def overview(request):
         "zones-overview", (key, tuple(filters.items()), access.scope_key), [ZONES, ORGANIZATIONS], render_zones
     )
     rules = list(method.rules.select_related("indicator")) if method else []
+    # Each rule's value by cluster of comparable schools, beside the municipality's (the «кластер» rows).
+    clustering = clustering_for(municipality.pk, method.year) if method else None
+    cluster_rows = (
+        clusters_by_rules(clustering, municipality_id=municipality.pk, year=method.year, rules=rules)
+        if clustering is not None
+        else []
+    )
     context = {
         "municipality": municipality,
         "municipalities": Municipality.objects.for_user(request.user).order_by("name"),
         "method": method,
         "methods": selectors.methods_for(request.user, municipality),
         "rules": rules,
+        "clustering": clustering,
+        "cluster_rows": cluster_rows,
+        "municipality_rule_values": selectors.municipality_rule_values(municipality, method, rules) if method else [],
         "counts": counts,
         "colours": Colour,
         "filters": filters,
@@ -147,6 +164,17 @@ def organization_card(request, pk: int):
         entry["bar"] = (
             stacked_bar(latest.details) if latest and entry["indicator"].code == "vpr_mark_distribution" else ""
         )
+    # The school's peer group (cluster) of the year, and each indicator's cluster average beside the
+    # municipality's: a small rural school is compared with the schools like it.
+    member = member_of(organization.pk, clustering_for(organization.municipality_id, card["latest_year"]))
+    if member is not None and card["latest_year"]:
+        averages = cluster_values(
+            member.cluster, year=card["latest_year"], indicator_ids=[e["indicator"].pk for e in card["indicators"]]
+        )
+        for entry in card["indicators"]:
+            entry["cluster"] = averages.get(entry["indicator"].pk)
+    card["cluster_member"] = member
+    card["min_cluster_schools"] = MIN_CLUSTER_SCHOOLS
     card["assignment_rows"] = assignments_rows_html(card["assignments"])
     card["draft_assignment_rows"] = (
         assignments_rows_html(card["draft_assignments"], drafts=True) if card["draft_assignments"] else ""
