@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -96,12 +96,14 @@ def deficit_map_page(request):
 @login_required
 @require_POST
 def pair_measure(request):
+    access = access_for(request.user)
+    enforce(access.works_for_authority, PAIR_REFUSED)  # by role first; the method is looked up in the scope
     form = PairForm(request.POST)
     method = None
     if form.is_valid():
-        method = ZoningMethod.objects.for_user(request.user).filter(pk=form.cleaned_data["method"]).first()
+        method = get_object_or_404(ZoningMethod.objects.for_user(request.user), pk=form.cleaned_data["method"])
     municipality = method.municipality if method else municipality_for(request.user, None)
-    enforce(access_for(request.user).can_pair_schools(municipality.pk), PAIR_REFUSED)
+    enforce(access.can_pair_schools(municipality.pk), PAIR_REFUSED)
     back = f"{reverse('deficits:map')}?municipality={municipality.pk}" + (f"&method={method.pk}" if method else "")
     if method is None:
         messages.error(request, "Пара не выбрана: откройте карту дефицитов и ресурсов и выберите пару школ")

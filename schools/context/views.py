@@ -112,13 +112,15 @@ def context_page(request):
 @login_required
 @require_POST
 def context_confirm(request):
+    access = access_for(request.user)
+    enforce(access.works_for_authority, IMPORT_REFUSED)
     pending = request.session.get(SESSION_KEY) or {}
     municipality = Municipality.objects.for_user(request.user).filter(pk=pending.get("municipality")).first()
-    enforce(access_for(request.user).can_import_context(municipality.pk if municipality else None), IMPORT_REFUSED)
     back = reverse("context:page")
-    if not pending or request.POST.get("token") != pending.get("token"):
+    if municipality is None or request.POST.get("token") != pending.get("token"):
         messages.error(request, "Файл для загрузки не найден: загрузите его снова")
         return redirect(back)
+    enforce(access.can_import_context(municipality.pk), IMPORT_REFUSED)
     back = f"{back}?municipality={municipality.pk}&year={pending['year']}"
     try:
         with default_storage.open(pending["stored"], "rb") as kept:
