@@ -4,6 +4,7 @@ zoning methods, collection campaigns, closing the cycle, effectiveness, download
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -167,12 +168,17 @@ def organization_card(request, pk: int):
     # The school's peer group (cluster) of the year, and each indicator's cluster average beside the
     # municipality's: a small rural school is compared with the schools like it.
     member = member_of(organization.pk, clustering_for(organization.municipality_id, card["latest_year"]))
+    # Each indicator at the school's own latest year of it (a reported indicator may be a year
+    # ahead of the results): the cluster's value of that year, its year shown when it differs.
     if member is not None and card["latest_year"]:
-        averages = cluster_values(
-            member.cluster, year=card["latest_year"], indicator_ids=[e["indicator"].pk for e in card["indicators"]]
-        )
+        by_year = defaultdict(list)
         for entry in card["indicators"]:
-            entry["cluster"] = averages.get(entry["indicator"].pk)
+            entry["cluster_year"] = max(entry["school"]) if entry["school"] else card["latest_year"]
+            by_year[entry["cluster_year"]].append(entry)
+        for year, entries in by_year.items():
+            averages = cluster_values(member.cluster, year=year, indicator_ids=[e["indicator"].pk for e in entries])
+            for entry in entries:
+                entry["cluster"] = averages.get(entry["indicator"].pk)
     card["cluster_member"] = member
     card["min_cluster_schools"] = MIN_CLUSTER_SCHOOLS
     card["assignment_rows"] = assignments_rows_html(card["assignments"])
