@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.clusters.variables import BAND_NAMES, VARIABLES
+from monitoring.clusters.variables import BAND_NAMES, CONTEXT_FIELDS, VARIABLES, ContextRow
 from monitoring.models import Cluster, Clustering, ClusterMember
 from schools.access import access_for, enforce
 from schools.models import Municipality, Organization, SchoolContext
@@ -81,11 +81,12 @@ def clustering_compute(
     variables = clustering_choice_check(variables=variables, bands=bands)
     progress = progress or (lambda *args, **kwargs: None)
     schools = Organization.objects.filter(municipality=municipality, is_active=True).schools()
-    contexts = list(
-        SchoolContext.objects.filter(organization__in=schools, year=year)
-        .select_related("organization")
+    contexts = [
+        ContextRow(*row)
+        for row in SchoolContext.objects.filter(organization__in=schools, year=year)
         .order_by("organization__code")
-    )
+        .values_list(*CONTEXT_FIELDS)
+    ]
     if not contexts:
         raise ValidationError(
             f"Нет контекстных данных школ за {year - 1}/{year} учебный год: загрузите их на странице "
@@ -157,10 +158,10 @@ def clustering_compute(
     for organization_id, values in rows:
         batch.append(
             ClusterMember(
-                clustering=clustering,
-                cluster=cluster_of[keys[organization_id]],
+                clustering_id=clustering.pk,
+                cluster_id=cluster_of[keys[organization_id]].pk,
                 organization_id=organization_id,
-                values={code: round(value, 2) for code, value in values.items()},
+                values={code: round(values[code], 2) for code in variables},
             )
         )
         if len(batch) >= BATCH:

@@ -8,6 +8,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from schools.models import SchoolContext
+
+#: The columns of `SchoolContext` a clustering reads, in `ContextRow`'s order.
+CONTEXT_FIELDS = ("organization_id", "pupils", "ovz_pupils", "is_rural", "classes", "teachers", "vacancies")
+
+
+@dataclass(slots=True)
+class ContextRow:
+    """A school's context read as plain values (a region's forty thousand model instances cost
+    seconds); the derived shares are SchoolContext's own properties, defined there once."""
+
+    organization_id: int
+    pupils: int
+    ovz_pupils: int
+    is_rural: bool
+    classes: int
+    teachers: int
+    vacancies: int
+
+    ovz_share = SchoolContext.ovz_share
+    pupils_per_class = SchoolContext.pupils_per_class
+    vacancy_share = SchoolContext.vacancy_share
+
+
 #: «нижняя треть», «средняя треть» … by the number of bands
 BAND_NAMES = {
     2: ["нижняя половина", "верхняя половина"],
