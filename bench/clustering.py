@@ -93,12 +93,12 @@ def main() -> None:
     for size in args.sizes:
         municipality = generate(size)
 
-        def service():
+        def service(municipality=municipality):
             return clustering_compute(
                 municipality=municipality, year=YEAR, variables=["pupils", "rural"], bands=3, by=admin
             )
 
-        def baseline():
+        def baseline(municipality=municipality):
             with connection.cursor() as cursor:
                 cursor.execute(BASELINE, [municipality.pk, YEAR])
                 return cursor.fetchall()
