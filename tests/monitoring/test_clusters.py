@@ -233,3 +233,17 @@ def test_the_clustering_of_an_earlier_year_serves_a_later_one(schools, municipal
     assert clustering_for(municipality.pk, YEAR + 1) == clustering
     assert clustering_for(municipality.pk, YEAR) == clustering
     assert clustering_for(municipality.pk, None) == clustering
+
+
+def test_the_demo_clusters_its_municipality_once(db):
+    from monitoring.clusters.demo import load_demo_clusters
+    from schools.demo import load_demo_context, load_demo_schools
+
+    load_demo_schools()
+    assert load_demo_context()["context"] == 22
+    assert load_demo_context()["context"] == 0
+    assert load_demo_clusters()["кластеризаций"] == 1
+    assert load_demo_clusters()["кластеризаций"] == 0
+    clustering = Clustering.objects.get()
+    assert clustering.variables == ["pupils", "rural"] and clustering.members.count() == 22
+    assert "Малочисленная сельская" in set(clustering.clusters.values_list("label", flat=True))
