@@ -14,3 +14,5 @@ app.autodiscover_tasks(["monitoring.analysis"])
 app.autodiscover_tasks(["roadmaps.cascade"])
 # The immediate letters of notifications, too.
 app.autodiscover_tasks(["roadmaps.notifications"])
+# The clusters of schools (peer groups), too.
+app.autodiscover_tasks(["monitoring.clusters"])

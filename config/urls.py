@@ -37,8 +37,11 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("monitoring/recommendations/", include("monitoring.recommendations.urls")),
     path("monitoring/region/", include("monitoring.region.urls")),
+    path("monitoring/clusters/", include("monitoring.clusters.urls")),
+    path("monitoring/deficits/", include("monitoring.deficits.urls")),
     path("monitoring/", include("monitoring.analysis.urls")),
     path("results/", include("monitoring.urls")),
     path("registry/", include("schools.registry_urls")),
+    path("context/", include("schools.context.urls")),
     path("public/", include("reports.publication.urls")),
 ]

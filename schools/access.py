@@ -115,6 +115,24 @@ class Access:
         """Zoning methods, rules, targeting and data collection of the municipality."""
         return self.can_edit_municipality(municipality_id)
 
+    def can_import_context(self, municipality_id: int | None) -> bool:
+        """Loads the schools' context data (contingent, ОВЗ, classes, staffing) of the municipality:
+        its methodists and officials. Directors read their own school's only; viewers read."""
+        return self.can_edit_municipality(municipality_id)
+
+    @property
+    def reads_context(self) -> bool:
+        """Opens the context data page: those who follow the analysis, and directors (their own school)."""
+        return self.follows_execution or self.is_director
+
+    def can_cluster(self, municipality_id: int | None) -> bool:
+        """Chooses the variables and computes the clusters of the municipality's schools."""
+        return self.can_manage_monitoring(municipality_id)
+
+    def can_pair_schools(self, municipality_id: int | None) -> bool:
+        """Turns a pair of the deficit–resource map into a measure of the municipality's draft roadmap."""
+        return self.can_manage_monitoring(municipality_id)
+
     def can_compose_spravka(self, municipality_id: int | None) -> bool:
         """Generates an analytic report (справка) of the municipality or one of its schools, regenerates
         the draft and writes its conclusions: the municipality's methodists and officials. A director

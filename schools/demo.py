@@ -6,7 +6,7 @@ Idempotent: everything is found by its code or username and created only when mi
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from schools.models import Membership, Municipality, Organization
+from schools.models import Membership, Municipality, Organization, SchoolContext
 
 DEMO_PASSWORD = "demo-password"
 REGION = "Саратовская область"
@@ -302,5 +302,45 @@ def load_demo_schools() -> dict[str, int]:
     return {"organizations": after[0] - before[0], "users": after[1] - before[1]}
 
 
+#: The year of the demo's context data and clusters (2025/2026), as the demo's zoning method.
+CONTEXT_YEAR = 2026
+
+
+def demo_context(code: str, pupils: int, rural: bool) -> dict:
+    """Plausible context of a demo school from its contingent: rural schools have small classes
+    (often classes-комплекты), a share of children with ОВЗ that varies from school to school, and
+    a vacancy or two where the school is far from town."""
+    seed = int(code[-2:])
+    per_class = 10 + seed % 5 if rural else 24 + seed % 4
+    classes = max(9 if pupils >= 90 else 4, round(pupils / per_class))
+    return {
+        "pupils": pupils,
+        "ovz_pupils": round(pupils * ((seed * 7) % 13 + 1) / 100),
+        "is_rural": rural,
+        "classes": classes,
+        "teachers": max(6, round(pupils / (9 if rural else 15))),
+        "vacancies": (seed % 3) if rural else (seed % 2),
+    }
+
+
+@transaction.atomic
+def load_demo_context() -> dict[str, int]:
+    """The demo municipality's schools' context data for the year (idempotent: a school that has
+    its row keeps it)."""
+    municipality = Municipality.objects.filter(region=REGION, name=MUNICIPALITY).first()
+    if municipality is None:
+        return {"context": 0}
+    created = 0
+    schools = {o.code: o for o in Organization.objects.filter(municipality=municipality).schools()}
+    for code, _name, _address, rural, enrolment, _head in SCHOOLS:
+        if code not in schools:
+            continue
+        _, was_created = SchoolContext.objects.get_or_create(
+            organization=schools[code], year=CONTEXT_YEAR, defaults=demo_context(code, enrolment, rural)
+        )
+        created += was_created
+    return {"context": created}
+
+
 # What this app adds to `load_demo`, in order (the command runs the apps in INSTALLED_APPS order).
-DEMO = [load_demo_schools]
+DEMO = [load_demo_schools, load_demo_context]

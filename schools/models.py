@@ -204,3 +204,73 @@ class Membership(models.Model):
 def organizations_changed() -> None:
     versions_bump(ORGANIZATIONS)
     transaction.on_commit(lambda: versions_bump(ORGANIZATIONS))
+
+
+class SchoolContextQuerySet(ScopedQuerySet):
+    def scope(self, access, user):
+        """Staff see their municipality's schools (the region's staff the region's); a director sees
+        only their own school's context, never another school's."""
+        return self.filter(
+            Q(organization__municipality_id__in=access.municipality_ids | access.region_municipality_ids)
+            | Q(organization_id__in=access.organization_ids)
+        )
+
+
+class SchoolContext(models.Model):
+    """Контекстные данные школы за учебный год: контингент, обучающиеся с ОВЗ, сельская местность,
+    число классов, педагоги и вакансии. Imported from the authority's workbook (schools.context);
+    clusters of comparable schools (monitoring.clusters) are built from them. Counts of children
+    only: no child is named here."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="contexts"
+    )
+    year = models.PositiveSmallIntegerField("учебный год (год окончания)")
+    pupils = models.PositiveIntegerField("численность обучающихся (контингент)")
+    ovz_pupils = models.PositiveIntegerField("обучающихся с ОВЗ", default=0)
+    is_rural = models.BooleanField("сельская", default=False)
+    classes = models.PositiveIntegerField("число классов (классов-комплектов)")
+    teachers = models.PositiveIntegerField("педагогических работников")
+    vacancies = models.PositiveIntegerField("вакансий педагогов", default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="загрузил", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField("загружено", auto_now=True)
+
+    objects = SchoolContextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "контекстные данные школы"
+        verbose_name_plural = "контекстные данные школ"
+        ordering = ["-year", "organization__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="school_context_unique_year"),
+            models.CheckConstraint(
+                condition=Q(ovz_pupils__lte=models.F("pupils")),
+                name="school_context_ovz_within_pupils",
+                violation_error_message="Обучающихся с ОВЗ не может быть больше, чем всех обучающихся",
+            ),
+            models.CheckConstraint(
+                condition=Q(pupils__gt=0) & Q(classes__gt=0),
+                name="school_context_not_empty",
+                violation_error_message="В школе должны быть обучающиеся и хотя бы один класс",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.year - 1}/{self.year}"
+
+    @property
+    def ovz_share(self) -> float:
+        """Доля обучающихся с ОВЗ, %."""
+        return 100.0 * self.ovz_pupils / self.pupils
+
+    @property
+    def pupils_per_class(self) -> float:
+        return self.pupils / self.classes
+
+    @property
+    def vacancy_share(self) -> float:
+        """Доля вакансий среди ставок педагогов (педагоги + вакансии), %."""
+        places = self.teachers + self.vacancies
+        return 100.0 * self.vacancies / places if places else 0.0

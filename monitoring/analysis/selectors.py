@@ -225,6 +225,21 @@ def overview(user, municipality, method, *, rural: str = "", kind: str = "", zon
     return rules, rows, counts
 
 
+def municipality_rule_values(municipality, method, rules) -> list:
+    """The municipality's pooled value of each rule of the method (its year), in the rules' order."""
+    if not rules:
+        return []
+    rows = IndicatorValue.objects.filter(
+        municipality=municipality,
+        organization__isnull=True,
+        year=method.year,
+        indicator_id__in={rule.indicator_id for rule in rules},
+        class_name="",
+    ).values_list("indicator_id", "subject", "grade", "value")
+    values = {(indicator_id, subject, grade): value for indicator_id, subject, grade, value in rows}
+    return [values.get((rule.indicator_id, rule.subject, rule.grade)) for rule in rules]
+
+
 def organization_card(user, organization: Organization):
     """Values of every indicator for the organisation across years (whole school) beside the
     municipality's pooled value, its slices for the latest year, recommendations and measures."""

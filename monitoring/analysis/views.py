@@ -4,6 +4,7 @@ zoning methods, collection campaigns, closing the cycle, effectiveness, download
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +39,13 @@ from monitoring.analysis.forms import (
 )
 from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
 from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
+from monitoring.clusters.selectors import (
+    MIN_CLUSTER_SCHOOLS,
+    cluster_values,
+    clustering_for,
+    clusters_by_rules,
+    member_of,
+)
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningMethod
 from monitoring.recommendations.services import recommendation_create
 from monitoring.region.selectors import region_beside
@@ -103,12 +111,22 @@ def overview(request):
         "zones-overview", (key, tuple(filters.items()), access.scope_key), [ZONES, ORGANIZATIONS], render_zones
     )
     rules = list(method.rules.select_related("indicator")) if method else []
+    # Each rule's value by cluster of comparable schools, beside the municipality's (the «кластер» rows).
+    clustering = clustering_for(municipality.pk, method.year) if method else None
+    cluster_rows = (
+        clusters_by_rules(clustering, municipality_id=municipality.pk, year=method.year, rules=rules)
+        if clustering is not None
+        else []
+    )
     context = {
         "municipality": municipality,
         "municipalities": Municipality.objects.for_user(request.user).order_by("name"),
         "method": method,
         "methods": selectors.methods_for(request.user, municipality),
         "rules": rules,
+        "clustering": clustering,
+        "cluster_rows": cluster_rows,
+        "municipality_rule_values": selectors.municipality_rule_values(municipality, method, rules) if method else [],
         "counts": counts,
         "colours": Colour,
         "filters": filters,
@@ -154,6 +172,22 @@ def organization_card(request, pk: int):
         entry["bar"] = (
             stacked_bar(latest.details) if latest and entry["indicator"].code == "vpr_mark_distribution" else ""
         )
+    # The school's peer group (cluster) of the year, and each indicator's cluster average beside the
+    # municipality's: a small rural school is compared with the schools like it.
+    member = member_of(organization.pk, clustering_for(organization.municipality_id, card["latest_year"]))
+    # Each indicator at the school's own latest year of it (a reported indicator may be a year
+    # ahead of the results): the cluster's value of that year, its year shown when it differs.
+    if member is not None and card["latest_year"]:
+        by_year = defaultdict(list)
+        for entry in card["indicators"]:
+            entry["cluster_year"] = max(entry["school"]) if entry["school"] else card["latest_year"]
+            by_year[entry["cluster_year"]].append(entry)
+        for year, entries in by_year.items():
+            averages = cluster_values(member.cluster, year=year, indicator_ids=[e["indicator"].pk for e in entries])
+            for entry in entries:
+                entry["cluster"] = averages.get(entry["indicator"].pk)
+    card["cluster_member"] = member
+    card["min_cluster_schools"] = MIN_CLUSTER_SCHOOLS
     card["assignment_rows"] = assignments_rows_html(card["assignments"])
     card["draft_assignment_rows"] = (
         assignments_rows_html(card["draft_assignments"], drafts=True) if card["draft_assignments"] else ""

@@ -1,5 +1,6 @@
 """Models of the monitoring app, one module per part of the domain."""
 
+from monitoring.models.clusters import Cluster, Clustering, ClusterMember
 from monitoring.models.indicators import Campaign, IndicatorDefinition, IndicatorValue, ReportedValue
 from monitoring.models.results import (
     Assessment,
@@ -19,6 +20,9 @@ from monitoring.models.zoning import Colour, Zone, ZoningMethod, ZoningRule
 
 __all__ = [
     "Assessment",
+    "Cluster",
+    "ClusterMember",
+    "Clustering",
     "Campaign",
     "Colour",
     "EgeMinScore",

@@ -12,3 +12,10 @@ document.addEventListener("click", (event) => {
   const colour = document.querySelector("input[name='zone_colour']");
   if (colour) colour.value = zone === "none" ? "" : zone;
 });
+
+// «Печать»: the deficit–resource map's print button (its print stylesheet hides the forms).
+document.addEventListener("click", (event) => {
+  if (!event.target.closest("[data-print]")) return;
+  event.preventDefault();
+  window.print();
+});

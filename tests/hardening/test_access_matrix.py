@@ -202,6 +202,11 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "registry:organizations": (IMPORTS, {}),
     "registry:export": (IMPORTS, {}),
     "registry:confirm": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    # Context data of schools: everyone who follows the analysis reads (a director only their own
+    # school's rows); the municipality's staff load them and download the template.
+    "context:page": (expect(), {}),
+    "context:template": (IMPORTS, {}),
+    "context:confirm": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
     # Roadmaps: drafts are edited by the municipality's staff; only officials approve or return.
     "roadmaps:catalogue": (expect(), {}),
     "roadmaps:list": (expect(), {}),
@@ -319,6 +324,12 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     # only the region's value beside their own on the overview, directors not even that.
     "region:values": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
     "region:export": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
+    # Clusters of schools and the deficit–resource map: the analysis of the authority (directors would
+    # see other schools' context and zones); the municipality's staff compute and make pair measures.
+    "clusters:page": (expect(**DIRECTORS_403), {}),
+    "clusters:compute": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
+    "deficits:map": (expect(**DIRECTORS_403), {}),
+    "deficits:pair": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
     "monitoring:campaigns": (expect(), {}),
     "monitoring:campaign": (expect(director_b=404, outsider=404), {}),
     # Addressed recommendations: the municipality's staff send and decide, the addressee's director

@@ -20,7 +20,7 @@ def test_catalogue_has_the_shipped_content(db):
     assert CycleStage.objects.count() == 9
     steps = {ft.code: ft.steps.count() for ft in FunctionType.objects.all()}
     assert steps == {"regional_cycle": 5, "municipal_analysis": 6, "full_cycle": 6}
-    assert EvidenceKind.objects.count() == 13
+    assert EvidenceKind.objects.count() == 14
     assert ExecutorKind.objects.count() == 9
     first = StepTemplate.objects.get(function_type__code="regional_cycle", order=1)
     assert first.deadline_text == "Август"

@@ -37,12 +37,14 @@ def test_every_app_contributes_its_demo_in_dependency_order():
     names = [f"{loader.__module__}.{loader.__name__}" for loader in demo_loaders()]
     assert names == [
         "schools.demo.load_demo_schools",
+        "schools.demo.load_demo_context",
         "roadmaps.catalogue.catalogue_load",
         "roadmaps.demo.load_demo_roadmaps",
         "roadmaps.execution.demo.load_demo_execution",
         "roadmaps.cascade.demo.load_demo_regional",
         "monitoring.demo.load_demo_results",
         "monitoring.analysis.demo.load_demo_analysis",
+        "monitoring.clusters.demo.load_demo_clusters",
         "reports.demo.load_demo_reports",
         "reports.demo.load_demo_spravka",
     ]
