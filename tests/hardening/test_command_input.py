@@ -20,7 +20,14 @@ BIG = str(10**30)
 #: command → the bad arguments it is given (one case per list); «{file}» is a small CSV, «{dir}» a folder.
 BAD_INPUT = {
     "compute_indicators": [["--year", BIG], ["--year", "1999"], ["--year", "2024", "--municipality", BIG]],
-    "compute_zones": [["--method", BIG], ["--method", "-1"], ["--year", "1999"], ["--year", BIG], [], ["--method", "1", "--year", "2024"]],
+    "compute_zones": [
+        ["--method", BIG],
+        ["--method", "-1"],
+        ["--year", "1999"],
+        ["--year", BIG],
+        [],
+        ["--method", "1", "--year", "2024"],
+    ],
     "export_indicators": [
         ["--year", BIG, "--out", "{dir}/x.csv"],
         ["--year", "2024", "--municipality", BIG, "--out", "{dir}/x.xlsx"],
