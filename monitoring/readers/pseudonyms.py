@@ -33,6 +33,10 @@ def _normalize_birth_date(value: object) -> str:
         # An Excel date serial in a cell without a date format.
         return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()  # type: ignore[call-overload]
     text = _SPACES_RE.sub(" ", _cell_text(value)).strip()
+    if not _DATE_LIKE_RE.match(text):  # (defined with the birth-date check below)
+        # no date at all (an РЦОИ protocol has no birth dates): seven failing strptime calls a
+        # row were most of the time of pseudonymising such a file
+        return text.casefold()
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date().isoformat()
