@@ -53,8 +53,10 @@ SCALE_BY_KIND = {
     Assessment.Kind.OGE: Assessment.Scale.MARKS,
     Assessment.Kind.EGE: Assessment.Scale.TEST_SCORES,
     Assessment.Kind.KDR: Assessment.Scale.LEVELS,
+    # НИКО: ФИС ОКО gives its participants marks 2–5 like ВПР
+    Assessment.Kind.NIKO: Assessment.Scale.MARKS,
 }
-READER_KINDS = {"vpr", "oge", "ege", "kdr"}
+READER_KINDS = {"vpr", "oge", "ege", "kdr", "niko"}
 #: Academic years (by the year they end in) results are loaded and computed for.
 ACADEMIC_YEARS = Range(2000, 2100)
 UNKNOWN_SCHOOL = "Неизвестный код ОО: организации с таким кодом нет в реестре муниципалитета «{municipality}»"
@@ -130,7 +132,7 @@ def result_import_create(
     documents (`monitoring.personal_data`), made here, before anything is saved, so the uploaded
     bytes never reach the disk. Nothing is imported yet."""
     if kind not in READER_KINDS:
-        raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
+        raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ, КДР или НИКО")
     if not ACADEMIC_YEARS.holds(parse_number(year)):
         raise ResultImportError(f"Учебный год «{year}» вне допустимого диапазона (год окончания, например 2024)")
     grades = readers.NUMBERS["grade"].allowed

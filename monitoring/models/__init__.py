@@ -1,5 +1,6 @@
 """Models of the monitoring app, one module per part of the domain."""
 
+from monitoring.models.inschool import ClassTeacher, TaskStat
 from monitoring.models.indicators import Campaign, IndicatorDefinition, IndicatorValue, ReportedValue
 from monitoring.models.results import (
     Assessment,
@@ -20,6 +21,7 @@ from monitoring.models.zoning import Colour, Zone, ZoningMethod, ZoningRule
 __all__ = [
     "Assessment",
     "Campaign",
+    "ClassTeacher",
     "Colour",
     "EgeMinScore",
     "HeaderMapping",
@@ -33,6 +35,7 @@ __all__ = [
     "SchoolStat",
     "StudentResult",
     "TargetedMeasure",
+    "TaskStat",
     "Zone",
     "ZoningMethod",
     "ZoningRule",

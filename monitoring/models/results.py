@@ -36,6 +36,9 @@ class Assessment(models.Model):
     #: The work's tasks in the order of StudentResult.task_scores, as the last imported file described
     #: them: [{"label": "9.1", "max": 1, "difficulty": "Б"}, …] (max and difficulty when the file says).
     tasks = models.JSONField("задания", default=list, blank=True)
+    #: The most primary score of the work, from the file (Σ of its tasks' maxima) or entered once by
+    #: a methodist on the page «Задания работы».
+    max_primary_score = models.PositiveSmallIntegerField("максимальный первичный балл", null=True, blank=True)
 
     class Meta:
         verbose_name = "оценочная процедура"

@@ -102,7 +102,7 @@ def read_student_results(
     source: str | Path | BinaryIO,
     *,
     filename: str,
-    kind: Literal["vpr", "oge", "ege", "kdr"],
+    kind: Literal["vpr", "oge", "ege", "kdr", "niko"],
     subject: str | None = None,
     grade: int | None = None,
     pseudonym_key: bytes,
@@ -207,7 +207,7 @@ def read_student_results(
     return result
 
 
-_KIND_NAMES = {"vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ", "kdr": "КДР"}
+_KIND_NAMES = {"vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ", "kdr": "КДР", "niko": "НИКО"}
 
 
 def _required(kind: str, *, subject_known: bool, grade_known: bool) -> list[tuple[str, ...]]:
@@ -215,7 +215,7 @@ def _required(kind: str, *, subject_known: bool, grade_known: bool) -> list[tupl
     required: list[tuple[str, ...]] = [("school_code",)]
     if not subject_known:
         required.append(("subject",))
-    if kind in ("vpr", "oge"):
+    if kind in ("vpr", "oge", "niko"):
         required.append(("mark",))
     elif kind == "ege":
         required.append(("test_score", "mark"))
