@@ -388,6 +388,8 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
                 reason = NOT_SCHOOL.format(name=organization.short_name)
             problems.append(_problem(sheets[index], source_rows[index], code_column, code, reason))
             rejected_rows.add((sheets[index] or "", source_rows[index]))
+    if result_import.format == ResultImport.Format.STUDENTS and keep:
+        keep = _over_entered_maxima(result_import, result, keep, problems, rejected_rows)
     if result_import.format == ResultImport.Format.SCHOOL_STATS:
         keep = _journal_rows_with_marks(result_import, result.rows, keep, organization_ids, problems, rejected_rows)
     if not keep and not rejected_rows:
@@ -676,6 +678,7 @@ def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:
             own = block["tasks"]
             last = max((labels.index(label) for label in own if label in labels), default=-1)
             described = [{"label": label, **own.get(label, {})} for label in labels[: last + 1]]
+        described = _with_entered(described, assessment.tasks)
         changed = []
         if described and assessment.tasks != described:
             assessment.tasks = described
@@ -684,8 +687,87 @@ def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:
         if day and not assessment.date:
             assessment.date = day
             changed.append("date")
+        maxima = [task.get("max") for task in described]
+        if described and assessment.max_primary_score is None and all(isinstance(m, int) for m in maxima):
+            assessment.max_primary_score = sum(maxima)
+            changed.append("max_primary_score")
         if changed:
             assessment.save(update_fields=changed)
+
+
+def _with_entered(described: list[dict], before: list[dict]) -> list[dict]:
+    """The file's tasks, with the maximum and difficulty a methodist entered (page «Задания работы»)
+    kept for the tasks about which the file says nothing."""
+    entered = {task["label"]: task for task in before if task.get("max") is not None or task.get("difficulty")}
+    merged = []
+    for task in described:
+        known = entered.get(task["label"])
+        if known is not None:
+            task = {
+                **task,
+                "max": task.get("max") if task.get("max") is not None else known.get("max"),
+                "difficulty": task.get("difficulty") or known.get("difficulty", ""),
+            }
+        merged.append(task)
+    return merged
+
+
+def _over_entered_maxima(result_import: ResultImport, result, keep: list[int], problems, rejected_rows) -> list[int]:
+    """Rows whose task score (or primary score) is above the maximum a methodist entered for the
+    work (the file itself gave none) are rejected, each named with its row and task; the others
+    stay. The maxima a file gives are checked by the reader."""
+    rows = result.rows
+    subjects = {rows.subject[i] for i in keep}
+    known = Assessment.objects.filter(kind=result_import.kind, year=result_import.year, subject__in=subjects)
+    file_max = {label: (info or {}).get("max") for label, info in result.task_info.items()}
+    positions = {label: k for k, label in enumerate(result.tasks)}
+    checks: dict[tuple[str, int | None], tuple[list[tuple[int, str, int]], int | None]] = {}
+    for assessment in known.only("subject", "grade", "tasks", "max_primary_score"):
+        tasks = [
+            (positions[task["label"]], task["label"], task["max"])
+            for task in assessment.tasks
+            if isinstance(task.get("max"), int) and file_max.get(task["label"]) is None and task["label"] in positions
+        ]
+        if tasks or assessment.max_primary_score is not None:
+            checks[(assessment.subject, assessment.grade)] = (tasks, assessment.max_primary_score)
+    if not checks:
+        return keep
+    primary_column = result.columns.get("primary_score", "Первичный балл")
+    kept = []
+    for i in keep:
+        check = checks.get((rows.subject[i], rows.grade[i]))
+        if check is None:
+            kept.append(i)
+            continue
+        tasks, top_primary = check
+        sheet, row = rows.sheet[i] or "", rows.source_row[i]
+        bad = []
+        if tasks and rows.task_scores[i]:
+            scores = _task_scores_text(rows.task_scores[i]).split(",")
+            for position, label, top in tasks:
+                if position < len(scores) and scores[position] and int(scores[position]) > top:
+                    column = result.columns.get(f"task:{label}", label)
+                    bad.append(
+                        _problem(
+                            sheet, row, column, scores[position],
+                            f"Задание «{label}»: балл {scores[position]} больше наибольшего за задание ({top}), "
+                            "указанного для работы на странице «Задания работы»",
+                        )
+                    )  # fmt: skip
+        primary = rows.primary_score[i]
+        if top_primary is not None and primary is not None and primary > top_primary:
+            bad.append(
+                _problem(
+                    sheet, row, primary_column, primary,
+                    f"Первичный балл {primary} больше наибольшего за работу ({top_primary})",
+                )
+            )  # fmt: skip
+        if bad:
+            problems.extend(bad)
+            rejected_rows.add((sheet, row))
+        else:
+            kept.append(i)
+    return kept
 
 
 def _block_of(found: list[dict], assessment: Assessment) -> dict | None:

@@ -19,7 +19,7 @@ from schools.models import Organization
 
 
 def scores_of(text: str) -> list[int | None]:
-    """"1,,2" → [1, None, 2]."""
+    """ "1,,2" → [1, None, 2]."""
     if not text:
         return []
     return [int(part) if part else None for part in text.split(",")]

@@ -124,7 +124,7 @@ def read_student_results(
       ``ege_min_scores`` (subject → minimum test score of that year) a row without a mark whose
       test score is below its subject's minimum gets the mark 2 ("не преодолел минимальный порог").
     """
-    if kind not in ("vpr", "oge", "ege", "kdr"):
+    if kind not in ("vpr", "oge", "ege", "kdr", "niko"):
         raise ValueError(f"unknown assessment kind: {kind!r}")
     file_subject = normalize_subject(subject) if subject else ""
     if grade is None and kind in ("oge", "ege"):
@@ -629,7 +629,7 @@ class _StudentReader:
                 ovz = flag is True
 
             # The result each kind of work is about.
-            if kind == "vpr" or kind == "oge":
+            if kind == "vpr" or kind == "oge" or kind == "niko":
                 if mark is None:
                     reject("mark", "", "Не указана отметка")
             elif kind == "kdr":
