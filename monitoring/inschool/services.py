@@ -11,8 +11,8 @@ from django.db import transaction
 from config.audit.services import audit_record
 from config.lib.untrusted import FileRefused, open_table
 from monitoring.inschool.stats import scores_of
-from monitoring.readers import normalize_subject
 from monitoring.models import Assessment, ClassTeacher, StudentResult
+from monitoring.readers import normalize_subject
 from schools.access import access_for, enforce
 from schools.models import Organization
 

@@ -1,7 +1,7 @@
 """Models of the monitoring app, one module per part of the domain."""
 
-from monitoring.models.inschool import ClassTeacher, TaskStat
 from monitoring.models.indicators import Campaign, IndicatorDefinition, IndicatorValue, ReportedValue
+from monitoring.models.inschool import ClassTeacher, TaskStat
 from monitoring.models.results import (
     Assessment,
     EgeMinScore,
