@@ -20,6 +20,7 @@ from openpyxl import Workbook
 
 from config.lib.xlsx import deterministic_workbook, safe_row
 from monitoring.analysis.demo import load_demo_analysis
+from monitoring.inschool.demo import load_demo_inschool
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
 from schools.demo import MUNICIPALITY, REGION, SCHOOLS
@@ -73,6 +74,11 @@ def _mark(ability: float) -> int:
     return 5
 
 
+def _has_ovz(participant: str) -> bool:
+    """About one child in twenty has ОВЗ; a child's own random stream, so the marks do not change."""
+    return random.Random(f"{SEED}-ovz-{participant}").random() < 0.05
+
+
 def _vpr_rows(rng: random.Random, year: int) -> list[list]:
     rows = []
     for code, _name, _address, _rural, enrolment, _head in SCHOOLS:
@@ -81,7 +87,7 @@ def _vpr_rows(rng: random.Random, year: int) -> list[list]:
                 for participant, class_name in _pupils(code, enrolment, grade, year):
                     if rng.random() < 0.04:
                         rows.append(
-                            [code, class_name, subject, participant, *[""] * VPR_TASKS, "", "", "", "отсутствовал"]
+                            [code, class_name, subject, participant, *[""] * VPR_TASKS, "", "", "", "", "отсутствовал"]
                         )
                         continue
                     ability = _ability(rng, code, participant)
@@ -94,7 +100,8 @@ def _vpr_rows(rng: random.Random, year: int) -> list[list]:
                     else:
                         shift = rng.choice((1, -1)) if rng.random() < 0.1 else 0  # an honest journal
                         journal = min(5, max(2, mark + shift))
-                    rows.append([code, class_name, subject, participant, *tasks, sum(tasks), mark, journal, ""])
+                    ovz = "да" if _has_ovz(participant) else ""
+                    rows.append([code, class_name, subject, participant, *tasks, sum(tasks), mark, journal, ovz, ""])
     return rows
 
 
@@ -108,6 +115,7 @@ def _vpr_workbook(rng: random.Random, year: int) -> bytes:
         "Первичный балл",
         "Отметка",
         "Отметка по журналу",
+        "ОВЗ",
         "Статус",
     ]
     title = f"Результаты ВПР {year} года, Новоузенский муниципальный район"
@@ -230,4 +238,4 @@ def load_demo_results() -> dict[str, int]:
 
 # What this app adds to `load_demo`, in order: the results, then their analysis (the command runs
 # the apps in INSTALLED_APPS order).
-DEMO = [load_demo_results, load_demo_analysis]
+DEMO = [load_demo_results, load_demo_inschool, load_demo_analysis]
