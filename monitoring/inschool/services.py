@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from config.audit.services import audit_record
+from config.lib.russian import plural
 from config.lib.untrusted import FileRefused, open_table
 from monitoring.inschool.stats import scores_of
 from monitoring.models import Assessment, ClassTeacher, StudentResult
@@ -82,7 +83,8 @@ def _refuse_scores_above(assessment: Assessment, described: list[dict], max_prim
         over = rows.filter(primary_score__gt=max_primary_score).count()
         if over:
             raise InSchoolError(
-                f"У {over} участников первичный балл больше {max_primary_score}: проверьте максимум работы"
+                f"У {over} {plural(over, 'участника', 'участников', 'участников')} первичный балл больше "
+                f"{max_primary_score}: проверьте максимум работы"
             )
     over: dict[int, int] = {}
     for text in rows.exclude(task_scores="").values_list("task_scores", flat=True).iterator(chunk_size=5000):
@@ -92,7 +94,8 @@ def _refuse_scores_above(assessment: Assessment, described: list[dict], max_prim
     if over:
         k = min(over)
         raise InSchoolError(
-            f"Задание «{described[k]['label']}»: у {over[k]} участников уже загруженных результатов балл больше "
+            f"Задание «{described[k]['label']}»: у {over[k]} {plural(over[k], 'участника', 'участников', 'участников')} "
+            "уже загруженных результатов балл больше "
             f"{maxima[k]}: проверьте максимум или загрузите исправленный файл"
         )
 

@@ -85,11 +85,13 @@ def test_task_rates_against_plain_counts_weakest_first(works, school_a):
     assert page["maxima_missing"] == []
 
 
-def test_task_sums_in_the_database_and_in_python_agree(works):
+def test_task_sums_in_the_database_and_in_python_agree(works, school_a):
     assessment, _ = works
     found = _sums_python(2024, None)
     if connection.vendor == "postgresql":
         assert _sums_sql(2024, None) == found
+        assert _sums_sql(2024, None, width=1) == found  # rows wider than the works' tasks: read again wider
+        assert _sums_sql(2024, school_a.municipality_id) == found
     assert sorted(n for n, _ in found.values()) == [2, 4]
     assert TaskStat.objects.filter(assessment=assessment).count() == 2
     assert task_stats_compute(year=2024) == 2
@@ -212,7 +214,7 @@ def test_entered_maxima_survive_a_file_without_them(works, run_import, school_a,
 
 def test_a_maximum_below_a_stored_score_is_refused(works, methodist):
     assessment, _ = works
-    with pytest.raises(InSchoolError, match="Задание «3»: у 1 участников уже загруженных результатов балл больше 2"):
+    with pytest.raises(InSchoolError, match="Задание «3»: у 1 участника уже загруженных результатов балл больше 2"):
         assessment_tasks_describe(
             assessment=assessment, tasks=[TaskEntry("3", 2, "П")], max_primary_score=None, by=methodist
         )
