@@ -734,16 +734,19 @@ def _over_entered_maxima(result_import: ResultImport, result, keep: list[int], p
         return keep
     primary_column = result.columns.get("primary_score", "Первичный балл")
     kept = []
+    within: set[tuple[tuple, str]] = set()  # (work, scores) already found within the maxima
     for i in keep:
-        check = checks.get((rows.subject[i], rows.grade[i]))
+        work = (rows.subject[i], rows.grade[i])
+        check = checks.get(work)
         if check is None:
             kept.append(i)
             continue
         tasks, top_primary = check
         sheet, row = rows.sheet[i] or "", rows.source_row[i]
         bad = []
-        if tasks and rows.task_scores[i]:
-            scores = _task_scores_text(rows.task_scores[i]).split(",")
+        text = _task_scores_text(rows.task_scores[i])
+        if tasks and text and (work, text) not in within:
+            scores = text.split(",")
             for position, label, top in tasks:
                 if position < len(scores) and scores[position] and int(scores[position]) > top:
                     column = result.columns.get(f"task:{label}", label)
@@ -767,6 +770,8 @@ def _over_entered_maxima(result_import: ResultImport, result, keep: list[int], p
             rejected_rows.add((sheet, row))
         else:
             kept.append(i)
+            if tasks and text and len(within) < 65_536:
+                within.add((work, text))  # the same scores of the same work are checked once
     return kept
 
 
