@@ -687,26 +687,24 @@ def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:
         if day and not assessment.date:
             assessment.date = day
             changed.append("date")
-        maxima = [task.get("max") for task in described]
-        if described and assessment.max_primary_score is None and all(isinstance(m, int) for m in maxima):
-            assessment.max_primary_score = sum(maxima)
-            changed.append("max_primary_score")
         if changed:
             assessment.save(update_fields=changed)
 
 
 def _with_entered(described: list[dict], before: list[dict]) -> list[dict]:
-    """The file's tasks, with the maximum and difficulty a methodist entered (page «Задания работы»)
-    kept for the tasks about which the file says nothing."""
-    entered = {task["label"]: task for task in before if task.get("max") is not None or task.get("difficulty")}
+    """The file's tasks, with the maximum and difficulty a methodist entered (page «Задания работы»,
+    marked "entered") kept for the tasks about which the file says nothing. What an earlier file
+    said is not kept: a РЦОИ protocol's maximum of a short-answer task is only the most it saw."""
+    entered = {task["label"]: task for task in before if task.get("entered")}
     merged = []
     for task in described:
         known = entered.get(task["label"])
-        if known is not None:
+        if known is not None and task.get("max") is None:
             task = {
                 **task,
-                "max": task.get("max") if task.get("max") is not None else known.get("max"),
+                "max": known.get("max"),
                 "difficulty": task.get("difficulty") or known.get("difficulty", ""),
+                "entered": True,
             }
         merged.append(task)
     return merged
@@ -726,7 +724,10 @@ def _over_entered_maxima(result_import: ResultImport, result, keep: list[int], p
         tasks = [
             (positions[task["label"]], task["label"], task["max"])
             for task in assessment.tasks
-            if isinstance(task.get("max"), int) and file_max.get(task["label"]) is None and task["label"] in positions
+            if task.get("entered")
+            and isinstance(task.get("max"), int)
+            and file_max.get(task["label"]) is None
+            and task["label"] in positions
         ]
         if tasks or assessment.max_primary_score is not None:
             checks[(assessment.subject, assessment.grade)] = (tasks, assessment.max_primary_score)

@@ -65,7 +65,11 @@ def assessment_tasks_describe(
         if entry is None:
             described.append(task)
         else:
-            described.append({**task, "max": entry.max, "difficulty": entry.difficulty})
+            # "entered": a methodist's maximum, checked at import where a file says none (a maximum
+            # an earlier file gave is not: a РЦОИ protocol's short answers give only the most seen)
+            described.append(
+                {**task, "max": entry.max, "difficulty": entry.difficulty, "entered": entry.max is not None}
+            )
     _refuse_scores_above(assessment, described, max_primary_score)
     assessment.tasks = described
     assessment.max_primary_score = max_primary_score

@@ -194,7 +194,7 @@ def test_a_score_above_the_files_own_maximum_is_rejected(run_import, school_a):
     assert outcome.rejected == 1
 
 
-def test_file_maxima_give_the_primary_maximum_and_entered_ones_survive_a_new_file(run_import, school_a, methodist):
+def test_the_files_maxima_and_difficulty_are_kept_on_the_work(run_import, school_a):
     rows = canonical_f1()
     rows[8][0] = rows[9][0] = rows[11][0] = school_a.code
     result_import, outcome = run_import(xlsx_bytes({"Ф1": rows}), "f1.xlsx", kind="vpr", year=2026)
@@ -202,7 +202,7 @@ def test_file_maxima_give_the_primary_maximum_and_entered_ones_survive_a_new_fil
     work = Assessment.objects.get(kind="vpr", year=2026)
     assert [t["max"] for t in work.tasks] == [2, 2, 1, 1]
     assert [t["difficulty"] for t in work.tasks] == ["Б", "П", "Б", "В"]
-    assert work.max_primary_score == 6
+    assert work.max_primary_score is None  # only a methodist enters it
 
 
 def test_entered_maxima_survive_a_file_without_them(works, run_import, school_a, school_b):
@@ -210,6 +210,17 @@ def test_entered_maxima_survive_a_file_without_them(works, run_import, school_a,
     run_import(build_csv([HEADER, *fixture_rows(school_a, school_b)]), "again.csv", kind="vpr", year=2024)
     assessment.refresh_from_db()
     assert [(t["max"], t["difficulty"]) for t in assessment.tasks] == [(1, "Б"), (2, "Б"), (3, "П")]
+
+
+def test_a_maximum_an_earlier_file_gave_is_not_a_rule_for_the_next(run_import, school_a):
+    """A РЦОИ protocol's short-answer maximum is the most it saw: a later file with more is taken."""
+    work = Assessment.objects.create(kind="vpr", year=2024, subject="Математика", grade=5)
+    work.tasks = [{"label": "1", "max": 1, "difficulty": ""}, {"label": "2", "max": 1, "difficulty": ""}]
+    work.save()
+    header = ["Логин ОО", "Класс", "Предмет", "Код участника", "1", "2", "Отметка"]
+    data = build_csv([header, [school_a.code, "5А", "Математика", "x1", 2, 1, 4]])
+    result_import, outcome = run_import(data, "vpr.csv", kind="vpr", year=2024)
+    assert result_import.status == ResultImport.Status.IMPORTED, outcome.problems
 
 
 def test_a_maximum_below_a_stored_score_is_refused(works, methodist):
