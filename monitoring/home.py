@@ -88,7 +88,7 @@ def director_analysis_block(user) -> list[Block]:
     schools = [school for school in schools.order_by("short_name") if access.can_analyse_school(school)]
     if not schools:
         return []
-    return [Block("monitoring/inschool/home_block.html", {"schools": schools}, urgency=60)]
+    return [Block("monitoring/inschool/home_block.html", {"schools": schools}, urgency=40)]
 
 
 def register() -> None:
