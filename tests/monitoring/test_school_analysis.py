@@ -323,3 +323,16 @@ def test_task_maxima_are_entered_by_the_authority_only(works, client_for, method
 def test_directors_home_links_the_analysis(school_a, director_a, client_for):
     html = client_for(director_a).get(reverse("home")).content.decode()
     assert reverse("monitoring:school_analysis", args=[school_a.pk]) in html
+
+
+def test_the_page_reads_a_bounded_number_of_queries(
+    works, school_a, director_a, client_for, django_assert_max_num_queries
+):
+    assessment, _ = works
+    class_teachers_replace(
+        organization=school_a, year=2024, lines=teacher_lines_from_text("5А; Математика; Иванова И. И."), by=director_a
+    )
+    client = client_for(director_a)
+    url = reverse("monitoring:school_analysis", args=[school_a.pk]) + f"?assessment={assessment.pk}"
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
