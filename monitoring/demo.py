@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from config.lib.xlsx import deterministic_workbook, safe_row
 from monitoring.analysis.demo import load_demo_analysis
 from monitoring.clusters.demo import load_demo_clusters
+from monitoring.inschool.demo import load_demo_inschool
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
 from schools.demo import MUNICIPALITY, NEIGHBOUR, NEIGHBOUR_SCHOOLS, REGION, SCHOOLS
@@ -74,6 +75,11 @@ def _mark(ability: float) -> int:
     return 5
 
 
+def _has_ovz(participant: str) -> bool:
+    """About one child in twenty has ОВЗ; a child's own random stream, so the marks do not change."""
+    return random.Random(f"{SEED}-ovz-{participant}").random() < 0.05
+
+
 def _vpr_rows(rng: random.Random, year: int, schools=SCHOOLS) -> list[list]:
     rows = []
     for code, _name, _address, _rural, enrolment, _head in schools:
@@ -82,7 +88,7 @@ def _vpr_rows(rng: random.Random, year: int, schools=SCHOOLS) -> list[list]:
                 for participant, class_name in _pupils(code, enrolment, grade, year):
                     if rng.random() < 0.04:
                         rows.append(
-                            [code, class_name, subject, participant, *[""] * VPR_TASKS, "", "", "", "отсутствовал"]
+                            [code, class_name, subject, participant, *[""] * VPR_TASKS, "", "", "", "", "отсутствовал"]
                         )
                         continue
                     ability = _ability(rng, code, participant)
@@ -95,7 +101,8 @@ def _vpr_rows(rng: random.Random, year: int, schools=SCHOOLS) -> list[list]:
                     else:
                         shift = rng.choice((1, -1)) if rng.random() < 0.1 else 0  # an honest journal
                         journal = min(5, max(2, mark + shift))
-                    rows.append([code, class_name, subject, participant, *tasks, sum(tasks), mark, journal, ""])
+                    ovz = "да" if _has_ovz(participant) else ""
+                    rows.append([code, class_name, subject, participant, *tasks, sum(tasks), mark, journal, ovz, ""])
     return rows
 
 
@@ -109,6 +116,7 @@ def _vpr_workbook(rng: random.Random, year: int, schools=SCHOOLS, place: str = M
         "Первичный балл",
         "Отметка",
         "Отметка по журналу",
+        "ОВЗ",
         "Статус",
     ]
     title = f"Результаты ВПР {year} года, {place}"
@@ -253,4 +261,4 @@ def load_demo_results() -> dict[str, int]:
 
 # What this app adds to `load_demo`, in order: the results, then their analysis (the command runs
 # the apps in INSTALLED_APPS order).
-DEMO = [load_demo_results, load_demo_analysis, load_demo_clusters]
+DEMO = [load_demo_results, load_demo_inschool, load_demo_analysis, load_demo_clusters]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from monitoring.models import ResultImport
 from schools.models import Municipality
 
-KIND_CHOICES = [("vpr", "ВПР"), ("oge", "ОГЭ"), ("ege", "ЕГЭ"), ("kdr", "КДР")]
+KIND_CHOICES = [("vpr", "ВПР"), ("oge", "ОГЭ"), ("ege", "ЕГЭ"), ("kdr", "КДР"), ("niko", "НИКО")]
 ALLOWED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 

@@ -10,8 +10,8 @@ from monitoring.models import ZoningMethod
 from monitoring.recommendations.selectors import recommendations_waiting
 from monitoring.selectors import result_imports_for
 from schools.access import access_for
-from schools.home import Source, Todo, home_source_register
-from schools.models import Municipality
+from schools.home import Block, Source, Todo, home_source_register
+from schools.models import Municipality, Organization
 
 
 def official_todos(user) -> list[Todo]:
@@ -79,8 +79,21 @@ def director_recommendation_todos(user) -> list[Todo]:
     ]
 
 
+def director_analysis_block(user) -> list[Block]:
+    """Links to «Анализ в школе» of each school the person directs."""
+    access = access_for(user)
+    if not access.organization_ids:
+        return []
+    schools = Organization.objects.filter(pk__in=access.organization_ids, kind=Organization.Kind.SCHOOL)
+    schools = [school for school in schools.order_by("short_name") if access.can_analyse_school(school)]
+    if not schools:
+        return []
+    return [Block("monitoring/inschool/home_block.html", {"schools": schools}, urgency=40)]
+
+
 def register() -> None:
     home_source_register(Source("monitoring-official", "official", official_todos))
     home_source_register(Source("monitoring-methodist", "methodist", methodist_todos))
     home_source_register(Source("recommendations-methodist", "methodist", methodist_recommendation_todos))
     home_source_register(Source("recommendations-organization", "organization", director_recommendation_todos))
+    home_source_register(Source("inschool-organization", "organization", director_analysis_block))

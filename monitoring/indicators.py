@@ -30,6 +30,7 @@ from django.utils import timezone
 from config.lib.fragments import INDICATORS, versions_bump
 from config.lib.preconditions import require
 from monitoring import preconditions
+from monitoring.inschool.stats import task_stats_compute
 from monitoring.models import (
     Assessment,
     EgeMinScore,
@@ -97,7 +98,8 @@ KIND_COUNTERS = {
     "oge": ("n_mark", "m2", "m3", "m4", "m5"),
     "ege": ("n_mark", "m2", "m3", "m4", "m5", "n_test", "over_60", "below_min"),
     "kdr": ("n_level", "below_base", "above_base", "cg_n", "cg_base", "rest_n", "rest_base"),
-}  # the kinds the indicators use; НИКО and regional procedures have no indicator yet
+    "niko": ("n_mark", "m2", "m3", "m4", "m5"),
+}  # the kinds the indicators use; regional procedures have no indicator yet
 
 
 def _in_scope(municipality_ids: list[int] | None, column: str = "municipality_id") -> str:
@@ -275,6 +277,8 @@ RATIOS: dict[str, Ratio] = {
     "ege_below_min": Ratio("below_min", "n_test", (K.EGE,)),
     "ege_over_60": Ratio("over_60", "n_test", (K.EGE,)),
     "ege_base_math_45": Ratio("m45", "n_mark", (K.EGE,), only_subject="базов"),
+    "niko_share_2": Ratio("m2", "n_mark", (K.NIKO,), class_slice=True),
+    "niko_share_45": Ratio("m45", "n_mark", (K.NIKO,), class_slice=True),
 }
 BASE_MATH = "базов"
 BASE_MATH_KIND = "ege_base_math"  # a pseudo-kind grouping only the base-mathematics procedures
@@ -428,6 +432,8 @@ def _scope_compute(*, year: int, municipality_ids: list[int] | None, report: Cal
     values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, organizations)
     report(4, 5, "Сохранение значений")
     _bulk_insert(values)
+    # The per-task sums of each school for the page «Анализ в школе» (its municipality comparison).
+    task_stats_compute(year=year, municipality_ids=municipality_ids)
 
 
 class Row:

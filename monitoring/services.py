@@ -53,8 +53,10 @@ SCALE_BY_KIND = {
     Assessment.Kind.OGE: Assessment.Scale.MARKS,
     Assessment.Kind.EGE: Assessment.Scale.TEST_SCORES,
     Assessment.Kind.KDR: Assessment.Scale.LEVELS,
+    # НИКО: ФИС ОКО gives its participants marks 2–5 like ВПР
+    Assessment.Kind.NIKO: Assessment.Scale.MARKS,
 }
-READER_KINDS = {"vpr", "oge", "ege", "kdr"}
+READER_KINDS = {"vpr", "oge", "ege", "kdr", "niko"}
 #: Academic years (by the year they end in) results are loaded and computed for.
 ACADEMIC_YEARS = Range(2000, 2100)
 UNKNOWN_SCHOOL = "Неизвестный код ОО: организации с таким кодом нет в реестре муниципалитета «{municipality}»"
@@ -130,7 +132,7 @@ def result_import_create(
     documents (`monitoring.personal_data`), made here, before anything is saved, so the uploaded
     bytes never reach the disk. Nothing is imported yet."""
     if kind not in READER_KINDS:
-        raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ или КДР")
+        raise ResultImportError(f"Вид процедуры «{kind}» не загружается из файла: выберите ВПР, ОГЭ, ЕГЭ, КДР или НИКО")
     if not ACADEMIC_YEARS.holds(parse_number(year)):
         raise ResultImportError(f"Учебный год «{year}» вне допустимого диапазона (год окончания, например 2024)")
     grades = readers.NUMBERS["grade"].allowed
@@ -386,6 +388,8 @@ def _check(result_import: ResultImport, progress: Progress | None = None) -> _Ch
                 reason = NOT_SCHOOL.format(name=organization.short_name)
             problems.append(_problem(sheets[index], source_rows[index], code_column, code, reason))
             rejected_rows.add((sheets[index] or "", source_rows[index]))
+    if result_import.format == ResultImport.Format.STUDENTS and keep:
+        keep = _over_entered_maxima(result_import, result, keep, problems, rejected_rows)
     if result_import.format == ResultImport.Format.SCHOOL_STATS:
         keep = _journal_rows_with_marks(result_import, result.rows, keep, organization_ids, problems, rejected_rows)
     if not keep and not rejected_rows:
@@ -674,6 +678,7 @@ def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:
             own = block["tasks"]
             last = max((labels.index(label) for label in own if label in labels), default=-1)
             described = [{"label": label, **own.get(label, {})} for label in labels[: last + 1]]
+        described = _with_entered(described, assessment.tasks)
         changed = []
         if described and assessment.tasks != described:
             assessment.tasks = described
@@ -684,6 +689,91 @@ def _describe_tasks(assessments, tasks: list[dict], found: list[dict]) -> None:
             changed.append("date")
         if changed:
             assessment.save(update_fields=changed)
+
+
+def _with_entered(described: list[dict], before: list[dict]) -> list[dict]:
+    """The file's tasks, with the maximum and difficulty a methodist entered (page «Задания работы»,
+    marked "entered") kept for the tasks about which the file says nothing. What an earlier file
+    said is not kept: a РЦОИ protocol's maximum of a short-answer task is only the most it saw."""
+    entered = {task["label"]: task for task in before if task.get("entered")}
+    merged = []
+    for task in described:
+        known = entered.get(task["label"])
+        if known is not None and task.get("max") is None:
+            task = {
+                **task,
+                "max": known.get("max"),
+                "difficulty": task.get("difficulty") or known.get("difficulty", ""),
+                "entered": True,
+            }
+        merged.append(task)
+    return merged
+
+
+def _over_entered_maxima(result_import: ResultImport, result, keep: list[int], problems, rejected_rows) -> list[int]:
+    """Rows whose task score (or primary score) is above the maximum a methodist entered for the
+    work (the file itself gave none) are rejected, each named with its row and task; the others
+    stay. The maxima a file gives are checked by the reader."""
+    rows = result.rows
+    subjects = {rows.subject[i] for i in keep}
+    known = Assessment.objects.filter(kind=result_import.kind, year=result_import.year, subject__in=subjects)
+    file_max = {label: (info or {}).get("max") for label, info in result.task_info.items()}
+    positions = {label: k for k, label in enumerate(result.tasks)}
+    checks: dict[tuple[str, int | None], tuple[list[tuple[int, str, int]], int | None]] = {}
+    for assessment in known.only("subject", "grade", "tasks", "max_primary_score"):
+        tasks = [
+            (positions[task["label"]], task["label"], task["max"])
+            for task in assessment.tasks
+            if task.get("entered")
+            and isinstance(task.get("max"), int)
+            and file_max.get(task["label"]) is None
+            and task["label"] in positions
+        ]
+        if tasks or assessment.max_primary_score is not None:
+            checks[(assessment.subject, assessment.grade)] = (tasks, assessment.max_primary_score)
+    if not checks:
+        return keep
+    primary_column = result.columns.get("primary_score", "Первичный балл")
+    kept = []
+    within: set[tuple[tuple, str]] = set()  # (work, scores) already found within the maxima
+    for i in keep:
+        work = (rows.subject[i], rows.grade[i])
+        check = checks.get(work)
+        if check is None:
+            kept.append(i)
+            continue
+        tasks, top_primary = check
+        sheet, row = rows.sheet[i] or "", rows.source_row[i]
+        bad = []
+        text = _task_scores_text(rows.task_scores[i])
+        if tasks and text and (work, text) not in within:
+            scores = text.split(",")
+            for position, label, top in tasks:
+                if position < len(scores) and scores[position] and int(scores[position]) > top:
+                    column = result.columns.get(f"task:{label}", label)
+                    bad.append(
+                        _problem(
+                            sheet, row, column, scores[position],
+                            f"Задание «{label}»: балл {scores[position]} больше наибольшего за задание ({top}), "
+                            "указанного для работы на странице «Задания работы»",
+                        )
+                    )  # fmt: skip
+        primary = rows.primary_score[i]
+        if top_primary is not None and primary is not None and primary > top_primary:
+            bad.append(
+                _problem(
+                    sheet, row, primary_column, primary,
+                    f"Первичный балл {primary} больше наибольшего за работу ({top_primary})",
+                )
+            )  # fmt: skip
+        if bad:
+            problems.extend(bad)
+            rejected_rows.add((sheet, row))
+        else:
+            kept.append(i)
+            if tasks and text and len(within) < 65_536:
+                within.add((work, text))  # the same scores of the same work are checked once
+    return kept
 
 
 def _block_of(found: list[dict], assessment: Assessment) -> dict | None:

@@ -250,6 +250,24 @@ class Access:
         the municipality's staff who manage monitoring, never the addressee's own director."""
         return organization.pk not in self.organization_ids and self.can_manage_monitoring(organization.municipality_id)
 
+    def can_analyse_school(self, organization) -> bool:
+        """Reads the analysis inside a school (by class, task by task, by ОВЗ, by teacher): its
+        director and its municipality's methodists and officials (and administrators). Not the
+        regional viewers nor another school: ВПР results are not a rating of schools or teachers,
+        and the page is for the school's methodological support."""
+        return organization.pk in self.organization_ids or self.can_edit_municipality(organization.municipality_id)
+
+    def can_edit_class_teachers(self, organization) -> bool:
+        """Enters or uploads the school's class → teacher list: its director, or the municipality's
+        staff helping the school (and administrators)."""
+        return self.can_analyse_school(organization)
+
+    def can_describe_assessment(self) -> bool:
+        """Enters a work's task maxima and difficulty once, for a work whose files do not carry them:
+        the staff of a municipality's authority who import results, and administrators. A work (ВПР
+        of a year, subject and grade) is the same federal work everywhere, so its maxima are too."""
+        return self.works_for_authority
+
     def can_read_municipality(self, municipality_id: int) -> bool:
         return (
             self.sees_everything

@@ -1,11 +1,15 @@
 from django.urls import path
 
 from monitoring.analysis import views as views
+from monitoring.inschool import views as inschool
 
 app_name = "monitoring"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("card/<int:pk>/", views.organization_card, name="organization"),
+    path("card/<int:pk>/inschool/", inschool.school_analysis, name="school_analysis"),
+    path("card/<int:pk>/teachers/", inschool.class_teachers, name="class_teachers"),
+    path("assessments/<int:pk>/tasks/", inschool.assessment_tasks, name="assessment_tasks"),
     path("objectivity/", views.objectivity, name="objectivity"),
     path("effectiveness/", views.effectiveness, name="effectiveness"),
     path("indicators/", views.indicator_list, name="indicators"),

@@ -192,6 +192,7 @@ def organization_card(request, pk: int):
     card["draft_assignment_rows"] = (
         assignments_rows_html(card["draft_assignments"], drafts=True) if card["draft_assignments"] else ""
     )
+    card["can_analyse"] = access_for(request.user).can_analyse_school(organization)
     return render(request, "monitoring/analysis/organization.html", {"organization": organization, **card})
 
 

@@ -2,6 +2,7 @@
 
 from monitoring.models.clusters import Cluster, Clustering, ClusterMember
 from monitoring.models.indicators import Campaign, IndicatorDefinition, IndicatorValue, ReportedValue
+from monitoring.models.inschool import ClassTeacher, TaskStat
 from monitoring.models.results import (
     Assessment,
     EgeMinScore,
@@ -24,6 +25,7 @@ __all__ = [
     "ClusterMember",
     "Clustering",
     "Campaign",
+    "ClassTeacher",
     "Colour",
     "EgeMinScore",
     "HeaderMapping",
@@ -37,6 +39,7 @@ __all__ = [
     "SchoolStat",
     "StudentResult",
     "TargetedMeasure",
+    "TaskStat",
     "Zone",
     "ZoningMethod",
     "ZoningRule",

@@ -34,8 +34,12 @@ class Assessment(models.Model):
     date = models.DateField("дата проведения", null=True, blank=True)
     scale = models.CharField("шкала", max_length=20, choices=Scale.choices, default=Scale.MARKS)
     #: The work's tasks in the order of StudentResult.task_scores, as the last imported file described
-    #: them: [{"label": "9.1", "max": 1, "difficulty": "Б"}, …] (max and difficulty when the file says).
+    #: them: [{"label": "9.1", "max": 1, "difficulty": "Б"}, …] (max and difficulty when the file says;
+    #: "entered": true where a methodist entered the maximum on the page «Задания работы»).
     tasks = models.JSONField("задания", default=list, blank=True)
+    #: The most primary score of the work, entered once by a methodist on the page «Задания работы»
+    #: (a primary score above it is rejected at import).
+    max_primary_score = models.PositiveSmallIntegerField("максимальный первичный балл", null=True, blank=True)
 
     class Meta:
         verbose_name = "оценочная процедура"

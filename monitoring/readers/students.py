@@ -102,7 +102,7 @@ def read_student_results(
     source: str | Path | BinaryIO,
     *,
     filename: str,
-    kind: Literal["vpr", "oge", "ege", "kdr"],
+    kind: Literal["vpr", "oge", "ege", "kdr", "niko"],
     subject: str | None = None,
     grade: int | None = None,
     pseudonym_key: bytes,
@@ -124,7 +124,7 @@ def read_student_results(
       ``ege_min_scores`` (subject → minimum test score of that year) a row without a mark whose
       test score is below its subject's minimum gets the mark 2 ("не преодолел минимальный порог").
     """
-    if kind not in ("vpr", "oge", "ege", "kdr"):
+    if kind not in ("vpr", "oge", "ege", "kdr", "niko"):
         raise ValueError(f"unknown assessment kind: {kind!r}")
     file_subject = normalize_subject(subject) if subject else ""
     if grade is None and kind in ("oge", "ege"):
@@ -207,7 +207,7 @@ def read_student_results(
     return result
 
 
-_KIND_NAMES = {"vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ", "kdr": "КДР"}
+_KIND_NAMES = {"vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ", "kdr": "КДР", "niko": "НИКО"}
 
 
 def _required(kind: str, *, subject_known: bool, grade_known: bool) -> list[tuple[str, ...]]:
@@ -215,7 +215,7 @@ def _required(kind: str, *, subject_known: bool, grade_known: bool) -> list[tupl
     required: list[tuple[str, ...]] = [("school_code",)]
     if not subject_known:
         required.append(("subject",))
-    if kind in ("vpr", "oge"):
+    if kind in ("vpr", "oge", "niko"):
         required.append(("mark",))
     elif kind == "ege":
         required.append(("test_score", "mark"))
@@ -629,7 +629,7 @@ class _StudentReader:
                 ovz = flag is True
 
             # The result each kind of work is about.
-            if kind == "vpr" or kind == "oge":
+            if kind == "vpr" or kind == "oge" or kind == "niko":
                 if mark is None:
                     reject("mark", "", "Не указана отметка")
             elif kind == "kdr":

@@ -119,6 +119,7 @@ def build_objects(*, municipality, authority, school, author) -> dict:
         title="Справка по ВПР", created_by=author,
     )  # fmt: skip
     return {
+        "assessment": assessment,
         "spravka": spravka,
         "publication": publication,
         "municipality": municipality,

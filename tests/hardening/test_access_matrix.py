@@ -86,6 +86,9 @@ KWARGS = {
     "execution:dashboard_roadmap": lambda w: {"pk": w["approved"].pk},
     "reports:file": lambda w: {"pk": w["report_file"].pk},
     "monitoring:organization": lambda w: {"pk": w["school"].pk},
+    "monitoring:school_analysis": lambda w: {"pk": w["school"].pk},
+    "monitoring:class_teachers": lambda w: {"pk": w["school"].pk},
+    "monitoring:assessment_tasks": lambda w: {"pk": w["assessment"].pk},
     "monitoring:values_export": lambda w: {"fmt": "xlsx"},
     "region:export": lambda w: {"fmt": "xlsx"},
     "monitoring:zones_export": lambda w: {"pk": w["method"].pk, "fmt": "xlsx"},
@@ -304,6 +307,13 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     # Analysis: a director sees their own card; methods belong to the authority; only officials approve.
     "monitoring:overview": (expect(director_a=302, director_b=302), {}),  # directors are sent to their card
     "monitoring:organization": (expect(director_b=404, outsider=404), {}),
+    # Analysis inside a school (issue 22 part 4): its director and its municipality's staff; the
+    # regional viewer is refused (no rating of schools or teachers), another school's director and
+    # another municipality's methodist do not find it.
+    "monitoring:school_analysis": (expect(director_b=404, viewer=403, outsider=404), {}),
+    "monitoring:class_teachers": (expect(director_b=404, viewer=403, outsider=404), {}),
+    # A work's task maxima: the same federal work everywhere, entered by any authority's staff.
+    "monitoring:assessment_tasks": (expect(**DIRECTORS_403, viewer=403), {}),
     "monitoring:objectivity": (expect(), {}),
     "monitoring:effectiveness": (expect(**DIRECTORS_403), {}),
     "monitoring:indicators": (expect(), {}),

@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--kind", required=True, choices=["vpr", "oge", "ege", "kdr"])
+        parser.add_argument("--kind", required=True, choices=["vpr", "oge", "ege", "kdr", "niko"])
         parser.add_argument(
             "--year",
             required=True,
