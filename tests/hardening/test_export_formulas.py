@@ -17,6 +17,7 @@ import re
 import zipfile
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
@@ -195,6 +196,18 @@ def export_urls(world) -> dict[str, tuple[str, str, tuple[str, ...]]]:
             reverse("results:import_file", args=[imports["upload.xlsx"].pk]),
             "xlsx",
             (LINK, "+1+1"),
+        ),
+        # the context template lists the municipality's schools by their registry names
+        "context:template": (
+            reverse("context:template") + f"?municipality={world['municipality'].pk}",
+            "xlsx",
+            (LINK,),
+        ),
+        # the region's comparison: municipality names and indicator names, written by the safe writer
+        "region:export": (
+            reverse("region:export", args=["xlsx"]) + f"?region={quote(world['municipality'].region)}",
+            "xlsx",
+            (),
         ),
         # the template holds no one's text, only the product's: written through the same safe writer
         "results:import_template": (reverse("results:import_template", args=["students"]), "xlsx", ("Код ОО",)),
