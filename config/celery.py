@@ -14,3 +14,5 @@ app.autodiscover_tasks(["monitoring.analysis"])
 app.autodiscover_tasks(["roadmaps.cascade"])
 # The immediate letters of notifications, too.
 app.autodiscover_tasks(["roadmaps.notifications"])
+# The ШНРО/ШНСУ identification keeps its task beside it, too.
+app.autodiscover_tasks(["monitoring.identification"])

@@ -36,6 +36,7 @@ urlpatterns = [
     path("execution/", include("roadmaps.execution.urls")),
     path("reports/", include("reports.urls")),
     path("monitoring/recommendations/", include("monitoring.recommendations.urls")),
+    path("monitoring/identification/", include("monitoring.identification.urls")),
     path("monitoring/", include("monitoring.analysis.urls")),
     path("results/", include("monitoring.urls")),
     path("registry/", include("schools.registry_urls")),

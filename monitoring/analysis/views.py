@@ -38,6 +38,7 @@ from monitoring.analysis.forms import (
 )
 from monitoring.analysis.svg import heatmap, sparkline, stacked_bar
 from monitoring.analysis.tasks import indicators_compute_enqueue, zones_compute_enqueue
+from monitoring.identification.selectors import school_history
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningMethod
 from monitoring.recommendations.services import recommendation_create
 from monitoring.rendering import assignments_rows_html, zone_tiles_html
@@ -147,6 +148,7 @@ def organization_card(request, pk: int):
         entry["bar"] = (
             stacked_bar(latest.details) if latest and entry["indicator"].code == "vpr_mark_distribution" else ""
         )
+    card["identification_history"] = school_history(request.user, organization)
     card["assignment_rows"] = assignments_rows_html(card["assignments"])
     card["draft_assignment_rows"] = (
         assignments_rows_html(card["draft_assignments"], drafts=True) if card["draft_assignments"] else ""

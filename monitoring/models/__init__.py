@@ -1,5 +1,11 @@
 """Models of the monitoring app, one module per part of the domain."""
 
+from monitoring.models.identification import (
+    IdentificationCriterion,
+    IdentificationEntry,
+    IdentificationList,
+    IdentificationMethod,
+)
 from monitoring.models.indicators import Campaign, IndicatorDefinition, IndicatorValue, ReportedValue
 from monitoring.models.results import (
     Assessment,
@@ -23,6 +29,10 @@ __all__ = [
     "Colour",
     "EgeMinScore",
     "HeaderMapping",
+    "IdentificationCriterion",
+    "IdentificationEntry",
+    "IdentificationList",
+    "IdentificationMethod",
     "IndicatorDefinition",
     "IndicatorValue",
     "Recommendation",
