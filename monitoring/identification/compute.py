@@ -81,8 +81,9 @@ def _results_item(method, criterion, values: dict, organization_id: int) -> dict
     }  # fmt: skip
 
 
-def _context_counts(method: IdentificationMethod, schools: list[int], *, codes: bool) -> dict:
-    """{organization: (participations, of them with ОВЗ, distinct participants)} of the method's year."""
+def _context_counts(method: IdentificationMethod, schools, *, codes: bool) -> dict:
+    """{organization: (participations, of them with ОВЗ, distinct participants)} of the method's year,
+    for the schools (a queryset of their keys: a subquery, not forty thousand parameters)."""
     rows = StudentResult.objects.filter(year=method.year, organization_id__in=schools).values("organization_id")
     aggregates = {"n": Count("pk"), "ovz": Count("pk", filter=Q(ovz=True))}
     if codes:
@@ -122,19 +123,17 @@ def evaluate(method: IdentificationMethod, *, progress: Callable | None = None) 
     """Every active school of the municipality, evaluated against every criterion of the method."""
     report = progress or (lambda *args, **kwargs: None)
     criteria = list(method.criteria.select_related("indicator"))
-    schools = list(
-        Organization.objects.filter(
-            municipality_id=method.municipality_id, kind=Organization.Kind.SCHOOL, is_active=True
-        ).values("pk", "is_rural", "enrolment")
+    scope = Organization.objects.filter(
+        municipality_id=method.municipality_id, kind=Organization.Kind.SCHOOL, is_active=True
     )
+    schools = list(scope.values("pk", "is_rural", "enrolment"))
     steps = len(criteria) + 2
     report(0, steps, "Чтение критериев")
-    school_ids = [school["pk"] for school in schools]
     context = [c for c in criteria if not c.is_results]
     counts: dict = {}
     if any(c.kind in (Kind.OVZ_SHARE, Kind.SIZE) for c in context):
         needs_codes = any(c.kind == Kind.SIZE for c in context) and any(s["enrolment"] is None for s in schools)
-        counts = _context_counts(method, school_ids, codes=needs_codes)
+        counts = _context_counts(method, scope.values("pk"), codes=needs_codes)
     report(1, steps, "Контекстные данные прочитаны")
     items: dict[int, list[dict]] = defaultdict(list)
     for number, criterion in enumerate(criteria, start=2):

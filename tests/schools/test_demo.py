@@ -43,6 +43,7 @@ def test_every_app_contributes_its_demo_in_dependency_order():
         "roadmaps.cascade.demo.load_demo_regional",
         "monitoring.demo.load_demo_results",
         "monitoring.analysis.demo.load_demo_analysis",
+        "monitoring.identification.demo.load_demo_identification",
         "reports.demo.load_demo_reports",
         "reports.demo.load_demo_spravka",
     ]
