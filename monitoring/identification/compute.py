@@ -61,7 +61,7 @@ def _indicator_values(method: IdentificationMethod, criterion: IdentificationCri
     }
 
 
-def _results_item(method, criterion, values: dict, organization_id: int) -> dict:
+def _results_item(method, criterion, label: str, values: dict, organization_id: int) -> dict:
     years, met_years = [], 0
     for year in range(method.year, method.year - criterion.years_window, -1):
         numerator, denominator, value = values.get((organization_id, year), (None, None, None))
@@ -76,7 +76,7 @@ def _results_item(method, criterion, values: dict, organization_id: int) -> dict
             }
         )  # fmt: skip
     return {
-        "criterion": criterion.pk, "label": criterion.label, "results": True,
+        "criterion": criterion.pk, "label": label, "results": True,
         "met": met_years >= criterion.years_required, "met_years": met_years, "years": years,
     }  # fmt: skip
 
@@ -94,8 +94,8 @@ def _context_counts(method: IdentificationMethod, schools, *, codes: bool) -> di
     }
 
 
-def _context_item(method, criterion, organization: dict, counts: tuple | None) -> dict:
-    item = {"criterion": criterion.pk, "label": criterion.label, "results": False, "year": method.year}
+def _context_item(method, criterion, label: str, organization: dict, counts: tuple | None) -> dict:
+    item = {"criterion": criterion.pk, "label": label, "results": False, "year": method.year}
     participations, ovz, codes = counts or (0, 0, None)
     if criterion.kind == Kind.RURAL:
         rural = organization["is_rural"]
@@ -137,13 +137,14 @@ def evaluate(method: IdentificationMethod, *, progress: Callable | None = None) 
     report(1, steps, "Контекстные данные прочитаны")
     items: dict[int, list[dict]] = defaultdict(list)
     for number, criterion in enumerate(criteria, start=2):
+        label = criterion.label  # the words of the criterion, the same in every school's row
         if criterion.is_results:
             values = _indicator_values(method, criterion)
             for school in schools:
-                items[school["pk"]].append(_results_item(method, criterion, values, school["pk"]))
+                items[school["pk"]].append(_results_item(method, criterion, label, values, school["pk"]))
         else:
             for school in schools:
-                items[school["pk"]].append(_context_item(method, criterion, school, counts.get(school["pk"])))
+                items[school["pk"]].append(_context_item(method, criterion, label, school, counts.get(school["pk"])))
         report(number, steps, f"Критерий {number - 1} из {len(criteria)}")
     has_results = any(c.is_results for c in criteria)
     has_context = bool(context)

@@ -14,6 +14,7 @@ from monitoring.identification.services import (
     method_approve,
     method_create,
 )
+from monitoring.indicators import indicators_compute
 from monitoring.models import IdentificationList, IdentificationMethod, IndicatorDefinition, IndicatorValue
 from schools.demo import MUNICIPALITY
 from schools.models import Municipality
@@ -43,6 +44,7 @@ def load_demo_identification() -> dict:
     indicators = {i.code: i for i in IndicatorDefinition.objects.filter(code__in=[r[0] for r in RESULTS])}
     if len(indicators) != len(RESULTS):
         return created
+    approved = []
     for year, window in YEARS.items():
         if not IndicatorValue.objects.filter(municipality=municipality, year=year).exists():
             continue
@@ -74,4 +76,8 @@ def load_demo_identification() -> dict:
             list_approve(
                 identification_list=listing, by=official, order_number=f"{year}-С-ШН", order_date=date(year, 8, 25)
             )
+            approved.append(year)
+    for year in approved:
+        # the share of the listed schools with positive dynamics reads the approved list of its year
+        indicators_compute(year=year, municipality=municipality)
     return created

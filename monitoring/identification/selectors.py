@@ -145,38 +145,46 @@ class Measure:
 @dataclass(frozen=True)
 class DynamicsLine:
     number: int
-    title: str
+    title: str  # the procedure and subject: «ОГЭ по математике»
     measures: tuple[Measure, ...]
+
+    @property
+    def indicator_name(self) -> str:
+        """The seed's wording of the indicator (seed 004, direction 1.2)."""
+        return (
+            "Доля школ, от общего числа школ ШНРО и ШНСУ, достигших положительной динамики в результатах "
+            f"{self.title}"
+        )
 
 
 # The seven indicators of direction 1.2 (seed 004, «1.2.3 по выявлению динамики образовательных
 # результатов в школах с низкими результатами обучения и/или …»), each with the values the seed
 # lists under it.
 DYNAMICS: tuple[DynamicsLine, ...] = (
-    DynamicsLine(1, "положительная динамика в результатах ОГЭ по математике", (
+    DynamicsLine(1, "ОГЭ по математике", (
         Measure("oge_share_45", "доля «4» и «5»", "математ", 9),
         Measure("oge_share_2", "доля «2»", "математ", 9, better="lower"),
     )),
-    DynamicsLine(2, "положительная динамика в результатах ОГЭ по русскому языку", (
+    DynamicsLine(2, "ОГЭ по русскому языку", (
         Measure("oge_share_45", "доля «4» и «5»", "русск", 9),
         Measure("oge_share_2", "доля «2»", "русск", 9, better="lower"),
     )),
-    DynamicsLine(3, "положительная динамика в результатах ЕГЭ по математике", (
+    DynamicsLine(3, "ЕГЭ по математике", (
         Measure("ege_base_math_45", "доля «4» и «5» по базовой математике"),
         Measure("ege_over_60", "доля более 60 баллов по профильной математике", "профил"),
         Measure("ege_below_min", "доля не преодолевших минимальный порог по математике", "математ", better="lower"),
     )),
-    DynamicsLine(4, "положительная динамика в результатах ЕГЭ по русскому языку", (
+    DynamicsLine(4, "ЕГЭ по русскому языку", (
         Measure("ege_over_60", "доля более 60 баллов", "русск"),
         Measure("ege_below_min", "доля не преодолевших минимальный порог", "русск", better="lower"),
     )),
-    DynamicsLine(5, "положительная динамика в результатах КДР по читательской грамотности (4 класс)", (
+    DynamicsLine(5, "КДР по читательской грамотности (4 класс)", (
         Measure("kdr_below_base", "доля базового и повышенного уровня", "читат", 4, complement=True),
     )),
-    DynamicsLine(6, "положительная динамика в результатах КДР по читательской грамотности (6 класс)", (
+    DynamicsLine(6, "КДР по читательской грамотности (6 класс)", (
         Measure("kdr_below_base", "доля базового и повышенного уровня", "читат", 6, complement=True),
     )),
-    DynamicsLine(7, "положительная динамика в результатах КДР по естественнонаучной грамотности (8 класс)", (
+    DynamicsLine(7, "КДР по естественнонаучной грамотности (8 класс)", (
         Measure("kdr_below_base", "доля базового и повышенного уровня", "естеств", 8, complement=True),
     )),
 )  # fmt: skip
@@ -306,7 +314,8 @@ def dynamics_summary(per_school: dict[int, list[SchoolDynamics]]) -> list[dict]:
                 "none": counts[NONE],
                 "no_data": counts[NO_DATA],
                 "total": total,
-                "share": counts[POSITIVE] * 100.0 / total if total else None,
+                # no identified school with values of both years: «нет данных», not 0 %
+                "share": counts[POSITIVE] * 100.0 / total if total and counts[NO_DATA] < total else None,
             }
         )
     return summary

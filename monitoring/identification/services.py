@@ -4,11 +4,14 @@ flags (Organization.low_results, unfavourable_conditions) for that year."""
 
 from __future__ import annotations
 
+import io
+import json
 import math
 from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from config.audit.services import audit_record
@@ -282,8 +285,26 @@ def list_compute(*, method: IdentificationMethod, by=None, progress: Callable | 
     listing.save()
     IdentificationEntry.objects.filter(listing=listing).delete()
     report(1, 1, "Сохранение списка")
-    IdentificationEntry.objects.bulk_create(
-        (
+    _entries_write(listing, evaluations)
+    return listing
+
+
+ENTRY_COLUMNS = (
+    "listing_id", "organization_id", "low_results", "unfavourable_conditions", "results_met", "context_met", "criteria",
+)  # fmt: skip
+
+
+def _copy_json(value) -> str:
+    """JSON as a field of COPY's text format: json.dumps writes control characters as escapes, so
+    only the backslash is special (doubled); str.translate would cost seconds on a region's list."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("\\", "\\\\")
+
+
+def _entries_write(listing: IdentificationList, evaluations) -> None:
+    """PostgreSQL: one COPY (a region's forty thousand rows with their numbers in seconds, where
+    bulk_create's INSERTs take half a minute); elsewhere bulk_create."""
+    if connection.vendor != "postgresql":
+        entries = (
             IdentificationEntry(
                 listing=listing,
                 organization_id=e.organization_id,
@@ -292,12 +313,22 @@ def list_compute(*, method: IdentificationMethod, by=None, progress: Callable | 
                 results_met=e.results_met,
                 context_met=e.context_met,
                 criteria=e.criteria,
-            )  # fmt: skip
+            )
             for e in evaluations
-        ),
-        batch_size=2000,
+        )
+        IdentificationEntry.objects.bulk_create(entries, batch_size=2000)
+        return
+    flag = {True: "t", False: "f"}
+    lines = (
+        f"{listing.pk}\t{e.organization_id}\t{flag[e.low_results]}\t{flag[e.unfavourable_conditions]}\t"
+        f"{e.results_met}\t{e.context_met}\t{_copy_json(e.criteria)}\n"
+        for e in evaluations
     )
-    return listing
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {IdentificationEntry._meta.db_table} ({', '.join(ENTRY_COLUMNS)}) FROM STDIN",
+            io.StringIO("".join(lines)),
+        )
 
 
 @writes(ZONES, ORGANIZATIONS, INDICATORS)

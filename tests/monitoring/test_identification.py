@@ -31,6 +31,7 @@ from monitoring.models import (
     IdentificationCriterion,
     IdentificationList,
     IndicatorDefinition,
+    IndicatorValue,
     StudentResult,
 )
 from schools.models import Organization
@@ -188,6 +189,21 @@ def test_approval_sets_the_flags_of_that_year(listing, official, school_a, schoo
         services.list_compute(method=listing.method, by=official)
 
 
+def test_the_share_with_positive_dynamics_reads_the_approved_list(listing, official, municipality):
+    def share():
+        return IndicatorValue.objects.filter(
+            indicator__code="lowres_positive_dynamics", year=2024, municipality=municipality
+        ).first()
+
+    indicators_compute(year=2024)
+    assert share() is None  # no school flagged, no list approved
+    services.list_approve(identification_list=listing, by=official, order_number="9", order_date=ORDER_DATE)
+    indicators_compute(year=2024)
+    # of A, B, C only A's ОГЭ «2» fell (20 % → 0 %); B's and C's rose
+    value = share()
+    assert (value.numerator, value.denominator) == (1, 3)
+
+
 def test_an_earlier_year_approved_later_keeps_the_latest_flags(listing, official, methodist, municipality, school_b):
     services.list_approve(identification_list=listing, by=official, order_number="1", order_date=ORDER_DATE)
     earlier = services.method_create(municipality=municipality, by=methodist, year=2023, title="Методика 2023")
@@ -239,7 +255,11 @@ def test_dynamics_of_the_identified_schools(listing, school_a, school_b, school_
     summary = selectors.dynamics_summary(per_school)
     assert (summary[0]["positive"], summary[0]["negative"], summary[0]["total"]) == (1, 2, 3)
     assert summary[0]["share"] == pytest.approx(100 / 3)
+    assert summary[2]["no_data"] == 3 and summary[2]["share"] is None  # «нет данных», not 0 %
     assert len(summary) == 7
+    assert summary[0]["line"].indicator_name == (
+        "Доля школ, от общего числа школ ШНРО и ШНСУ, достигших положительной динамики в результатах ОГЭ по математике"
+    )
 
 
 def test_a_mixed_change_is_no_dynamics():
