@@ -152,8 +152,7 @@ class DynamicsLine:
     def indicator_name(self) -> str:
         """The seed's wording of the indicator (seed 004, direction 1.2)."""
         return (
-            "Доля школ, от общего числа школ ШНРО и ШНСУ, достигших положительной динамики в результатах "
-            f"{self.title}"
+            f"Доля школ, от общего числа школ ШНРО и ШНСУ, достигших положительной динамики в результатах {self.title}"
         )
 
 
