@@ -275,7 +275,13 @@ def list_compute(*, method: IdentificationMethod, by=None, progress: Callable | 
     existing = IdentificationList.objects.select_for_update().filter(method=method).first()
     if existing is not None and existing.is_approved:
         raise IdentificationStateError(f"{existing} утверждён и не пересчитывается")
-    evaluations = evaluate(method, progress=report)
+    steps = {"total": 1}
+
+    def evaluating(done, total, message):  # the evaluation's steps, and one more for the writing
+        steps["total"] = total + 1
+        report(done, total + 1, message)
+
+    evaluations = evaluate(method, progress=evaluating)
     now = timezone.now()
     listing = existing or IdentificationList(method=method, municipality_id=method.municipality_id, year=method.year)
     listing.computed_at = now
@@ -284,7 +290,7 @@ def list_compute(*, method: IdentificationMethod, by=None, progress: Callable | 
     listing.unfavourable_count = sum(e.unfavourable_conditions for e in evaluations)
     listing.save()
     IdentificationEntry.objects.filter(listing=listing).delete()
-    report(1, 1, "Сохранение списка")
+    report(steps["total"] - 1, steps["total"], "Сохранение списка")
     _entries_write(listing, evaluations)
     return listing
 

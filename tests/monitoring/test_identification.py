@@ -167,6 +167,15 @@ def test_a_run_replaces_the_computed_list_and_is_a_job(
     assert IdentificationList.objects.get().entries.count() == 3
 
 
+def test_the_run_reports_its_progress_in_order(approved, methodist):
+    calls = []
+    services.list_compute(
+        method=approved, by=methodist, progress=lambda done, total, message: calls.append((done, total))
+    )
+    # five criteria, the context data, the start, and the writing of the list: 8 steps, one total
+    assert [done for done, _ in calls] == list(range(8)) and {total for _, total in calls} == {8}
+
+
 def test_a_draft_method_is_not_run(method, methodist):
     with pytest.raises(ValidationError, match="только по утверждённой методике"):
         services.list_compute(method=method, by=methodist)
