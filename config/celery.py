@@ -16,3 +16,5 @@ app.autodiscover_tasks(["roadmaps.cascade"])
 app.autodiscover_tasks(["roadmaps.notifications"])
 # The clusters of schools (peer groups), too.
 app.autodiscover_tasks(["monitoring.clusters"])
+# The ШНРО/ШНСУ identification keeps its task beside it, too.
+app.autodiscover_tasks(["monitoring.identification"])

@@ -39,6 +39,7 @@ urlpatterns = [
     path("monitoring/region/", include("monitoring.region.urls")),
     path("monitoring/clusters/", include("monitoring.clusters.urls")),
     path("monitoring/deficits/", include("monitoring.deficits.urls")),
+    path("monitoring/identification/", include("monitoring.identification.urls")),
     path("monitoring/", include("monitoring.analysis.urls")),
     path("results/", include("monitoring.urls")),
     path("registry/", include("schools.registry_urls")),

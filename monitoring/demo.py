@@ -22,6 +22,7 @@ from config.lib.xlsx import deterministic_workbook, safe_row
 from monitoring.analysis.demo import load_demo_analysis
 from monitoring.clusters.demo import load_demo_clusters
 from monitoring.inschool.demo import load_demo_inschool
+from monitoring.identification.demo import load_demo_identification
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
 from schools.demo import MUNICIPALITY, NEIGHBOUR, NEIGHBOUR_SCHOOLS, REGION, SCHOOLS
@@ -259,6 +260,7 @@ def load_demo_results() -> dict[str, int]:
     return created
 
 
-# What this app adds to `load_demo`, in order: the results, then their analysis (the command runs
-# the apps in INSTALLED_APPS order).
-DEMO = [load_demo_results, load_demo_inschool, load_demo_analysis, load_demo_clusters]
+# What this app adds to `load_demo`, in order: the results, then their analysis, then the ШНРО/ШНСУ
+# identification read from the analysis's indicator values (the command runs the apps in
+# INSTALLED_APPS order).
+DEMO = [load_demo_results, load_demo_inschool, load_demo_analysis, load_demo_identification, load_demo_clusters]

@@ -34,6 +34,8 @@ from monitoring.inschool.stats import task_stats_compute
 from monitoring.models import (
     Assessment,
     EgeMinScore,
+    IdentificationEntry,
+    IdentificationList,
     IndicatorDefinition,
     IndicatorValue,
     ReportedValue,
@@ -600,13 +602,30 @@ LOWRES_INDICATORS = ("oge_share_2", "ege_below_min", "kdr_below_base")  # lower 
 
 def _lowres_dynamics(definition, year, organizations) -> list[Row]:
     """Share of ШНРО/ШНСУ schools whose whole-school ОГЭ «2», ЕГЭ below-minimum or КДР below-base
-    share fell since the previous year (any of the three)."""
+    share fell since the previous year (any of the three). The schools are those of the year's
+    approved identification list (monitoring.identification) in a municipality that identifies them
+    so, and the registry's flags in one that never approved a list."""
     if definition is None:
         return []
-    listed = organizations.filter(Q(low_results=True) | Q(unfavourable_conditions=True), kind=Organization.Kind.SCHOOL)
+    entries = IdentificationEntry.objects.filter(
+        listing__year=year, listing__status=IdentificationList.Status.APPROVED, organization__in=organizations
+    )
+    # A municipality that identifies by an approved method has its year's list or none (the flags are
+    # the latest year's); only one that never did falls back to the registry's flags.
+    identified = set(
+        IdentificationList.objects.filter(status=IdentificationList.Status.APPROVED)
+        .values_list("municipality_id", flat=True)
+        .distinct()
+    )
     listed_by_muni: dict[int, set[int]] = defaultdict(set)
-    for pk, muni in listed.values_list("pk", "municipality_id"):
+    for pk, muni in entries.filter(Q(low_results=True) | Q(unfavourable_conditions=True)).values_list(
+        "organization_id", "listing__municipality_id"
+    ):
         listed_by_muni[muni].add(pk)
+    flagged = organizations.filter(Q(low_results=True) | Q(unfavourable_conditions=True), kind=Organization.Kind.SCHOOL)
+    for pk, muni in flagged.exclude(municipality_id__in=identified).values_list("pk", "municipality_id"):
+        listed_by_muni[muni].add(pk)
+    listed = [pk for schools in listed_by_muni.values() for pk in schools]
     if not listed_by_muni:
         return []
 

@@ -132,6 +132,22 @@ class Access:
     def can_pair_schools(self, municipality_id: int | None) -> bool:
         """Turns a pair of the deficit–resource map into a measure of the municipality's draft roadmap."""
         return self.can_manage_monitoring(municipality_id)
+    def can_identify(self, municipality_id: int | None) -> bool:
+        """Writes the municipality's ШНРО/ШНСУ identification methods and their criteria and runs
+        them for a year: its methodists and officials (and administrators)."""
+        return self.can_manage_monitoring(municipality_id)
+
+    def can_approve_identification(self, municipality_id: int | None) -> bool:
+        """Approves an identification method or the year's list of ШНРО and ШНСУ (which sets the
+        schools' flags): an official of the municipality (and administrators)."""
+        return self.can_approve_in(municipality_id)
+
+    @property
+    def reads_identification(self) -> bool:
+        """Reads the identification pages (methods, lists, history): the staff of a municipality or
+        of the region, viewers and administrators. A director sees only their school's own status
+        on its card."""
+        return self.follows_execution
 
     def can_compose_spravka(self, municipality_id: int | None) -> bool:
         """Generates an analytic report (справка) of the municipality or one of its schools, regenerates

@@ -46,6 +46,7 @@ from monitoring.clusters.selectors import (
     clusters_by_rules,
     member_of,
 )
+from monitoring.identification.selectors import school_history
 from monitoring.models import Campaign, Colour, IndicatorDefinition, IndicatorValue, ReportedValue, Zone, ZoningMethod
 from monitoring.recommendations.services import recommendation_create
 from monitoring.region.selectors import region_beside
@@ -188,6 +189,7 @@ def organization_card(request, pk: int):
                 entry["cluster"] = averages.get(entry["indicator"].pk)
     card["cluster_member"] = member
     card["min_cluster_schools"] = MIN_CLUSTER_SCHOOLS
+    card["identification_history"] = school_history(request.user, organization)
     card["assignment_rows"] = assignments_rows_html(card["assignments"])
     card["draft_assignment_rows"] = (
         assignments_rows_html(card["draft_assignments"], drafts=True) if card["draft_assignments"] else ""

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0012_results_partitioned_by_year'),
+        ('monitoring', '0013_identification'),
         ('schools', '0004_context'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,6 +1,12 @@
 """Models of the monitoring app, one module per part of the domain."""
 
 from monitoring.models.clusters import Cluster, Clustering, ClusterMember
+from monitoring.models.identification import (
+    IdentificationCriterion,
+    IdentificationEntry,
+    IdentificationList,
+    IdentificationMethod,
+)
 from monitoring.models.indicators import Campaign, IndicatorDefinition, IndicatorValue, ReportedValue
 from monitoring.models.inschool import ClassTeacher, TaskStat
 from monitoring.models.results import (
@@ -29,6 +35,10 @@ __all__ = [
     "Colour",
     "EgeMinScore",
     "HeaderMapping",
+    "IdentificationCriterion",
+    "IdentificationEntry",
+    "IdentificationList",
+    "IdentificationMethod",
     "IndicatorDefinition",
     "IndicatorValue",
     "Recommendation",

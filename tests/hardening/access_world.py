@@ -4,12 +4,17 @@ access matrix: every URL of the product gets a real object to open."""
 import datetime
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from config.jobs.models import Job
 from monitoring.analysis.services import example_method_load, indicators_load
 from monitoring.models import (
     Assessment,
     Campaign,
+    IdentificationCriterion,
+    IdentificationEntry,
+    IdentificationList,
+    IdentificationMethod,
     IndicatorDefinition,
     IndicatorValue,
     Recommendation,
@@ -118,8 +123,21 @@ def build_objects(*, municipality, authority, school, author) -> dict:
         municipality=municipality, subject=AnalyticReport.Subject.ASSESSMENT, assessment=assessment, year=2024,
         title="Справка по ВПР", created_by=author,
     )  # fmt: skip
+    # An approved ШНРО/ШНСУ identification method with a criterion, and its computed (not approved) list.
+    identification = IdentificationMethod.objects.create(
+        municipality=municipality, year=2024, title="Методика идентификации", created_by=author,
+        status=IdentificationMethod.Status.APPROVED, approval_order=order,
+    )  # fmt: skip
+    criterion = IdentificationCriterion.objects.create(method=identification, kind="rural")
+    identification_list = IdentificationList.objects.create(
+        method=identification, municipality=municipality, year=2024, computed_at=timezone.now(), schools=1
+    )
+    IdentificationEntry.objects.create(listing=identification_list, organization=school, unfavourable_conditions=True)
     return {
         "assessment": assessment,
+        "identification_method": identification,
+        "identification_criterion": criterion,
+        "identification_list": identification_list,
         "spravka": spravka,
         "publication": publication,
         "municipality": municipality,

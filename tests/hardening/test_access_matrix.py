@@ -138,6 +138,11 @@ for _name in ["spravka", "spravka_conclusions", "spravka_regenerate", "spravka_a
 KWARGS["results:import_template"] = lambda w: {"format": "students"}
 for _name in ["method", "method_approve", "method_compute"]:
     KWARGS[f"monitoring:{_name}"] = lambda w: {"pk": w["method"].pk}
+for _name in ["method", "method_approve", "run"]:
+    KWARGS[f"identification:{_name}"] = lambda w: {"pk": w["identification_method"].pk}
+for _name in ["list", "list_print", "list_approve"]:
+    KWARGS[f"identification:{_name}"] = lambda w: {"pk": w["identification_list"].pk}
+KWARGS["identification:criterion_delete"] = lambda w: {"pk": w["identification_criterion"].pk}
 for _name in ["import_detail", "import_confirm", "import_recheck", "import_columns", "import_file", "import_rejected"]:
     KWARGS[f"results:{_name}"] = lambda w: {"pk": w["import"].pk}
 
@@ -342,6 +347,23 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "deficits:pair": (action(STAFF | {"outsider"}, **DIRECTORS_403, viewer=403), {}),
     "monitoring:campaigns": (expect(), {}),
     "monitoring:campaign": (expect(director_b=404, outsider=404), {}),
+    # ШНРО/ШНСУ identification: the municipality's staff write methods and run them, only officials
+    # approve a method or a list; the viewer reads; a director sees only their own school's status on
+    # its card (tests/monitoring/test_identification.py), none of these pages.
+    "identification:methods": (expect(**DIRECTORS_403), {}),
+    "identification:method": (expect(**DIRECTORS_403, outsider=404), {}),
+    "identification:method_approve": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404),
+        {},
+    ),
+    "identification:run": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "identification:criterion_delete": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
+    "identification:list": (expect(**DIRECTORS_403, outsider=404), {}),
+    "identification:list_print": (expect(**DIRECTORS_403, outsider=404), {}),
+    "identification:list_approve": (
+        action({"official", "admin"}, methodist=403, **DIRECTORS_404, viewer=403, outsider=404),
+        {},
+    ),
     # Addressed recommendations: the municipality's staff send and decide, the addressee's director
     # reports; another school's answer is not found.
     "recommendations:list": (expect(), {}),
