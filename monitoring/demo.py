@@ -21,8 +21,8 @@ from openpyxl import Workbook
 from config.lib.xlsx import deterministic_workbook, safe_row
 from monitoring.analysis.demo import load_demo_analysis
 from monitoring.clusters.demo import load_demo_clusters
-from monitoring.inschool.demo import load_demo_inschool
 from monitoring.identification.demo import load_demo_identification
+from monitoring.inschool.demo import load_demo_inschool
 from monitoring.models import ResultImport
 from monitoring.services import ege_min_scores_load, result_import_apply, result_import_create
 from schools.demo import MUNICIPALITY, NEIGHBOUR, NEIGHBOUR_SCHOOLS, REGION, SCHOOLS

@@ -132,6 +132,7 @@ class Access:
     def can_pair_schools(self, municipality_id: int | None) -> bool:
         """Turns a pair of the deficit–resource map into a measure of the municipality's draft roadmap."""
         return self.can_manage_monitoring(municipality_id)
+
     def can_identify(self, municipality_id: int | None) -> bool:
         """Writes the municipality's ШНРО/ШНСУ identification methods and their criteria and runs
         them for a year: its methodists and officials (and administrators)."""
