@@ -184,8 +184,27 @@ def generate_rcoi_csv(path: Path, rows: int) -> None:
         handle.write("Всего участников" + ";" * 20 + f"{rows}\r\n")
 
 
+def generate_csv(path: Path, rows: int) -> None:
+    """The product's format A as `;`-separated UTF-8 text: the same pupils as `generate`, in the
+    shape a file larger than one sheet (1,048,576 rows) can take."""
+    rng = random.Random(rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(";".join(HEADER) + "\r\n")
+        for number in range(rows):
+            school = number % SCHOOLS
+            grade = 4 + (number // SCHOOLS) % 5
+            subject = SUBJECTS[(number // (SCHOOLS * 5)) % 2]
+            ability = rng.random()
+            tasks = [1 if rng.random() < ability else 0 for _ in range(TASKS)]
+            mark = 2 + min(3, int(ability * 4))
+            journal = min(5, max(2, mark + rng.choice((0, 0, 1, -1))))
+            cells = [school_code(school), f"{grade}{'АБВ'[number % 3]}", subject, f"{number:07d}", *tasks]
+            handle.write(";".join(map(str, [*cells, sum(tasks), mark, journal])) + "\r\n")
+
+
 LAYOUTS = {
     "a": (generate, "vpr"),
+    "a-csv": (generate_csv, "vpr"),
     "fisoko": (generate_fisoko, "vpr"),
     "rcoi": (generate_rcoi, "oge"),
     "rcoi-csv": (generate_rcoi_csv, "oge"),
@@ -326,9 +345,10 @@ def phase_floor(path: Path) -> dict:
         import csv
         import itertools
 
-        with open(path, encoding="cp1251", newline="") as head:
+        encoding = "cp1251" if "rcoi" in path.name else "utf-8"
+        with open(path, encoding=encoding, newline="") as head:
             width = max(len(row) for row in itertools.islice(csv.reader(head, delimiter=";"), 10))
-        rows = csv.reader(open(path, encoding="cp1251", newline=""), delimiter=";")  # noqa: SIM115 (read to the end below)
+        rows = csv.reader(open(path, encoding=encoding, newline=""), delimiter=";")  # noqa: SIM115 (read to the end below)
     else:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         width = sheet.width
