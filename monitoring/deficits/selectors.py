@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from monitoring.clusters.selectors import clustering_for
-from monitoring.models import Colour, IndicatorDefinition, Zone, ZoningMethod
-from roadmaps.models import Assignment, Direction, Evidence
+from monitoring.models import Colour, IndicatorDefinition, TargetedMeasure, Zone, ZoningMethod
+from roadmaps.models import Assignment, Direction, Evidence, Measure
 
 BEST_PRACTICE = "best_practice"
 
@@ -35,6 +35,7 @@ class Pair:
     deficit: Place
     resource: Place
     same_cluster: bool
+    measure: Measure | None = None  # the measure this pair already became, if any
 
     @property
     def reason(self) -> str:
@@ -117,8 +118,11 @@ def deficit_map(method: ZoningMethod) -> list[DirectionMap]:
             elif item.get("colour") == Colour.GREEN and organization.pk in practices:
                 place.practices = practices[organization.pk]
                 entry.resources.append(place)
+    made = pairs_made(method)
     for entry in by_rule.values():
         _pair(entry)
+        for pair in entry.pairs:
+            pair.measure = made.get(frozenset((pair.deficit.organization_id, pair.resource.organization_id)))
     titles = dict(Direction.objects.values_list("code", "title"))
     directions: dict[str, DirectionMap] = {}
     for rule in rules:
@@ -126,6 +130,23 @@ def deficit_map(method: ZoningMethod) -> list[DirectionMap]:
         direction = directions.setdefault(code, DirectionMap(code, titles.get(code, "")))
         direction.rules.append(by_rule[rule.pk])
     return list(directions.values())
+
+
+def pairs_made(method: ZoningMethod) -> dict[frozenset, Measure]:
+    """The pairs of schools the method's map already turned into a measure (targeted at exactly
+    those two schools), each with its latest measure."""
+    made: dict[frozenset, Measure] = {}
+    targetings = (
+        TargetedMeasure.objects.filter(zoning_method=method)
+        .select_related("measure__section__roadmap")
+        .prefetch_related("organizations")
+        .order_by("created_at", "pk")
+    )
+    for targeting in targetings:
+        schools = frozenset(organization.pk for organization in targeting.organizations.all())
+        if len(schools) == 2:
+            made[schools] = targeting.measure
+    return made
 
 
 def _pair(entry: RuleMap) -> None:

@@ -14,7 +14,7 @@ from monitoring.analysis.forms import draft_sections
 from monitoring.analysis.selectors import current_method, methods_for, municipality_for
 from monitoring.analysis.services import targeted_measure_create
 from monitoring.clusters.selectors import clustering_for
-from monitoring.deficits.selectors import deficit_map, find_pair
+from monitoring.deficits.selectors import deficit_map, find_pair, pairs_made
 from monitoring.models import Colour, ZoningMethod
 from roadmaps.services import RoadmapStateError
 from schools.access import access_for, enforce
@@ -117,6 +117,14 @@ def pair_measure(request):
         )
         return redirect(back)
     entry, pair = found
+    earlier = pairs_made(method).get(frozenset((pair.deficit.organization_id, pair.resource.organization_id)))
+    if earlier is not None:
+        messages.error(
+            request,
+            f"Для пары «{pair.deficit.name}» — «{pair.resource.name}» мероприятие уже создано в "
+            f"«{earlier.section.roadmap.title}»: измените его там, второе не создаётся",
+        )
+        return redirect(back)
     section = draft_sections(municipality).filter(pk=data["section"]).first()
     if section is None:
         messages.error(request, "Раздел черновика дорожной карты не найден: выберите раздел из списка")

@@ -3,6 +3,7 @@ recorded good practice), the pairs suggested (own cluster first, else the munici
 turned into a measure of the draft roadmap through the one measure builder, and who may do what."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,3 +177,20 @@ def test_the_map_page_is_printable_and_read_by_viewers(client_for, world, method
 def test_directors_do_not_open_the_map(client_for, world, municipality):
     director = make_user("director_s4", world["schools"]["s4"], "director")
     assert client_for(director).get(reverse("deficits:map")).status_code == 403
+
+
+def test_a_pair_made_once_is_shown_as_made_and_not_made_twice(client_for, world, methodist):
+    client = client_for(methodist)
+    assert post_pair(client, world).status_code == 302
+    measure = Measure.objects.get(section=world["section"])
+    pairs = [pair for direction in deficit_map(world["method"]) for entry in direction.rules for pair in entry.pairs]
+    made = [pair for pair in pairs if pair.measure is not None]
+    assert [(p.deficit.code, p.resource.code, p.measure) for p in made] == [("s1", "s2", measure)]
+    page = client.get(reverse("deficits:map") + f"?method={world['method'].pk}").content.decode()
+    assert 'data-testid="pair-made"' in page and "Мероприятие уже создано" in page
+
+    response = post_pair(client, world)
+    assert response.status_code == 302
+    assert Measure.objects.filter(section=world["section"]).count() == 1
+    text = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "мероприятие уже создано" in text and "второе не создаётся" in text
