@@ -260,6 +260,24 @@ def test_a_person_is_read_from_the_primary_when_the_cache_cannot_say(replica_rea
     assert replica.is_pinned(methodist)
 
 
+@needs_replica
+def test_health_reports_the_replica_to_staff_and_stays_up_without_it(municipality, client, monkeypatch):
+    from tests.conftest import make_user
+
+    staff = make_user("staff", municipality.organizations.create(code="uo-h", short_name="УО", full_name="УО",
+                                                                  kind="authority"), "admin", is_staff=True)  # fmt: skip
+    client.force_login(staff)
+    body = client.get(reverse("health")).json()
+    assert body["status"] == "ok"
+    assert body["replica"]["ok"] and body["replica"]["configured"] and body["replica"]["lag_bytes"] >= 0
+    connections[REPLICA].close()
+    monkeypatch.setitem(connections[REPLICA].settings_dict, "PORT", "1")  # nothing listens there
+    response = client.get(reverse("health"))
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert response.json()["replica"]["ok"] is False and response.json()["replica"]["error"]
+    connections[REPLICA].close()
+
+
 # --- without a replica (every database) -----------------------------------------------------------
 
 
@@ -276,6 +294,20 @@ def test_without_a_replica_everything_reads_the_primary(methodist, settings):
     serve(view, methodist)
     assert seen == [DEFAULT_DB_ALIAS]
     assert cache.get(replica.pin_key(methodist)) is None  # no pins kept for nothing
+
+
+@pytest.mark.skipif(REPLICA in settings.DATABASES, reason="в этом прогоне реплика задана (DATABASE_REPLICA_URL)")
+@pytest.mark.django_db
+def test_health_says_there_is_no_replica_when_none_is_set(municipality, client):
+    from tests.conftest import make_user
+
+    staff = make_user("staff", municipality.organizations.create(code="uo-h", short_name="УО", full_name="УО",
+                                                                  kind="authority"), "admin", is_staff=True)  # fmt: skip
+    client.force_login(staff)
+    body = client.get(reverse("health")).json()
+    assert body["status"] == "ok" and body["replica"] == {"ok": True, "configured": False}
+    client.logout()
+    assert "replica" not in client.get(reverse("health")).json()  # nobody else learns what runs behind
 
 
 @pytest.mark.django_db
