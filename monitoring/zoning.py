@@ -273,7 +273,11 @@ def zones_compute_year(*, year: int, progress: Callable | None = None) -> ZoneSu
     country's recomputation after the indicators): a handful of statements in all, not a handful
     per municipality. A method without rules, or whose municipality has no computed indicators
     for the year, is left as it was and named in the summary."""
-    methods = list(ZoningMethod.objects.filter(year=year, status=ZoningMethod.Status.APPROVED).order_by("pk"))
+    methods = list(
+        ZoningMethod.objects.filter(year=year, status=ZoningMethod.Status.APPROVED)
+        .select_related("municipality")
+        .order_by("pk")
+    )
     with_rules = set(ZoningRule.objects.filter(method__in=methods).values_list("method_id", flat=True))
     computed = set(
         Municipality.objects.filter(pk__in={m.municipality_id for m in methods})

@@ -4,6 +4,8 @@ school across years, and the dynamics of direction 1.2 for the identified school
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -153,22 +155,34 @@ def criterion_delete(request, pk: int):
     return redirect("identification:method", pk=method.pk)
 
 
+def _approve_by_order(request, *, approve, missing: str, done: str, back):
+    """The order's number and date from the form, then the approval service; every outcome a
+    message on the page the approval came from."""
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, missing)
+        return back
+    try:
+        approve(by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return back
+
+
 @login_required
 @require_POST
 def method_approve(request, pk: int):
     method = selectors.method_get(request.user, pk)
     enforce(access_for(request.user).can_approve_identification(method.municipality_id), services.APPROVE_REFUSED)
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Укажите номер и дату приказа об утверждении методики")
-        return redirect("identification:method", pk=pk)
-    try:
-        services.method_approve(method=method, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Методика утверждена: теперь по ней можно рассчитать список")
-    return redirect("identification:method", pk=pk)
+    return _approve_by_order(
+        request,
+        approve=functools.partial(services.method_approve, method=method),
+        missing="Укажите номер и дату приказа об утверждении методики",
+        done="Методика утверждена: теперь по ней можно рассчитать список",
+        back=redirect("identification:method", pk=pk),
+    )
 
 
 @login_required
@@ -226,14 +240,10 @@ def list_print(request, pk: int):
 def list_approve(request, pk: int):
     listing = selectors.list_get(request.user, pk)
     enforce(access_for(request.user).can_approve_identification(listing.municipality_id), services.APPROVE_REFUSED)
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Укажите номер и дату приказа об утверждении списка")
-        return redirect("identification:list", pk=pk)
-    try:
-        services.list_approve(identification_list=listing, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Список утверждён: отметки ШНРО и ШНСУ школ установлены по нему")
-    return redirect("identification:list", pk=pk)
+    return _approve_by_order(
+        request,
+        approve=functools.partial(services.list_approve, identification_list=listing),
+        missing="Укажите номер и дату приказа об утверждении списка",
+        done="Список утверждён: отметки ШНРО и ШНСУ школ установлены по нему",
+        back=redirect("identification:list", pk=pk),
+    )
