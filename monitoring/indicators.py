@@ -428,7 +428,7 @@ def _scope_compute(*, year: int, municipality_ids: list[int] | None, report: Cal
     values: list[Row] = []
 
     report(3, 5, "Динамика и сопоставление по коду участника")
-    values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality)
+    values += _cohort_kept(definitions.get("kdr_cohort_kept"), year, assessments, org_municipality, municipality_ids)
     values += _reported(definitions, year, municipality_ids, org_municipality)
     _dynamics(definitions, year, municipality_ids, now)
     values += _lowres_dynamics(definitions.get("lowres_positive_dynamics"), year, organizations)
@@ -488,7 +488,7 @@ def _value(definition, year, muni, org, subject, grade, class_name, numerator, d
     )
 
 
-def _cohort_kept(definition, year, assessments, org_municipality) -> list[IndicatorValue]:
+def _cohort_kept(definition, year, assessments, org_municipality, municipality_ids=None) -> list[IndicatorValue]:
     """The same children (by participant code) in the 6th-grade КДР «Читательская грамотность» of
     this year and the 4th-grade one of any earlier year: share whose level kept or rose."""
     if definition is None:
@@ -499,6 +499,11 @@ def _cohort_kept(definition, year, assessments, org_municipality) -> list[Indica
     if not sixth or not fourth:
         return []
     table = StudentResult._meta.db_table
+    # a group of municipalities (a parallel recomputation) matches only its own sixth-graders
+    scope = ""
+    if municipality_ids is not None:
+        o_ = Organization._meta.db_table
+        scope = f" AND r6.organization_id IN (SELECT id FROM {o_} WHERE TRUE{_in_scope(municipality_ids)})"
     rank = "CASE {col} WHEN 'insufficient' THEN 0 WHEN 'low' THEN 1 WHEN 'base' THEN 2 WHEN 'high' THEN 3 END"
     sql = f"""
         SELECT r6.organization_id, COUNT(*),
@@ -506,7 +511,7 @@ def _cohort_kept(definition, year, assessments, org_municipality) -> list[Indica
         FROM {table} r6 JOIN {table} r4 ON r4.participant_code = r6.participant_code
         WHERE r6.assessment_id IN ({",".join(["%s"] * len(sixth))})
           AND r4.assessment_id IN ({",".join(["%s"] * len(fourth))})
-          AND r6.participant_code <> '' AND r6.level <> '' AND r4.level <> ''
+          AND r6.participant_code <> '' AND r6.level <> '' AND r4.level <> ''{scope}
         GROUP BY r6.organization_id
     """
     with connection.cursor() as cursor:
