@@ -34,6 +34,7 @@ urlpatterns = [
     path("jobs/", include("config.jobs.urls")),
     path("admin/", admin.site.urls),
     path("execution/", include("roadmaps.execution.urls")),
+    path("reports/selfassessment/", include("reports.selfassessment.urls")),
     path("reports/", include("reports.urls")),
     path("monitoring/recommendations/", include("monitoring.recommendations.urls")),
     path("monitoring/region/", include("monitoring.region.urls")),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue
-from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from config.lib.fragments import DOCUMENTS, EXECUTION, ROADMAPS, writes
 from config.lib.russian import plural
 from monitoring.analysis.selectors import (
     EFFECTIVE_SHARE,
@@ -52,7 +52,7 @@ def pdf_page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-@transaction.atomic
+@writes(DOCUMENTS)  # a kept analysis of effectiveness counts in the self-assessment
 def report_file_save(
     *, kind: str, filename: str, content: bytes, by=None, roadmap=None, order=None, method=None,
     recommendation=None, spravka=None, params=None,

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin  # noqa: F401  (used by roadmap admins)
 
+from config.lib.fragments import ROADMAPS, versions_bump
 from roadmaps.models import (
     CycleStage,
     Direction,
@@ -8,6 +10,8 @@ from roadmaps.models import (
     EvidenceKind,
     ExecutorKind,
     FunctionType,
+    StageRequirement,
+    StageRule,
     StepTemplate,
     Track,
 )
@@ -36,6 +40,44 @@ class StepTemplateInline(admin.StackedInline):
     model = StepTemplate
     extra = 0
     filter_horizontal = ["executor_kinds", "evidence_kinds"]
+
+
+class StageRequirementForm(forms.ModelForm):
+    """The sources as ticks, not as JSON: any one of the ticked sources meets the requirement."""
+
+    sources = forms.MultipleChoiceField(
+        label="чем подтверждается (любое из)",
+        choices=StageRequirement.Source.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = StageRequirement
+        fields = ["order", "sources", "evidence_kinds"]
+
+
+class StageRequirementInline(admin.StackedInline):
+    model = StageRequirement
+    form = StageRequirementForm
+    extra = 0
+    filter_horizontal = ["evidence_kinds"]
+
+
+@admin.register(StageRule)
+class StageRuleAdmin(admin.ModelAdmin):
+    """Правила самооценки: what shows each stage of the management cycle, and the scale (0 / частично /
+    полностью). The self-assessment page prints them in words and scores by them at once."""
+
+    list_display = ["stage", "points_partial", "points_full"]
+    inlines = [StageRequirementInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        versions_bump(ROADMAPS)  # kept self-assessments are scored afresh by the edited rule
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        versions_bump(ROADMAPS)
 
 
 @admin.register(FunctionType)

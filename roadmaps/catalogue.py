@@ -16,6 +16,8 @@ from roadmaps.models import (
     EvidenceKind,
     ExecutorKind,
     FunctionType,
+    StageRequirement,
+    StageRule,
     StepTemplate,
     Track,
 )
@@ -53,6 +55,7 @@ def catalogue_load(*, data: dict | None = None, update: bool = False) -> dict[st
             "executor_kinds",
             "function_types",
             "steps",
+            "stage_rules",
         ],
         0,
     )
@@ -102,4 +105,24 @@ def catalogue_load(*, data: dict | None = None, update: bool = False) -> dict[st
             if was_created or update:
                 template.executor_kinds.set([executors[code] for code in step.get("executors", [])])
                 template.evidence_kinds.set([evidence[code] for code in step.get("evidence", [])])
+
+    for item in data.get("self_assessment", []):
+        created["stage_rules"] += _stage_rule_load(item, stages=stages, evidence=evidence, update=update)
+    return created
+
+
+def _stage_rule_load(item: dict, *, stages: dict, evidence: dict, update: bool) -> bool:
+    """A stage's self-assessment rule with its requirements. An existing rule is an administrator's
+    to edit: it is rewritten only when `update` asks for the shipped wording."""
+    rule, created = _upsert(
+        StageRule, lookup={"stage": stages[item["stage"]]}, values={"note": item.get("note", "")}, update=update
+    )
+    if created or update:
+        rule.requirements.all().delete()
+        for order, requirement in enumerate(item["requirements"], start=1):
+            unknown = set(requirement["sources"]) - set(StageRequirement.Source.values)
+            if unknown:
+                raise ValueError(f"unknown self-assessment sources {sorted(unknown)} for stage {item['stage']}")
+            row = StageRequirement.objects.create(rule=rule, order=order, sources=requirement["sources"])
+            row.evidence_kinds.set([evidence[code] for code in requirement.get("evidence", [])])
     return created

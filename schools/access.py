@@ -157,6 +157,18 @@ class Access:
         the others."""
         return self.can_edit_municipality(municipality_id)
 
+    def reads_selfassessment(self, municipality_id: int) -> bool:
+        """Opens the municipality's self-assessment of its quality-management mechanisms (the matrix
+        of directions × cycle stages, what to do next, the report): whoever follows its execution and
+        analysis — its staff, the region's staff, viewers and administrators. Not directors: it is an
+        assessment of the authority, not of a school."""
+        return self.follows_execution and self.can_read_municipality(municipality_id)
+
+    def can_plan_from_selfassessment(self, municipality_id: int) -> bool:
+        """Turns a cell below its full mark into a draft measure of the municipality's draft roadmap:
+        its methodists and officials (and administrators)."""
+        return self.can_edit_municipality(municipality_id)
+
     def can_edit_for(self, organization) -> bool:
         """Works on the plans and orders of this organisation: a municipal one's municipality staff; a
         regional one's (no municipality) methodists and officials of its region; administrators."""

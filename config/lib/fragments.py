@@ -39,7 +39,8 @@ EXECUTION = "execution"  # occurrence states and evidence
 ZONES = "zones"  # zoning methods, rules and computed zones
 ORGANIZATIONS = "organizations"  # the registry: names, codes, kinds of organisations
 INDICATORS = "indicators"  # computed indicator values (a roadmap's targets compare with them)
-TOPICS = (ROADMAPS, EXECUTION, ZONES, ORGANIZATIONS, INDICATORS)
+DOCUMENTS = "documents"  # справки, recommendations, orders' signatures, kept analyses, publications
+TOPICS = (ROADMAPS, EXECUTION, ZONES, ORGANIZATIONS, INDICATORS, DOCUMENTS)
 
 _VERSION_KEY = "fragments:version:{}"
 
@@ -72,14 +73,30 @@ def _versions(topics: Iterable[str]) -> tuple:
     return tuple(found[key] for key in keys)
 
 
+def _cache_key(name: str, key: tuple, topics: Iterable[str]) -> str:
+    digest = hashlib.sha1(repr((key, _versions(topics))).encode(), usedforsecurity=False).hexdigest()
+    return f"fragments:{name}:{digest}"
+
+
+def fragment_peek(name: str, key: tuple, topics: Iterable[str]):
+    """The value `fragment` keeps for `key` under the current versions, or None when there is none
+    (a page that offers a job to compute it, instead of computing it in the request)."""
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return None
+    try:
+        return cache.get(_cache_key(name, key, topics))
+    except Exception:
+        logger.warning("Кэш недоступен: «%s» не прочитан", name, exc_info=True)
+        return None
+
+
 def fragment(name: str, key: tuple, topics: Iterable[str], compute: Callable[[], T]) -> T:
     """`compute()`'s value for `key`, cached until one of `topics` changes (or the TTL passes)."""
     timeout = settings.FRAGMENT_CACHE_SECONDS
     if not timeout:
         return compute()
     try:
-        digest = hashlib.sha1(repr((key, _versions(topics))).encode(), usedforsecurity=False).hexdigest()
-        cache_key = f"fragments:{name}:{digest}"
+        cache_key = _cache_key(name, key, topics)
         value = cache.get(cache_key)
     except Exception:
         logger.warning("Кэш недоступен: «%s» вычислен без кэша", name, exc_info=True)

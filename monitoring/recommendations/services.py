@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from config.lib.fragments import DOCUMENTS, writes
 from monitoring.models import (
     Colour,
     Recommendation,
@@ -39,7 +40,7 @@ DECIDE_REFUSED = "Решение об исполнении принимает м
 REPORT_MAX_CHARS = 5000
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def recommendation_create(
     *, municipality: Municipality, by, organizations, text: str, group: str = Recommendation.Group.ORGANIZATIONS,
     due_date: date | None = None, method: ZoningMethod | None = None, zone_colour: str = "", measures=(),
@@ -119,7 +120,7 @@ def recommendation_report(*, addressee: Addressee, by, report: str, files=()) ->
     return addressee
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def recommendation_decide(*, addressee: Addressee, by, decision: str, comment: str = "") -> Addressee:
     """The methodist's decision on one addressee. «Выполнена» needs a report; «частично» and «не
     выполнена» need a comment saying what is missing; «не выполнена» without any report is possible

@@ -5,9 +5,9 @@ the earlier publication (one current version of each on the page)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
+from config.lib.fragments import DOCUMENTS, writes
 from monitoring.models import IndicatorValue, ZoningMethod
 from reports.models import AnalyticReport, Publication, ReportFile
 from reports.publication.selectors import small_groups_refusal
@@ -64,7 +64,7 @@ def _replace(**same) -> None:
     Publication.objects.filter(withdrawn_at__isnull=True, **same).update(withdrawn_at=timezone.now())
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def publication_of_file(*, report: ReportFile, by) -> Publication:
     municipality, title = _source(report)
     enforce(access_for(by).can_approve_in(municipality.pk), PUBLISH_REFUSED)
@@ -82,7 +82,7 @@ def publication_of_file(*, report: ReportFile, by) -> Publication:
     )
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def publication_of_zoning(*, method: ZoningMethod, by) -> Publication:
     enforce(access_for(by).can_approve_in(method.municipality_id), PUBLISH_REFUSED)
     if method.status != ZoningMethod.Status.APPROVED or not method.computed_at:
@@ -94,7 +94,7 @@ def publication_of_zoning(*, method: ZoningMethod, by) -> Publication:
     )  # fmt: skip
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def publication_of_indicators(*, municipality: Municipality, year: int, by) -> Publication:
     enforce(access_for(by).can_approve_in(municipality.pk), PUBLISH_REFUSED)
     if not IndicatorValue.objects.filter(municipality=municipality, year=year).exists():
@@ -106,7 +106,7 @@ def publication_of_indicators(*, municipality: Municipality, year: int, by) -> P
     )  # fmt: skip
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def publication_withdraw(*, publication: Publication, by) -> Publication:
     enforce(access_for(by).can_approve_in(publication.municipality_id), PUBLISH_REFUSED)
     if publication.withdrawn_at is None:

@@ -4,9 +4,9 @@ draft, write its conclusions, approve it. Every status change goes through here.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
+from config.lib.fragments import DOCUMENTS, writes
 from monitoring.models import Assessment, IndicatorDefinition
 from reports.models import AnalyticReport
 from reports.spravka.builder import assessment_content, direction_content
@@ -31,7 +31,7 @@ def _contents(report: AnalyticReport) -> tuple[str, dict]:
     return content["title"], content
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def spravka_generate(
     *,
     by,
@@ -68,7 +68,7 @@ def _draft(report: AnalyticReport) -> AnalyticReport:
     return report
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def spravka_regenerate(*, report: AnalyticReport, by) -> AnalyticReport:
     """Recompute a draft's numbers and statements from today's data (its conclusions are kept)."""
     enforce(access_for(by).can_compose_spravka(report.municipality_id), COMPOSE_REFUSED)
@@ -83,7 +83,7 @@ def spravka_regenerate(*, report: AnalyticReport, by) -> AnalyticReport:
 CONCLUSIONS_MAX = 20_000
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def spravka_conclusions_save(*, report: AnalyticReport, by, conclusions: str) -> AnalyticReport:
     enforce(access_for(by).can_compose_spravka(report.municipality_id), COMPOSE_REFUSED)
     report = _draft(report)
@@ -97,7 +97,7 @@ def spravka_conclusions_save(*, report: AnalyticReport, by, conclusions: str) ->
     return report
 
 
-@transaction.atomic
+@writes(DOCUMENTS)
 def spravka_approve(*, report: AnalyticReport, by) -> AnalyticReport:
     """An official approves the draft as it reads now: its numbers stay as generated."""
     enforce(access_for(by).can_approve_in(report.municipality_id), APPROVE_REFUSED)

@@ -9,6 +9,8 @@ from roadmaps.models.catalogue import (
     EvidenceKind,
     ExecutorKind,
     FunctionType,
+    StageRequirement,
+    StageRule,
     StepTemplate,
     Track,
 )
@@ -28,6 +30,8 @@ __all__ = [
     "EvidenceKind",
     "ExecutorKind",
     "FunctionType",
+    "StageRequirement",
+    "StageRule",
     "Measure",
     "MeasureExecutor",
     "Notification",

@@ -133,3 +133,71 @@ class StepTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.text[:80]}"
+
+
+class StageRule(models.Model):
+    """Правило самооценки этапа управленческого цикла (мониторинг муниципальных механизмов управления
+    качеством): what shows that the stage is in place for a direction in a year, and the scale. A cell
+    (direction × stage) is «полностью» when every requirement is met, «частично» when some are, «нет»
+    when none is. Catalogue data: loaded with the catalogue, edited by administrators; the product's
+    self-assessment (reports.selfassessment) reads it and prints it in words."""
+
+    stage = models.OneToOneField(
+        CycleStage, verbose_name="этап цикла", on_delete=models.CASCADE, related_name="assessment_rule"
+    )
+    points_partial = models.PositiveSmallIntegerField("баллов за «частично»", default=1)
+    points_full = models.PositiveSmallIntegerField("баллов за «полностью»", default=2)
+    note = models.TextField("пояснение для методиста", blank=True)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "правило самооценки этапа"
+        verbose_name_plural = "правила самооценки этапов"
+        ordering = ["stage__order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(points_partial__lte=models.F("points_full")), name="stage_rule_scale_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Самооценка: {self.stage}"
+
+
+class StageRequirement(models.Model):
+    """Требование правила самооценки: one thing the stage needs, shown by any one of its sources
+    («принятая аналитическая справка или утверждённое зонирование»)."""
+
+    class Source(models.TextChoices):
+        MEASURE = "measure", "мероприятие этапа в утверждённой дорожной карте"
+        EVIDENCE = "evidence", "принятый подтверждающий документ по мероприятию этапа"
+        INDICATORS = "indicators", "рассчитанные показатели направления"
+        ZONING = "zoning", "утверждённое и рассчитанное зонирование по показателям направления"
+        SPRAVKA = "spravka", "утверждённая аналитическая справка по направлению"
+        RECOMMENDATIONS = "recommendations", "адресные рекомендации по направлению"
+        EFFECTIVENESS = "effectiveness", "анализ эффективности принятых мер (документ)"
+        DECISION = "decision", "подписанный приказ об итогах мониторинга"
+        PUBLISHED = "published", "материалы года на открытой странице"
+
+    rule = models.ForeignKey(StageRule, verbose_name="правило", on_delete=models.CASCADE, related_name="requirements")
+    order = models.PositiveIntegerField("порядок", default=0)
+    sources = models.JSONField(
+        "чем подтверждается (любое из)", default=list, help_text="Коды источников: " + ", ".join(Source.values)
+    )
+    evidence_kinds = models.ManyToManyField(
+        EvidenceKind,
+        verbose_name="виды принятых документов",
+        blank=True,
+        help_text="Для источника «принятый документ»: пусто — документ любого вида",
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "требование самооценки"
+        verbose_name_plural = "требования самооценки"
+        ordering = ["rule", "order", "pk"]
+
+    def __str__(self) -> str:
+        return " или ".join(self.Source(code).label for code in self.sources if code in self.Source.values)

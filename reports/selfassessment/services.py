@@ -1,0 +1,75 @@
+"""Writes of the self-assessment: the one step from a cell below its full mark to a plan — a draft
+measure of that direction and stage in the municipality's draft roadmap, built like every measure
+(roadmaps.services.measure_create)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from config.lib.fragments import EXECUTION, ROADMAPS, writes
+from reports.selfassessment.selectors import Cell, year_label, year_window
+from roadmaps.models import Direction, Measure, Roadmap, Section, StageRequirement, StepTemplate
+from roadmaps.services import EDIT_REFUSED, measure_create, section_create
+from schools.access import access_for, enforce
+from schools.models import Municipality
+
+
+def draft_for(municipality: Municipality, year: int) -> Roadmap | None:
+    """The municipality's draft roadmap that covers the year (the latest made, if several)."""
+    start, end = year_window(year)
+    return (
+        Roadmap.objects.filter(
+            owner__municipality=municipality,
+            level=Roadmap.Level.MUNICIPAL,
+            status=Roadmap.Status.DRAFT,
+            period_start__lte=end,
+            period_end__gte=start,
+        )
+        .select_related("owner")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def no_draft_message(year: int) -> str:
+    return (
+        f"Нет черновика дорожной карты муниципалитета на {year_label(year)} учебный год: создайте дорожную карту "
+        "или начните изменение утверждённой («Внести изменения»), затем повторите"
+    )
+
+
+def _section(roadmap: Roadmap, direction: Direction, by) -> Section:
+    section = roadmap.sections.filter(kind=Section.Kind.DIRECTION, direction=direction).order_by("order").first()
+    if section is None:
+        section = section_create(roadmap=roadmap, by=by, kind=Section.Kind.DIRECTION, direction=direction)
+    return section
+
+
+@writes(ROADMAPS, EXECUTION)
+def cell_measure_create(*, municipality: Municipality, year: int, cell: Cell, by) -> Measure:
+    """A draft measure that would close `cell`: the catalogue's standard step of the stage (its text
+    and deadline), the documents the stage's rule expects, the missing records as its expected
+    result, assigned to the authority itself so that its evidence can be uploaded and accepted."""
+    roadmap = draft_for(municipality, year)
+    if roadmap is None:
+        raise ValidationError(no_draft_message(year))
+    enforce(access_for(by).can_edit(roadmap), EDIT_REFUSED)
+    stage, direction = cell.stage, cell.direction
+    step = StepTemplate.objects.filter(stage=stage).order_by("function_type__order", "order").first()
+    kinds = []
+    if cell.rule is not None:
+        for requirement in cell.rule.requirements.all():
+            if StageRequirement.Source.EVIDENCE in requirement.sources:
+                kinds += list(requirement.evidence_kinds.all())
+    missing = "; ".join(check.missing for check in cell.missing)
+    return measure_create(
+        section=_section(roadmap, direction, by),
+        by=by,
+        description=step.text if step else f"{stage.title}: {direction.title}",
+        deadline_text=step.deadline_text if step else "",
+        evidence_kinds=kinds,
+        organizations=[roadmap.owner],
+        executors=[{"organization": roadmap.owner, "is_lead": True}],
+        stage=stage,
+        expected_result=f"По итогам самооценки за {year_label(year)} учебный год: {missing}." if missing else "",
+    )
