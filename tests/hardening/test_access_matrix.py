@@ -337,6 +337,12 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "monitoring:rule_delete": (action(STAFF, **DIRECTORS_404, viewer=403, outsider=404), {}),
     # «Показатели региона»: the region's staff, viewers and administrators; a municipality's staff see
     # only the region's value beside their own on the overview, directors not even that.
+    # Self-assessment of the authority's mechanisms: whoever follows the municipality's execution
+    # (its staff, an outsider their own municipality's, viewers, administrators), never directors;
+    # a cell becomes a draft measure only by the municipality's staff (an empty POST names no cell: 404).
+    "selfassessment:matrix": (expect(**DIRECTORS_403), {}),
+    "selfassessment:measure": (action(STAFF | {"outsider"}, ok=404, **DIRECTORS_403, viewer=403), {}),
+    "selfassessment:region": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
     "region:values": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
     "region:export": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
     # Clusters of schools and the deficit–resource map: the analysis of the authority (directors would
