@@ -25,6 +25,10 @@ class ReportFileQuerySet(ScopedQuerySet):
             readable |= Q(recommendation__in=Recommendation.objects.for_user(user))
         # an analytic report's files: whoever reads the report (a director their school's, approved)
         readable |= Q(spravka__in=AnalyticReport.objects.for_user(user))
+        if access.sees_everything:  # a self-assessment: whoever reads the municipality's (not directors)
+            readable |= Q(municipality__isnull=False)
+        elif access.follows_execution:
+            readable |= Q(municipality_id__in=access.municipality_ids | access.region_municipality_ids)
         readable = self.filter(readable)
         if access.sees_everything:
             return readable
@@ -51,6 +55,8 @@ class ReportFile(models.Model):
         EFFECTIVENESS_PDF = "effectiveness_pdf", "Анализ эффективности принятых мер (PDF)"
         SPRAVKA_PDF = "spravka_pdf", "Аналитическая справка (PDF)"
         SPRAVKA_DOCX = "spravka_docx", "Аналитическая справка (Word)"
+        SELFASSESSMENT_PDF = "selfassessment_pdf", "Самооценка механизмов управления качеством (PDF)"
+        SELFASSESSMENT_DOCX = "selfassessment_docx", "Самооценка механизмов управления качеством (Word)"
         ROADMAP_IMPORT = "roadmap_import", "Загруженная книга Excel (исходный файл)"
 
     kind = models.CharField("вид", max_length=30, choices=Kind.choices)
@@ -79,6 +85,15 @@ class ReportFile(models.Model):
     spravka = models.ForeignKey(
         "reports.AnalyticReport",
         verbose_name="аналитическая справка",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # A document of the municipality as a whole (its self-assessment for a year, in `params`).
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        verbose_name="муниципалитет",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -35,6 +35,8 @@ from reports.pdf import (
     render_zoning_pdf,
 )
 from reports.selectors import execution_report
+from reports.selfassessment.document import render_selfassessment_pdf, report_context, selfassessment_docx_bytes
+from reports.selfassessment.selectors import matrix_compute, year_label
 from reports.typography import full_stop
 from reports.word import order_docx_bytes, roadmap_docx_bytes, spravka_docx_bytes
 from roadmaps.document import roadmap_document
@@ -43,7 +45,7 @@ from roadmaps.services import PersonInput, RoadmapStateError, order_save
 from roadmaps.word import WordImport, parse_roadmap_docx
 from roadmaps.xlsx import ParsedRoadmap, parse_roadmap_workbook, roadmap_xlsx_bytes, write_parsed_roadmap
 from schools.access import access_for, enforce
-from schools.models import Organization
+from schools.models import Municipality, Organization
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -55,11 +57,12 @@ def pdf_page_count(data: bytes) -> int:
 @writes(DOCUMENTS)  # a kept analysis of effectiveness counts in the self-assessment
 def report_file_save(
     *, kind: str, filename: str, content: bytes, by=None, roadmap=None, order=None, method=None,
-    recommendation=None, spravka=None, params=None,
+    recommendation=None, spravka=None, params=None, municipality=None,
 ) -> ReportFile:  # fmt: skip
     pages = pdf_page_count(content) if filename.endswith(".pdf") else 0
     report = ReportFile(
         kind=kind,
+        municipality=municipality,
         roadmap=roadmap,
         order=order,
         zoning_method=method,
@@ -232,8 +235,11 @@ DOCUMENT_KINDS = {
     Kind.EFFECTIVENESS_PDF,
     Kind.SPRAVKA_PDF,
     Kind.SPRAVKA_DOCX,
+    Kind.SELFASSESSMENT_PDF,
+    Kind.SELFASSESSMENT_DOCX,
 }
 SPRAVKA_KINDS = {Kind.SPRAVKA_PDF, Kind.SPRAVKA_DOCX}
+SELFASSESSMENT_KINDS = {Kind.SELFASSESSMENT_PDF, Kind.SELFASSESSMENT_DOCX}
 EXECUTION_KINDS = {Kind.EXECUTION_PDF, Kind.EXECUTION_XLSX}
 ROADMAP_KINDS = {Kind.ROADMAP_PDF, Kind.ROADMAP_XLSX, Kind.ROADMAP_DOCX}
 ORDER_KINDS = {Kind.ORDER_PDF, Kind.ORDER_DOCX}
@@ -290,6 +296,8 @@ def document_digest(
         parts += _recommendation_state(recommendation)
     elif kind in SPRAVKA_KINDS:  # its frozen contents, conclusions and approval: all move updated_at
         parts += [spravka.pk, str(spravka.status), spravka.updated_at.timestamp()]
+    elif kind in SELFASSESSMENT_KINDS:  # everything it prints, as of today
+        parts.append(repr(report_context(_selfassessment_matrix(params))))
     else:
         raise ValueError(f"unknown document kind {kind!r}")
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -374,6 +382,15 @@ def _document_bytes(
         if progress:
             progress(1, 1)
         return f"spravka-{spravka.pk}.{'pdf' if pdf else 'docx'}", data
+    if kind in SELFASSESSMENT_KINDS:
+        if progress:
+            progress(0, 1)
+        matrix = _selfassessment_matrix(params)
+        pdf = kind == Kind.SELFASSESSMENT_PDF
+        data = render_selfassessment_pdf(matrix) if pdf else selfassessment_docx_bytes(matrix)
+        if progress:
+            progress(1, 1)
+        return f"selfassessment-{params['municipality']}-{params['year']}.{'pdf' if pdf else 'docx'}", data
     if kind == Kind.RECOMMENDATION_PDF:
         if progress:
             progress(0, 1)
@@ -415,12 +432,21 @@ def document_render(
         method=method,
         recommendation=recommendation,
         spravka=spravka,
+        municipality=Municipality.objects.get(pk=params["municipality"]) if kind in SELFASSESSMENT_KINDS else None,
         by=by,
         params={**params, "digest": digest},
     )
 
 
+def _selfassessment_matrix(params: dict):
+    """The matrix a self-assessment document prints: `params` name the municipality and the year."""
+    return matrix_compute(Municipality.objects.get(pk=params["municipality"]), int(params["year"]))
+
+
 def _document_title(kind: str, roadmap, order, method, recommendation, spravka, params: dict) -> str:
+    if kind in SELFASSESSMENT_KINDS:
+        label = "Word" if kind == Kind.SELFASSESSMENT_DOCX else "PDF"
+        return f"{label} самооценки механизмов управления качеством за {year_label(int(params['year']))} учебный год"
     if kind in SPRAVKA_KINDS:
         return f"{'Word' if kind == Kind.SPRAVKA_DOCX else 'PDF'} справки «{spravka.title}»"
     if kind == Kind.EFFECTIVENESS_PDF:

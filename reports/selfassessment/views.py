@@ -17,8 +17,11 @@ from django.views.decorators.http import require_POST
 from config.lib.replica import heavy_read
 from monitoring.analysis.selectors import municipality_for
 from monitoring.region.selectors import region_for, regions_for
+from reports.models import ReportFile
 from reports.selfassessment import selectors, services
 from reports.selfassessment.tasks import selfassessment_region_enqueue
+from reports.services import document_request
+from reports.views import _document_response
 from roadmaps.models import CycleStage, Direction
 from schools.access import access_for, enforce
 
@@ -62,6 +65,7 @@ def matrix_page(request):
             "draft": draft,
             "can_plan": access.can_plan_from_selfassessment(municipality.pk),
             "no_draft": services.no_draft_message(year),
+            "document_formats": [("selfassessment:pdf", "Отчёт PDF"), ("selfassessment:docx", "Отчёт Word")],
         },
     )
 
@@ -95,6 +99,24 @@ def cell_measure(request):
     )
     roadmap = measure.section.roadmap
     return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
+
+
+def _document(request, kind: str):
+    municipality, _years, year = _municipality_and_year(request, request.POST)
+    outcome = document_request(kind=kind, params={"municipality": municipality.pk, "year": year}, by=request.user)
+    return _document_response(request, outcome)
+
+
+@login_required
+@require_POST
+def matrix_pdf(request):
+    return _document(request, ReportFile.Kind.SELFASSESSMENT_PDF)
+
+
+@login_required
+@require_POST
+def matrix_docx(request):
+    return _document(request, ReportFile.Kind.SELFASSESSMENT_DOCX)
 
 
 @login_required

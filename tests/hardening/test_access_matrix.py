@@ -342,6 +342,8 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     # a cell becomes a draft measure only by the municipality's staff (an empty POST names no cell: 404).
     "selfassessment:matrix": (expect(**DIRECTORS_403), {}),
     "selfassessment:measure": (action(STAFF | {"outsider"}, ok=404, **DIRECTORS_403, viewer=403), {}),
+    "selfassessment:pdf": (action(STAFF | {"outsider", "viewer"}, **DIRECTORS_403), {}),
+    "selfassessment:docx": (action(STAFF | {"outsider", "viewer"}, **DIRECTORS_403), {}),
     "selfassessment:region": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
     "region:values": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),
     "region:export": (expect(methodist=403, official=403, **DIRECTORS_403, outsider=403), {}),

@@ -21,7 +21,9 @@ DUE = datetime.date(2026, 3, 2)
 
 
 def _measure(section, stage_code, description="Мероприятие"):
-    return Measure.objects.create(section=section, description=description, stage=CycleStage.objects.get(code=stage_code))
+    return Measure.objects.create(
+        section=section, description=description, stage=CycleStage.objects.get(code=stage_code)
+    )
 
 
 def _evidence(assignment, kind_code, title="Документ", number="", date=None):
@@ -49,12 +51,24 @@ def placed(authority, school_a, municipality, methodist):
     roadmap = make_roadmap(authority)  # approved, 2025-09-01 … 2027-08-31
     s11, s12, s21 = (make_section(roadmap, direction_code=c, order=i) for i, c in enumerate(["1.1", "1.2", "2.1"], 1))
     goals = _measure(s11, "goals", "Утверждение муниципальной системы оценки качества")
-    _evidence(make_assignment(goals, authority, due=DUE, status=Assignment.Status.ACCEPTED), "order", "Приказ о МСОКО", "01-10/15", datetime.date(2025, 10, 1))
+    _evidence(
+        make_assignment(goals, authority, due=DUE, status=Assignment.Status.ACCEPTED),
+        "order",
+        "Приказ о МСОКО",
+        "01-10/15",
+        datetime.date(2025, 10, 1),
+    )
     analysis = _measure(s11, "analysis")
-    _evidence(make_assignment(analysis, authority, due=DUE, status=Assignment.Status.ACCEPTED), "analytic_report", "Аналитическая справка по ВПР")
+    _evidence(
+        make_assignment(analysis, authority, due=DUE, status=Assignment.Status.ACCEPTED),
+        "analytic_report",
+        "Аналитическая справка по ВПР",
+    )
     _measure(s11, "monitoring")
     indicator = IndicatorDefinition.objects.create(code="sa_share", name="Доля участников", direction_code="1.1")
-    IndicatorValue.objects.create(indicator=indicator, year=YEAR, municipality=municipality, numerator=1, denominator=2, value=50)
+    IndicatorValue.objects.create(
+        indicator=indicator, year=YEAR, municipality=municipality, numerator=1, denominator=2, value=50
+    )
     AnalyticReport.objects.create(
         municipality=municipality, subject=AnalyticReport.Subject.DIRECTION, direction_code="1.1", year=YEAR,
         title="Справка по показателям 1.1", status=AnalyticReport.Status.APPROVED, approved_at=timezone.now(),
@@ -63,11 +77,19 @@ def placed(authority, school_a, municipality, methodist):
     submitted = make_assignment(measures12, school_a, due=DUE, status=Assignment.Status.SUBMITTED)
     _evidence(submitted, "protocol", "Протокол педсовета")
     goals21 = _measure(s21, "goals")
-    _evidence(make_assignment(goals21, authority, due=DUE, status=Assignment.Status.ACCEPTED), "media", "Заметка в газете")
+    _evidence(
+        make_assignment(goals21, authority, due=DUE, status=Assignment.Status.ACCEPTED), "media", "Заметка в газете"
+    )
     # noise: a draft roadmap's measure, and an accepted order of 1.1 goals due in the next year
     draft = make_roadmap(authority, status=Roadmap.Status.DRAFT, title="Черновик")
     _measure(make_section(draft, direction_code="2.2"), "goals")
-    _evidence(make_assignment(goals, authority, due=datetime.date(2026, 10, 1), status=Assignment.Status.ACCEPTED, occurrence=2), "order", "Приказ следующего года")
+    _evidence(
+        make_assignment(
+            goals, authority, due=datetime.date(2026, 10, 1), status=Assignment.Status.ACCEPTED, occurrence=2
+        ),
+        "order",
+        "Приказ следующего года",
+    )
     return {"roadmap": roadmap, "draft": draft, "submitted": submitted, "indicator": indicator}
 
 
@@ -176,8 +198,8 @@ def test_without_a_draft_roadmap_the_cell_is_refused_in_russian(placed, municipa
 def test_who_sees_the_matrix_and_who_plans_from_it(
     placed, municipality, client_for, methodist, official, director_a, viewer, other_school
 ):
-    from tests.conftest import make_user
     from schools.models import Membership
+    from tests.conftest import make_user
 
     url = f"/reports/selfassessment/?municipality={municipality.pk}&year={YEAR}"
     assert client_for(None).get(url).status_code == 302
