@@ -121,7 +121,8 @@ class ReportFile(models.Model):
                 | Q(order__isnull=False)
                 | Q(zoning_method__isnull=False)
                 | Q(recommendation__isnull=False)
-                | Q(spravka__isnull=False),
+                | Q(spravka__isnull=False)
+                | Q(municipality__isnull=False),
                 name="report_file_has_source",
             )
         ]

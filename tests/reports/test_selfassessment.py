@@ -238,3 +238,44 @@ def test_the_region_page_is_for_the_regions_staff(
         assert municipality.name in page and "8 / 144" in page
     with override_settings(FRAGMENT_CACHE_SECONDS=0):  # nothing is kept: the page computes it
         assert "8 / 144" in client_for(viewer).get(url).content.decode()
+
+
+def _download(client, path, municipality, capture):
+    with capture(execute=True):  # the first request renders it by a job, the second finds it kept
+        response = client.post(path, {"municipality": municipality.pk, "year": YEAR})
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    response = client.post(path, {"municipality": municipality.pk, "year": YEAR})
+    assert response.status_code == 302 and "/reports/files/" in response["Location"]
+    file_url = response["Location"]
+    return file_url, b"".join(client.get(file_url).streaming_content)
+
+
+def test_the_report_prints_each_cell_with_its_documents_in_pdf_and_word(
+    placed, municipality, client_for, methodist, director_a, viewer, django_capture_on_commit_callbacks
+):
+    import io
+
+    from docx import Document
+
+    from reports.selfassessment.document import report_context
+    from reports.testing import flat, pdf_pages
+
+    context = report_context(selectors.matrix_compute(municipality, YEAR))
+    client = client_for(methodist)
+    pdf_url, pdf = _download(client, "/reports/selfassessment/pdf/", municipality, django_capture_on_commit_callbacks)
+    text = flat(" ".join(pdf_pages(pdf)))
+    assert "Самооценка муниципальных механизмов управления качеством образования" in text
+    assert "Итого 8 из 144 (5,6 %)" in text
+    assert "Приказ о МСОКО, № 01-10/15 от 01.10.2025" in text
+    assert "Нет мероприятия этапа «Показатели» в утверждённой дорожной карте по направлению 1.1" in text
+    _docx_url, docx = _download(client, "/reports/selfassessment/docx/", municipality, django_capture_on_commit_callbacks)
+    tables = Document(io.BytesIO(docx)).tables
+    summary = [[cell.text for cell in row.cells] for row in tables[0].rows]
+    assert summary[0] == context["summary_heads"] and summary[1:] == context["summary_rows"]
+    goals = [[cell.text for cell in row.cells] for row in tables[2].rows][1]  # 1.1, first stage
+    assert goals[0] == "Цели" and goals[1] == "полностью, 2 из 2"
+    assert "Приказ о МСОКО, № 01-10/15 от 01.10.2025 — http" in goals[2]
+    # the same file again is the kept one; a director may not read it, the viewer may
+    assert client.post("/reports/selfassessment/pdf/", {"municipality": municipality.pk, "year": YEAR})["Location"] == pdf_url
+    assert client_for(director_a).get(pdf_url).status_code == 404
+    assert client_for(viewer).get(pdf_url).status_code == 200
