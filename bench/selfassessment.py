@@ -251,6 +251,7 @@ def generate(*, municipalities: int, schools: int, assignments: int, seed: int =
             status__in=[Assignment.Status.ACCEPTED, Assignment.Status.SUBMITTED],
         )
         .values_list("pk", "status", "due_date")
+        .order_by("pk")  # the same documents on either database
         .iterator(chunk_size=BATCH)
     ):
         count = rng.choice((0, 1, 1, 1, 2, 2, 3)) if status == Assignment.Status.ACCEPTED else 1

@@ -52,7 +52,7 @@ def matrix_page(request):
     municipality, years, year = _municipality_and_year(request, request.GET)
     access = access_for(request.user)
     matrix = selectors.matrix(municipality, year)
-    draft = services.draft_for(municipality, year)
+    plan = services.plan_for(municipality, year)
     return render(
         request,
         "reports/selfassessment/matrix.html",
@@ -62,9 +62,9 @@ def matrix_page(request):
             "years": sorted(set(years) | {year}, reverse=True),
             "year": year,
             "matrix": matrix,
-            "draft": draft,
+            "plan": plan,
             "can_plan": access.can_plan_from_selfassessment(municipality.pk),
-            "no_draft": services.no_draft_message(year),
+            "no_plan": services.no_plan_message(year),
             "document_formats": [("selfassessment:pdf", "Отчёт PDF"), ("selfassessment:docx", "Отчёт Word")],
         },
     )
@@ -92,12 +92,15 @@ def cell_measure(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
+    roadmap = measure.section.roadmap
+    where = (
+        f"в изменения дорожной карты (версия {roadmap.version})" if roadmap.amends_id else "в черновик дорожной карты"
+    )
     messages.success(
         request,
-        f"В черновик дорожной карты добавлено мероприятие направления {direction.code}, этап «{stage.title}»: "
-        "уточните его текст, сроки и исполнителей",
+        f"Мероприятие направления {direction.code}, этап «{stage.title}», добавлено {where}: "
+        "уточните его текст, сроки и исполнителей, затем отправьте на утверждение",
     )
-    roadmap = measure.section.roadmap
     return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#measure-{measure.pk}")
 
 

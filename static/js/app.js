@@ -16,3 +16,14 @@ document.addEventListener("htmx:responseError", (event) => {
     : "Ошибка сервера. Повторите попытку позже.";
   window.alert(message);
 });
+
+// A link to a folded part (a self-assessment cell's «Разбор»): opening the address unfolds it.
+function openLinkedDetails() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (target && target.tagName === "DETAILS") {
+    target.open = true;
+  }
+}
+window.addEventListener("hashchange", openLinkedDetails);
+document.addEventListener("DOMContentLoaded", openLinkedDetails);

@@ -188,11 +188,21 @@ def test_a_cell_becomes_a_draft_measure_of_its_direction_and_stage(placed, munic
     assert measure.assignments.filter(organization=placed["roadmap"].owner).exists()
 
 
-def test_without_a_draft_roadmap_the_cell_is_refused_in_russian(placed, municipality, methodist):
+def test_without_a_draft_the_change_of_the_approved_roadmap_takes_the_measure(placed, municipality, methodist):
     placed["draft"].delete()
-    cell = selectors.matrix_compute(municipality, YEAR).cells[("1.3", "effectiveness")]
-    with pytest.raises(ValidationError, match="Нет черновика дорожной карты муниципалитета на 2025/2026"):
-        services.cell_measure_create(municipality=municipality, year=YEAR, cell=cell, by=methodist)
+    cell = selectors.matrix_compute(municipality, YEAR).cells[("1.1", "decisions")]
+    measure = services.cell_measure_create(municipality=municipality, year=YEAR, cell=cell, by=methodist)
+    amendment = measure.section.roadmap
+    assert amendment.amends == placed["roadmap"] and amendment.status == Roadmap.Status.DRAFT
+    assert measure.section.direction.code == "1.1" and measure.stage.code == "decisions"
+    # the approved plan is unchanged until the change is approved
+    assert not placed["roadmap"].sections.filter(measures__stage__code="decisions").exists()
+
+
+def test_without_any_roadmap_of_the_year_the_cell_is_refused_in_russian(placed, municipality, methodist):
+    cell = selectors.matrix_compute(municipality, YEAR + 3).cells[("1.3", "effectiveness")]
+    with pytest.raises(ValidationError, match="Нет дорожной карты муниципалитета на 2028/2029 учебный год"):
+        services.cell_measure_create(municipality=municipality, year=YEAR + 3, cell=cell, by=methodist)
 
 
 def test_who_sees_the_matrix_and_who_plans_from_it(
@@ -268,7 +278,9 @@ def test_the_report_prints_each_cell_with_its_documents_in_pdf_and_word(
     assert "Итого 8 из 144 (5,6 %)" in text
     assert "Приказ о МСОКО, № 01-10/15 от 01.10.2025" in text
     assert "Нет мероприятия этапа «Показатели» в утверждённой дорожной карте по направлению 1.1" in text
-    _docx_url, docx = _download(client, "/reports/selfassessment/docx/", municipality, django_capture_on_commit_callbacks)
+    _docx_url, docx = _download(
+        client, "/reports/selfassessment/docx/", municipality, django_capture_on_commit_callbacks
+    )
     tables = Document(io.BytesIO(docx)).tables
     summary = [[cell.text for cell in row.cells] for row in tables[0].rows]
     assert summary[0] == context["summary_heads"] and summary[1:] == context["summary_rows"]
@@ -276,6 +288,9 @@ def test_the_report_prints_each_cell_with_its_documents_in_pdf_and_word(
     assert goals[0] == "Цели" and goals[1] == "полностью, 2 из 2"
     assert "Приказ о МСОКО, № 01-10/15 от 01.10.2025 — http" in goals[2]
     # the same file again is the kept one; a director may not read it, the viewer may
-    assert client.post("/reports/selfassessment/pdf/", {"municipality": municipality.pk, "year": YEAR})["Location"] == pdf_url
+    assert (
+        client.post("/reports/selfassessment/pdf/", {"municipality": municipality.pk, "year": YEAR})["Location"]
+        == pdf_url
+    )
     assert client_for(director_a).get(pdf_url).status_code == 404
     assert client_for(viewer).get(pdf_url).status_code == 200
