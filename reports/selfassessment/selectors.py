@@ -159,8 +159,12 @@ def facts_read(municipality_ids: Iterable[int], year: int, *, detail: bool) -> F
         ):
             facts.measures[(m, d, s)] = n
 
+    # One municipality's measures are a short list: given as values, the database looks up their
+    # occurrences by index instead of scanning every accepted occurrence (PostgreSQL's plan for the
+    # subquery); a region's chunk keeps the subquery.
+    measure_ids = list(measures.values_list("pk", flat=True)) if detail else measures
     evidence = Evidence.objects.filter(
-        assignment__measure__in=measures,
+        assignment__measure__in=measure_ids,
         assignment__status=Assignment.Status.ACCEPTED,
     ).filter(Q(assignment__due_date__range=(start, end)) | Q(assignment__due_date__isnull=True))
     where = (
@@ -171,8 +175,9 @@ def facts_read(municipality_ids: Iterable[int], year: int, *, detail: bool) -> F
     )
     if detail:
         rows = evidence.values_list(*where, "assignment_id", "title", "number", "date", "kind__title")
+        occurrence_url = reverse("execution:assignment", args=[0]).replace("/0/", "/{}/")
         for m, d, s, kind, assignment_id, title, number, when, kind_title in rows.order_by("date", "pk"):
-            url = reverse("execution:assignment", args=[assignment_id])
+            url = occurrence_url.format(assignment_id)
             facts.evidence[(m, d, s)][kind].append(
                 Proof(label=title, url=url, number=number, date=when, kind=kind_title)
             )
@@ -210,14 +215,18 @@ def _direction_facts(facts: Facts, ids: list[int], year: int, published: dict[in
     zonings = ZoningMethod.objects.filter(
         municipality_id__in=ids, year=year, status=ZoningMethod.Status.APPROVED, computed_at__isnull=False
     )
-    rows = zonings.values_list(
-        "pk",
-        "title",
-        "municipality_id",
-        "approval_order__number",
-        "approval_order__date",
-        "rules__indicator__direction_code",
-    ).distinct()
+    rows = (
+        zonings.values_list(
+            "pk",
+            "title",
+            "municipality_id",
+            "approval_order__number",
+            "approval_order__date",
+            "rules__indicator__direction_code",
+        )
+        .distinct()
+        .order_by()
+    )  # fmt: skip  (no ordering column in the DISTINCT)
     for pk, title, m, number, when, d in rows:
         if d:
             url = reverse("monitoring:method", args=[pk])
@@ -290,12 +299,19 @@ def _direction_facts(facts: Facts, ids: list[int], year: int, published: dict[in
             )
         )
 
-    decisions = ZoningMethod.objects.filter(
-        municipality_id__in=ids, year=year, results_order__status=Order.Status.SIGNED
-    ).values_list(
-        "results_order_id", "results_order__title", "results_order__number", "results_order__date", "municipality_id",
-        "rules__indicator__direction_code",
-    ).distinct()  # fmt: skip
+    decisions = (
+        ZoningMethod.objects.filter(municipality_id__in=ids, year=year, results_order__status=Order.Status.SIGNED)
+        .values_list(
+            "results_order_id",
+            "results_order__title",
+            "results_order__number",
+            "results_order__date",
+            "municipality_id",
+            "rules__indicator__direction_code",
+        )
+        .distinct()
+        .order_by()
+    )  # fmt: skip  (one order shared by two methods is one decision)
     for order_id, title, number, when, m, d in decisions:
         if d:
             add[(m, d)][Source.DECISION].append(
@@ -481,76 +497,109 @@ class Matrix:
         return sorted(cells, key=lambda c: (c.points, direction_order[c.direction.pk], stage_order[c.stage.pk]))
 
 
-def _check(
-    requirement: StageRequirement, facts: Facts, m: int, direction: Direction, stage: CycleStage, year: int
-) -> Check:
-    proofs: list[Proof] = []
-    count = 0
+@dataclass(frozen=True)
+class Requirement:
+    """A rule's requirement as the scoring reads it, worked out once per computation: its sources, the
+    evidence kinds it takes (empty: any), and its words."""
+
+    sources: tuple[str, ...]
+    kind_codes: frozenset[str]
+    kinds: str  # the kinds in words, lower case
+    text: str
+
+
+def _requirements(catalogue: Catalogue, stage: CycleStage) -> list[Requirement]:
+    rule = catalogue.rules.get(stage.pk)
+    if rule is None:
+        return []
+    return [
+        Requirement(
+            sources=tuple(code for code in r.sources if code in Source.values),
+            kind_codes=frozenset(kind.code for kind in r.evidence_kinds.all()),
+            kinds=_kinds(r),
+            text=requirement_text(r, stage),
+        )
+        for r in rule.requirements.all()
+    ]
+
+
+def _count(requirement: Requirement, facts: Facts, m: int, direction: str, stage: str) -> tuple[int, list[Proof]]:
+    """How many records meet the requirement, and (with the records read) which."""
+    count, proofs = 0, []
     for code in requirement.sources:
         if code == Source.MEASURE:
-            found = facts.measures.get((m, direction.code, stage.code), [])
+            found = [facts.measures.get((m, direction, stage), [])]
         elif code == Source.EVIDENCE:
-            by_kind = facts.evidence.get((m, direction.code, stage.code), {})
-            wanted = {kind.code for kind in requirement.evidence_kinds.all()}
-            found = [item for kind, items in by_kind.items() if not wanted or kind in wanted for item in _items(items)]
+            by_kind = facts.evidence.get((m, direction, stage), {})
+            wanted = requirement.kind_codes
+            found = [items for kind, items in by_kind.items() if not wanted or kind in wanted]
         elif code in WHOLE_YEAR_SOURCES:
-            found = facts.whole_year.get(m, {}).get(code, [])
+            found = [facts.whole_year.get(m, {}).get(code, [])]
         else:
-            found = facts.by_direction.get((m, direction.code), {}).get(code, [])
-        if isinstance(found, int):
-            count += found
-        else:
-            count += len(found)
-            proofs += found
-    check = Check(text=requirement_text(requirement, stage), met=count > 0, proofs=proofs, count=count)
+            found = [facts.by_direction.get((m, direction), {}).get(code, [])]
+        for items in found:
+            if isinstance(items, int):  # a region's count
+                count += items
+            else:
+                count += len(items)
+                proofs += items
+    return count, proofs
+
+
+def _check(requirement: Requirement, facts: Facts, m: int, direction: Direction, stage: CycleStage, year: int) -> Check:
+    count, proofs = _count(requirement, facts, m, direction.code, stage.code)
+    check = Check(text=requirement.text, met=count > 0, proofs=proofs, count=count)
     if not check.met:
-        kinds = _kinds(requirement) or "документ"
-        words = [
-            MISSING[code].format(stage=stage.title, kinds=kinds) for code in requirement.sources if code in MISSING
-        ]
+        kinds = requirement.kinds or "документ"
+        words = [MISSING[code].format(stage=stage.title, kinds=kinds) for code in requirement.sources]
         check.missing = f"Нет {' или '.join(words)} по направлению {direction.code} за {year_label(year)} учебный год"
-        first = next((code for code in requirement.sources if code in STEPS), None)
-        if first is not None:
-            step, url_name = STEPS[first]
+        step, url_name = STEPS[requirement.sources[0]] if requirement.sources else ("", "")
+        if step:
             check.step = step.format(stage=stage.title, kinds=kinds)
             check.step_url = reverse(url_name)
     return check
 
 
-def _items(items):
-    """Evidence of one kind: its records, or (a region's count) that many placeholders' worth."""
-    return items if isinstance(items, list) else [None] * items
+def _points(rule: StageRule, met: int, required: int) -> int:
+    if not required or not met:
+        return 0
+    return rule.points_full if met == required else rule.points_partial
 
 
 def _score(
-    catalogue: Catalogue, facts: Facts, municipality: Municipality, year: int
+    catalogue: Catalogue, facts: Facts, municipality: Municipality, year: int, *, cells_too: bool = True
 ) -> tuple[dict[tuple[str, str], Cell], dict[str, Total], dict[str, Total], Total]:
+    """Score every cell. `cells_too` False (a region's table, last year's totals): only the totals,
+    without the words and records of each cell."""
     cells: dict[tuple[str, str], Cell] = {}
     directions = {direction.code: Total() for direction in catalogue.directions}
     groups: dict[str, Total] = {}
     overall = Total()
+    stages = [(stage, catalogue.rules.get(stage.pk), _requirements(catalogue, stage)) for stage in catalogue.stages]
+    m = municipality.pk
     for direction in catalogue.directions:
         group = groups.setdefault(direction.group.code, Total())
-        for stage in catalogue.stages:
-            rule = catalogue.rules.get(stage.pk)
-            checks = (
-                [_check(r, facts, municipality.pk, direction, stage, year) for r in rule.requirements.all()]
-                if rule
-                else []
-            )
-            cell = Cell(direction=direction, stage=stage, rule=rule, checks=checks)
-            if rule is not None:
-                cell.max_points = rule.points_full
-                cell.points = {NONE: 0, PARTIAL: rule.points_partial, FULL: rule.points_full}[cell.status]
-                for total in (directions[direction.code], group, overall):
-                    total.points += cell.points
-                    total.max_points += cell.max_points
-            cells[(direction.code, stage.code)] = cell
+        for stage, rule, requirements in stages:
+            if cells_too:
+                checks = [_check(r, facts, m, direction, stage, year) for r in requirements]
+                cell = Cell(direction=direction, stage=stage, rule=rule, checks=checks)
+                cells[(direction.code, stage.code)] = cell
+                met = sum(check.met for check in checks)
+            else:
+                met = sum(_count(r, facts, m, direction.code, stage.code)[0] > 0 for r in requirements)
+            if rule is None:
+                continue
+            points = _points(rule, met, len(requirements))
+            if cells_too:
+                cell.points, cell.max_points = points, rule.points_full
+            for total in (directions[direction.code], group, overall):
+                total.points += points
+                total.max_points += rule.points_full
     return cells, directions, groups, overall
 
 
 def _totals_only(catalogue: Catalogue, facts: Facts, municipality: Municipality, year: int):
-    _cells, directions, groups, overall = _score(catalogue, facts, municipality, year)
+    _cells, directions, groups, overall = _score(catalogue, facts, municipality, year, cells_too=False)
     return directions, groups, overall
 
 
