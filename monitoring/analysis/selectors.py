@@ -392,13 +392,15 @@ def effectiveness(user, municipality, *, direction_code: str = "", method: Zonin
         orgs = [o for o in item.organizations.all() if o.pk in visible]
         values = IndicatorValue.objects.filter(
             organization__in=orgs, indicator__in=[r.indicator_id for r in rules], year__gte=method.year, class_name=""
-        ).values("organization_id", "indicator_id", "subject", "grade", "year", "value")
-        found = defaultdict(dict)
+        ).values("organization_id", "indicator_id", "subject", "grade", "year", "value", "denominator")
+        found, sizes = defaultdict(dict), defaultdict(dict)
         for v in values:
-            found[(v["organization_id"], v["indicator_id"], v["subject"], v["grade"])][v["year"]] = v["value"]
+            key = (v["organization_id"], v["indicator_id"], v["subject"], v["grade"])
+            found[key][v["year"]], sizes[key][v["year"]] = v["value"], v["denominator"]
         for organization in orgs:
             for rule in rules:
-                by_year = found.get((organization.pk, rule.indicator_id, rule.subject, rule.grade), {})
+                key = (organization.pk, rule.indicator_id, rule.subject, rule.grade)
+                by_year, size = found.get(key, {}), sizes.get(key, {})
                 before = by_year.get(method.year)
                 later = sorted(y for y in by_year if y > method.year)
                 after_year = later[-1] if later else None
@@ -414,11 +416,23 @@ def effectiveness(user, municipality, *, direction_code: str = "", method: Zonin
                 rows.append({
                     "measure": item.measure, "organization": organization, "rule": rule, "before": before,
                     "before_year": method.year, "after": after, "after_year": after_year, "change": change,
+                    "before_n": size.get(method.year), "after_n": size.get(after_year),
                 })  # fmt: skip
     directions = sorted(
         set(IndicatorDefinition.objects.exclude(direction_code="").values_list("direction_code", flat=True))
     )
     return rows, directions
+
+
+def effectiveness_school_groups(rows: list[dict]) -> list[list]:
+    """Every school value the before/after rows show, as [school, the group it was computed over]
+    (None for a value that is no share of people): what the open page checks for small groups."""
+    return [
+        [row["organization"].short_name, row[f"{when}_n"]]
+        for row in rows
+        for when in ("before", "after")
+        if row[when] is not None
+    ]
 
 
 #: Measures are called effective when at least this share of the compared values improved (and,

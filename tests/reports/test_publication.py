@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.models import IndicatorDefinition, IndicatorValue, Zone, ZoningMethod
+from monitoring.models import IndicatorDefinition, IndicatorValue, TargetedMeasure, Zone, ZoningMethod, ZoningRule
+from monitoring.recommendations.services import recommendation_create, recommendation_decide, recommendation_report
 from reports.models import Publication, ReportFile
 from reports.publication import services
 from reports.publication.selectors import MIN_GROUP
@@ -54,7 +55,26 @@ def published(municipality, authority, official, school_a, school_b):
             denominator=70, value=10.0,
         ),
     }  # fmt: skip
-    return {"approved": approved, "approved_pdf": approved_pdf, "draft_pdf": draft_pdf, "method": method, **values}
+    return {
+        "approved": approved, "approved_pdf": approved_pdf, "draft_pdf": draft_pdf, "method": method, "share": share,
+        **values,
+    }  # fmt: skip
+
+
+def targeted_from_zones(published, schools, *, after: dict) -> None:
+    """A measure of the approved roadmap targeted from the method's zones at `schools`, the method
+    ruling on the share, with each school's value a year after: {school: (value, participants)}."""
+    method = published["method"]
+    ZoningRule.objects.create(method=method, indicator=published["share"], ranges=[])
+    targeted = TargetedMeasure.objects.create(
+        measure=published["approved"].sections.first().measures.first(), zoning_method=method
+    )
+    targeted.organizations.set(schools)
+    for school, (value, size) in after.items():
+        IndicatorValue.objects.create(
+            indicator=published["share"], year=method.year + 1, municipality=method.municipality,
+            organization=school, numerator=round(value * size / 100), denominator=size, value=value,
+        )  # fmt: skip
 
 
 def test_an_official_publishes_and_anonymous_visitors_read_it(client, official, municipality, published):
@@ -87,6 +107,44 @@ def test_a_draft_is_not_published_and_only_an_official_publishes(official, metho
     with pytest.raises(PermissionDenied):
         services.publication_of_file(report=published["approved_pdf"], by=methodist)
     assert not Publication.objects.exists()
+
+
+def test_an_effectiveness_analysis_with_a_small_group_is_refused_naming_the_school(
+    official, published, school_a, school_b
+):
+    targeted_from_zones(published, [school_a, school_b], after={school_a: (2.2, 45), school_b: (0.0, 4)})
+    report = document_render(kind=Kind.EFFECTIVENESS_PDF, method=published["method"], by=official)
+    with pytest.raises(ValidationError) as refused:
+        services.publication_of_file(report=report, by=official)
+    message = refused.value.messages[0]
+    assert "меньше 10 человек" in message and "«СОШ с. Дюрметь» (3), «СОШ с. Дюрметь» (4)" in message
+    assert "СОШ № 1" not in message  # 40 and 45 participants: not a small group
+    assert not Publication.objects.exists()
+
+
+def test_an_effectiveness_analysis_of_large_groups_is_published(official, published, school_a):
+    targeted_from_zones(published, [school_a], after={school_a: (2.2, 45)})
+    report = document_render(kind=Kind.EFFECTIVENESS_PDF, method=published["method"], by=official)
+    publication = services.publication_of_file(report=report, by=official)
+    assert publication.title == "Анализ эффективности принятых мер (методика «Методика 2026», 2026)"
+
+
+def test_a_recommendation_naming_a_person_is_not_published(official, methodist, municipality, school_a, school_b):
+    from tests.conftest import make_user
+
+    director = make_user("petrov", school_a, "director", last_name="Петров", first_name="Иван")
+    recommendation = recommendation_create(
+        municipality=municipality, by=methodist, organizations=[school_a, school_b],
+        text="Провести педагогический совет по итогам ВПР.",
+    )  # fmt: skip
+    answer = recommendation.addressees.get(organization=school_a)
+    recommendation_report(addressee=answer, by=director, report="Педсовет проведён, протокол № 3")
+    recommendation_decide(
+        addressee=answer, by=methodist, decision="partly", comment="Директору Петрову И.И. представить протокол"
+    )
+    report = document_render(kind=Kind.RECOMMENDATION_PDF, recommendation=recommendation, by=methodist)
+    with pytest.raises(ValidationError, match="названы люди — Петров"):
+        services.publication_of_file(report=report, by=official)
 
 
 def test_the_zoning_summary_is_counts_by_zone(client, official, municipality, published):
