@@ -215,6 +215,7 @@ def effectiveness_html(method, *, user) -> str:
     organisation's rule indicators before (the method's year) and after (the latest later year),
     the verdict on each measure and on all of them."""
     from monitoring.analysis.selectors import (
+        direction_change,
         effectiveness,
         effectiveness_by_measure,
         effectiveness_verdict,
@@ -222,6 +223,10 @@ def effectiveness_html(method, *, user) -> str:
     )
 
     rows, _ = effectiveness(user, method.municipality, method=method)
+    # The directions of the method's rules: their indicators for the municipality as a whole.
+    direction = direction_change(
+        method.municipality, [rule.indicator.direction_code for rule in method.rules.select_related("indicator")]
+    )
 
     def number(value) -> str:
         return "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
@@ -253,6 +258,18 @@ def effectiveness_html(method, *, user) -> str:
                 "verdict": t.attainment.verdict,
             }
             for t in target_attainment(user, method.municipality, since_year=method.year)
+        ],
+        "direction": direction,
+        "direction_rows": [
+            {
+                "indicator": typograph(row["indicator"].name),
+                "slice": row["slice"],
+                "unit": row["indicator"].unit or "—",
+                "before": number(row["before"]),
+                "after": number(row["after"]),
+                "change": row["change"] or "—",
+            }
+            for row in direction.rows
         ],
         "today": format_date(timezone.localdate()),
         "css": mark_safe(print_css()),

@@ -291,7 +291,11 @@ def document_digest(
         parts += _zoning_state(method)
         targeted = TargetedMeasure.objects.filter(zoning_method=method).values("measure_id")
         measures = Measure.history.filter(id__in=targeted).aggregate(last=Max("history_date"))
-        parts += [str(measures["last"]), str(timezone.localdate())]
+        # «после» and the direction's indicators read other years than the method's too
+        values = IndicatorValue.objects.filter(municipality_id=method.municipality_id).aggregate(
+            n=Count("pk"), last=Max("computed_at")
+        )
+        parts += [str(measures["last"]), (values["n"], str(values["last"])), str(timezone.localdate())]
     elif kind == Kind.RECOMMENDATION_PDF:
         parts += _recommendation_state(recommendation)
     elif kind in SPRAVKA_KINDS:  # its frozen contents, conclusions and approval: all move updated_at

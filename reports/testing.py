@@ -184,3 +184,70 @@ def results_for_spravka(municipality, *, schools: int, per_school: int = 20, see
         statistics_rebuild(assessment_ids={assessment.pk}, organization_ids={o.pk for o in organizations})
         made.append(assessment)
     return made[1], made[0], organizations
+
+
+#: The works of `exams_for_spravka`: (kind, subject, grade, scale).
+EXAMS = {
+    "kdr": ("kdr", "Читательская грамотность", 6, "levels"),
+    "oge": ("oge", "Математика", 9, "marks"),
+    "ege": ("ege", "Русский язык", 11, "marks"),
+}
+#: The ЕГЭ minimum of `exams_for_spravka`'s year (2024) for «Русский язык».
+EGE_MINIMUM = 24
+
+
+def exams_for_spravka(municipality, *, schools: int, per_school: int = 12, seed: int = 7, prefix: str = "ex"):
+    """This year's (2024) КДР «Читательская грамотность», 6th grade (levels; class «6А» of every
+    other school is a control group checked by outside experts), ОГЭ «Математика», 9th grade (primary
+    scores and marks) and ЕГЭ «Русский язык», 11th grade (primary and test scores, the minimum
+    EGE_MINIMUM), in `schools` new schools of the municipality with `per_school` participants each;
+    the per-school statistics rebuilt from them, as the import does. Called again for another
+    municipality it adds that municipality's schools to the same works. Returns ({"kdr"|"oge"|"ege":
+    assessment}, the schools)."""
+    import random
+
+    from monitoring.models import Assessment, EgeMinScore, StudentResult
+    from monitoring.services import statistics_rebuild
+    from schools.models import Organization
+
+    rng = random.Random(seed)
+    EgeMinScore.objects.get_or_create(year=2024, subject=EXAMS["ege"][1], defaults={"min_score": EGE_MINIMUM})
+    organizations = Organization.objects.bulk_create(
+        Organization(
+            municipality=municipality, code=f"{prefix}{municipality.pk}-{index:05d}", kind=Organization.Kind.SCHOOL,
+            short_name=f"Школа № {index + 1} ({municipality.pk})", full_name=f"Школа № {index + 1}",
+        )
+        for index in range(schools)
+    )  # fmt: skip
+    levels = [choice[0] for choice in StudentResult.Level.choices]
+    works, rows = {}, []
+    for key, (kind, subject, grade, scale) in EXAMS.items():
+        works[key], _ = Assessment.objects.get_or_create(
+            kind=kind, year=2024, subject=subject, grade=grade, defaults={"scale": scale}
+        )
+    for school_index, organization in enumerate(organizations):
+        weak = school_index % 3 == 0  # every third school struggles
+        for index in range(per_school):
+            code = f"{organization.code}-{index}"
+            class_name = "А" if index % 2 == 0 else "Б"
+            level = rng.choice(levels[:2] if weak and index % 3 else levels)
+            rows.append(StudentResult(
+                assessment=works["kdr"], organization=organization, class_name=f"6{class_name}", participant_code=code,
+                level=level, control_group=class_name == "А" and school_index % 2 == 0,
+            ))  # fmt: skip
+            primary = rng.randint(0, 12 if weak else 31)
+            mark = 2 if primary < 8 else 3 if primary < 15 else 4 if primary < 22 else 5
+            rows.append(StudentResult(
+                assessment=works["oge"], organization=organization, class_name="9А", participant_code=code,
+                primary_score=primary, mark=mark,
+            ))  # fmt: skip
+            test = rng.randint(10, 60 if weak else 98)
+            rows.append(StudentResult(
+                assessment=works["ege"], organization=organization, class_name="11А", participant_code=code,
+                primary_score=test // 2, test_score=test,
+            ))  # fmt: skip
+    StudentResult.objects.bulk_create(rows, batch_size=5000)
+    statistics_rebuild(
+        assessment_ids={work.pk for work in works.values()}, organization_ids={o.pk for o in organizations}
+    )
+    return works, organizations

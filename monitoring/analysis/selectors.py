@@ -392,33 +392,94 @@ def effectiveness(user, municipality, *, direction_code: str = "", method: Zonin
         orgs = [o for o in item.organizations.all() if o.pk in visible]
         values = IndicatorValue.objects.filter(
             organization__in=orgs, indicator__in=[r.indicator_id for r in rules], year__gte=method.year, class_name=""
-        ).values("organization_id", "indicator_id", "subject", "grade", "year", "value")
-        found = defaultdict(dict)
+        ).values("organization_id", "indicator_id", "subject", "grade", "year", "value", "denominator")
+        found, sizes = defaultdict(dict), defaultdict(dict)
         for v in values:
-            found[(v["organization_id"], v["indicator_id"], v["subject"], v["grade"])][v["year"]] = v["value"]
+            key = (v["organization_id"], v["indicator_id"], v["subject"], v["grade"])
+            found[key][v["year"]], sizes[key][v["year"]] = v["value"], v["denominator"]
         for organization in orgs:
             for rule in rules:
-                by_year = found.get((organization.pk, rule.indicator_id, rule.subject, rule.grade), {})
+                key = (organization.pk, rule.indicator_id, rule.subject, rule.grade)
+                by_year, size = found.get(key, {}), sizes.get(key, {})
                 before = by_year.get(method.year)
                 later = sorted(y for y in by_year if y > method.year)
                 after_year = later[-1] if later else None
                 after = by_year.get(after_year) if after_year else None
-                change = None
-                if before is not None and after is not None:
-                    better = rule.indicator.better
-                    change = (
-                        "лучше"
-                        if (after < before if better == "lower" else after > before)
-                        else ("без изменений" if after == before else "хуже")
-                    )
+                change = value_change(rule.indicator.better, before, after)
                 rows.append({
                     "measure": item.measure, "organization": organization, "rule": rule, "before": before,
                     "before_year": method.year, "after": after, "after_year": after_year, "change": change,
+                    "before_n": size.get(method.year), "after_n": size.get(after_year),
                 })  # fmt: skip
     directions = sorted(
         set(IndicatorDefinition.objects.exclude(direction_code="").values_list("direction_code", flat=True))
     )
     return rows, directions
+
+
+def value_change(better: str, before: float | None, after: float | None) -> str | None:
+    """«лучше», «хуже» or «без изменений» by the indicator's better side (an indicator that is not
+    rated counts higher as better here); None without both values."""
+    if before is None or after is None:
+        return None
+    if after == before:
+        return "без изменений"
+    return "лучше" if (after < before if better == IndicatorDefinition.Better.LOWER else after > before) else "хуже"
+
+
+@dataclass(frozen=True)
+class DirectionChange:
+    """The municipality's own values of the directions' indicators in `year` against the year
+    before: the direction's part of the «анализ эффективности принятых мер» (issue 21 part 7)."""
+
+    codes: list[str]
+    year: int | None
+    rows: list[dict]  # indicator, subject, grade, slice, before, after, change
+
+    @property
+    def verdict(self) -> Verdict:
+        """Over the rated indicators only: one «не оценивается» is neither better nor worse."""
+        return effectiveness_verdict([row for row in self.rows if row["indicator"].better != "none"])
+
+
+def direction_change(municipality, codes, *, year: int | None = None) -> DirectionChange:
+    """Each indicator of the directions `codes` by slice, the municipality's pooled value (no school,
+    no class) in `year` (the latest year with values when None) and in the year before, with the
+    change. The municipality's values are over all its schools: no small group to hide."""
+    codes = sorted({code for code in codes if code})
+    values = IndicatorValue.objects.filter(
+        municipality=municipality, organization__isnull=True, class_name="", indicator__direction_code__in=codes
+    )
+    if year is None:
+        year = values.aggregate(last=Max("year"))["last"]
+    if year is None:
+        return DirectionChange(codes=codes, year=None, rows=[])
+    found: dict = defaultdict(dict)
+    for value in values.filter(year__in=[year - 1, year]).select_related("indicator"):
+        found[(value.indicator, value.subject, value.grade)][value.year] = value.value
+    rows = []
+    for indicator, subject, grade in sorted(
+        found, key=lambda key: (key[0].direction_code, key[0].order, key[0].code, key[1], key[2] or 0)
+    ):
+        before, after = found[(indicator, subject, grade)].get(year - 1), found[(indicator, subject, grade)].get(year)
+        rated = indicator.better != IndicatorDefinition.Better.NONE
+        rows.append({
+            "indicator": indicator, "subject": subject, "grade": grade, "before": before, "after": after,
+            "slice": ", ".join([subject] * bool(subject) + [f"{grade} кл."] * bool(grade)) or "в целом",
+            "change": value_change(indicator.better, before, after) if rated else None,
+        })  # fmt: skip
+    return DirectionChange(codes=codes, year=year, rows=rows)
+
+
+def effectiveness_school_groups(rows: list[dict]) -> list[list]:
+    """Every school value the before/after rows show, as [school, the group it was computed over]
+    (None for a value that is no share of people): what the open page checks for small groups."""
+    return [
+        [row["organization"].short_name, row[f"{when}_n"]]
+        for row in rows
+        for when in ("before", "after")
+        if row[when] is not None
+    ]
 
 
 #: Measures are called effective when at least this share of the compared values improved (and,

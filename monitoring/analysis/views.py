@@ -253,6 +253,10 @@ def effectiveness(request):
             "verdict": selectors.effectiveness_verdict(rows),
             "by_measure": selectors.effectiveness_by_measure(rows),
             "targets": selectors.target_attainment(request.user, municipality),
+            # the chosen direction, or those of the rules the targeted measures are judged by
+            "direction_change": selectors.direction_change(
+                municipality, [direction] if direction else [row["rule"].indicator.direction_code for row in rows]
+            ),
             "methods": methods,
             "directions": directions,
             "direction": direction,

@@ -3,6 +3,9 @@ values only what names no small group."""
 
 from __future__ import annotations
 
+import re
+
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
@@ -18,13 +21,34 @@ MIN_GROUP = 10
 def small_groups_refusal(groups: list[list]) -> str:
     """Why a document naming these school groups ([name, size], size None when the value is no
     share of people) may not go on the open page, or "" when it may."""
-    small = [f"«{name}» ({size})" for name, size in groups if size is not None and size < MIN_GROUP]
+    small = dict.fromkeys(f"«{name}» ({size:g})" for name, size in groups if size is not None and size < MIN_GROUP)
     if not small:
         return ""
     return (
         f"Не публикуется: в документе значения организаций по группам меньше {MIN_GROUP} человек — "
         f"{', '.join(small)}. По таким значениям можно узнать ребёнка, на открытой странице их не показывают."
     )
+
+
+def people_named(texts: list[str], municipality: Municipality) -> list[str]:
+    """The surnames of the municipality's users (directors, teachers, staff) that these free texts
+    name, in any case ending («Петров», «Петровой»). The open page names no person except the
+    officials who sign, approve or compose a document in office, and those are printed from their
+    own fields, never from free text."""
+    text = "\n".join(texts)
+    surnames = (
+        get_user_model()
+        .objects.filter(memberships__organization__municipality=municipality)
+        .exclude(last_name="")
+        .values_list("last_name", flat=True)
+        .distinct()
+    )
+    found = []
+    for surname in sorted(surnames):
+        stem = surname[:-1] if len(surname) > 4 and surname[-1] in "ая" else surname
+        if re.search(rf"\b{re.escape(stem)}\w{{0,2}}\b", text):
+            found.append(surname)
+    return found
 
 
 VALUE_COLUMNS = [

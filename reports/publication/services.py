@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from config.lib.fragments import DOCUMENTS, writes
+from monitoring.analysis.selectors import effectiveness, effectiveness_school_groups
 from monitoring.models import IndicatorValue, ZoningMethod
 from reports.models import AnalyticReport, Publication, ReportFile
-from reports.publication.selectors import small_groups_refusal
+from reports.publication.selectors import people_named, small_groups_refusal
 from reports.services import document_digest
 from roadmaps.models import Order, Roadmap
 from schools.access import access_for, enforce
@@ -20,9 +21,11 @@ PUBLISH_REFUSED = "Публикует и снимает с публикации 
 Kind = ReportFile.Kind
 
 
-def _source(report: ReportFile) -> tuple[Municipality, str]:
+def _source(report: ReportFile, by) -> tuple[Municipality, str]:
     """The municipality a kept document belongs to and its title on the open page; a document that
-    may not be published says why."""
+    may not be published says why. A document with a school value of a small group is refused whole,
+    naming the schools: what goes on the site is the very file the officials approved, never a
+    quietly cut copy of it (README, «Публикация»)."""
     if report.kind == Kind.ROADMAP_PDF:
         roadmap = report.roadmap
         if roadmap.status != Roadmap.Status.APPROVED or roadmap.owner.municipality_id is None:
@@ -35,12 +38,20 @@ def _source(report: ReportFile) -> tuple[Municipality, str]:
         return order.organization.municipality, f"{order}: {order.title}"
     if report.kind == Kind.RECOMMENDATION_PDF:
         recommendation = report.recommendation
+        comments = list(recommendation.addressees.values_list("comment", flat=True))
+        if named := people_named([recommendation.text, *comments], recommendation.municipality):
+            raise ValidationError(
+                f"Не публикуется: в тексте рекомендации или в комментариях к решениям названы люди — "
+                f"{', '.join(named)}. На открытой странице не называют руководителей, педагогов и обучающихся."
+            )
         return (
             recommendation.municipality,
             f"Адресные рекомендации {recommendation.get_group_display()} от {recommendation.created_at:%d.%m.%Y}",
         )
     if report.kind == Kind.EFFECTIVENESS_PDF:
         method = report.zoning_method
+        if refusal := effectiveness_publish_refusal(method, by=by):
+            raise ValidationError(refusal)
         return method.municipality, f"Анализ эффективности принятых мер (методика «{method.title}», {method.year})"
     if report.kind == Kind.SPRAVKA_PDF:
         spravka = report.spravka
@@ -60,13 +71,21 @@ def spravka_publish_refusal(spravka: AnalyticReport) -> str:
     return small_groups_refusal(spravka.content.get("numbers", {}).get("school_groups", []))
 
 
+def effectiveness_publish_refusal(method: ZoningMethod, *, by) -> str:
+    """Why the «анализ эффективности» of a method may not be published ("" when it may): its
+    before/after rows show a school's value computed over a small group. Read as the publishing
+    official sees them, every school of the municipality."""
+    rows, _ = effectiveness(by, method.municipality, method=method)
+    return small_groups_refusal(effectiveness_school_groups(rows))
+
+
 def _replace(**same) -> None:
     Publication.objects.filter(withdrawn_at__isnull=True, **same).update(withdrawn_at=timezone.now())
 
 
 @writes(DOCUMENTS)
 def publication_of_file(*, report: ReportFile, by) -> Publication:
-    municipality, title = _source(report)
+    municipality, title = _source(report, by)
     enforce(access_for(by).can_approve_in(municipality.pk), PUBLISH_REFUSED)
     source = {
         "file__kind": report.kind,

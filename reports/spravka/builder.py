@@ -105,23 +105,29 @@ def category_shares(counts: dict | None, categories) -> dict[str, float | None]:
 
 
 def risk_share(counts: dict | None, categories) -> float | None:
-    """The share the справка watches: «2» of the marks, or «ниже базового» (insufficient + low) of the
-    levels."""
-    if counts is None or not categories:
+    """The share the справка watches: «2» of the marks, «ниже базового» (insufficient + low) of the
+    levels, or, for a work of test scores only (ЕГЭ), those below the minimum score. Counted from
+    the counts, not added up from shares: equal shares of two schools are equal numbers."""
+    if counts is None:
         return None
-    shares = category_shares(counts, categories)
-    if categories is LEVELS:
-        return (shares["level_insufficient"] or 0) + (shares["level_low"] or 0) if _total(counts, LEVELS) else None
-    return shares["mark_2"]
+    if not categories:
+        return share(counts["below_min"], counts["participants"]) if counts.get("mean_test") is not None else None
+    keys = ("level_insufficient", "level_low") if categories is LEVELS else ("mark_2",)
+    return share(sum(counts.get(key, 0) for key in keys), _total(counts, categories))
+
+
+def risk_label(categories) -> str:
+    if not categories:
+        return "Доля ниже минимального балла"
+    return "Доля «2»" if categories is MARKS else "Доля ниже базового уровня"
 
 
 def quality_share(counts: dict | None, categories) -> float | None:
     """«4» and «5» (качество), or the base and high levels."""
     if counts is None or not categories:
         return None
-    shares = category_shares(counts, categories)
     keys = ("level_base", "level_high") if categories is LEVELS else ("mark_4", "mark_5")
-    return sum(shares[key] or 0 for key in keys) if _total(counts, categories) else None
+    return share(sum(counts.get(key, 0) for key in keys), _total(counts, categories))
 
 
 def task_results(assessment: Assessment, **where) -> list[dict]:
@@ -328,9 +334,9 @@ def _distribution_section(assessment, categories, own, muni, region, previous) -
         rows.append(["Средний тестовый балл"] + [number(column["mean_test"]) for column in columns])
         rows.append(["Ниже минимального балла"] + [str(column["below_min"]) for column in columns])
         rows.append(["Более 60 баллов"] + [str(column["over_60"]) for column in columns])
-    risk_label = "Доля «2»" if categories is MARKS else "Доля ниже базового уровня"
+    watched = risk_label(categories)
     statements = [
-        say.change(risk_label, risk_share(previous, categories), risk_share(own, categories)) if categories else "",
+        say.change(watched, risk_share(previous, categories), risk_share(own, categories)),
         say.change("Качество", quality_share(previous, categories), quality_share(own, categories), gender="n")
         if categories
         else "",
@@ -341,12 +347,8 @@ def _distribution_section(assessment, categories, own, muni, region, previous) -
             fmt=number,
             gender="m",
         ),
-        say.versus(risk_label, risk_share(own, categories), risk_share(muni, categories), "по муниципалитету")
-        if muni is not None and categories
-        else "",
-        say.versus(risk_label, risk_share(own, categories), risk_share(region, categories), "по региону")
-        if region is not None and categories
-        else "",
+        say.versus(watched, risk_share(own, categories), risk_share(muni, categories), "по муниципалитету"),
+        say.versus(watched, risk_share(own, categories), risk_share(region, categories), "по региону"),
     ]
     shares = category_shares(own, categories)
     chart = (
@@ -470,11 +472,10 @@ def _tasks_section(tasks: list[dict]) -> dict:
 
 
 def _risk(assessment, categories, municipality, organization, muni) -> tuple[list[dict], ZoningMethod | None]:
-    """Schools whose watched share («2», or below the base level) is above the municipality's
-    (`muni`, its summary), the highest first, with their zone by the latest approved zoning."""
+    """Schools whose watched share (`risk_share`: «2», below the base level, below the ЕГЭ minimum)
+    is not below the municipality's (`muni`, its summary), the highest first, with their zone by the
+    latest approved zoning."""
     method, zones = _zones(municipality, assessment.year)
-    if not categories:
-        return [], method
     stats = SchoolStat.objects.filter(assessment=assessment, organization__municipality=municipality).select_related(
         "organization"
     )
@@ -483,8 +484,7 @@ def _risk(assessment, categories, municipality, organization, muni) -> tuple[lis
     watched = risk_share(muni, categories) or 0
     rows = []
     for stat in stats:
-        counts = {name: getattr(stat, name) for name, _ in categories}
-        value = risk_share(counts, categories)
+        value = risk_share({name: getattr(stat, name) for name in STAT_AGGREGATES}, categories)
         if value is not None and (organization is not None or (value > 0 and value >= watched)):
             rows.append(
                 {
@@ -500,7 +500,7 @@ def _risk(assessment, categories, municipality, organization, muni) -> tuple[lis
 
 
 def _risk_section(categories, risk, method, organization, own) -> dict:
-    label = "Доля «2»" if categories is MARKS else "Доля ниже базового уровня"
+    label = risk_label(categories)
     zone_note = (
         f"Зоны — по утверждённой методике «{method.title}» ({method.year - 1}/{method.year} учебный год)."
         if method

@@ -26,7 +26,7 @@ from reports.models import AnalyticReport, Publication, ReportFile
 from reports.testing import create_roadmap
 from roadmaps.execution.demo import tiny_pdf
 from roadmaps.models import Assignment, Evidence, Notification, Order, Roadmap
-from schools.models import Membership, Organization
+from schools.models import Membership, Municipality, Organization
 from tests.conftest import make_user
 from tests.roadmaps.execution_factories import kind, make_assignment, make_measure, make_roadmap, make_section
 
@@ -184,6 +184,34 @@ def build_regional(*, regional, region: str) -> dict:
     return {"regional": plan, "regional_measure": measure}
 
 
+def build_hidden(*, municipality, report_file, method) -> dict:
+    """What the open page must not show anyone: a withdrawn publication of a document, a publication
+    that is no document (a zoning's summary: no file behind it), a municipality whose only
+    publication was withdrawn and one that never published anything (a draft kept as a file)."""
+    now = timezone.now()
+    withdrawn = Publication.objects.create(
+        municipality=municipality, kind=Publication.Kind.DOCUMENT, title="Снятый с публикации документ",
+        file=report_file, withdrawn_at=now,
+    )  # fmt: skip
+    zoning = Publication.objects.create(
+        municipality=municipality, kind=Publication.Kind.ZONING, zoning_method=method, title="Итоги зонирования"
+    )
+    taken_down = Municipality.objects.create(name="Балаковский муниципальный район", region=municipality.region)
+    Publication.objects.create(
+        municipality=taken_down, kind=Publication.Kind.INDICATORS, year=2024, title="Снятые значения", withdrawn_at=now
+    )
+    never = Municipality.objects.create(name="Марксовский муниципальный район", region=municipality.region)
+    draft = create_roadmap(
+        owner=make_authority(never), title="Неопубликованный черновик", period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31), status=Roadmap.Status.DRAFT,
+    )  # fmt: skip
+    ReportFile.objects.create(
+        kind=ReportFile.Kind.ROADMAP_PDF, roadmap=draft, filename="draft.pdf",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="draft.pdf"),
+    )  # fmt: skip
+    return {"withdrawn": withdrawn, "zoning": zoning, "taken_down": taken_down, "never": never}
+
+
 def build_world(
     *, municipality, other_municipality, authority, school_a, other_school, methodist, director_a, regional=None
 ):
@@ -207,6 +235,7 @@ def build_world(
     world["job"] = Job.objects.create(
         kind="t", title="Задание методиста", task_name="tests.noop", created_by=methodist, status=Job.Status.FAILED
     )
+    world["hidden"] = build_hidden(municipality=municipality, report_file=world["report_file"], method=world["method"])
     foreign_authority = make_authority(other_municipality)
     world["foreign"] = build_objects(
         municipality=other_municipality, authority=foreign_authority, school=other_school, author=None

@@ -439,6 +439,37 @@ MATRIX: dict[str, tuple[dict, dict]] = {
 }
 
 
+# The open page's URLs with what is not (or no longer) published: 404 for everyone, anonymous first.
+HIDDEN = {
+    "withdrawn document": ("public:file", lambda w: {"pk": w["hidden"]["withdrawn"].pk}),
+    "a zoning summary is no file": ("public:file", lambda w: {"pk": w["hidden"]["zoning"].pk}),
+    "municipality whose publication was withdrawn": (
+        "public:municipality", lambda w: {"pk": w["hidden"]["taken_down"].pk}
+    ),
+    "values withdrawn": ("public:values", lambda w: {"pk": w["hidden"]["taken_down"].pk, "fmt": "json"}),
+    "municipality that never published": ("public:municipality", lambda w: {"pk": w["hidden"]["never"].pk}),
+    "values never published": ("public:values", lambda w: {"pk": w["hidden"]["never"].pk, "fmt": "csv"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(HIDDEN))
+def test_unpublished_and_withdrawn_items_are_404_on_the_open_page(client_for, people, world, case):
+    name, kwargs = HIDDEN[case]
+    url = reverse(name, kwargs=kwargs(world))
+    got = {person: status_of(client_for(people[person]), "get", url) for person in PEOPLE}
+    assert got == dict.fromkeys(PEOPLE, 404), (case, got)
+
+
+def test_the_open_index_and_feed_leave_out_what_is_not_published(client_for, world):
+    client = client_for(None)
+    for url in (reverse("public:index"), reverse("public:feed")):
+        text = client.get(url).content.decode()
+        assert "Марксовский" not in text and "Балаковский" not in text, url
+        assert "Снятый с публикации документ" not in text and "Неопубликованный черновик" not in text, url
+    page = client.get(reverse("public:municipality", args=[world["municipality"].pk])).content.decode()
+    assert "Снятый с публикации документ" not in page and "Итоги зонирования" in page
+
+
 def test_every_url_has_a_matrix_entry():
     names = resolver_names()
     missing, stale = sorted(names - MATRIX.keys()), sorted(MATRIX.keys() - names)

@@ -9,9 +9,11 @@ from collections import Counter
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
-from monitoring.models import IndicatorDefinition, IndicatorValue, StudentResult
+from monitoring.models import IndicatorDefinition, IndicatorValue, StudentResult, Zone, ZoningMethod
+from monitoring.zoning import colour_label
 from reports.models import AnalyticReport, Publication, ReportFile
 from reports.pdf import render_spravka_pdf
 from reports.publication.services import publication_of_file, spravka_publish_refusal
@@ -23,7 +25,8 @@ from reports.spravka.services import (
     spravka_generate,
     spravka_regenerate,
 )
-from reports.testing import VPR_TASKS, flat, results_for_spravka
+from reports.spravka.statements import number, percent
+from reports.testing import EGE_MINIMUM, VPR_TASKS, exams_for_spravka, flat, results_for_spravka, signed_order
 from reports.word import spravka_docx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -390,3 +393,150 @@ def test_a_spravka_of_large_enough_groups_records_them_and_may_be_published(meth
     report = spravka_generate(by=methodist, municipality=municipality, assessment=assessment, organization=schools[0])
     assert report.content["numbers"]["school_groups"][0] == [schools[0].short_name, 15]
     assert spravka_publish_refusal(report) == ""
+
+
+# --- КДР, ОГЭ, ЕГЭ, the region and the zones, against plain counts of exams_for_spravka ----------
+
+
+@pytest.fixture
+def exams(municipality):
+    return exams_for_spravka(municipality, schools=4)
+
+
+def _table(report, caption):
+    return next(
+        table for section in report.content["sections"] for table in section["tables"] if table["caption"] == caption
+    )
+
+
+def _row(table, label):
+    return next(row[1:] for row in table["rows"] if row[0] == label)
+
+
+def test_the_kdr_spravka_reports_levels_and_control_groups(methodist, municipality, exams):
+    works, schools = exams
+    report = spravka_generate(by=methodist, municipality=municipality, assessment=works["kdr"])
+    rows = list(StudentResult.objects.filter(assessment=works["kdr"]))
+    levels = Counter(row.level for row in rows)
+    numbers = report.content["numbers"]
+    assert numbers["categories"] == ["level_insufficient", "level_low", "level_base", "level_high"]
+    assert [numbers["own"][f"level_{level}"] for level in ("insufficient", "low", "base", "high")] == [
+        levels["insufficient"], levels["low"], levels["base"], levels["high"]
+    ]  # fmt: skip
+    results = _table(report, "Результаты")
+    assert _row(results, "Уровень «недостаточный»") == [percent(levels["insufficient"] / len(rows))]
+    assert _row(results, "Качество (базовый и выше)") == [percent((levels["base"] + levels["high"]) / len(rows))]
+    assert report.content["sections"][1]["title"] == "2. Распределение по уровням"
+
+    control = [row for row in rows if row.control_group]
+    rest = [row for row in rows if not row.control_group]
+    assert len(control) == 2 * 6  # class «6А» (6 of 12) in schools 1 and 3
+
+    def base(group):
+        return sum(1 for row in group if row.level in ("base", "high"))
+
+    assert _table(report, "Контрольные группы")["rows"] == [
+        ["Контрольная группа", str(len(control)), percent(base(control) / len(control))],
+        ["Остальные участники", str(len(rest)), percent(base(rest) / len(rest))],
+    ]
+    said = (
+        f"В контрольной группе базовый уровень и выше показали {percent(base(control) / len(control))} участников, "
+        f"у остальных — {percent(base(rest) / len(rest))}."
+    )
+    assert said.replace("\u00a0", " ") in all_texts(report.content)
+    # the watched share of a КДР is «ниже базового» (insufficient and low); equal shares by name
+    below = (levels["insufficient"] + levels["low"]) / len(rows)
+    expected = []
+    for school in schools:
+        own = [row for row in rows if row.organization_id == school.pk]
+        value = sum(1 for row in own if row.level in ("insufficient", "low")) / len(own)
+        if value > 0 and value >= below:
+            expected.append((-value, school.short_name))
+    assert len(expected) >= 2
+    assert [(row["share"], row["organization"]) for row in numbers["risk"]] == [(-v, n) for v, n in sorted(expected)]
+
+
+def test_the_oge_and_ege_spravki_report_scores(methodist, municipality, exams):
+    works, schools = exams
+    oge = spravka_generate(by=methodist, municipality=municipality, assessment=works["oge"])
+    rows = list(StudentResult.objects.filter(assessment=works["oge"]))
+    marks = Counter(row.mark for row in rows)
+    results = _table(oge, "Результаты")
+    assert _row(results, "Доля «2»") == [percent(marks[2] / len(rows))]
+    assert _row(results, "Участники") == [str(len(rows))]
+    assert _row(results, "Средний первичный балл") == [number(sum(row.primary_score for row in rows) / len(rows))]
+    assert "Средний тестовый балл" not in [row[0] for row in results["rows"]]  # no test scores in the ОГЭ
+
+    ege = spravka_generate(by=methodist, municipality=municipality, assessment=works["ege"])
+    rows = list(StudentResult.objects.filter(assessment=works["ege"]))
+    scores = [row.test_score for row in rows]
+    results = _table(ege, "Результаты")
+    assert _row(results, "Средний тестовый балл") == [number(sum(scores) / len(scores))]
+    assert _row(results, "Ниже минимального балла") == [str(sum(1 for s in scores if s < EGE_MINIMUM))]
+    assert _row(results, "Более 60 баллов") == [str(sum(1 for s in scores if s > 60))]
+    assert ege.content["numbers"]["own"]["below_min"] == sum(1 for s in scores if s < EGE_MINIMUM) > 0
+    # no marks: the schools at risk are those with a share below the minimum not under the municipality's
+    assert ege.content["numbers"]["categories"] == []
+    below = sum(1 for s in scores if s < EGE_MINIMUM) / len(scores)
+    expected = []
+    for school in schools:
+        own = [row.test_score for row in rows if row.organization_id == school.pk]
+        value = sum(1 for s in own if s < EGE_MINIMUM) / len(own)
+        if value > 0 and value >= below:
+            expected.append([school.short_name, str(len(own)), percent(value), "—"])
+    assert expected and _table(ege, "Организации группы риска") == {
+        "caption": "Организации группы риска",
+        "heads": ["Организация", "Участники", "Доля ниже минимального балла", "Зона"],
+        "rows": sorted(expected, key=lambda row: (-float(row[2][:-2].replace(",", ".")), row[0])),
+    }
+
+
+def test_the_region_column_pools_the_municipalities_of_the_region(methodist, municipality, other_municipality, exams):
+    works, _schools = exams
+    exams_for_spravka(other_municipality, schools=3, seed=8)
+    report = spravka_generate(by=methodist, municipality=municipality, assessment=works["oge"])
+    results = _table(report, "Результаты")
+    assert results["heads"] == ["Показатель", "2023/2024", "Регион"]
+    own = list(StudentResult.objects.filter(assessment=works["oge"], organization__municipality=municipality))
+    region = list(StudentResult.objects.filter(assessment=works["oge"]))
+    assert len(own) == 4 * 12 and len(region) == 7 * 12
+    assert _row(results, "Участники") == [str(len(own)), str(len(region))]
+    assert _row(results, "Доля «2»") == [
+        percent(sum(r.mark == 2 for r in own) / len(own)), percent(sum(r.mark == 2 for r in region) / len(region))
+    ]  # fmt: skip
+    assert report.content["numbers"]["region"]["participants"] == len(region)
+    region_2 = sum(r.mark == 2 for r in region) / len(region)
+    assert say.versus("Доля «2»", sum(r.mark == 2 for r in own) / len(own), region_2, "по региону").replace(
+        "\u00a0", " "
+    ) in all_texts(report.content)
+    # a municipality alone in its region has no region column
+    other_municipality.region = "Другая область"
+    other_municipality.save()
+    alone = spravka_generate(by=methodist, municipality=municipality, assessment=works["oge"])
+    assert _table(alone, "Результаты")["heads"] == ["Показатель", "2023/2024"]
+
+
+def test_schools_at_risk_are_listed_with_their_zones(methodist, municipality, authority, exams):
+    works, schools = exams
+    method = ZoningMethod.objects.create(
+        municipality=municipality, year=2024, title="Методика 2024", status=ZoningMethod.Status.APPROVED,
+        computed_at=timezone.now(), approval_order=signed_order(organization=authority, number="5"),
+    )  # fmt: skip
+    colours = ["red", "yellow", "green", "red"]
+    for school, colour in zip(schools, colours, strict=True):
+        Zone.objects.create(method=method, organization=school, colour=colour, computed_at=timezone.now())
+    report = spravka_generate(by=methodist, municipality=municipality, assessment=works["oge"])
+    rows = list(StudentResult.objects.filter(assessment=works["oge"]))
+    overall = sum(r.mark == 2 for r in rows) / len(rows)
+    expected = []
+    for school, colour in zip(schools, colours, strict=True):
+        own = [r for r in rows if r.organization_id == school.pk]
+        value = sum(r.mark == 2 for r in own) / len(own)
+        if value > 0 and value >= overall:
+            expected.append((-value, school.short_name, [school.short_name, str(len(own)), percent(value),
+                                                         colour_label(colour)]))  # fmt: skip
+    expected = [row for *_key, row in sorted(expected)]
+    assert expected  # the weak schools (1 and 4) are above the municipality
+    assert _table(report, "Организации группы риска")["rows"] == expected
+    assert "Зоны — по утверждённой методике «Методика 2024» (2023/2024 учебный год)." in all_texts(report.content)
+    assert [row["zone"] for row in report.content["numbers"]["risk"]] == [row[3] for row in expected]
