@@ -39,7 +39,7 @@ def colour_of(body: str, prop: str) -> str | None:
     return match.group(1) if match else None
 
 
-COLOURED = [".zone-red", ".zone-yellow", ".zone-green", ".zone-none", *(
+COLOURED = [".zone-red", ".zone-yellow", ".zone-green", ".zone-none", ".sa-full", ".sa-partial", ".sa-none", *(
     f".roadmap-status-{state}" for state in ("draft", "on_approval", "approved", "archived")
 )]  # fmt: skip
 

@@ -226,6 +226,7 @@ NOT_SPREADSHEETS = {
     "reports:roadmap_pdf",
     "reports:order_pdf",
     "reports:spravka_pdf",  # a PDF of an analytic report (its Word file is text and tables, no cell formula)
+    "selfassessment:pdf",  # the self-assessment report (its Word file likewise)
 }
 #: Documents are asked for with POST; a job renders and keeps them, and the kept file is checked.
 POSTED = {
