@@ -595,8 +595,8 @@ def direction_content(
         key=lambda key: ([d.pk for d in indicators].index(key[0]), key[1], key[2] or 0),
     )
     by_pk = {indicator.pk: indicator for indicator in indicators}
-    rows, statements, worst, numbers, named = [], [], [], [], []
-    for key in keys:
+    rows, statements, worst, numbers, named, bars = [], [], [], [], [], []
+    for position, key in enumerate(keys, start=1):
         indicator = by_pk[key[0]]
         now, before = pooled.get(key + (year,)), pooled.get(key + (year - 1,))
         entry = {
@@ -606,7 +606,7 @@ def direction_content(
             "municipality": now,
             "previous": before,
         }
-        row = [indicator.name, _slice(key[1], key[2]), indicator.unit or "—"]
+        row = [str(position), indicator.name, _slice(key[1], key[2]), indicator.unit or "—"]
         if organization is not None:
             own_now = next((v for _o, v in school.get(key + (year,), [])), None)
             own_before = next((v for _o, v in school.get(key + (year - 1,), [])), None)
@@ -633,7 +633,10 @@ def direction_content(
                 named += [[names.get(o, ""), sizes[(o, *key, year)]] for _v, o in candidates[:WORST_SCHOOLS]]
         rows.append(row)
         numbers.append(entry)
-    heads = ["Показатель", "Разрез", "Ед."]
+        shown = entry.get("own") if organization is not None else now
+        if indicator.unit == "%" and shown is not None:
+            bars.append({"label": f"№ {position}", "value": shown / 100, "text": _value_text(shown, "%")})
+    heads = ["№", "Показатель", "Разрез", "Ед."]
     heads += (
         [f"ОО {year - 1}/{year}", f"ОО {year - 2}/{year - 1}", f"Муниципалитет {year - 1}/{year}"]
         if organization
@@ -656,6 +659,14 @@ def direction_content(
             ],
             statements=statements,
             tables=[_table("Значения показателей", heads, rows)],
+            chart={
+                "caption": f"Показатели в процентах, {year - 1}/{year}"
+                + (f" — {organization.short_name}" if organization else " — муниципалитет")
+                + " (номер — строка таблицы)",
+                "bars": bars,
+            }
+            if bars
+            else None,
         )
     ]
     if organization is None:

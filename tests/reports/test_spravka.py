@@ -354,7 +354,11 @@ def test_a_school_direction_spravka_sets_the_school_beside_the_municipality(meth
     [entry] = report.content["numbers"]["indicators"]
     assert (entry["own"], entry["own_previous"], entry["municipality"]) == (55.5, 50.0, 60.0)
     [table] = report.content["sections"][0]["tables"]
-    assert table["rows"] == [["Качество по ВПР", "в целом", "%", "55,5\u00a0%", "50,0\u00a0%", "60,0\u00a0%"]]
+    assert table["rows"] == [["1", "Качество по ВПР", "в целом", "%", "55,5\u00a0%", "50,0\u00a0%", "60,0\u00a0%"]]
+    # the chart shows the school's own value, numbered as the table's row
+    chart = report.content["sections"][0]["chart"]
+    assert chart["bars"] == [{"label": "№ 1", "value": 0.555, "text": "55,5\u00a0%"}]
+    assert "СОШ № 1" in chart["caption"]
     assert len(report.content["sections"]) == 1  # no list of other schools in a school's справка
 
 
