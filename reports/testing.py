@@ -136,6 +136,20 @@ VPR_TASKS = [
 ]
 
 
+def _schools(municipality, count: int, prefix: str, *, short: str, full: str) -> list:
+    """`count` schools of the municipality, coded «{prefix}{municipality}-00000…», named by the
+    patterns ({n}: the school's number from 1, {m}: the municipality's key)."""
+    from schools.models import Organization
+
+    return Organization.objects.bulk_create(
+        Organization(
+            municipality=municipality, code=f"{prefix}{municipality.pk}-{index:05d}", kind=Organization.Kind.SCHOOL,
+            short_name=short.format(n=index + 1, m=municipality.pk), full_name=full.format(n=index + 1, m=municipality.pk),
+        )
+        for index in range(count)
+    )  # fmt: skip
+
+
 def results_for_spravka(municipality, *, schools: int, per_school: int = 20, seed: int = 21, prefix: str = "sp"):
     """A municipality's ВПР «Математика», 5th grade, for this year (2024) and the last (2023): `schools`
     schools with `per_school` participants each (pseudonymous codes, never names), task scores,
@@ -145,16 +159,9 @@ def results_for_spravka(municipality, *, schools: int, per_school: int = 20, see
 
     from monitoring.models import Assessment, StudentResult
     from monitoring.services import statistics_rebuild
-    from schools.models import Organization
 
     rng = random.Random(seed)
-    organizations = Organization.objects.bulk_create(
-        Organization(
-            municipality=municipality, code=f"{prefix}{municipality.pk}-{index:05d}", kind=Organization.Kind.SCHOOL,
-            short_name=f"СОШ № {index + 1}", full_name=f"Средняя школа № {index + 1}",
-        )
-        for index in range(schools)
-    )  # fmt: skip
+    organizations = _schools(municipality, schools, prefix, short="СОШ № {n}", full="Средняя школа № {n}")
     made = []
     for year in (2023, 2024):
         assessment, _ = Assessment.objects.get_or_create(
@@ -208,17 +215,10 @@ def exams_for_spravka(municipality, *, schools: int, per_school: int = 12, seed:
 
     from monitoring.models import Assessment, EgeMinScore, StudentResult
     from monitoring.services import statistics_rebuild
-    from schools.models import Organization
 
     rng = random.Random(seed)
     EgeMinScore.objects.get_or_create(year=2024, subject=EXAMS["ege"][1], defaults={"min_score": EGE_MINIMUM})
-    organizations = Organization.objects.bulk_create(
-        Organization(
-            municipality=municipality, code=f"{prefix}{municipality.pk}-{index:05d}", kind=Organization.Kind.SCHOOL,
-            short_name=f"Школа № {index + 1} ({municipality.pk})", full_name=f"Школа № {index + 1}",
-        )
-        for index in range(schools)
-    )  # fmt: skip
+    organizations = _schools(municipality, schools, prefix, short="Школа № {n} ({m})", full="Школа № {n}")
     levels = [choice[0] for choice in StudentResult.Level.choices]
     works, rows = {}, []
     for key, (kind, subject, grade, scale) in EXAMS.items():
