@@ -1,7 +1,15 @@
 """What building roadmaps from the catalogue needs, each check returning None or the Russian message
 that names what is missing and the command or page that supplies it (see config.lib.preconditions)."""
 
-from roadmaps.models import CycleStage, Direction, EvidenceKind, ExecutorKind, FunctionType, StepTemplate
+from roadmaps.models import (
+    CycleStage,
+    Direction,
+    EvidenceKind,
+    ExecutorKind,
+    FunctionType,
+    StageRule,
+    StepTemplate,
+)
 
 LOAD_CATALOGUE = "python manage.py load_catalogue"
 
@@ -34,4 +42,14 @@ def function_type_steps(function_type: FunctionType) -> str | None:
     return (
         f"У типа функции «{function_type.title}» нет стандартных шагов: выполните {LOAD_CATALOGUE} "
         "или добавьте шаги в администрировании («Типы функций»)."
+    )
+
+
+def stage_rules() -> str | None:
+    """The self-assessment scores each stage of the cycle by its rule: without rules nothing scores."""
+    if StageRule.objects.exists():
+        return None
+    return (
+        f"Правила самооценки этапов не загружены: выполните {LOAD_CATALOGUE} "
+        "или задайте их в администрировании («Правила самооценки этапов»)."
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.lib.preconditions import unmet
 from config.lib.replica import heavy_read
 from monitoring.analysis.selectors import municipality_for
 from monitoring.region.selectors import region_for, regions_for
@@ -23,6 +24,7 @@ from reports.selfassessment.tasks import selfassessment_region_enqueue
 from reports.services import document_request
 from reports.views import _document_response
 from roadmaps.models import CycleStage, Direction
+from roadmaps.preconditions import stage_rules
 from schools.access import access_for, enforce
 
 READ_REFUSED = "Самооценку механизмов управления качеством видят сотрудники органа управления образованием и региона"
@@ -65,6 +67,7 @@ def matrix_page(request):
             "plan": plan,
             "can_plan": access.can_plan_from_selfassessment(municipality.pk),
             "no_plan": services.no_plan_message(year),
+            "preconditions": unmet(stage_rules()),
             "document_formats": [("selfassessment:pdf", "Отчёт PDF"), ("selfassessment:docx", "Отчёт Word")],
         },
     )

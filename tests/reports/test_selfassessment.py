@@ -294,3 +294,12 @@ def test_the_report_prints_each_cell_with_its_documents_in_pdf_and_word(
     )
     assert client_for(director_a).get(pdf_url).status_code == 404
     assert client_for(viewer).get(pdf_url).status_code == 200
+
+
+def test_without_rules_the_page_says_what_to_load(placed, municipality, client_for, methodist):
+    StageRule.objects.all().delete()
+    page = client_for(methodist).get(f"/reports/selfassessment/?municipality={municipality.pk}&year={YEAR}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Правила самооценки этапов не загружены: выполните python manage.py load_catalogue" in text
+    assert "правило не задано" in text
