@@ -25,7 +25,8 @@ def test_methodist_turns_a_missing_cell_into_a_draft_measure(page, demo_people):
     Section.objects.create(roadmap=approved, direction=Direction.objects.get(code="1.1"), order=1)
 
     login(page, "methodist")
-    page.get_by_role("link", name="Самооценка", exact=True).click()
+    page.get_by_role("link", name="Отчёты", exact=True).click()
+    page.get_by_role("link", name="Самооценка механизмов управления").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Самооценка механизмов управления качеством образования")
     expect(page.locator("table.selfassessment-matrix tbody tr")).to_have_count(8)  # the eight directions
     # a cell's link unfolds its details, which name what is missing
