@@ -16,7 +16,6 @@ as SQL, and because the values never have to travel to Python and back (a hundre
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -27,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from config.lib.copy import rows_insert
 from config.lib.fragments import INDICATORS, versions_bump
 from config.lib.preconditions import require
 from monitoring import preconditions
@@ -465,9 +465,6 @@ class Row:
     def is_whole(self) -> bool:
         return not self.subject and self.grade is None and not self.class_name
 
-    def as_model(self) -> IndicatorValue:
-        return IndicatorValue(**{name: getattr(self, name) for name in self.__slots__})
-
 
 def _value(definition, year, muni, org, subject, grade, class_name, numerator, denominator, details=None):
     return Row(
@@ -659,34 +656,15 @@ INSERT_COLUMNS = (
 )  # fmt: skip
 
 
-_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_NULL = "\\N"
-
-
 def _bulk_insert(values: Iterable[Row]) -> None:
-    """PostgreSQL: one COPY (a hundred thousand rows in about a second); elsewhere bulk_create."""
-    values = list(values)
+    """One COPY on PostgreSQL (a hundred thousand rows in about a second); elsewhere bulk_create."""
     now = timezone.now()
-    if connection.vendor != "postgresql":
-        models = [value.as_model() for value in values]
-        for model in models:
-            model.computed_at = now
-        IndicatorValue.objects.bulk_create(models, batch_size=2000)
-        return
-    import json
-
-    stamp = now.isoformat()
-    lines = []
-    for v in values:
-        details = json.dumps(v.details, ensure_ascii=False).translate(_COPY_ESCAPE) if v.details else "{}"
-        lines.append(
-            f"{v.indicator.pk}\t{v.year}\t{v.municipality_id}\t{_NULL if v.organization_id is None else v.organization_id}\t"
-            f"{v.subject.translate(_COPY_ESCAPE)}\t{_NULL if v.grade is None else v.grade}\t{v.class_name.translate(_COPY_ESCAPE)}\t"
-            f"{_NULL if v.numerator is None else v.numerator}\t{_NULL if v.denominator is None else v.denominator}\t"
-            f"{_NULL if v.value is None else v.value}\t{details}\t{stamp}\n"
-        )
-    buffer = io.StringIO("".join(lines))
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {IndicatorValue._meta.db_table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN", buffer
-        )
+    rows_insert(
+        IndicatorValue,
+        INSERT_COLUMNS,
+        (
+            (v.indicator.pk, v.year, v.municipality_id, v.organization_id, v.subject, v.grade, v.class_name,
+             v.numerator, v.denominator, v.value, v.details or {}, now)
+            for v in values
+        ),
+    )  # fmt: skip
