@@ -196,7 +196,12 @@ def _counter_expr(name: str) -> str:
 def _insert_sql(*, ctes: str, definitions: dict, base_subjects: list[str]) -> tuple[str, list]:
     """The ratios expanded and written inside the database: every rollup row joined to the
     ratios of its kind (a VALUES table), numerator and denominator kept, the share computed where
-    the denominator is not zero. Nothing crosses to Python but the statement."""
+    the denominator is not zero. Nothing crosses to Python but the statement.
+
+    The rows are written in the order of the value table's indexes (municipality, organisation,
+    indicator): each index then grows page by page instead of at random places all over it, which
+    at a country's millions of values no longer fit in the database's buffers (measured at 15
+    million results: the statement took 55–57 s instead of 67–71 s)."""
     json_object, json_array = (
         ("json_build_object", "json_build_array")
         if connection.vendor == "postgresql"
@@ -249,6 +254,7 @@ def _insert_sql(*, ctes: str, definitions: dict, base_subjects: list[str]) -> tu
     INSERT INTO {table} (indicator_id, municipality_id, organization_id, subject, grade, class_name, numerator,
                          denominator, value, details, year, computed_at)
     SELECT x.*, %s, %s FROM ({" UNION ALL ".join(parts)}) x
+    ORDER BY 2, 3, 1
     """
     return sql, params
 
@@ -588,6 +594,7 @@ def _dynamics(definitions, year, municipality_ids, now) -> int:
     LEFT JOIN (SELECT * FROM {table} WHERE indicator_id = %s AND year = %s AND class_name = ''{scope}) p
       ON p.municipality_id = c.municipality_id AND COALESCE(p.organization_id, 0) = COALESCE(c.organization_id, 0)
      AND p.subject = c.subject AND COALESCE(p.grade, 0) = COALESCE(c.grade, 0)
+    ORDER BY 2, 3
     """
     share_2 = definitions["vpr_share_2"].pk
     params = [definitions["vpr_share_2_dynamics"].pk, year, now, share_2, year, share_2, year - 1]

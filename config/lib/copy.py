@@ -13,7 +13,12 @@ from datetime import date, datetime
 
 from django.db import connection
 
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+def _escaped(text: str) -> str:
+    # str.replace runs in C: several times faster than str.translate with a table on long texts
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _text(value) -> str:
@@ -23,10 +28,11 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False).translate(_ESCAPE)
+        # json.dumps writes every control character escaped: only its backslashes need doubling
+        return json.dumps(value, ensure_ascii=False).replace("\\", "\\\\")
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    return str(value).translate(_ESCAPE)
+    return _escaped(str(value))
 
 
 def rows_insert(model, columns: Sequence[str], rows: Iterable[Sequence], *, batch_size: int = 2000) -> None:
