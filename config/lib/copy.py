@@ -49,6 +49,9 @@ def rows_insert(model, columns: Sequence[str], rows: Iterable[Sequence], *, batc
             batch_size=batch_size,
         )
         return
-    buffer = io.StringIO("".join("\t".join(_text(value) for value in row) + "\n" for row in rows))
+    statement = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer)
+        for start in range(0, len(rows), batch_size):  # a batch's text at a time, not the whole table's
+            batch = rows[start : start + batch_size]
+            buffer = io.StringIO("".join("\t".join(_text(value) for value in row) + "\n" for row in batch))
+            cursor.cursor.copy_expert(statement, buffer)
