@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from config.lib.copy import rows_insert
 from config.lib.fragments import ZONES, writes
 from config.lib.preconditions import require
 from monitoring import preconditions
@@ -289,11 +290,17 @@ def zones_compute_year(*, year: int, progress: Callable | None = None) -> ZoneSu
         f"«{m.title}» ({m.municipality}): "
         + ("нет правил" if m.pk not in with_rules else "показатели года не рассчитаны")
         for m in methods
-        if m not in ready
+        if m.pk not in with_rules or m.municipality_id not in computed
     ]
     summary = _zones_write(ready, progress or (lambda *args, **kwargs: None))
     summary.skipped = skipped
     return summary
+
+
+ZONE_COLUMNS = (
+    "method_id", "organization_id", "colour", "score", "explanation", "computed_at", "previous_colour",
+    "previous_explanation", "previous_computed_at",
+)  # fmt: skip
 
 
 def _zones_write(methods: list[ZoningMethod], report: Callable) -> ZoneSummary:
@@ -336,7 +343,7 @@ def _zones_write(methods: list[ZoningMethod], report: Callable) -> ZoneSummary:
         )
     }
     now = timezone.now()
-    to_create, counts = [], {str(c): 0 for c in Colour}
+    rows, counts = [], {str(c): 0 for c in Colour}
     for method in methods:
         for organization in schools.get(method.municipality_id, []):
             explanation = [
@@ -356,19 +363,14 @@ def _zones_write(methods: list[ZoningMethod], report: Callable) -> ZoneSummary:
             )
             counts[str(colour)] += 1
             previous = existing.get((method.pk, organization)) or {}
-            to_create.append(
-                Zone(
-                    method=method, organization_id=organization, colour=colour, score=score, explanation=explanation,
-                    computed_at=now,
-                    previous_colour=previous.get("colour", ""),
-                    previous_explanation=previous.get("explanation", []),
-                    previous_computed_at=previous.get("computed_at"),
-                )
+            rows.append(
+                (method.pk, organization, str(colour), score, explanation, now, previous.get("colour", ""),
+                 previous.get("explanation", []), previous.get("computed_at"))
             )  # fmt: skip
-    # Rewritten whole (one DELETE, one INSERT): nothing refers to a zone row, and an UPDATE of a
+    # Rewritten whole (one DELETE, one COPY): nothing refers to a zone row, and an UPDATE of a
     # thousand JSON explanations one CASE at a time is many times slower.
     Zone.objects.filter(method__in=methods)._raw_delete(Zone.objects.db)
-    Zone.objects.bulk_create(to_create, batch_size=1000)
+    rows_insert(Zone, ZONE_COLUMNS, rows, batch_size=1000)
     ZoningMethod.objects.filter(pk__in=[method.pk for method in methods]).update(computed_at=now)
     report(total, total, "Готово")
     return ZoneSummary(counts=counts)

@@ -68,7 +68,6 @@ def test_only_the_years_rows_of_its_procedures_are_read(municipality):
         municipality_ids=[municipality.pk],
         kind_ids={"vpr": [11, 12], "ege": [13]},
         base_math_ids=[],
-        class_kinds=["vpr"],
     )
     # each kind's scan names the year of the rows themselves (PostgreSQL reads that partition only)
     # and its procedures; a kind without procedures this year is not scanned at all

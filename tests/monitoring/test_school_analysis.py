@@ -261,10 +261,10 @@ def test_niko_results_get_their_indicators(run_import, school_a, school_b):
         indicator__code="niko_share_2", year=2024, organization=None, subject="", grade=None
     )
     assert (municipality.numerator, municipality.denominator) == (2, 5)
-    by_class = IndicatorValue.objects.get(
-        indicator__code="niko_share_45", year=2024, organization=school_a, class_name="6А"
-    )
-    assert by_class.value == pytest.approx(200 / 3)
+    # a class's share is the page's, counted from the rows; no class value is stored
+    assert not IndicatorValue.objects.filter(indicator__code="niko_share_45").exclude(class_name="").exists()
+    classes = {g.label: g for g in school_analysis(school_a, Assessment.objects.get(kind="niko"))["classes"]}
+    assert classes["6А"].share_45 == pytest.approx(200 / 3)
 
 
 # --------------------------------------------------------------------------- who may see it
