@@ -40,8 +40,11 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"В CI нет {CHROMIUM}: .ci/run должен установить пакет chromium")
         pytest.skip(f"нет {CHROMIUM}: установите пакет chromium, чтобы выполнить браузерные тесты")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # An assertion waits as long as an action: under CI's load (two test workers beside the
+    # browser) a save's round trip can outlast expect's own 5 s, which failed a correct page.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
