@@ -57,6 +57,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from config.lib.years import academic_year_label, academic_year_window  # noqa: E402
 from monitoring.analysis.services import indicators_load  # noqa: E402
 from monitoring.models import IndicatorDefinition, IndicatorValue, ZoningMethod, ZoningRule  # noqa: E402
 from reports.models import AnalyticReport  # noqa: E402
@@ -78,7 +79,7 @@ from schools.models import Municipality, Organization  # noqa: E402
 
 REGION = "Бенчмарк самооценки"
 YEAR = 2026
-START, END = selectors.year_window(YEAR)  # 2025-09-01 … 2026-08-31
+START, END = academic_year_window(YEAR)  # 2025-09-01 … 2026-08-31
 BATCH = 2000
 # Evidence kinds as methodists attach them, most often first: a few kinds no stage rule asks for
 # (media, other) so that the kind filter of the rules has something to leave out.
@@ -348,7 +349,7 @@ def table(model) -> str:
 def baseline(region: str, year: int) -> tuple[dict, dict]:
     """The same counts as the product's facts of measures and evidence, by one plain SQL statement:
     (municipality, direction, stage) → measures, and → {evidence kind: accepted documents}."""
-    start, end = selectors.year_window(year)
+    start, end = academic_year_window(year)
     # From the region down: its municipalities, their roadmaps, sections, measures, and then the
     # measures' assignments and evidence. SQLite's planner is told the order (its CROSS JOIN keeps
     # the tables in the order written): left alone it may start from the accepted assignments and
@@ -548,7 +549,7 @@ def main() -> None:
     one_matrix = rows[2][4]
     proofs = sum(len(check_.proofs) for cell in one_matrix.cells.values() for check_ in cell.checks)
     print(
-        f"\nПроверка: принятых документов за {selectors.year_label(YEAR)} в счёте {counted} — совпадает у базового "
+        f"\nПроверка: принятых документов за {academic_year_label(YEAR)} в счёте {counted} — совпадает у базового "
         f"SQL, ORM и facts_read; мероприятий {sum(measures.values())}."
     )
     print(

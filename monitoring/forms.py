@@ -1,18 +1,12 @@
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 
+from config.lib.years import current_academic_year
 from monitoring.models import ResultImport
 from schools.models import Municipality
 
 KIND_CHOICES = [("vpr", "ВПР"), ("oge", "ОГЭ"), ("ege", "ЕГЭ"), ("kdr", "КДР"), ("niko", "НИКО")]
 ALLOWED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-
-
-def current_academic_year() -> int:
-    """The academic year is named by the year it ends in: in autumn 2025 it is 2026 (2025/2026)."""
-    today = timezone.localdate()
-    return today.year + 1 if today.month >= 9 else today.year
 
 
 class ResultUploadForm(forms.Form):

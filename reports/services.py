@@ -17,6 +17,7 @@ from config.jobs.models import Job
 from config.jobs.services import job_enqueue
 from config.lib.fragments import DOCUMENTS, EXECUTION, ROADMAPS, writes
 from config.lib.russian import plural
+from config.lib.years import academic_year_label
 from monitoring.analysis.selectors import (
     EFFECTIVE_SHARE,
     ZoningResults,
@@ -36,7 +37,7 @@ from reports.pdf import (
 )
 from reports.selectors import execution_report
 from reports.selfassessment.document import render_selfassessment_pdf, report_context, selfassessment_docx_bytes
-from reports.selfassessment.selectors import matrix_compute, year_label
+from reports.selfassessment.selectors import matrix_compute
 from reports.typography import full_stop
 from reports.word import order_docx_bytes, roadmap_docx_bytes, spravka_docx_bytes
 from roadmaps.document import roadmap_document
@@ -450,7 +451,8 @@ def _selfassessment_matrix(params: dict):
 def _document_title(kind: str, roadmap, order, method, recommendation, spravka, params: dict) -> str:
     if kind in SELFASSESSMENT_KINDS:
         label = "Word" if kind == Kind.SELFASSESSMENT_DOCX else "PDF"
-        return f"{label} самооценки механизмов управления качеством за {year_label(int(params['year']))} учебный год"
+        year = academic_year_label(int(params["year"]))
+        return f"{label} самооценки механизмов управления качеством за {year} учебный год"
     if kind in SPRAVKA_KINDS:
         return f"{'Word' if kind == Kind.SPRAVKA_DOCX else 'PDF'} справки «{spravka.title}»"
     if kind == Kind.EFFECTIVENESS_PDF:

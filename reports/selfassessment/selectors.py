@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from config.lib.fragments import DOCUMENTS, EXECUTION, INDICATORS, ROADMAPS, ZONES, fragment, fragment_peek
 from config.lib.russian import plural
+from config.lib.years import academic_year, academic_year_label, academic_year_window
 from monitoring.models import IndicatorValue, Recommendation, ZoningMethod
 from reports.models import AnalyticReport, Publication, ReportFile
 from roadmaps.models import (
@@ -75,15 +76,6 @@ STEPS = {
 }
 
 
-def year_window(year: int) -> tuple[date, date]:
-    """The academic year that ends in `year`: 1 September to 31 August."""
-    return date(year - 1, 9, 1), date(year, 8, 31)
-
-
-def year_label(year: int) -> str:
-    return f"{year - 1}/{year}"
-
-
 # --- The facts ---------------------------------------------------------------------------------
 
 
@@ -113,7 +105,7 @@ class Facts:
 
 
 def _municipal_measures(ids: Iterable[int], year: int):
-    start, end = year_window(year)
+    start, end = academic_year_window(year)
     return Measure.objects.filter(
         section__roadmap__status=Roadmap.Status.APPROVED,
         section__roadmap__level=Roadmap.Level.MUNICIPAL,
@@ -140,7 +132,7 @@ def _public(file_id: int | None, published: dict[int, int]) -> str:
 
 def facts_read(municipality_ids: Iterable[int], year: int, *, detail: bool) -> Facts:
     ids = list(municipality_ids)
-    start, end = year_window(year)
+    start, end = academic_year_window(year)
     facts = Facts()
     municipality = "section__roadmap__owner__municipality_id"
     measures = _municipal_measures(ids, year)
@@ -196,7 +188,7 @@ def facts_read(municipality_ids: Iterable[int], year: int, *, detail: bool) -> F
 
 
 def _direction_facts(facts: Facts, ids: list[int], year: int, published: dict[int, int]) -> None:
-    start, end = year_window(year)
+    start, end = academic_year_window(year)
     add = facts.by_direction
 
     values = (
@@ -209,7 +201,7 @@ def _direction_facts(facts: Facts, ids: list[int], year: int, published: dict[in
     )
     for m, d, n in values:
         url = reverse("monitoring:indicators") + f"?year={year}&direction={d}"
-        label = f"{n} {plural(n, 'значение', 'значения', 'значений')} показателей направления {d} за {year_label(year)}"
+        label = f"{n} {plural(n, 'значение', 'значения', 'значений')} показателей направления {d} за {academic_year_label(year)}"
         add[(m, d)][Source.INDICATORS].append(Proof(label=label, url=url, kind="показатели"))
 
     zonings = ZoningMethod.objects.filter(
@@ -324,7 +316,7 @@ def _direction_facts(facts: Facts, ids: list[int], year: int, published: dict[in
 def _whole_year_facts(facts: Facts, ids: list[int], year: int, published: dict[int, int]) -> None:
     """Items published on the open page that belong to the year: its indicator values, a zoning or a
     справка of the year, a roadmap whose period covers it, an order or a recommendation made in it."""
-    start, end = year_window(year)
+    start, end = academic_year_window(year)
     of_year = (
         Q(year=year)
         | Q(zoning_method__year=year)
@@ -474,7 +466,7 @@ class Matrix:
 
     @property
     def year_label(self) -> str:
-        return year_label(self.year)
+        return academic_year_label(self.year)
 
     def rows(self) -> list[tuple[Direction, list[Cell], Total]]:
         return [
@@ -552,7 +544,9 @@ def _check(requirement: Requirement, facts: Facts, m: int, direction: Direction,
     if not check.met:
         kinds = requirement.kinds or "документ"
         words = [MISSING[code].format(stage=stage.title, kinds=kinds) for code in requirement.sources]
-        check.missing = f"Нет {' или '.join(words)} по направлению {direction.code} за {year_label(year)} учебный год"
+        check.missing = (
+            f"Нет {' или '.join(words)} по направлению {direction.code} за {academic_year_label(year)} учебный год"
+        )
         step, url_name = STEPS[requirement.sources[0]] if requirement.sources else ("", "")
         if step:
             check.step = step.format(stage=stage.title, kinds=kinds)
@@ -653,7 +647,7 @@ class RegionTable:
 
     @property
     def year_label(self) -> str:
-        return year_label(self.year)
+        return academic_year_label(self.year)
 
 
 #: Municipalities read together in one pass of the facts (each pass is one query per source).
@@ -705,20 +699,22 @@ def region_table_kept(region: str, year: int) -> RegionTable | None:
 
 
 def years_of(municipality: Municipality, today: date) -> tuple[list[int], int]:
-    """The years the page offers (from the first roadmap of the municipality to the current year) and
-    the one it opens on: the latest year an approved roadmap covers, else the current one."""
-    current = today.year + 1 if today.month >= 9 else today.year
+    """The years the page offers (from the first year of the municipality's roadmaps to the current
+    one, newest first) and the one it opens on: the latest year an approved roadmap covers, else the
+    current one."""
+    current = academic_year(today)
     periods = list(
         Roadmap.objects.filter(owner__municipality=municipality, level=Roadmap.Level.MUNICIPAL).values_list(
             "period_start", "period_end", "status"
         )
     )
-    first = min((start.year + (1 if start.month >= 9 else 0) for start, _end, _s in periods), default=current)
-    years = list(range(max(current, first), min(first, current) - 1, -1))
+    first = min((academic_year(start) for start, _end, _status in periods), default=current)
+    years = list(range(max(current, first), min(current, first) - 1, -1))
     covered = [
         year
-        for year in years
         for start, end, status in periods
-        if status == Roadmap.Status.APPROVED and start <= year_window(year)[1] and end >= year_window(year)[0]
+        if status == Roadmap.Status.APPROVED
+        for year in range(academic_year(start), academic_year(end) + 1)
+        if year in years
     ]
-    return years, (max(covered) if covered else current)
+    return years, max(covered, default=current)

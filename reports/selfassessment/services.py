@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from config.lib.fragments import EXECUTION, ROADMAPS, writes
-from reports.selfassessment.selectors import Cell, year_label, year_window
+from config.lib.years import academic_year_label, academic_year_window
+from reports.selfassessment.selectors import Cell
 from roadmaps.models import Direction, Measure, Roadmap, Section, StageRequirement, StepTemplate
 from roadmaps.services import EDIT_REFUSED, measure_create, roadmap_amend, section_create
 from schools.access import access_for, enforce
@@ -17,7 +18,7 @@ from schools.models import Municipality
 def _covering(municipality: Municipality, year: int, status: str, direction: Direction | None):
     """The municipality's roadmap in `status` that covers the year: one with a section of the
     direction first, then the latest made."""
-    start, end = year_window(year)
+    start, end = academic_year_window(year)
     roadmaps = Roadmap.objects.filter(
         owner__municipality=municipality,
         level=Roadmap.Level.MUNICIPAL,
@@ -45,7 +46,7 @@ def plan_for(municipality: Municipality, year: int, direction: Direction | None 
 
 def no_plan_message(year: int) -> str:
     return (
-        f"Нет дорожной карты муниципалитета на {year_label(year)} учебный год, ни черновика, ни утверждённой: "
+        f"Нет дорожной карты муниципалитета на {academic_year_label(year)} учебный год, ни черновика, ни утверждённой: "
         "создайте её, затем повторите"
     )
 
@@ -86,5 +87,7 @@ def cell_measure_create(*, municipality: Municipality, year: int, cell: Cell, by
         organizations=[roadmap.owner],
         executors=[{"organization": roadmap.owner, "is_lead": True}],
         stage=stage,
-        expected_result=f"По итогам самооценки за {year_label(year)} учебный год: {missing}." if missing else "",
+        expected_result=f"По итогам самооценки за {academic_year_label(year)} учебный год: {missing}."
+        if missing
+        else "",
     )

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from config.jobs.models import Job
 from config.jobs.services import job_enqueue, job_running, job_set_result
-from reports.selfassessment.selectors import region_table, year_label
+from config.lib.years import academic_year_label
+from reports.selfassessment.selectors import region_table
 
 
 @shared_task(name="reports.selfassessment_region")
@@ -25,7 +26,7 @@ def selfassessment_region_enqueue(*, region: str, year: int, user) -> Job:
     return job_enqueue(
         task_name=selfassessment_region_task.name,
         kind="selfassessment_region",
-        title=f"Самооценка муниципалитетов: {region}, {year_label(year)} учебный год",
+        title=f"Самооценка муниципалитетов: {region}, {academic_year_label(year)} учебный год",
         task_kwargs={"region": region, "year": year},
         user=user,
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from config.lib.preconditions import unmet
 from config.lib.replica import heavy_read
+from config.lib.years import academic_year_label, current_academic_year
 from monitoring.analysis.selectors import municipality_for
 from monitoring.region.selectors import region_for, regions_for
 from reports.models import ReportFile
@@ -26,6 +27,7 @@ from reports.views import _document_response
 from roadmaps.models import CycleStage, Direction
 from roadmaps.preconditions import stage_rules
 from schools.access import access_for, enforce
+from schools.models import Municipality
 
 READ_REFUSED = "Самооценку механизмов управления качеством видят сотрудники органа управления образованием и региона"
 PLAN_REFUSED = (
@@ -74,8 +76,6 @@ def matrix_page(request):
 
 
 def _visible_municipalities(user):
-    from schools.models import Municipality
-
     return Municipality.objects.for_user(user).order_by("name")
 
 
@@ -131,8 +131,7 @@ def region_page(request):
     regions = regions_for(request.user)
     data = request.POST if request.method == "POST" else request.GET
     region = region_for(request.user, data.get("region") or None)
-    today = timezone.localdate()
-    current = today.year + 1 if today.month >= 9 else today.year
+    current = current_academic_year()
     year = _int(data.get("year"))
     if year is None or not 2000 <= year <= 2100:
         year = current
@@ -150,7 +149,7 @@ def region_page(request):
             "regions": regions,
             "year": year,
             "years": list(range(current, current - 5, -1)),
-            "year_label": selectors.year_label(year),
+            "year_label": academic_year_label(year),
             "table": table,
         },
     )

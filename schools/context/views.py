@@ -11,10 +11,10 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.lib.untrusted.forms import UntrustedFileField
+from config.lib.years import current_academic_year
 from schools.access import access_for, enforce
 from schools.context.services import COLUMNS, IMPORT_REFUSED, ContextImportError, context_import, context_template
 from schools.models import Municipality, SchoolContext
@@ -23,12 +23,6 @@ CONTEXT_MAX_BYTES = 10 << 20
 SESSION_KEY = "context_upload"
 UPLOAD_DIR = "context-uploads"
 READ_REFUSED = "Контекстные данные школ доступны сотрудникам органа управления образованием и руководителям школ"
-
-
-def current_year() -> int:
-    """The academic year now under way, by the year it ends in (September starts the next one)."""
-    today = timezone.localdate()
-    return today.year + 1 if today.month >= 9 else today.year
 
 
 class ContextUploadForm(forms.Form):
@@ -62,7 +56,7 @@ def context_page(request):
     access = access_for(request.user)
     enforce(access.reads_context, READ_REFUSED)
     municipality = _municipality(request, _int(request.GET.get("municipality") or request.POST.get("municipality")))
-    year = _int(request.GET.get("year") or request.POST.get("year")) or current_year()
+    year = _int(request.GET.get("year") or request.POST.get("year")) or current_academic_year()
     can_import = access.can_import_context(municipality.pk)
     form = None
     context = {"municipality": municipality, "year": year, "can_import": can_import, "columns": COLUMNS}
@@ -153,7 +147,7 @@ def context_confirm(request):
 def context_template_download(request):
     municipality = _municipality(request, _int(request.GET.get("municipality")))
     enforce(access_for(request.user).can_import_context(municipality.pk), IMPORT_REFUSED)
-    year = _int(request.GET.get("year")) or current_year()
+    year = _int(request.GET.get("year")) or current_academic_year()
     response = HttpResponse(
         context_template(municipality=municipality, year=year),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
