@@ -86,7 +86,7 @@ def cell_measure(request):
     enforce(access_for(request.user).can_plan_from_selfassessment(municipality.pk), PLAN_REFUSED)
     direction = get_object_or_404(Direction, code=request.POST.get("direction", ""))
     stage = get_object_or_404(CycleStage, code=request.POST.get("stage", ""))
-    cell = selectors.matrix_compute(municipality, year).cells.get((direction.code, stage.code))
+    cell = selectors.matrix(municipality, year).cells.get((direction.code, stage.code))  # kept by data version
     if cell is None:
         raise Http404("Нет такой клетки самооценки")
     back = reverse("selfassessment:matrix") + f"?municipality={municipality.pk}&year={year}"
